@@ -1,0 +1,50 @@
+// Config: every setting Docket reads, with working defaults.
+//
+// Settings come from environment variables (the table in config.cpp is the single
+// source: name, default, description, parser); `docket serve` flags override a few.
+// A first run with no configuration starts and is usable. docs/configuration.md lists
+// every variable; a unit test checks that the doc and the table agree.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace docket {
+
+struct Config {
+  // Storage
+  std::string data_dir = "./data";  // DOCKET_DATA_DIR
+  // Network
+  std::string bind = "127.0.0.1";  // DOCKET_BIND
+  std::uint16_t port = 8080;       // DOCKET_PORT
+  // Logging
+  std::string log_level = "info";  // DOCKET_LOG_LEVEL
+};
+
+// One environment variable: how it is named, its default, what it means, and how its
+// text is applied to a Config (returns false when the text is not acceptable).
+struct ConfigVariable {
+  std::string_view name;
+  std::string_view default_value;
+  std::string_view description;
+  std::function<bool(Config&, std::string_view)> apply;
+};
+
+// The table of every variable, in documentation order.
+const std::vector<ConfigVariable>& config_variables();
+
+// Reads every variable present in `getenv` (defaults: the process environment) into a
+// Config. InvalidArgument names the first variable whose value is not acceptable.
+Result<Config> load_config(const std::function<const char*(const char*)>& getenv = nullptr);
+
+// Parsers shared by the table and by command-line flags.
+bool parse_port(std::string_view text, std::uint16_t& out);
+bool parse_bool(std::string_view text, bool& out);
+bool parse_uint(std::string_view text, std::uint64_t& out);
+
+}  // namespace docket

@@ -1,0 +1,187 @@
+// EventStore: the durable, ordered, hash-chained event log on RocksDB.
+//
+// Layout (constants in events/log_format.h, prose in docs/event-log.md):
+//   CF "log"     big-endian eventId           -> stored record JSON
+//   CF "streams" stream '\0' BE64 version     -> BE64 eventId
+//   CF "unique"  key ("tracking:INQ-8K4P2X")  -> owning stream
+//   CF "meta"    "head" -> BE64 eventId, "logEpoch" -> random hex id, "formatVersion"
+//
+// Writes: one writer thread owns every append. Callers submit commands from any
+// thread; the writer drains the queue into a group, validates each command in order
+// against durable state plus what earlier commands of the same group staged, writes
+// the group as one RocksDB WriteBatch with sync=true (one WAL fsync), then runs the
+// commit observers (projections, realtime) and only then completes each command.
+// See docs/event-log.md "Group commit" for the state machine.
+//
+// Reads are thread-safe and see only durable events (up to head()).
+//
+// Thread safety: every public method may be called from any thread, except that
+// commit observers and PrepareFn run on the writer thread and must not call
+// append()/execute() synchronously (they would wait on themselves).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "events/event.h"
+
+namespace docket::events {
+
+// expectedVersion values besides an exact version N (the stream must be at N).
+inline constexpr std::uint64_t kAnyVersion = UINT64_MAX;  // no check
+inline constexpr std::uint64_t kNoStream = 0;             // the stream must not exist yet
+
+struct StreamAppend {
+  std::string stream;  // REQUIRES: non-empty, no NUL byte, at most 200 bytes
+  std::uint64_t expectedVersion = kAnyVersion;
+  std::vector<NewEvent> events;  // REQUIRES: non-empty
+};
+
+// A unique key claimed for a stream, e.g. {"tracking:INQ-8K4P2X", "support_inquiry-7"}.
+struct UniqueClaim {
+  std::string key;
+  std::string owner;
+};
+
+// One command's writes: all of it becomes durable, or none of it.
+struct AppendRequest {
+  std::vector<StreamAppend> streams;  // appended in this order; eventIds are consecutive
+  std::vector<UniqueClaim> claims;    // each fails the command when already taken
+  std::vector<std::string> releases;  // unique keys freed by this command
+  Actor actor;
+  RequestMeta meta;
+};
+
+struct AppendResult {
+  std::uint64_t firstEventId = 0;
+  std::uint64_t lastEventId = 0;
+  // The version of streams[i] after the append.
+  std::vector<std::uint64_t> streamVersions;
+};
+
+// What a PrepareFn sees: durable state plus what earlier commands of the current group
+// staged. Valid only during the PrepareFn call, on the writer thread.
+class StagedView {
+ public:
+  virtual ~StagedView() = default;
+  virtual std::uint64_t head() const = 0;
+  virtual Result<std::uint64_t> stream_version(std::string_view stream) const = 0;
+  // Events of `stream` with streamVersion >= fromVersion, durable and staged, in order.
+  virtual Result<std::vector<EventRecord>> read_stream(std::string_view stream,
+                                                       std::uint64_t fromVersion) const = 0;
+  // The stream owning `key`, or "" when the key is free.
+  virtual Result<std::string> unique_owner(std::string_view key) const = 0;
+  virtual UnixMillis now_ms() const = 0;
+};
+
+// Runs on the writer thread inside a group; returns the writes of one command, or an
+// error that fails only that command. Used by domain commands that decide from state.
+using PrepareFn = std::function<Result<AppendRequest>(const StagedView&)>;
+// Runs on the writer thread once the command is durable and observers ran (or failed).
+using AppendCallback = std::function<void(Result<AppendResult>)>;
+
+// Sees every durable group, in log order, on the writer thread, before any of its
+// commands completes. Must not block for long: it delays every writer.
+class CommitObserver {
+ public:
+  virtual ~CommitObserver() = default;
+  virtual void on_commit(std::span<const EventRecord> events) = 0;
+};
+
+struct StoreOptions {
+  std::string path;                    // the RocksDB directory, created when missing
+  const Clock* clock = nullptr;        // occurredAt source; SystemClock when null
+  std::size_t max_group_commands = 1024;
+  std::size_t max_group_bytes = 8u << 20;
+  std::size_t block_cache_bytes = 64u << 20;
+  // Fault-injection seam for tests: called on the writer thread just before a group is
+  // written; a non-OK Status fails the whole group as if the WAL write/fsync failed.
+  std::function<Status(std::size_t commands)> before_group_write;
+};
+
+struct StoreStats {
+  std::uint64_t head = 0;
+  std::uint64_t groups = 0;           // groups written since open
+  std::uint64_t events_appended = 0;  // since open
+  std::uint64_t commands_rejected = 0;
+  std::uint64_t last_group_commands = 0;
+  double last_fsync_ms = 0;  // duration of the last WriteBatch write (WAL + fsync)
+};
+
+class EventStore {
+ public:
+  // Opens (creating when missing) the log for reading and writing and starts the writer.
+  // Fails when another process holds it open for writing.
+  static Result<std::unique_ptr<EventStore>> open(const StoreOptions& options);
+  // Opens an existing log read-only (no writer; append/execute fail with Unavailable).
+  // Works while a server has the log open; sees the state at the time of opening.
+  static Result<std::unique_ptr<EventStore>> open_read_only(const std::string& path);
+
+  virtual ~EventStore() = default;
+
+  // Queues a command; `done` runs on the writer thread. Never blocks on I/O.
+  virtual void append_async(AppendRequest request, AppendCallback done) = 0;
+  virtual void execute_async(PrepareFn prepare, AppendCallback done) = 0;
+  // Blocking forms. REQUIRES: not called on the writer thread.
+  virtual Result<AppendResult> append(AppendRequest request) = 0;
+  virtual Result<AppendResult> execute(PrepareFn prepare) = 0;
+
+  // The last durable eventId (0 for an empty log).
+  virtual std::uint64_t head() const = 0;
+  // Random id (32 hex) made when the log was created; changes only with a new log.
+  virtual const std::string& log_epoch() const = 0;
+
+  // Up to `limit` events with eventId >= from, in order.
+  virtual Result<std::vector<EventRecord>> read_range(std::uint64_t from,
+                                                      std::size_t limit) const = 0;
+  // Calls fn for each event with from <= eventId <= to (to = 0: up to head) in order,
+  // until fn returns false. A record that cannot be read or decoded is an error
+  // naming its eventId.
+  virtual Status scan(std::uint64_t from, std::uint64_t to,
+                      const std::function<bool(const EventRecord&)>& fn) const = 0;
+  // Events of `stream` with fromVersion <= streamVersion, at most `limit`, in order.
+  virtual Result<std::vector<EventRecord>> read_stream(std::string_view stream,
+                                                       std::uint64_t fromVersion,
+                                                       std::size_t limit) const = 0;
+  // The eventIds of `stream` with streamVersion >= fromVersion, at most `limit`
+  // (the stream index only; cheap). Used by realtime replay.
+  virtual Result<std::vector<std::uint64_t>> stream_event_ids(std::string_view stream,
+                                                              std::uint64_t fromVersion,
+                                                              std::size_t limit) const = 0;
+  // The current version of `stream` (0 when it does not exist).
+  virtual Result<std::uint64_t> stream_version(std::string_view stream) const = 0;
+  // The stream owning a unique key, or "" when free.
+  virtual Result<std::string> unique_owner(std::string_view key) const = 0;
+
+  // Registers an observer. REQUIRES: called before the first append after open, and
+  // the observer outlives the store (or is removed first).
+  virtual void add_commit_observer(CommitObserver* observer) = 0;
+  virtual void remove_commit_observer(CommitObserver* observer) = 0;
+
+  // Blocks until head() > after or the timeout passes; returns head(). For tailers in
+  // their own thread (tail = loop { wait_for_head; read_range }).
+  virtual std::uint64_t wait_for_head(std::uint64_t after,
+                                      std::chrono::milliseconds timeout) const = 0;
+
+  // Writes a consistent copy of the log to `dir` (must not exist) while writes go on
+  // (RocksDB checkpoint: hard links where possible).
+  virtual Status backup(const std::string& dir) const = 0;
+
+  virtual StoreStats stats() const = 0;
+  // Approximate bytes of the log on disk.
+  virtual std::uint64_t disk_bytes() const = 0;
+
+  // Stops accepting commands, completes every queued one, stops the writer and
+  // flushes. Idempotent; the destructor calls it.
+  virtual void close() = 0;
+};
+
+}  // namespace docket::events

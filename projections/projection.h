@@ -1,0 +1,37 @@
+// Projection: one SQLite read model derived from the event log.
+//
+// Each projection lives in its own SQLite file, <data>/projections/<name>.sqlite, with
+// its checkpoint (the last eventId applied) and schema version stored in the same file
+// and written in the same transaction as the rows: a projection applies every event
+// exactly once, in log order, and can be deleted and rebuilt from the log at any time.
+// Implementations are driven by ProjectionEngine on the writer thread.
+#pragma once
+
+#include <string_view>
+
+#include "core/status.h"
+#include "events/event.h"
+
+namespace docket::projections {
+
+class Database;
+
+class Projection {
+ public:
+  virtual ~Projection() = default;
+
+  // Stable name: the file name and the schema name readers ATTACH it under.
+  // REQUIRES: [a-z_]+, unique within an engine.
+  virtual std::string_view name() const = 0;
+  // Bump whenever create_schema or apply changes meaning: the engine then rebuilds
+  // the projection from the log on the next start.
+  virtual int schema_version() const = 0;
+  // Creates tables and indexes in an empty database; runs inside a transaction.
+  virtual Status create_schema(Database& db) = 0;
+  // Applies one event inside the engine's open transaction. Events arrive in eventId
+  // order, each once. Return non-OK only for storage failures: an event this projection
+  // does not care about is simply ignored.
+  virtual Status apply(Database& db, const events::EventRecord& event) = 0;
+};
+
+}  // namespace docket::projections
