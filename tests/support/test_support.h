@@ -23,3 +23,18 @@ class TempDir {
 };
 
 }  // namespace docket::testing
+
+#include <vector>
+
+namespace docket::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string out;     // everything written to stdout
+  std::string err;     // everything written to stderr
+};
+
+// Runs `argv` (argv[0] is the program path) to completion, capturing its output.
+ProcessResult run_process(const std::vector<std::string>& argv);
+
+}  // namespace docket::testing

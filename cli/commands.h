@@ -1,0 +1,30 @@
+// The subcommands of docket. Each takes the whole argv and the index of its first
+// option, prints its own --help, and returns an exit status (see cli.h).
+#pragma once
+
+#include <string>
+
+#include "core/config.h"
+#include "core/result.h"
+
+namespace docket::cli {
+
+int serve_command(int argc, char** argv, int first);
+int events_export_command(int argc, char** argv, int first);
+int events_verify_command(int argc, char** argv, int first);
+int events_stats_command(int argc, char** argv, int first);
+int projections_status_command(int argc, char** argv, int first);
+int projections_rebuild_command(int argc, char** argv, int first);
+int backup_command(int argc, char** argv, int first);
+
+// Shared by the commands: exit statuses and the usage error printer.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+int usage_error(const std::string& command, const std::string& message);
+int failure(const std::string& command, const Status& status);
+
+// The configuration from the environment with --data-dir applied when given.
+Result<Config> config_with_data_dir(const std::optional<std::string>& data_dir);
+
+}  // namespace docket::cli

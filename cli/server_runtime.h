@@ -1,0 +1,76 @@
+// ServerRuntime: the parts of a running Docket server, started and stopped in order.
+//
+// Start: open the event log (exclusive), bring every read model up to the head, start
+// the control socket; stop: in reverse, after the writer has drained. The HTTP and
+// realtime front ends attach to a started runtime.
+//
+// Thread safety: start/stop from one thread (main); the accessors are safe from any
+// thread while the runtime lives.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/result.h"
+
+namespace docket::events {
+class EventStore;
+}
+namespace docket::projections {
+class Projection;
+class ProjectionEngine;
+}  // namespace docket::projections
+
+namespace docket::cli {
+
+class ControlServer;
+
+// Every read model the server keeps, in the order the engine applies them.
+std::vector<std::unique_ptr<projections::Projection>> make_projections();
+
+class ServerRuntime {
+ public:
+  struct Options {
+    Config config;
+    const Clock* clock = nullptr;  // SystemClock when null; must outlive the runtime
+    bool control_socket = true;
+  };
+
+  // Fails when the log cannot be opened (e.g. another server holds it) or the
+  // projection directory cannot be created.
+  static Result<std::unique_ptr<ServerRuntime>> start(Options options);
+
+  // Calls stop().
+  ~ServerRuntime();
+  ServerRuntime(const ServerRuntime&) = delete;
+  ServerRuntime& operator=(const ServerRuntime&) = delete;
+
+  // Stops the control socket, detaches the projections, drains and closes the log.
+  // Idempotent.
+  void stop();
+
+  events::EventStore& store() { return *store_; }
+  projections::ProjectionEngine& projections() { return *engine_; }
+  const Config& config() const { return options_.config; }
+  // Milliseconds from the start of start() to ready.
+  std::int64_t startup_ms() const { return startup_ms_; }
+
+  // Serves one control-socket request (see control_socket.h); public for tests.
+  std::string handle_control(std::string_view request);
+
+ private:
+  explicit ServerRuntime(Options options);
+
+  Options options_;
+  std::unique_ptr<events::EventStore> store_;
+  std::unique_ptr<projections::ProjectionEngine> engine_;
+  std::unique_ptr<ControlServer> control_;
+  std::int64_t startup_ms_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace docket::cli

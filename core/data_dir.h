@@ -1,0 +1,23 @@
+// DataDir: where each piece of server state lives under the data directory.
+//
+//   <root>/log/            the event log (RocksDB)            — the source of truth
+//   <root>/projections/    SQLite read models, one file each  — rebuildable from log/
+//   <root>/control.sock    operator channel of a running server
+//
+// A backup is a copy of log/ (docket backup); restoring it as <root>/log of an empty
+// data directory and starting the server rebuilds projections/.
+#pragma once
+
+#include <string>
+
+namespace docket {
+
+struct DataDir {
+  std::string root;
+
+  std::string log() const { return root + "/log"; }
+  std::string projections() const { return root + "/projections"; }
+  std::string control_socket() const { return root + "/control.sock"; }
+};
+
+}  // namespace docket
