@@ -41,7 +41,7 @@ struct RequestMeta {
 
 // An event a command wants to append; the store fills in the rest of the envelope.
 struct NewEvent {
-  std::string type;        // "support.inquiry.created"
+  std::string type;           // "support.inquiry.created"
   std::uint32_t version = 1;  // schema version of `data`
   std::string data = "{}";    // REQUIRES: a JSON object, compact or not
 };

@@ -97,8 +97,8 @@ class CommitObserver {
 };
 
 struct StoreOptions {
-  std::string path;                    // the RocksDB directory, created when missing
-  const Clock* clock = nullptr;        // occurredAt source; SystemClock when null
+  std::string path;              // the RocksDB directory, created when missing
+  const Clock* clock = nullptr;  // occurredAt source; SystemClock when null
   std::size_t max_group_commands = 1024;
   std::size_t max_group_bytes = 8u << 20;
   std::size_t block_cache_bytes = 64u << 20;
@@ -106,6 +106,11 @@ struct StoreOptions {
   // written; a non-OK Status fails the whole group as if the WAL write/fsync failed.
   std::function<Status(std::size_t commands)> before_group_write;
 };
+
+// The column families of the log (see events/log_format.h), for raw reads.
+enum class LogColumn { kLog, kStreams, kUnique, kMeta };
+// Sees one raw entry; returns false to stop.
+using RawEntryFn = std::function<bool(std::string_view key, std::string_view value)>;
 
 struct StoreStats {
   std::uint64_t head = 0;
@@ -128,6 +133,9 @@ class EventStore {
   virtual ~EventStore() = default;
 
   // Queues a command; `done` runs on the writer thread. Never blocks on I/O.
+  // A malformed request (InvalidArgument) is found here, on the caller's thread, but
+  // still completes through the writer. On a closed or read-only store `done` runs
+  // inline, on the caller's thread, with Unavailable.
   virtual void append_async(AppendRequest request, AppendCallback done) = 0;
   virtual void execute_async(PrepareFn prepare, AppendCallback done) = 0;
   // Blocking forms. REQUIRES: not called on the writer thread.
@@ -175,12 +183,19 @@ class EventStore {
   // (RocksDB checkpoint: hard links where possible).
   virtual Status backup(const std::string& dir) const = 0;
 
+  // Calls fn(key, value) for each entry of `column` with key >= start, in key order,
+  // until fn returns false. Raw bytes: nothing is decoded and nothing is filtered by
+  // head, so it shows what a damaged log really holds. For verify_log and other tools;
+  // everything else should use the decoded reads above.
+  virtual Status scan_raw(LogColumn column, std::string_view start, const RawEntryFn& fn) const = 0;
+
   virtual StoreStats stats() const = 0;
   // Approximate bytes of the log on disk.
   virtual std::uint64_t disk_bytes() const = 0;
 
   // Stops accepting commands, completes every queued one, stops the writer and
-  // flushes. Idempotent; the destructor calls it.
+  // flushes. Idempotent; the destructor calls it. Reads keep working until destruction.
+  // REQUIRES: not called on the writer thread (an observer, PrepareFn or callback).
   virtual void close() = 0;
 };
 

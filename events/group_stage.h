@@ -1,0 +1,90 @@
+// GroupStage: what the commands of one group have staged so far, on top of the log.
+//
+// The writer validates each command of a group in order against durable state plus the
+// stage: expected stream versions, unique claims (free, and not claimed earlier in the
+// group unless released since), releases. A command that passes is staged whole: its
+// events get the next consecutive eventIds and are encoded into the hash chain, and its
+// unique changes are recorded in order. A command that fails stages nothing, so it does
+// not disturb the commands after it. The writer then turns the stage into one WriteBatch.
+//
+// The stage is also the StagedView a PrepareFn sees.
+//
+// Thread safety: writer thread only. Lives for one group; the reader and cache must
+// outlive it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "events/event.h"
+#include "events/event_store.h"
+
+namespace docket::events {
+
+class LogReader;
+class StreamVersionCache;
+
+// One change to the unique index; owner "" deletes the key.
+struct UniqueChange {
+  std::string key;
+  std::string owner;
+};
+
+class GroupStage final : public StagedView {
+ public:
+  // `durable_head` and `prev_hash` describe the last durable event.
+  GroupStage(const LogReader& reader, StreamVersionCache& cache, const Clock& clock,
+             std::uint64_t durable_head, std::string prev_hash);
+
+  // Starts the next command of the group: fixes the time now_ms() returns and that its
+  // events record as occurredAt.
+  void begin_command();
+
+  // Checks `request` against durable plus staged state and stages it when it passes.
+  // Conflict (expected version), AlreadyExists (unique key), or a read error; on any
+  // error nothing is staged. REQUIRES: validate_append_request(request) is OK.
+  Result<AppendResult> stage(const AppendRequest& request);
+
+  // The staged events in eventId order, and the unique changes in the order to apply.
+  const std::vector<EventRecord>& records() const { return records_; }
+  const std::vector<UniqueChange>& unique_changes() const { return unique_changes_; }
+  // The version each touched stream will have once the group is durable.
+  const std::unordered_map<std::string, std::uint64_t>& staged_versions() const {
+    return staged_versions_;
+  }
+
+  // StagedView. head() is the last eventId assigned so far, staged ones included.
+  std::uint64_t head() const override { return next_event_id_ - 1; }
+  Result<std::uint64_t> stream_version(std::string_view stream) const override;
+  Result<std::vector<EventRecord>> read_stream(std::string_view stream,
+                                               std::uint64_t fromVersion) const override;
+  Result<std::string> unique_owner(std::string_view key) const override;
+  UnixMillis now_ms() const override { return now_; }
+
+ private:
+  // The durable version: cache, else the stream index (then cached).
+  Result<std::uint64_t> durable_version(std::string_view stream) const;
+
+  const LogReader& reader_;
+  StreamVersionCache* cache_;
+  const Clock& clock_;
+  const std::uint64_t durable_head_;
+
+  std::uint64_t next_event_id_;
+  std::string prev_hash_;  // hash of the last staged (or durable) event
+  UnixMillis now_ = 0;
+  std::vector<EventRecord> records_;
+  std::vector<UniqueChange> unique_changes_;
+  std::unordered_map<std::string, std::uint64_t> staged_versions_;
+  // Indexes into records_ of each stream's staged events, in version order.
+  std::unordered_map<std::string, std::vector<std::size_t>> staged_events_;
+  // Staged owner of each key touched by the group; "" = released.
+  std::unordered_map<std::string, std::string> staged_unique_;
+};
+
+}  // namespace docket::events

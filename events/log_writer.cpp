@@ -1,0 +1,153 @@
+#include "events/log_writer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "core/log.h"
+#include "events/append_validation.h"
+#include "events/group_stage.h"
+#include "events/head_watch.h"
+#include "events/log_db.h"
+#include "events/log_format.h"
+#include "events/log_reader.h"
+
+namespace docket::events {
+
+LogWriter::LogWriter(LogDb& db, const LogReader& reader, HeadWatch& head, const Clock& clock,
+                     std::size_t max_request_bytes,
+                     std::function<Status(std::size_t commands)> before_group_write,
+                     std::uint64_t head_event_id, std::string prev_hash)
+    : db_(db),
+      reader_(reader),
+      head_(head),
+      clock_(clock),
+      max_request_bytes_(max_request_bytes),
+      before_group_write_(std::move(before_group_write)),
+      durable_head_(head_event_id),
+      prev_hash_(std::move(prev_hash)) {}
+
+void LogWriter::add_observer(CommitObserver* observer) {
+  std::lock_guard lock(observers_mu_);
+  observers_.push_back(observer);
+}
+
+void LogWriter::remove_observer(CommitObserver* observer) {
+  std::lock_guard lock(observers_mu_);
+  observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
+}
+
+StoreStats LogWriter::stats() const {
+  std::lock_guard lock(stats_mu_);
+  StoreStats out = stats_;
+  out.head = head_.load();
+  return out;
+}
+
+Result<AppendResult> LogWriter::stage_command(GroupStage& stage, PendingCommand& command) {
+  if (!command.refused.ok()) return command.refused;
+  stage.begin_command();
+  if (command.prepare) {
+    Result<AppendRequest> prepared = command.prepare(stage);
+    if (!prepared.ok()) return prepared.status();
+    command.request = std::move(prepared).value();
+    Status st = validate_append_request(command.request, max_request_bytes_);
+    if (!st.ok()) return st;
+    normalize_request_text(command.request);
+  }
+  return stage.stage(command.request);
+}
+
+void LogWriter::fail_group(std::vector<PendingCommand>& group, const Status& status) {
+  for (PendingCommand& command : group)
+    command.done(status);
+}
+
+void LogWriter::commit_group(std::vector<PendingCommand>& group) {
+  if (!failed_.ok()) {
+    fail_group(group, Status::IOError("log write failed; restart required"));
+    return;
+  }
+
+  GroupStage stage(reader_, versions_, clock_, durable_head_, prev_hash_);
+  std::vector<Result<AppendResult>> outcomes;
+  outcomes.reserve(group.size());
+  std::uint64_t rejected = 0;
+  for (PendingCommand& command : group) {
+    outcomes.push_back(stage_command(stage, command));
+    if (!outcomes.back().ok()) ++rejected;
+  }
+
+  const std::vector<EventRecord>& records = stage.records();
+  double fsync_ms = 0;
+  if (!records.empty()) {
+    rocksdb::WriteBatch batch;
+    for (const EventRecord& rec : records) {
+      batch.Put(db_.log(), log_format::log_key(rec.eventId), rec.json);
+      batch.Put(db_.streams(), log_format::stream_key(rec.stream, rec.streamVersion),
+                log_format::encode_be64(rec.eventId));
+    }
+    for (const UniqueChange& change : stage.unique_changes()) {
+      if (change.owner.empty()) {
+        batch.Delete(db_.unique(), change.key);
+      } else {
+        batch.Put(db_.unique(), change.key, change.owner);
+      }
+    }
+    const std::uint64_t new_head = records.back().eventId;
+    batch.Put(db_.meta(), log_format::kMetaHead, log_format::encode_be64(new_head));
+
+    const auto started = std::chrono::steady_clock::now();
+    Status st = before_group_write_ ? before_group_write_(group.size()) : Status::Ok();
+    if (st.ok()) {
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      st = from_rocks(db_.db()->Write(wo, &batch), "writing a group to the log");
+    }
+    if (!st.ok()) {
+      failed_ = st;
+      log_error("events.group_write_failed", [&](JsonWriter& w) {
+        w.field("commands", static_cast<std::uint64_t>(group.size()));
+        w.field("firstEventId", records.front().eventId);
+        w.field("error", st.ToString());
+      });
+      fail_group(group, Status::IOError(fmt::format("log write failed: {}", st.message())));
+      return;
+    }
+    fsync_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                   .count();
+
+    // Durable: publish.
+    // Invariant: the group continues the log without a gap.
+    assert(records.front().eventId == durable_head_ + 1);
+    durable_head_ = new_head;
+    prev_hash_ = records.back().hash;
+    for (const auto& [stream, version] : stage.staged_versions())
+      versions_.put(stream, version);
+    head_.publish(durable_head_);
+    {
+      std::lock_guard lock(observers_mu_);
+      for (CommitObserver* observer : observers_)
+        observer->on_commit(records);
+    }
+  }
+
+  {
+    std::lock_guard lock(stats_mu_);
+    if (!records.empty()) {
+      ++stats_.groups;
+      stats_.events_appended += records.size();
+      stats_.last_group_commands = group.size();
+      stats_.last_fsync_ms = fsync_ms;
+    }
+    stats_.commands_rejected += rejected;
+  }
+  for (std::size_t i = 0; i < group.size(); ++i)
+    group[i].done(std::move(outcomes[i]));
+}
+
+}  // namespace docket::events

@@ -1,0 +1,90 @@
+// LogWriter: commits one group of commands to the log. Runs on the writer thread.
+//
+// commit_group is the kCommitting step of the group-commit state machine
+// (events/group_commit.h). For one group it:
+//
+//   1. stages each command in order (GroupStage): a PrepareFn runs first and its request
+//      is validated here; refused or rejected commands stage nothing;
+//   2. builds one rocksdb::WriteBatch: the records, their stream index entries, the
+//      unique changes in order, and meta "head";
+//   3. calls the before_group_write hook, then writes the batch with sync=true (one WAL
+//      append + fsync for the whole group);
+//   4. on success publishes the new head, updates the stream version cache, runs the
+//      commit observers with the group's records in order, then completes every command
+//      in queue order;
+//   5. on failure completes every command of the group with IOError, drops the stage,
+//      and enters the failed state: every later command fails with IOError until the
+//      store is reopened. Nothing acknowledged is lost: acknowledgements only follow a
+//      durable write, and a reopen recovers whatever the WAL really holds.
+//
+// A group in which every command was rejected writes nothing.
+//
+// Thread safety: commit_group on the writer thread only. add_observer, remove_observer
+// and stats from any thread; observers are called with observers_mu_ held, so
+// remove_observer waits for a running on_commit to return (and must not be called from
+// one).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "events/event_store.h"
+#include "events/group_commit.h"
+#include "events/stream_version_cache.h"
+
+namespace docket::events {
+
+class HeadWatch;
+class LogDb;
+class LogReader;
+
+class LogWriter {
+ public:
+  // Streams whose durable version the writer keeps in memory.
+  static constexpr std::size_t kStreamCacheCapacity = 100'000;
+
+  // `db`, `reader` and `head` must outlive the writer. `head_event_id` / `prev_hash`
+  // describe the last durable event (from recovery). `hook` may be empty.
+  LogWriter(LogDb& db, const LogReader& reader, HeadWatch& head, const Clock& clock,
+            std::size_t max_request_bytes,
+            std::function<Status(std::size_t commands)> before_group_write,
+            std::uint64_t head_event_id, std::string prev_hash);
+
+  // Commits `group` (see above). Every command's `done` has run when it returns.
+  void commit_group(std::vector<PendingCommand>& group);
+
+  void add_observer(CommitObserver* observer);
+  void remove_observer(CommitObserver* observer);
+
+  StoreStats stats() const;
+
+ private:
+  // Stages one command; returns its outcome (an error means nothing was staged).
+  Result<AppendResult> stage_command(class GroupStage& stage, PendingCommand& command);
+  void fail_group(std::vector<PendingCommand>& group, const Status& status);
+
+  LogDb& db_;
+  const LogReader& reader_;
+  HeadWatch& head_;
+  const Clock& clock_;
+  const std::size_t max_request_bytes_;
+  const std::function<Status(std::size_t)> before_group_write_;
+
+  // Writer-thread state.
+  std::uint64_t durable_head_;
+  std::string prev_hash_;
+  StreamVersionCache versions_{kStreamCacheCapacity};
+  Status failed_;  // non-OK once a group write failed
+
+  std::mutex observers_mu_;
+  std::vector<CommitObserver*> observers_;  // guarded by observers_mu_
+
+  mutable std::mutex stats_mu_;
+  StoreStats stats_;  // guarded by stats_mu_; head is filled in by stats()
+};
+
+}  // namespace docket::events
