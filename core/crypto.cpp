@@ -50,7 +50,27 @@ std::string base64url_encode(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// 1 when c is in the base64url alphabet [A-Za-z0-9_-], else 0, without branches on c
+// (libsodium 1.0.18 maps bytes >= 0x80 to '_', so they must be refused first).
+unsigned in_base64url_alphabet(unsigned char c) {
+  auto in_range = [](unsigned v, unsigned lo, unsigned hi) {
+    return ((v - lo) <= (hi - lo)) ? 1u : 0u;  // compiles to a compare + setcc
+  };
+  return in_range(c, 'A', 'Z') | in_range(c, 'a', 'z') | in_range(c, '0', '9') |
+         static_cast<unsigned>(c == '-') | static_cast<unsigned>(c == '_');
+}
+
+}  // namespace
+
 bool base64url_decode(std::string_view text, std::string& out) {
+  unsigned all_valid = 1;
+  for (char c : text) all_valid &= in_base64url_alphabet(static_cast<unsigned char>(c));
+  if (!all_valid) {
+    out.clear();
+    return false;
+  }
   out.assign(text.size() * 3 / 4 + 3, '\0');
   std::size_t len = 0;
   const char* end = nullptr;

@@ -21,6 +21,8 @@ TEST_SUITE("core") {
     std::string out;
     CHECK_FALSE(docket::base64url_decode("Zm9v=", out));
     CHECK_FALSE(docket::base64url_decode("Zm+v", out));
+    CHECK_FALSE(docket::base64url_decode("Zm9\xbf", out));  // high bytes are not '_'
+    CHECK_FALSE(docket::base64url_decode("Zm 9v", out));
   }
 
   TEST_CASE("random_bytes gives the asked length and differs between calls") {
