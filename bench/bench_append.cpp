@@ -50,24 +50,28 @@ int main(int argc, char** argv) {
       const std::string stream = "support_request-" + std::to_string(t + 1);
       for (std::uint64_t i = 0; i < per_thread; ++i) {
         events::AppendRequest req;
-        req.streams.push_back({stream, i, {{"support.request_message.created", 1,
-                                           bench::payload(rng, 400, static_cast<std::int64_t>(t))}}});
+        req.streams.push_back({stream,
+                               i,
+                               {{"support.request_message.created", 1,
+                                 bench::payload(rng, 400, static_cast<std::int64_t>(t))}}});
         req.actor = {"customer", static_cast<std::int64_t>(t + 1)};
         if (!store.append(std::move(req)).ok()) failures.fetch_add(1);
       }
     });
   }
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   const double secs = bench::seconds_since(t0);
   const auto stats1 = store.stats();
   const double groups = static_cast<double>(stats1.groups - stats0.groups);
-  std::printf("concurrent: submitters=%llu events=%llu seconds=%.2f events_per_s=%.0f "
-              "mean_group=%.1f failures=%llu\n",
-              static_cast<unsigned long long>(submitters),
-              static_cast<unsigned long long>(per_thread * submitters), secs,
-              static_cast<double>(per_thread * submitters) / secs,
-              static_cast<double>(per_thread * submitters) / std::max(groups, 1.0),
-              static_cast<unsigned long long>(failures.load()));
+  std::printf(
+      "concurrent: submitters=%llu events=%llu seconds=%.2f events_per_s=%.0f "
+      "mean_group=%.1f failures=%llu\n",
+      static_cast<unsigned long long>(submitters),
+      static_cast<unsigned long long>(per_thread * submitters), secs,
+      static_cast<double>(per_thread * submitters) / secs,
+      static_cast<double>(per_thread * submitters) / std::max(groups, 1.0),
+      static_cast<unsigned long long>(failures.load()));
 
   // Phase 2: one submitter, latency per acknowledged append.
   std::mt19937_64 rng(99);
@@ -76,8 +80,9 @@ int main(int argc, char** argv) {
   t0 = std::chrono::steady_clock::now();
   for (std::uint64_t i = 0; i < latency_events; ++i) {
     events::AppendRequest req;
-    req.streams.push_back({"support_request-single", i, {{"support.request_message.created", 1,
-                                                          bench::payload(rng, 400, 1)}}});
+    req.streams.push_back({"support_request-single",
+                           i,
+                           {{"support.request_message.created", 1, bench::payload(rng, 400, 1)}}});
     const auto s = std::chrono::steady_clock::now();
     if (!store.append(std::move(req)).ok()) failures.fetch_add(1);
     latencies_ms.push_back(bench::seconds_since(s) * 1000);

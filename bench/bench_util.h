@@ -24,13 +24,13 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
 inline std::uint64_t flag_uint(int argc, char** argv, std::string_view name,
                                std::uint64_t fallback) {
   for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == std::string("--") + std::string(name)) return std::strtoull(argv[i + 1], nullptr, 10);
+    if (argv[i] == std::string("--") + std::string(name))
+      return std::strtoull(argv[i + 1], nullptr, 10);
   }
   return fallback;
 }
 
-inline std::string flag_string(int argc, char** argv, std::string_view name,
-                               std::string fallback) {
+inline std::string flag_string(int argc, char** argv, std::string_view name, std::string fallback) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (argv[i] == std::string("--") + std::string(name)) return argv[i + 1];
   }
@@ -40,8 +40,9 @@ inline std::string flag_string(int argc, char** argv, std::string_view name,
 // A support-message-like event payload of about `bytes` bytes of JSON.
 inline std::string payload(std::mt19937_64& rng, std::size_t bytes, std::int64_t customer) {
   static constexpr std::string_view kWords[] = {
-      "order", "refund", "delivery", "account", "password", "invoice", "please", "help",
-      "package", "late", "thanks", "support", "the", "my", "is", "not", "working", "since"};
+      "order",  "refund", "delivery", "account", "password", "invoice",
+      "please", "help",   "package",  "late",    "thanks",   "support",
+      "the",    "my",     "is",       "not",     "working",  "since"};
   std::string text;
   while (text.size() + 60 < bytes) {
     if (!text.empty()) text.push_back(' ');

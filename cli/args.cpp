@@ -38,7 +38,9 @@ Result<Args> Args::parse(int argc, char** argv, int first, const std::set<std::s
   return args;
 }
 
-bool Args::has(std::string_view name) const { return options_.find(name) != options_.end(); }
+bool Args::has(std::string_view name) const {
+  return options_.find(name) != options_.end();
+}
 
 std::optional<std::string> Args::get(std::string_view name) const {
   auto it = options_.find(name);

@@ -29,8 +29,8 @@ Every command accepts --data-dir DIR (default: $DOCKET_DATA_DIR or ./data) and -
 }  // namespace
 
 int usage_error(const std::string& command, const std::string& message) {
-  std::fprintf(stderr, "docket %s: %s\n(see docket %s --help)\n", command.c_str(),
-               message.c_str(), command.c_str());
+  std::fprintf(stderr, "docket %s: %s\n(see docket %s --help)\n", command.c_str(), message.c_str(),
+               command.c_str());
   return kExitUsage;
 }
 

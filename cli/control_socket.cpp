@@ -89,8 +89,8 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(const std::string& p
       new ControlServer(path, fd, pipe_fds[0], pipe_fds[1], std::move(handler)));
 }
 
-ControlServer::ControlServer(std::string path, int listen_fd, int wake_fd_read,
-                             int wake_fd_write, Handler handler)
+ControlServer::ControlServer(std::string path, int listen_fd, int wake_fd_read, int wake_fd_write,
+                             Handler handler)
     : path_(std::move(path)),
       listen_fd_(listen_fd),
       wake_read_(wake_fd_read),
@@ -99,7 +99,9 @@ ControlServer::ControlServer(std::string path, int listen_fd, int wake_fd_read,
   thread_ = std::thread([this] { loop(); });
 }
 
-ControlServer::~ControlServer() { stop(); }
+ControlServer::~ControlServer() {
+  stop();
+}
 
 void ControlServer::stop() {
   if (stopped_.exchange(true)) return;
@@ -146,8 +148,7 @@ Result<std::string> control_request(const std::string& path, std::string_view re
   std::string line(request);
   line.push_back('\n');
   std::string reply;
-  const bool ok =
-      write_all(fd, line) && read_line(fd, reply, static_cast<int>(timeout.count()));
+  const bool ok = write_all(fd, line) && read_line(fd, reply, static_cast<int>(timeout.count()));
   ::close(fd);
   if (!ok) return Status::IOError("no reply on " + path);
   return reply;

@@ -18,7 +18,8 @@
 namespace docket::cli {
 namespace {
 
-constexpr const char* kExportHelp = R"(Usage: docket events export [--from N] [--to M] [--stream S] [--type T] [--data-dir DIR]
+constexpr const char* kExportHelp =
+    R"(Usage: docket events export [--from N] [--to M] [--stream S] [--type T] [--data-dir DIR]
 
 Writes events as JSON Lines to stdout, one stored record per line, exactly as stored
 (hash included), in eventId order. Filters combine:
@@ -159,8 +160,7 @@ int events_verify_command(int argc, char** argv, int first) {
   std::fprintf(stdout, "OK: %llu events, %llu streams, head %llu, logEpoch %s\n",
                static_cast<unsigned long long>(report.events_checked),
                static_cast<unsigned long long>(report.streams_checked),
-               static_cast<unsigned long long>((*store)->head()),
-               (*store)->log_epoch().c_str());
+               static_cast<unsigned long long>((*store)->head()), (*store)->log_epoch().c_str());
   return kExitOk;
 }
 
@@ -203,7 +203,8 @@ int events_stats_command(int argc, char** argv, int first) {
   w.key("lastOccurredAt");
   count ? w.value(format_iso8601(last_at)) : w.null();
   w.key("eventsByType").begin_object();
-  for (const auto& [type, n] : by_type) w.field(type, n);
+  for (const auto& [type, n] : by_type)
+    w.field(type, n);
   w.end_object();
   w.end_object();
   std::fprintf(stdout, "%s\n", w.str().c_str());

@@ -131,7 +131,8 @@ int projections_status_command(int argc, char** argv, int first) {
   if (!statuses.ok()) return failure(name, statuses.status());
   JsonWriter w;
   w.begin_object().field("head", (*store)->head()).key("projections").begin_array();
-  for (const auto& st : *statuses) projections::write_status_json(w, st);
+  for (const auto& st : *statuses)
+    projections::write_status_json(w, st);
   w.end_array().end_object();
   std::fprintf(stdout, "%s\n", w.str().c_str());
   return kExitOk;

@@ -40,14 +40,14 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
 
   projections::EngineOptions engine_options;
   engine_options.clock = rt->options_.clock;
-  rt->engine_ = std::make_unique<projections::ProjectionEngine>(
-      dir.projections(), *rt->store_, make_projections(), engine_options);
-  Status started = rt->engine_->start([](std::string_view name, std::uint64_t done,
-                                         std::uint64_t total) {
-    log_info("projections.catch_up", [&](JsonWriter& w) {
-      w.field("projection", name).field("done", done).field("total", total);
-    });
-  });
+  rt->engine_ = std::make_unique<projections::ProjectionEngine>(dir.projections(), *rt->store_,
+                                                                make_projections(), engine_options);
+  Status started =
+      rt->engine_->start([](std::string_view name, std::uint64_t done, std::uint64_t total) {
+        log_info("projections.catch_up", [&](JsonWriter& w) {
+          w.field("projection", name).field("done", done).field("total", total);
+        });
+      });
   if (!started.ok()) return started;
 
   if (rt->options_.control_socket) {
@@ -62,15 +62,17 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
       rt->control_ = std::move(control.value());
     }
   }
-  rt->startup_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - t0)
-                        .count();
+  rt->startup_ms_ =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   return rt;
 }
 
 ServerRuntime::ServerRuntime(Options options) : options_(std::move(options)) {}
 
-ServerRuntime::~ServerRuntime() { stop(); }
+ServerRuntime::~ServerRuntime() {
+  stop();
+}
 
 void ServerRuntime::stop() {
   if (stopped_) return;
@@ -127,7 +129,8 @@ std::string ServerRuntime::handle_control(std::string_view request) {
     if (!req["name"].get_string().get(name) && !name.empty()) {
       names.emplace_back(name);
     } else {
-      for (const auto& st : engine_->status()) names.push_back(st.name);
+      for (const auto& st : engine_->status())
+        names.push_back(st.name);
     }
     JsonWriter w;
     w.begin_object().field("ok", true).key("rebuilt").begin_array();

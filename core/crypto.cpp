@@ -7,7 +7,9 @@
 
 namespace docket {
 
-bool init_crypto() { return sodium_init() >= 0; }
+bool init_crypto() {
+  return sodium_init() >= 0;
+}
 
 Sha256Digest sha256(std::string_view bytes) {
   Sha256Digest out{};
@@ -18,7 +20,9 @@ Sha256Digest sha256(std::string_view bytes) {
   return out;
 }
 
-std::string sha256_hex(std::string_view bytes) { return to_hex(sha256(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return to_hex(sha256(bytes));
+}
 
 std::string to_hex(const std::uint8_t* data, std::size_t n) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -66,7 +70,8 @@ unsigned in_base64url_alphabet(unsigned char c) {
 
 bool base64url_decode(std::string_view text, std::string& out) {
   unsigned all_valid = 1;
-  for (char c : text) all_valid &= in_base64url_alphabet(static_cast<unsigned char>(c));
+  for (char c : text)
+    all_valid &= in_base64url_alphabet(static_cast<unsigned char>(c));
   if (!all_valid) {
     out.clear();
     return false;

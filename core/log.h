@@ -25,8 +25,12 @@ using LogFields = std::function<void(JsonWriter&)>;
 // Writes {"time","level","msg", ...fields}. `fields` adds key/value pairs to the open
 // object (w.field("port", 8080)); it must not close it.
 void log(LogLevel level, std::string_view msg, const LogFields& fields = {});
-inline void log_info(std::string_view msg, const LogFields& f = {}) { log(LogLevel::kInfo, msg, f); }
-inline void log_warn(std::string_view msg, const LogFields& f = {}) { log(LogLevel::kWarn, msg, f); }
+inline void log_info(std::string_view msg, const LogFields& f = {}) {
+  log(LogLevel::kInfo, msg, f);
+}
+inline void log_warn(std::string_view msg, const LogFields& f = {}) {
+  log(LogLevel::kWarn, msg, f);
+}
 inline void log_error(std::string_view msg, const LogFields& f = {}) {
   log(LogLevel::kError, msg, f);
 }

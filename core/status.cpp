@@ -9,16 +9,26 @@ const std::string& Status::message() const {
 
 std::string_view Status::CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NotFound";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kConflict: return "Conflict";
-    case Code::kAlreadyExists: return "AlreadyExists";
-    case Code::kCorruption: return "Corruption";
-    case Code::kIOError: return "IOError";
-    case Code::kUnavailable: return "Unavailable";
-    case Code::kFailedPrecondition: return "FailedPrecondition";
-    case Code::kInternal: return "Internal";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kConflict:
+      return "Conflict";
+    case Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Code::kCorruption:
+      return "Corruption";
+    case Code::kIOError:
+      return "IOError";
+    case Code::kUnavailable:
+      return "Unavailable";
+    case Code::kFailedPrecondition:
+      return "FailedPrecondition";
+    case Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

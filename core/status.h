@@ -15,15 +15,15 @@ class Status {
  public:
   enum class Code : unsigned char {
     kOk = 0,
-    kNotFound,          // the thing asked for does not exist
-    kInvalidArgument,   // the caller's input is malformed or breaks a rule
-    kConflict,          // optimistic concurrency: expected stream version differs
-    kAlreadyExists,     // a unique key is taken
-    kCorruption,        // stored data does not match its checksum / format
-    kIOError,           // the storage layer failed (write, fsync, read)
-    kUnavailable,       // the component is shutting down or not started
-    kFailedPrecondition,// the state does not allow the operation
-    kInternal,          // a bug: an invariant did not hold
+    kNotFound,            // the thing asked for does not exist
+    kInvalidArgument,     // the caller's input is malformed or breaks a rule
+    kConflict,            // optimistic concurrency: expected stream version differs
+    kAlreadyExists,       // a unique key is taken
+    kCorruption,          // stored data does not match its checksum / format
+    kIOError,             // the storage layer failed (write, fsync, read)
+    kUnavailable,         // the component is shutting down or not started
+    kFailedPrecondition,  // the state does not allow the operation
+    kInternal,            // a bug: an invariant did not hold
   };
 
   Status() = default;  // OK

@@ -27,12 +27,11 @@ void append_iso8601(std::string& out, UnixMillis ms) {
   const year_month_day ymd{day};
   const hh_mm_ss hms{tp - day};
   char buf[32];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                        static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                        static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                        static_cast<int>(hms.minutes().count()),
-                        static_cast<int>(hms.seconds().count()),
-                        static_cast<int>(hms.subseconds().count()));
+  int n = std::snprintf(
+      buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+      static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
   out.append(buf, static_cast<std::size_t>(n));
 }
 
@@ -72,7 +71,8 @@ std::optional<UnixMillis> parse_iso8601(std::string_view s) {
         ++pos;
       }
       if (digits == 0) return std::nullopt;
-      for (std::size_t i = digits; i < 3; ++i) frac *= 10;
+      for (std::size_t i = digits; i < 3; ++i)
+        frac *= 10;
       milli = frac;
     }
     if (pos >= s.size()) return std::nullopt;  // a time needs a zone

@@ -41,7 +41,8 @@ std::unique_ptr<ServerRuntime> start_runtime(const std::string& data_dir) {
 void append_events(events::EventStore& store, int n) {
   for (int i = 0; i < n; ++i) {
     events::AppendRequest req;
-    req.streams.push_back({"support_request-" + std::to_string(i % 7), events::kAnyVersion,
+    req.streams.push_back({"support_request-" + std::to_string(i % 7),
+                           events::kAnyVersion,
                            {{i % 2 ? "support.request_message.created" : "support.request.created",
                              1, "{\"n\":" + std::to_string(i) + "}"}}});
     auto r = store.append(std::move(req));
@@ -57,10 +58,13 @@ std::size_t count_lines(const std::string& text) {
 
 TEST_SUITE("cli.integration") {
   TEST_CASE("every command answers --help with exit 0 and rejects unknown options with 2") {
-    for (std::vector<std::string> cmd :
-         {std::vector<std::string>{"serve"}, {"events", "export"}, {"events", "verify"},
-          {"events", "stats"}, {"projections", "status"}, {"projections", "rebuild"},
-          {"backup"}}) {
+    for (std::vector<std::string> cmd : {std::vector<std::string>{"serve"},
+                                         {"events", "export"},
+                                         {"events", "verify"},
+                                         {"events", "stats"},
+                                         {"projections", "status"},
+                                         {"projections", "rebuild"},
+                                         {"backup"}}) {
       CAPTURE(cmd[0]);
       auto help = cmd;
       help.push_back("--help");
@@ -89,8 +93,8 @@ TEST_SUITE("cli.integration") {
     CHECK(count_lines(all.out) == 100);
 
     SUBCASE("filters combine") {
-      auto some = docket_cmd({"events", "export", "--data-dir", tmp.path(), "--from", "10",
-                              "--to", "40", "--type", "support.request.created"});
+      auto some = docket_cmd({"events", "export", "--data-dir", tmp.path(), "--from", "10", "--to",
+                              "40", "--type", "support.request.created"});
       REQUIRE(some.exit_code == 0);
       CHECK(count_lines(some.out) == 15);  // event i+1 has n = i: odd ids 11..39
       std::istringstream lines(some.out);
@@ -139,7 +143,8 @@ TEST_SUITE("cli.integration") {
       append_events(rt->store(), 200);
       std::atomic<bool> stop{false};
       std::thread writer([&] {
-        while (!stop) append_events(rt->store(), 1);
+        while (!stop)
+          append_events(rt->store(), 1);
       });
       auto backup = docket_cmd({"backup", backup_dir, "--data-dir", tmp.sub("data")});
       stop = true;
@@ -171,13 +176,15 @@ TEST_SUITE("cli.integration") {
     {
       auto rt = start_runtime(tmp.path());
       append_events(rt->store(), 50);
-      auto live = docket_cmd({"projections", "rebuild", "stream_catalog", "--data-dir", tmp.path()});
+      auto live =
+          docket_cmd({"projections", "rebuild", "stream_catalog", "--data-dir", tmp.path()});
       CHECK_MESSAGE(live.exit_code == 0, live.err);
       CHECK(live.out.find("\"rebuilt\"") != std::string::npos);
       append_events(rt->store(), 5);  // the swapped-in file keeps projecting
       auto st = rt->projections().status();
       CHECK(st[0].checkpoint == 55);
-      CHECK(docket_cmd({"projections", "rebuild", "nope", "--data-dir", tmp.path()}).exit_code == 1);
+      CHECK(docket_cmd({"projections", "rebuild", "nope", "--data-dir", tmp.path()}).exit_code ==
+            1);
     }
     auto offline = docket_cmd({"projections", "rebuild", "--data-dir", tmp.path()});
     CHECK_MESSAGE(offline.exit_code == 0, offline.err);
@@ -197,7 +204,8 @@ TEST_SUITE("cli.integration") {
       std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
       std::vector<std::string> names;
       REQUIRE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-      for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+      for (const auto& n : names)
+        cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
       std::vector<rocksdb::ColumnFamilyHandle*> handles;
       rocksdb::DB* raw = nullptr;
       REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions(), path, cfs, &handles, &raw).ok());
@@ -213,7 +221,8 @@ TEST_SUITE("cli.integration") {
       REQUIRE(pos != std::string::npos);
       value[pos + 4] = '7';
       REQUIRE(raw->Put(rocksdb::WriteOptions(), log_cf, key, value).ok());
-      for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+      for (auto* h : handles)
+        raw->DestroyColumnFamilyHandle(h);
       delete raw;
     }
     auto verify = docket_cmd({"events", "verify", "--data-dir", tmp.path()});

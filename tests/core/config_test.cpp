@@ -52,8 +52,8 @@ TEST_SUITE("core") {
     text << in.rdbuf();
     for (const auto& var : docket::config_variables()) {
       CAPTURE(var.name);
-      const std::string row = "| `" + std::string(var.name) + "` | `" +
-                              std::string(var.default_value) + "` |";
+      const std::string row =
+          "| `" + std::string(var.name) + "` | `" + std::string(var.default_value) + "` |";
       const std::string row_empty = "| `" + std::string(var.name) + "` | |";
       CHECK((text.str().find(row) != std::string::npos ||
              (var.default_value.empty() && text.str().find(row_empty) != std::string::npos)));

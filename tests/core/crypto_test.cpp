@@ -11,8 +11,8 @@ TEST_SUITE("core") {
   }
 
   TEST_CASE("base64url round-trips and rejects padding or foreign characters") {
-    for (std::string in : {std::string(""), std::string("f"), std::string("fo"),
-                           std::string("foo"), std::string("\xff\xfe\x00\x01", 4)}) {
+    for (std::string in : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+                           std::string("\xff\xfe\x00\x01", 4)}) {
       std::string out;
       REQUIRE(docket::base64url_decode(docket::base64url_encode(in), out));
       CHECK(out == in);
@@ -30,7 +30,8 @@ TEST_SUITE("core") {
     const std::string b = docket::random_bytes(32);
     CHECK(a.size() == 32);
     CHECK(a != b);
-    for (int i = 0; i < 1000; ++i) CHECK(docket::random_uniform(7) < 7);
+    for (int i = 0; i < 1000; ++i)
+      CHECK(docket::random_uniform(7) < 7);
   }
 
   TEST_CASE("constant_time_equals compares contents and lengths") {

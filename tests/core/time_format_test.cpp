@@ -23,9 +23,9 @@ TEST_SUITE("core") {
   }
 
   TEST_CASE("parsing rejects malformed or impossible timestamps") {
-    for (const char* bad : {"", "2026", "2026-13-01", "2026-02-30", "2026-11-22T25:00:00Z",
-                            "2026-11-22T01:50:24", "2026-11-22T01:50:24.Z",
-                            "2026-11-22T01:50:24Zjunk", "2026-11-22x"}) {
+    for (const char* bad :
+         {"", "2026", "2026-13-01", "2026-02-30", "2026-11-22T25:00:00Z", "2026-11-22T01:50:24",
+          "2026-11-22T01:50:24.Z", "2026-11-22T01:50:24Zjunk", "2026-11-22x"}) {
       CAPTURE(bad);
       CHECK_FALSE(parse_iso8601(bad).has_value());
     }
