@@ -4,7 +4,11 @@
 // its checkpoint (the last eventId applied) and schema version stored in the same file
 // and written in the same transaction as the rows: a projection applies every event
 // exactly once, in log order, and can be deleted and rebuilt from the log at any time.
-// Implementations are driven by ProjectionEngine on the writer thread.
+// Implementations are driven by ProjectionEngine: on the writer thread for the live
+// file, and, during an online rebuild, on the rebuilding thread for the shadow file at
+// the same time. So an implementation keeps no mutable state of its own: everything
+// lives in the Database it is given (whose cached statements are per connection), and
+// create_schema/apply may run concurrently on two different Databases.
 #pragma once
 
 #include <string_view>
