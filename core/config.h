@@ -24,6 +24,19 @@ struct Config {
   std::uint16_t port = 8080;       // DOCKET_PORT
   // Logging
   std::string log_level = "info";  // DOCKET_LOG_LEVEL
+  // HTTP server (docs/http.md)
+  unsigned io_threads = 0;                           // DOCKET_IO_THREADS; 0 = hardware
+  std::uint64_t max_body_bytes = 1024 * 1024;        // DOCKET_MAX_BODY_BYTES
+  std::uint64_t max_header_bytes = 16 * 1024;        // DOCKET_MAX_HEADER_BYTES
+  std::uint64_t request_timeout_ms = 10'000;         // DOCKET_REQUEST_TIMEOUT_MS
+  std::uint64_t idle_timeout_ms = 30'000;            // DOCKET_IDLE_TIMEOUT_MS
+  std::uint64_t max_connections = 1000;              // DOCKET_MAX_CONNECTIONS
+  std::uint64_t max_requests_per_connection = 1000;  // DOCKET_MAX_REQUESTS_PER_CONNECTION
+  std::vector<std::string> cors_origins;             // DOCKET_CORS_ORIGINS
+  std::vector<std::string> trusted_proxies;          // DOCKET_TRUSTED_PROXIES
+  std::string tls_cert_file;                         // DOCKET_TLS_CERT_FILE
+  std::string tls_key_file;                          // DOCKET_TLS_KEY_FILE
+  std::uint64_t shutdown_grace_ms = 10'000;          // DOCKET_SHUTDOWN_GRACE_MS
 };
 
 // One environment variable: how it is named, its default, what it means, and how its
@@ -46,5 +59,7 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
 bool parse_port(std::string_view text, std::uint16_t& out);
 bool parse_bool(std::string_view text, bool& out);
 bool parse_uint(std::string_view text, std::uint64_t& out);
+// Splits a comma-separated list, trimming spaces around items and dropping empty ones.
+std::vector<std::string> parse_list(std::string_view text);
 
 }  // namespace docket

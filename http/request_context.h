@@ -1,0 +1,64 @@
+// RequestContext: everything a handler knows about the request it serves.
+//
+// Built by the service for one request on the IO thread serving it, passed to
+// middleware and then to the handler, and dropped when the response is ready. The views
+// it hands out (request, params, ids) are valid only until then. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/api_error.h"
+#include "http/request.h"
+#include "http/router.h"
+
+namespace docket::http {
+
+// Who is making the request. Authentication middleware fills it; the access log and
+// event metadata read it.
+struct Actor {
+  std::string type = "anonymous";  // "anonymous", "customer", "guest", "admin", "system", …
+  std::string id;                  // empty for anonymous
+};
+
+class RequestContext {
+ public:
+  // REQUIRES: every argument outlives the context.
+  RequestContext(const Request& request, const Route& route, const PathParams& params,
+                 std::string_view request_id, std::string_view client_ip)
+      : request_(request),
+        route_(route),
+        params_(params),
+        request_id_(request_id),
+        client_ip_(client_ip) {}
+  RequestContext(const RequestContext&) = delete;
+  RequestContext& operator=(const RequestContext&) = delete;
+
+  const Request& request() const { return request_; }
+  const Route& route() const { return route_; }
+  const PathParams& params() const { return params_; }
+  std::string_view request_id() const { return request_id_; }
+  // The client address (see client_ip.h for X-Forwarded-For handling).
+  std::string_view client_ip() const { return client_ip_; }
+
+  // The decoded path parameter `name`; "" when the route has no such parameter.
+  std::string_view param(std::string_view name) const {
+    return params_.get(name).value_or(std::string_view());
+  }
+  // Parses path parameter `name` as an id in [1, 2^53 - 1] into `out`; otherwise
+  // returns 400 VALIDATION_ERROR naming the parameter.
+  std::optional<ApiError> param_id(std::string_view name, std::int64_t& out) const;
+
+  Actor actor;
+
+ private:
+  const Request& request_;
+  const Route& route_;
+  const PathParams& params_;
+  std::string_view request_id_;
+  std::string_view client_ip_;
+};
+
+}  // namespace docket::http

@@ -1,0 +1,140 @@
+// Router: maps (method, path) to a handler.
+//
+// Patterns are '/'-separated segments; a segment is literal text or a `{name}` parameter
+// that matches exactly one non-empty segment: "/api/admin/support-requests/{id}/status".
+// Matching is exact per segment (no trailing-slash or case folding); a literal segment
+// beats a parameter at the same position. Parameter values are percent-decoded; a value
+// with a bad escape, invalid UTF-8 or a control character is a bad request.
+//
+// HEAD is served by the GET route when no HEAD route exists. OPTIONS is answered by the
+// service (Allow / CORS preflight) unless a route registers it.
+//
+// Threading: add() during start-up from one thread; after that the router is immutable
+// and match() may be called from any number of threads.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "http/method.h"
+#include "http/response.h"
+
+namespace docket::http {
+
+class RequestContext;
+
+// A handler runs synchronously on an IO thread. It may block briefly (a domain command
+// waiting ~1 ms on the writer thread), never for long: every connection on that thread
+// waits with it. It returns a Response or an ApiError, or throws ApiError; any other
+// exception becomes 500 INTERNAL_ERROR.
+using Handler = std::function<Response(RequestContext&)>;
+
+// What logs, metrics and the OpenAPI document know about a route.
+struct RouteMeta {
+  std::string name;     // stable identifier, e.g. "inquiries.create"; default "GET /pattern"
+  std::string tag;      // OpenAPI tag, e.g. "Support Inquiries (Admin)"
+  std::string summary;  // one line for the OpenAPI operation
+};
+
+struct Route {
+  Method method = Method::kGet;
+  std::string pattern;                   // as registered; the log and metrics label
+  std::vector<std::string> param_names;  // in path order
+  Handler handler;
+  RouteMeta meta;
+  std::size_t index = 0;  // position in Router::routes()
+};
+
+inline constexpr std::size_t kMaxPathParams = 8;
+inline constexpr std::size_t kMaxPathSegments = 32;
+
+// Decoded path parameters of one match, stored inline for up to kMaxPathParams.
+class PathParams {
+ public:
+  // The decoded value of parameter `name`, or nullopt.
+  std::optional<std::string_view> get(std::string_view name) const;
+  std::size_t size() const { return size_; }
+  std::string_view name(std::size_t i) const { return names_[i]; }
+  std::string_view value(std::size_t i) const { return values_[i]; }
+
+ private:
+  friend class Router;
+  std::array<std::string_view, kMaxPathParams> names_{};  // point into Route::param_names
+  std::array<std::string, kMaxPathParams> values_;
+  std::size_t size_ = 0;
+};
+
+struct RouteMatch {
+  enum class Outcome { kFound, kNotFound, kMethodNotAllowed, kBadParam };
+  Outcome outcome = Outcome::kNotFound;
+  const Route* route = nullptr;  // set for kFound
+  PathParams params;             // set for kFound
+  // Methods registered for the path (kFound, kMethodNotAllowed, kBadParam): bits of
+  // method_bit(); HEAD is included whenever GET is.
+  std::uint16_t allowed = 0;
+  std::string bad_param;  // kBadParam: the parameter's name
+};
+
+// "GET, HEAD, POST, OPTIONS" for a method set; OPTIONS is always listed.
+std::string allow_header_value(std::uint16_t methods);
+
+class Router {
+ public:
+  Router();
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Registers a route. An invalid pattern, a parameter name used twice, more than
+  // kMaxPathParams parameters, Method::kOther or a duplicate (method, path shape) leaves
+  // the table unchanged and records an InvalidArgument in status(): a service refuses to
+  // start on such a router.
+  void add(Method method, std::string_view pattern, Handler handler, RouteMeta meta = {});
+  void get(std::string_view p, Handler h, RouteMeta m = {}) {
+    add(Method::kGet, p, std::move(h), std::move(m));
+  }
+  void post(std::string_view p, Handler h, RouteMeta m = {}) {
+    add(Method::kPost, p, std::move(h), std::move(m));
+  }
+  void put(std::string_view p, Handler h, RouteMeta m = {}) {
+    add(Method::kPut, p, std::move(h), std::move(m));
+  }
+  void patch(std::string_view p, Handler h, RouteMeta m = {}) {
+    add(Method::kPatch, p, std::move(h), std::move(m));
+  }
+  void del(std::string_view p, Handler h, RouteMeta m = {}) {
+    add(Method::kDelete, p, std::move(h), std::move(m));
+  }
+
+  // OK, or the first registration error.
+  const Status& status() const { return status_; }
+
+  // Matches `path` (percent-encoded, without query). Thread-safe after registration.
+  void match(Method method, std::string_view path, RouteMatch& out) const;
+  RouteMatch match(Method method, std::string_view path) const {
+    RouteMatch m;
+    match(method, path, m);
+    return m;
+  }
+
+  // Every route in registration order; addresses are stable. For OpenAPI generation
+  // and metrics.
+  const std::deque<Route>& routes() const { return routes_; }
+
+ private:
+  struct Node;
+  std::unique_ptr<Node> root_;
+  std::deque<Route> routes_;
+  Status status_;
+};
+
+}  // namespace docket::http

@@ -1,0 +1,101 @@
+// HttpService: the transport-independent request pipeline, Request → Response.
+//
+//   request id (X-Request-Id kept when well-formed, else generated)
+//   → client address (X-Forwarded-For only from trusted proxies)
+//   → routing: 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED + Allow, automatic OPTIONS and
+//     CORS preflight, HEAD through GET routes
+//   → middleware (in order; may fill ctx.actor or answer early)
+//   → handler (ApiError returned or thrown → its status; any other exception → 500
+//     INTERNAL_ERROR with a fixed message, details only in the server log)
+//   → error body rendered with the request id, CORS headers
+//   → metrics and one access-log line.
+//
+// The server calls handle() for each parsed request and reject() for requests it
+// refuses before routing (413, 431, malformed HTTP, 503 at capacity). Tests call both
+// directly, without sockets.
+//
+// Threading: configure (constructor, use()) from one thread before serving; then
+// handle() and reject() are thread-safe and called concurrently from every IO thread.
+// The router, metrics registry and sink given at construction must outlive the service.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/status.h"
+#include "http/access_log.h"
+#include "http/api_error.h"
+#include "http/client_ip.h"
+#include "http/cors.h"
+#include "http/request.h"
+#include "http/request_context.h"
+#include "http/response.h"
+#include "http/router.h"
+
+namespace docket::http {
+
+class HttpMetrics;
+class MetricsRegistry;
+
+struct ServiceOptions {
+  std::vector<std::string> cors_origins;     // see cors.h
+  std::vector<std::string> trusted_proxies;  // see client_ip.h
+  MetricsRegistry* metrics = nullptr;        // null: no metrics
+  AccessLogSink access_log = log_access;     // empty: no access log
+
+  // DOCKET_CORS_ORIGINS and DOCKET_TRUSTED_PROXIES; metrics and the sink keep defaults.
+  static ServiceOptions from_config(const Config& config);
+};
+
+// Runs before the handler. Returning a Response (typically an ApiError such as 401)
+// ends the request with it; nullopt continues.
+using Middleware = std::function<std::optional<Response>(RequestContext&)>;
+
+class HttpService {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // REQUIRES: `router` is fully registered and outlives the service.
+  explicit HttpService(const Router& router, ServiceOptions options = {});
+  ~HttpService();
+  HttpService(const HttpService&) = delete;
+  HttpService& operator=(const HttpService&) = delete;
+
+  // Appends a middleware. REQUIRES: before the first handle().
+  void use(Middleware middleware);
+
+  // OK, or why the service must not serve (the router's registration error).
+  const Status& status() const { return router_.status(); }
+
+  // Answers one request. `received_at` is when its head was read (for durationMs).
+  // Does not throw.
+  Response handle(const Request& request, TimePoint received_at) const;
+
+  // Answers a request the transport refused with `error`. `request` is null when the
+  // head could not be parsed; otherwise it is used for the request id, CORS and the
+  // route label. Does not throw.
+  Response reject(const ApiError& error, const Request* request, TimePoint received_at) const;
+
+ private:
+  Response dispatch(const Request& request, std::string_view request_id, std::string_view client_ip,
+                    std::string_view origin, RouteMatch& match, Actor& actor,
+                    bool& preflight) const;
+  Response run_handler(RequestContext& ctx) const;
+  void finish(Response& response, const Request* request, const RequestId& id,
+              std::string_view client_ip, const Route* route, const Actor& actor, bool preflight,
+              TimePoint received_at) const;
+
+  const Router& router_;
+  CorsPolicy cors_;
+  TrustedProxies proxies_;
+  AccessLogSink access_log_;
+  std::unique_ptr<HttpMetrics> metrics_;
+  std::vector<Middleware> middleware_;
+};
+
+}  // namespace docket::http
