@@ -1,7 +1,9 @@
 // Durable appends through the writer with the stream catalogue projection applied.
 //
 //   bench_append [--submitters 64] [--events 320000] [--latency-events 20000] [--dir DIR]
+//                [--projection 1]
 //
+// --projection 0 measures the bare log (no read model applied in the commit path).
 // Phase 1: `submitters` threads each append one event per command to their own stream
 // (exact expected version), waiting for each acknowledgement; throughput = events/s.
 // Phase 2: one thread appends and waits, one at a time; events/s and p50/p99 latency.
@@ -26,23 +28,51 @@ int main(int argc, char** argv) {
   const auto total = bench::flag_uint(argc, argv, "events", 320000);
   const auto latency_events = bench::flag_uint(argc, argv, "latency-events", 20000);
   const std::string dir = bench::flag_string(argc, argv, "dir", "bench-append-data");
+  const bool with_projection = bench::flag_uint(argc, argv, "projection", 1) != 0;
   std::filesystem::remove_all(dir);
 
-  cli::ServerRuntime::Options options;
-  options.config.data_dir = dir;
-  options.control_socket = false;
-  auto rt = cli::ServerRuntime::start(options);
-  if (!rt.ok()) {
-    std::fprintf(stderr, "start: %s\n", rt.status().ToString().c_str());
-    return 1;
+  std::unique_ptr<cli::ServerRuntime> rt;
+  std::unique_ptr<events::EventStore> bare;
+  if (with_projection) {
+    cli::ServerRuntime::Options options;
+    options.config.data_dir = dir;
+    options.control_socket = false;
+    options.http = false;
+    auto started = cli::ServerRuntime::start(options);
+    if (!started.ok()) {
+      std::fprintf(stderr, "start: %s\n", started.status().ToString().c_str());
+      return 1;
+    }
+    rt = std::move(started.value());
+  } else {
+    events::StoreOptions options;
+    options.path = dir + "/log";
+    std::filesystem::create_directories(dir);
+    auto opened = events::EventStore::open(options);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "open: %s\n", opened.status().ToString().c_str());
+      return 1;
+    }
+    bare = std::move(opened.value());
   }
-  events::EventStore& store = (*rt)->store();
+  events::EventStore& store = rt ? rt->store() : *bare;
 
   // Phase 1: concurrent submitters.
   std::atomic<std::uint64_t> failures{0};
   const std::uint64_t per_thread = total / submitters;
   auto t0 = std::chrono::steady_clock::now();
   const auto stats0 = store.stats();
+  // Samples the duration of the latest group write (WAL write + fsync) every millisecond.
+  std::atomic<bool> sampling{true};
+  double fsync_sum = 0;
+  std::uint64_t fsync_samples = 0;
+  std::thread sampler([&] {
+    while (sampling.load()) {
+      fsync_sum += store.stats().last_fsync_ms;
+      ++fsync_samples;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
   std::vector<std::thread> threads;
   for (std::uint64_t t = 0; t < submitters; ++t) {
     threads.emplace_back([&, t] {
@@ -62,15 +92,18 @@ int main(int argc, char** argv) {
   for (auto& th : threads)
     th.join();
   const double secs = bench::seconds_since(t0);
+  sampling = false;
+  sampler.join();
   const auto stats1 = store.stats();
   const double groups = static_cast<double>(stats1.groups - stats0.groups);
   std::printf(
       "concurrent: submitters=%llu events=%llu seconds=%.2f events_per_s=%.0f "
-      "mean_group=%.1f failures=%llu\n",
+      "mean_group=%.1f group_write_ms=%.2f failures=%llu\n",
       static_cast<unsigned long long>(submitters),
       static_cast<unsigned long long>(per_thread * submitters), secs,
       static_cast<double>(per_thread * submitters) / secs,
       static_cast<double>(per_thread * submitters) / std::max(groups, 1.0),
+      fsync_sum / static_cast<double>(std::max<std::uint64_t>(fsync_samples, 1)),
       static_cast<unsigned long long>(failures.load()));
 
   // Phase 2: one submitter, latency per acknowledged append.
@@ -93,7 +126,8 @@ int main(int argc, char** argv) {
               static_cast<double>(latency_events) / single_secs,
               bench::quantile(latencies_ms, 0.50), bench::quantile(latencies_ms, 0.99),
               static_cast<unsigned long long>(failures.load()));
-  (*rt)->stop();
+  if (rt) rt->stop();
+  if (bare) bare->close();
   std::filesystem::remove_all(dir);
   return failures.load() == 0 ? 0 : 1;
 }

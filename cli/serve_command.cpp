@@ -60,6 +60,8 @@ int serve_command(int argc, char** argv, int first) {
   ServerRuntime& rt = **runtime;
   log_info("server.ready", [&](JsonWriter& w) {
     w.field("dataDir", config->data_dir)
+        .field("bind", config->bind)
+        .field("port", static_cast<std::uint64_t>(rt.http_port()))
         .field("head", rt.store().head())
         .field("logEpoch", rt.store().log_epoch())
         .field("startupMs", rt.startup_ms());

@@ -12,6 +12,11 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "events/event_store.h"
+#include "http/metrics.h"
+#include "http/operations_routes.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/service.h"
 #include "projections/projection_engine.h"
 #include "projections/stream_catalog.h"
 
@@ -62,6 +67,18 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
       rt->control_ = std::move(control.value());
     }
   }
+  if (rt->options_.http) {
+    rt->metrics_ = std::make_unique<http::MetricsRegistry>();
+    rt->router_ = std::make_unique<http::Router>();
+    http::add_operations_routes(*rt->router_, *rt->store_, *rt->engine_, *rt->metrics_);
+    http::ServiceOptions service_options = http::ServiceOptions::from_config(rt->options_.config);
+    service_options.metrics = rt->metrics_.get();
+    rt->service_ = std::make_unique<http::HttpService>(*rt->router_, std::move(service_options));
+    if (!rt->service_->status().ok()) return rt->service_->status();
+    rt->server_ = std::make_unique<http::Server>(
+        http::ServerOptions::from_config(rt->options_.config), *rt->service_);
+    if (Status s = rt->server_->start(); !s.ok()) return s;
+  }
   rt->startup_ms_ =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
@@ -74,9 +91,14 @@ ServerRuntime::~ServerRuntime() {
   stop();
 }
 
+std::uint16_t ServerRuntime::http_port() const {
+  return server_ ? server_->port() : 0;
+}
+
 void ServerRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (server_) server_->stop();  // finishes requests in flight; their commands complete
   if (control_) control_->stop();
   if (store_) store_->close();  // completes every queued command first
   if (engine_) engine_->stop();

@@ -1,8 +1,9 @@
 // ServerRuntime: the parts of a running Docket server, started and stopped in order.
 //
 // Start: open the event log (exclusive), bring every read model up to the head, start
-// the control socket; stop: in reverse, after the writer has drained. The HTTP and
-// realtime front ends attach to a started runtime.
+// the control socket, then the HTTP server. Stop: in reverse — the HTTP server first
+// (finishing requests in flight), then the writer drains every queued command, then
+// the read models close.
 //
 // Thread safety: start/stop from one thread (main); the accessors are safe from any
 // thread while the runtime lives.
@@ -24,6 +25,12 @@ namespace docket::projections {
 class Projection;
 class ProjectionEngine;
 }  // namespace docket::projections
+namespace docket::http {
+class HttpService;
+class MetricsRegistry;
+class Router;
+class Server;
+}  // namespace docket::http
 
 namespace docket::cli {
 
@@ -38,6 +45,7 @@ class ServerRuntime {
     Config config;
     const Clock* clock = nullptr;  // SystemClock when null; must outlive the runtime
     bool control_socket = true;
+    bool http = true;  // false: no HTTP server (benchmarks of the write path)
   };
 
   // Fails when the log cannot be opened (e.g. another server holds it) or the
@@ -58,6 +66,8 @@ class ServerRuntime {
   const Config& config() const { return options_.config; }
   // Milliseconds from the start of start() to ready.
   std::int64_t startup_ms() const { return startup_ms_; }
+  // The HTTP port bound (the ephemeral one when configured as 0); 0 without HTTP.
+  std::uint16_t http_port() const;
 
   // Serves one control-socket request (see control_socket.h); public for tests.
   std::string handle_control(std::string_view request);
@@ -69,6 +79,10 @@ class ServerRuntime {
   std::unique_ptr<events::EventStore> store_;
   std::unique_ptr<projections::ProjectionEngine> engine_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<http::MetricsRegistry> metrics_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::HttpService> service_;
+  std::unique_ptr<http::Server> server_;
   std::int64_t startup_ms_ = 0;
   bool stopped_ = false;
 };

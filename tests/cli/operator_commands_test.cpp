@@ -32,6 +32,7 @@ docket::testing::ProcessResult docket_cmd(std::vector<std::string> args) {
 std::unique_ptr<ServerRuntime> start_runtime(const std::string& data_dir) {
   ServerRuntime::Options options;
   options.config.data_dir = data_dir;
+  options.config.port = 0;
   auto rt = ServerRuntime::start(options);
   REQUIRE_MESSAGE(rt.ok(), rt.status().ToString());
   return std::move(rt.value());
