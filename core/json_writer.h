@@ -57,6 +57,13 @@ class JsonWriter {
     return raw(json);
   }
 
+  // Empties the writer for reuse, keeping its buffers' capacity.
+  void clear() {
+    out_.clear();
+    has_value_.clear();
+    after_key_ = false;
+  }
+
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
 

@@ -1,5 +1,6 @@
 #include "core/log.h"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,22 +48,49 @@ bool parse_log_level(std::string_view text, LogLevel& out) {
 
 void log(LogLevel level, std::string_view msg, const LogFields& fields) {
   if (level < log_level()) return;
-  JsonWriter w;
+  // One writer per thread, reused: a log line costs no allocation once warm. A line
+  // logged from inside `fields` (nested) gets a writer of its own.
+  thread_local JsonWriter pooled;
+  thread_local std::string time_text;
+  thread_local bool pooled_busy = false;
+  JsonWriter nested;
+  const bool use_pooled = !pooled_busy;
+  JsonWriter& w = use_pooled ? pooled : nested;
+  struct Release {
+    bool active;
+    ~Release() {
+      if (active) pooled_busy = false;
+    }
+  } release{use_pooled};
+  pooled_busy = true;
+  w.clear();
+  time_text.clear();
+  append_iso8601(time_text, SystemClock::instance().now_ms());
   w.begin_object();
-  w.field("time", format_iso8601(SystemClock::instance().now_ms()));
+  w.field("time", time_text);
   w.field("level", level_name(level));
   w.field("msg", msg);
   if (fields) fields(w);
   w.end_object();
-  std::string line = w.take();
-  line.push_back('\n');
-  const char* p = line.data();
-  std::size_t left = line.size();
+  // The line and its newline leave in one writev(2), so lines from threads never mix.
+  const std::string& line = w.str();
+  iovec parts[2] = {{const_cast<char*>(line.data()), line.size()}, {const_cast<char*>("\n"), 1}};
+  std::size_t left = line.size() + 1;
+  int first = 0;
   while (left > 0) {
-    ssize_t n = ::write(STDERR_FILENO, p, left);
+    ssize_t n = ::writev(STDERR_FILENO, parts + first, 2 - first);
     if (n <= 0) break;
-    p += n;
     left -= static_cast<std::size_t>(n);
+    // A short write (rare: a full pipe) continues where it stopped.
+    auto done = static_cast<std::size_t>(n);
+    while (first < 2 && done >= parts[first].iov_len) {
+      done -= parts[first].iov_len;
+      ++first;
+    }
+    if (first < 2) {
+      parts[first].iov_base = static_cast<char*>(parts[first].iov_base) + done;
+      parts[first].iov_len -= done;
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 //
 //   {"time":"2026-11-22T01:50:24.123Z","level":"info","msg":"server.ready","port":8080}
 //
-// Thread-safe: each line is written with one write(2) call. Never log a secret (raw
+// Thread-safe: each line is written with one writev(2) call. Never log a secret (raw
 // guest token, OTP code, password, JWT): callers pass only what is safe to keep.
 #pragma once
 

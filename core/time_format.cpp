@@ -26,13 +26,23 @@ void append_iso8601(std::string& out, UnixMillis ms) {
   const auto day = floor<days>(tp);
   const year_month_day ymd{day};
   const hh_mm_ss hms{tp - day};
-  char buf[32];
-  int n = std::snprintf(
-      buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-      static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  out.append(buf, static_cast<std::size_t>(n));
+  // Fixed-width digits written directly: this runs for every event and log line.
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&buf](std::size_t at, unsigned value, std::size_t width) {
+    for (std::size_t i = width; i > 0; --i) {
+      buf[at + i - 1] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  const int year = static_cast<int>(ymd.year());
+  put(0, static_cast<unsigned>(year < 0 ? 0 : year), 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, static_cast<unsigned>(hms.hours().count()), 2);
+  put(14, static_cast<unsigned>(hms.minutes().count()), 2);
+  put(17, static_cast<unsigned>(hms.seconds().count()), 2);
+  put(20, static_cast<unsigned>(hms.subseconds().count()), 3);
+  out.append(buf, sizeof buf - 1);  // without the terminating NUL
 }
 
 std::string format_iso8601(UnixMillis ms) {
