@@ -4,8 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include <filesystem>
+
 #include "cli/commands.h"
 #include "core/crypto.h"
+#include "core/data_dir.h"
+#include "events/event_store.h"
 
 namespace docket::cli {
 namespace {
@@ -47,6 +51,19 @@ Result<Config> config_with_data_dir(const std::optional<std::string>& data_dir) 
     config->data_dir = *data_dir;
   }
   return config;
+}
+
+Status require_log(const Config& config) {
+  const DataDir dir{config.data_dir};
+  if (!std::filesystem::exists(dir.log() + "/CURRENT")) {
+    return Status::NotFound("no event log at " + dir.log());
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<events::EventStore>> open_log_read_only(const Config& config) {
+  if (Status s = require_log(config); !s.ok()) return s;
+  return events::EventStore::open_read_only(DataDir{config.data_dir}.log());
 }
 
 int run(int argc, char** argv) {

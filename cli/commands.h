@@ -2,10 +2,16 @@
 // option, prints its own --help, and returns an exit status (see cli.h).
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "core/config.h"
 #include "core/result.h"
+
+namespace docket::events {
+class EventStore;
+}
 
 namespace docket::cli {
 
@@ -26,5 +32,10 @@ int failure(const std::string& command, const Status& status);
 
 // The configuration from the environment with --data-dir applied when given.
 Result<Config> config_with_data_dir(const std::optional<std::string>& data_dir);
+
+// NotFound ("no event log at …") unless the data directory holds a log.
+Status require_log(const Config& config);
+// Opens the data directory's log read-only (works beside a running server).
+Result<std::unique_ptr<events::EventStore>> open_log_read_only(const Config& config);
 
 }  // namespace docket::cli

@@ -45,14 +45,6 @@ Prints the log epoch, head, size on disk, the number of streams and events per t
 (JSON on stdout). Works while the server is running.
 )";
 
-Result<std::unique_ptr<events::EventStore>> open_log(const Config& config) {
-  const DataDir dir{config.data_dir};
-  if (!std::filesystem::exists(dir.log() + "/CURRENT")) {
-    return Status::NotFound("no event log at " + dir.log());
-  }
-  return events::EventStore::open_read_only(dir.log());
-}
-
 // A stdout writer that keeps one large buffer and reports a closed pipe.
 class StdoutLines {
  public:
@@ -78,7 +70,7 @@ int events_export_command(int argc, char** argv, int first) {
   if (!to.ok()) return usage_error(name, to.status().message());
   auto config = config_with_data_dir(args->get("data-dir"));
   if (!config.ok()) return usage_error(name, config.status().message());
-  auto store = open_log(*config);
+  auto store = open_log_read_only(*config);
   if (!store.ok()) return failure(name, store.status());
 
   const std::uint64_t head = (*store)->head();
@@ -140,7 +132,7 @@ int events_verify_command(int argc, char** argv, int first) {
   if (!args->positional().empty()) return usage_error(name, "unexpected argument");
   auto config = config_with_data_dir(args->get("data-dir"));
   if (!config.ok()) return usage_error(name, config.status().message());
-  auto store = open_log(*config);
+  auto store = open_log_read_only(*config);
   if (!store.ok()) return failure(name, store.status());
 
   Progress progress("verify", (*store)->head());
@@ -172,7 +164,7 @@ int events_stats_command(int argc, char** argv, int first) {
   if (!args->positional().empty()) return usage_error(name, "unexpected argument");
   auto config = config_with_data_dir(args->get("data-dir"));
   if (!config.ok()) return usage_error(name, config.status().message());
-  auto store = open_log(*config);
+  auto store = open_log_read_only(*config);
   if (!store.ok()) return failure(name, store.status());
 
   std::map<std::string, std::uint64_t> by_type;

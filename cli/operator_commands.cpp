@@ -92,9 +92,7 @@ int backup_command(int argc, char** argv, int first) {
     if (Status s = reply_status(reply->value()); !s.ok()) return failure(name, s);
     std::fprintf(stdout, "%s\n", reply->value().c_str());
   } else {
-    if (!std::filesystem::exists(dir.log() + "/CURRENT")) {
-      return failure(name, Status::NotFound("no event log at " + dir.log()));
-    }
+    if (Status s = require_log(*config); !s.ok()) return failure(name, s);
     events::StoreOptions options;
     options.path = dir.log();
     auto store = events::EventStore::open(options);
@@ -121,10 +119,7 @@ int projections_status_command(int argc, char** argv, int first) {
   auto config = config_with_data_dir(args->get("data-dir"));
   if (!config.ok()) return usage_error(name, config.status().message());
   const DataDir dir{config->data_dir};
-  if (!std::filesystem::exists(dir.log() + "/CURRENT")) {
-    return failure(name, Status::NotFound("no event log at " + dir.log()));
-  }
-  auto store = events::EventStore::open_read_only(dir.log());
+  auto store = open_log_read_only(*config);
   if (!store.ok()) return failure(name, store.status());
   auto statuses = projections::read_projection_status(dir.projections(), (*store)->head(),
                                                       (*store)->log_epoch());
@@ -158,9 +153,7 @@ int projections_rebuild_command(int argc, char** argv, int first) {
     return kExitOk;
   }
 
-  if (!std::filesystem::exists(dir.log() + "/CURRENT")) {
-    return failure(name, Status::NotFound("no event log at " + dir.log()));
-  }
+  if (Status s = require_log(*config); !s.ok()) return failure(name, s);
   events::StoreOptions options;
   options.path = dir.log();
   auto store = events::EventStore::open(options);
