@@ -127,6 +127,28 @@ Status validate_append_request(const AppendRequest& request, std::size_t max_byt
           fmt::format("released unique key must be 1..{} bytes", log_format::kMaxUniqueKeyBytes));
     }
   }
+  for (std::size_t i = 0; i < request.ids.size(); ++i) {
+    const IdClaim& claim = request.ids[i];
+    if (claim.sequence.empty() || claim.sequence.size() > log_format::kMaxSequenceBytes) {
+      return Status::InvalidArgument(
+          fmt::format("id sequence name must be 1..{} bytes", log_format::kMaxSequenceBytes));
+    }
+    for (char c : claim.sequence) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) {
+        return Status::InvalidArgument(fmt::format(
+            "id sequence \"{}\" may hold only a-z, 0-9, '_' and '.'", claim.sequence));
+      }
+    }
+    if (claim.id == 0) {
+      return Status::InvalidArgument(fmt::format("id 0 of sequence {}", claim.sequence));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (request.ids[j].sequence == claim.sequence) {
+        return Status::InvalidArgument(
+            fmt::format("sequence {} is claimed twice in one append", claim.sequence));
+      }
+    }
+  }
   Status st = validate_actor_type(request.actor.type);
   if (!st.ok()) return st;
   const std::size_t bytes = approximate_bytes(request);

@@ -4,7 +4,8 @@
 //   CF "log"     big-endian eventId           -> stored record JSON
 //   CF "streams" stream '\0' BE64 version     -> BE64 eventId
 //   CF "unique"  key ("tracking:INQ-8K4P2X")  -> owning stream
-//   CF "meta"    "head" -> BE64 eventId, "logEpoch" -> random hex id, "formatVersion"
+//   CF "meta"    "head" -> BE64 eventId, "logEpoch" -> random hex id, "formatVersion",
+//                "seq:<sequence>" -> BE64 last id taken (IdClaim)
 //
 // Writes: one writer thread owns every append. Callers submit commands from any
 // thread; the writer drains the queue into a group, validates each command in order
@@ -51,11 +52,20 @@ struct UniqueClaim {
   std::string owner;
 };
 
+// Takes the next id of a serial id sequence ("account" -> 1, 2, 3, ...): the record ids
+// of the API. `id` must be the sequence's last id + 1 (checked like an expected
+// version, so two commands racing for one id cannot both win); ids are gap-free.
+struct IdClaim {
+  std::string sequence;  // REQUIRES: 1..64 bytes of a-z, 0-9, '_', '.'
+  std::uint64_t id = 0;  // REQUIRES: >= 1
+};
+
 // One command's writes: all of it becomes durable, or none of it.
 struct AppendRequest {
   std::vector<StreamAppend> streams;  // appended in this order; eventIds are consecutive
   std::vector<UniqueClaim> claims;    // each fails the command when already taken
   std::vector<std::string> releases;  // unique keys freed by this command
+  std::vector<IdClaim> ids;           // at most one per sequence
   Actor actor;
   RequestMeta meta;
 };
@@ -79,6 +89,8 @@ class StagedView {
                                                        std::uint64_t fromVersion) const = 0;
   // The stream owning `key`, or "" when the key is free.
   virtual Result<std::string> unique_owner(std::string_view key) const = 0;
+  // The last id taken from `sequence` (0 when none was): the next one is this + 1.
+  virtual Result<std::uint64_t> last_id(std::string_view sequence) const = 0;
   virtual UnixMillis now_ms() const = 0;
 };
 
@@ -168,6 +180,8 @@ class EventStore {
   virtual Result<std::uint64_t> stream_version(std::string_view stream) const = 0;
   // The stream owning a unique key, or "" when free.
   virtual Result<std::string> unique_owner(std::string_view key) const = 0;
+  // The last durable id taken from an id sequence (0 when none was).
+  virtual Result<std::uint64_t> last_id(std::string_view sequence) const = 0;
 
   // Registers an observer. REQUIRES: called before the first append after open, and
   // the observer outlives the store (or is removed first).

@@ -71,6 +71,11 @@ Result<std::string> GroupStage::unique_owner(std::string_view key) const {
   return reader_.unique_owner(key);
 }
 
+Result<std::uint64_t> GroupStage::last_id(std::string_view sequence) const {
+  if (const auto* staged = find_in(staged_ids_, sequence)) return *staged;
+  return reader_.last_id(sequence);
+}
+
 Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
   // Check everything before staging anything: a rejected command leaves no trace.
   AppendResult result;
@@ -119,6 +124,15 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
     }
   }
 
+  for (const IdClaim& claim : request.ids) {
+    auto last = last_id(claim.sequence);
+    if (!last.ok()) return last.status();
+    if (claim.id != *last + 1) {
+      return Status::Conflict(fmt::format("id {} of sequence {} is not the next one ({})", claim.id,
+                                          claim.sequence, *last + 1));
+    }
+  }
+
   // Stage: consecutive eventIds, chained hashes.
   result.firstEventId = next_event_id_;
   for (std::size_t i = 0; i < request.streams.size(); ++i) {
@@ -143,6 +157,8 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
     staged_unique_[key] = "";
     unique_changes_.push_back({key, ""});
   }
+  for (const IdClaim& claim : request.ids)
+    staged_ids_[claim.sequence] = claim.id;
   for (const UniqueClaim& claim : request.claims) {
     staged_unique_[claim.key] = claim.owner;
     unique_changes_.push_back({claim.key, claim.owner});

@@ -53,6 +53,8 @@ class GroupStage final : public StagedView {
   // The staged events in eventId order, and the unique changes in the order to apply.
   const std::vector<EventRecord>& records() const { return records_; }
   const std::vector<UniqueChange>& unique_changes() const { return unique_changes_; }
+  // The last id of each sequence the group took ids from.
+  const std::unordered_map<std::string, std::uint64_t>& staged_ids() const { return staged_ids_; }
   // The version each touched stream will have once the group is durable.
   const std::unordered_map<std::string, std::uint64_t>& staged_versions() const {
     return staged_versions_;
@@ -64,6 +66,7 @@ class GroupStage final : public StagedView {
   Result<std::vector<EventRecord>> read_stream(std::string_view stream,
                                                std::uint64_t fromVersion) const override;
   Result<std::string> unique_owner(std::string_view key) const override;
+  Result<std::uint64_t> last_id(std::string_view sequence) const override;
   UnixMillis now_ms() const override { return now_; }
 
  private:
@@ -85,6 +88,8 @@ class GroupStage final : public StagedView {
   std::unordered_map<std::string, std::vector<std::size_t>> staged_events_;
   // Staged owner of each key touched by the group; "" = released.
   std::unordered_map<std::string, std::string> staged_unique_;
+  // Last id of each sequence taken by the group.
+  std::unordered_map<std::string, std::uint64_t> staged_ids_;
 };
 
 }  // namespace docket::events

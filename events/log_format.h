@@ -9,6 +9,7 @@
 //   CF "meta"    "head"          -> BE64(last durable eventId)
 //                "logEpoch"      -> 32 lower-case hex characters, made at creation
 //                "formatVersion" -> decimal text, kFormatVersion
+//                "seq:" sequence -> BE64(last id taken from the sequence)
 //
 // BE64 is an unsigned 64-bit integer in big-endian byte order, so the byte order of keys
 // is their numeric order. Stream names hold no NUL byte, so the '\0' separator keeps
@@ -32,6 +33,9 @@ inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaLogEpoch = "logEpoch";
 inline constexpr std::string_view kMetaFormatVersion = "formatVersion";
 inline constexpr std::string_view kFormatVersion = "1";
+// Prefix of the meta key holding an id sequence's last id.
+inline constexpr std::string_view kMetaSequencePrefix = "seq:";
+inline constexpr std::size_t kMaxSequenceBytes = 64;
 
 // Bytes of random data behind the 32 hex characters of logEpoch.
 inline constexpr std::size_t kLogEpochBytes = 16;
@@ -61,6 +65,13 @@ inline bool decode_be64(std::string_view bytes, std::uint64_t& v) {
   for (char c : bytes)
     v = (v << 8) | static_cast<unsigned char>(c);
   return true;
+}
+
+// Meta key of id sequence `sequence`.
+inline std::string sequence_key(std::string_view sequence) {
+  std::string out(kMetaSequencePrefix);
+  out.append(sequence);
+  return out;
 }
 
 // Key of event `eventId` in the log CF.

@@ -148,6 +148,17 @@ Result<std::string> LogReader::unique_owner(std::string_view key) const {
   return owner;
 }
 
+Result<std::uint64_t> LogReader::last_id(std::string_view sequence) const {
+  auto value = meta(log_format::sequence_key(sequence));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::uint64_t{0};
+  std::uint64_t id = 0;
+  if (!log_format::decode_be64(**value, id)) {
+    return Status::Corruption(fmt::format("meta seq:{} is not a BE64 value", sequence));
+  }
+  return id;
+}
+
 Result<std::optional<std::string>> LogReader::meta(std::string_view key) const {
   std::string value;
   const auto s = db_.db()->Get(rocksdb::ReadOptions(), db_.meta(), key, &value);

@@ -47,6 +47,8 @@ class LogReader {
   // The owner of `key`, or "" when free.
   Result<std::string> unique_owner(std::string_view key) const;
 
+  // The last id of an id sequence (0 when none was taken).
+  Result<std::uint64_t> last_id(std::string_view sequence) const;
   // A meta entry, or nullopt when absent.
   Result<std::optional<std::string>> meta(std::string_view key) const;
   // The largest eventId key in the log CF (0 when empty); Corruption if it is not BE64.

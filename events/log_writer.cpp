@@ -98,6 +98,9 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
         batch.Put(db_.unique(), change.key, change.owner);
       }
     }
+    for (const auto& [sequence, id] : stage.staged_ids()) {
+      batch.Put(db_.meta(), log_format::sequence_key(sequence), log_format::encode_be64(id));
+    }
     const std::uint64_t new_head = records.back().eventId;
     batch.Put(db_.meta(), log_format::kMetaHead, log_format::encode_be64(new_head));
 

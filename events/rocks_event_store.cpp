@@ -181,6 +181,10 @@ Result<std::string> RocksEventStore::unique_owner(std::string_view key) const {
   return reader_->unique_owner(key);
 }
 
+Result<std::uint64_t> RocksEventStore::last_id(std::string_view sequence) const {
+  return reader_->last_id(sequence);
+}
+
 void RocksEventStore::add_commit_observer(CommitObserver* observer) {
   if (writer_) writer_->add_observer(observer);
 }

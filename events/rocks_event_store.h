@@ -53,6 +53,7 @@ class RocksEventStore final : public EventStore {
                                                       std::size_t limit) const override;
   Result<std::uint64_t> stream_version(std::string_view stream) const override;
   Result<std::string> unique_owner(std::string_view key) const override;
+  Result<std::uint64_t> last_id(std::string_view sequence) const override;
 
   void add_commit_observer(CommitObserver* observer) override;
   void remove_commit_observer(CommitObserver* observer) override;

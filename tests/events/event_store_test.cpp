@@ -197,6 +197,76 @@ TEST_SUITE("events.integration") {
     CHECK(verify_log(*store).ok());
   }
 
+  TEST_CASE("id sequences hand out serial ids, durable and race-free") {
+    docket::testing::TempDir dir;
+    auto store = open_store(dir.sub("log"));
+    CHECK(store->last_id("account").value() == 0);
+
+    // Each command reads the last id from its staged view and takes the next one, as
+    // domain commands do; many at once still get 1..N without a gap or a repeat.
+    auto take_next = [&](std::string sequence) {
+      return store->execute([sequence](const StagedView& view) -> Result<AppendRequest> {
+        auto last = view.last_id(sequence);
+        if (!last.ok()) return last.status();
+        const std::uint64_t id = *last + 1;
+        AppendRequest req = single(sequence + "-" + std::to_string(id), kNoStream);
+        req.ids.push_back({sequence, id});
+        return req;
+      });
+    };
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 25; ++i) {
+          if (!take_next("account").ok()) ++failures;
+        }
+      });
+    }
+    for (auto& th : threads)
+      th.join();
+    CHECK(failures.load() == 0);
+    CHECK(store->last_id("account").value() == 200);
+    for (int id = 1; id <= 200; ++id) {
+      CHECK(store->stream_version("account-" + std::to_string(id)).value() == 1);
+    }
+    CHECK(take_next("feedback")->firstEventId == 201);
+    CHECK(store->last_id("feedback").value() == 1);
+
+    SUBCASE("a stale id is a Conflict and writes nothing") {
+      AppendRequest stale = single("account-x", kNoStream);
+      stale.ids.push_back({"account", 200});
+      auto r = store->append(stale);
+      CHECK(r.status().IsConflict());
+      CHECK(r.status().message() == "id 200 of sequence account is not the next one (201)");
+      AppendRequest skip = single("account-y", kNoStream);
+      skip.ids.push_back({"account", 202});
+      CHECK(store->append(skip).status().IsConflict());
+      CHECK(store->head() == 201);
+    }
+    SUBCASE("bad sequence names and id 0 are InvalidArgument") {
+      AppendRequest bad = single("s", kNoStream);
+      bad.ids.push_back({"Account!", 1});
+      CHECK(store->append(bad).status().IsInvalidArgument());
+      AppendRequest zero = single("s", kNoStream);
+      zero.ids.push_back({"x", 0});
+      CHECK(store->append(zero).status().IsInvalidArgument());
+      AppendRequest twice = single("s", kNoStream);
+      twice.ids.push_back({"x", 1});
+      twice.ids.push_back({"x", 2});
+      CHECK(store->append(twice).status().IsInvalidArgument());
+    }
+    SUBCASE("the last id survives a reopen") {
+      store->close();
+      store.reset();
+      auto reopened = open_store(dir.sub("log"));
+      CHECK(reopened->last_id("account").value() == 200);
+      auto ro = EventStore::open_read_only(dir.sub("log"));
+      REQUIRE(ro.ok());
+      CHECK((*ro)->last_id("feedback").value() == 1);
+    }
+  }
+
   TEST_CASE("unique keys: taken, released and reclaimed") {
     docket::testing::TempDir dir;
     auto store = open_store(dir.sub("log"));

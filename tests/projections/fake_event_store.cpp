@@ -16,6 +16,7 @@ class FakeEventStore::View final : public events::StagedView {
     return store_.read_stream(stream, fromVersion, SIZE_MAX);
   }
   Result<std::string> unique_owner(std::string_view) const override { return std::string(); }
+  Result<std::uint64_t> last_id(std::string_view) const override { return std::uint64_t{0}; }
   UnixMillis now_ms() const override { return 1'790'000'000'000; }
 
  private:
@@ -214,6 +215,10 @@ Result<std::uint64_t> FakeEventStore::stream_version(std::string_view stream) co
 
 Result<std::string> FakeEventStore::unique_owner(std::string_view) const {
   return std::string();
+}
+
+Result<std::uint64_t> FakeEventStore::last_id(std::string_view) const {
+  return std::uint64_t{0};
 }
 
 void FakeEventStore::add_commit_observer(events::CommitObserver* observer) {

@@ -55,6 +55,7 @@ class FakeEventStore final : public events::EventStore {
                                                       std::size_t limit) const override;
   Result<std::uint64_t> stream_version(std::string_view stream) const override;
   Result<std::string> unique_owner(std::string_view key) const override;
+  Result<std::uint64_t> last_id(std::string_view sequence) const override;
   void add_commit_observer(events::CommitObserver* observer) override;
   void remove_commit_observer(events::CommitObserver* observer) override;
   std::uint64_t wait_for_head(std::uint64_t after,
