@@ -195,6 +195,112 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 0, 3'600'000, c.shutdown_grace_ms);
        }},
+      // Identity
+      {"DOCKET_JWT_SECRET", "",
+       "HS256 key that signs and verifies the tokens Docket issues at login (at least 32 "
+       "bytes). Empty: a random key is generated on first start and kept in "
+       "<data dir>/jwt-secret (mode 0600).",
+       [](Config& c, std::string_view v) {
+         if (!v.empty() && v.size() < 32) return false;
+         c.jwt_secret = std::string(v);
+         return true;
+       }},
+      {"DOCKET_JWT_ISSUER", "docket", "The `iss` claim of issued tokens, and an accepted issuer.",
+       [](Config& c, std::string_view v) {
+         if (v.empty()) return false;
+         c.jwt_issuer = std::string(v);
+         return true;
+       }},
+      {"DOCKET_JWT_AUDIENCE", "docket",
+       "The `aud` claim of issued tokens; every accepted token must name it.",
+       [](Config& c, std::string_view v) {
+         if (v.empty()) return false;
+         c.jwt_audience = std::string(v);
+         return true;
+       }},
+      {"DOCKET_JWT_TTL_SECONDS", "3600", "Lifetime of a token issued at login (60 – 2592000).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 60, 30ull * 24 * 3600, c.jwt_ttl_seconds);
+       }},
+      {"DOCKET_JWT_PUBLIC_KEY_FILES", "",
+       "Comma-separated PEM public keys (RSA for RS256, P-256 for ES256) of an external "
+       "identity provider whose tokens are accepted beside Docket's own.",
+       [](Config& c, std::string_view v) {
+         c.jwt_public_key_files = parse_list(v);
+         return true;
+       }},
+      {"DOCKET_JWT_EXTERNAL_ISSUERS", "",
+       "Comma-separated `iss` values accepted besides DOCKET_JWT_ISSUER (for external tokens).",
+       [](Config& c, std::string_view v) {
+         c.jwt_external_issuers = parse_list(v);
+         return true;
+       }},
+      {"DOCKET_PASSWORD_HASH_COST", "interactive",
+       "Argon2id cost of new password hashes: `interactive` (2 passes, 64 MiB) or "
+       "`minimal` (for test environments only; gives no protection against guessing).",
+       [](Config& c, std::string_view v) {
+         if (v != "interactive" && v != "minimal") return false;
+         c.password_hash_cost = std::string(v);
+         return true;
+       }},
+      {"DOCKET_PASSWORD_HASH_CONCURRENCY", "0",
+       "Password hashes and checks (login, register, staff creation) computed at once; "
+       "further ones wait. Bounds their memory. 0: one per hardware thread.",
+       [](Config& c, std::string_view v) {
+         std::uint64_t n = 0;
+         if (!parse_uint_in(v, 0, 256, n)) return false;
+         c.password_hash_concurrency = static_cast<unsigned>(n);
+         return true;
+       }},
+      {"DOCKET_BOOTSTRAP_ADMIN_EMAIL", "",
+       "With DOCKET_BOOTSTRAP_ADMIN_PASSWORD: on a start where no staff account exists yet, "
+       "creates this admin. Ignored once any staff account exists.",
+       [](Config& c, std::string_view v) {
+         c.bootstrap_admin_email = std::string(v);
+         return true;
+       }},
+      {"DOCKET_BOOTSTRAP_ADMIN_PASSWORD", "",
+       "Password of the bootstrap admin (must meet the password policy). Never logged.",
+       [](Config& c, std::string_view v) {
+         c.bootstrap_admin_password = std::string(v);
+         return true;
+       }},
+      // Rate limits
+      {"DOCKET_RATE_LIMIT_ENABLED", "true",
+       "Per-client-address rate limits; false switches every limit off (tests, benchmarks).",
+       [](Config& c, std::string_view v) { return parse_bool(v, c.rate_limit_enabled); }},
+      {"DOCKET_RATE_LIMIT_GLOBAL", "1200/60",
+       "Requests per client address to any route, as <count>/<seconds> (a bucket of count "
+       "requests refilling over seconds); 0/<seconds> or off disables the limit.",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_global);
+       }},
+      {"DOCKET_RATE_LIMIT_PUBLIC_CREATE", "3/600",
+       "Public creations per client address (route group public.create).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_public_create);
+       }},
+      {"DOCKET_RATE_LIMIT_PUBLIC_LOOKUP", "20/300",
+       "Public lookups by tracking code per client address (route group public.lookup).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_public_lookup);
+       }},
+      {"DOCKET_RATE_LIMIT_LOGIN", "10/60",
+       "Login attempts per client address (route group auth.login).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_login);
+       }},
+      {"DOCKET_RATE_LIMIT_REGISTER", "5/600",
+       "Customer registrations per client address (route group auth.register).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_register);
+       }},
+      {"DOCKET_RATE_LIMIT_MAX_CLIENTS", "100000",
+       "Client addresses whose buckets are kept (1000 - 10000000; about 100 bytes each); "
+       "beyond it the least recently seen are forgotten, idle ones first.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1000, 10'000'000, c.rate_limit_max_clients);
+       }},
   };
   return kVariables;
 }
@@ -210,6 +316,22 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     }
   }
   return config;
+}
+
+bool Config::RateLimitRule::parse(std::string_view text, RateLimitRule& out) {
+  if (text == "off") {
+    out = RateLimitRule{0, out.seconds};
+    return true;
+  }
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return false;
+  RateLimitRule rule;
+  if (!parse_uint_in(text.substr(0, slash), 0, 1'000'000, rule.count) ||
+      !parse_uint_in(text.substr(slash + 1), 1, 86'400, rule.seconds)) {
+    return false;
+  }
+  out = rule;
+  return true;
 }
 
 }  // namespace docket

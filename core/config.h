@@ -37,6 +37,33 @@ struct Config {
   std::string tls_cert_file;                         // DOCKET_TLS_CERT_FILE
   std::string tls_key_file;                          // DOCKET_TLS_KEY_FILE
   std::uint64_t shutdown_grace_ms = 10'000;          // DOCKET_SHUTDOWN_GRACE_MS
+  // Identity (docs/security.md)
+  std::string jwt_secret;                          // DOCKET_JWT_SECRET; "" = generated key file
+  std::string jwt_issuer = "docket";               // DOCKET_JWT_ISSUER
+  std::string jwt_audience = "docket";             // DOCKET_JWT_AUDIENCE
+  std::uint64_t jwt_ttl_seconds = 3600;            // DOCKET_JWT_TTL_SECONDS
+  std::vector<std::string> jwt_public_key_files;   // DOCKET_JWT_PUBLIC_KEY_FILES
+  std::vector<std::string> jwt_external_issuers;   // DOCKET_JWT_EXTERNAL_ISSUERS
+  std::string password_hash_cost = "interactive";  // DOCKET_PASSWORD_HASH_COST
+  unsigned password_hash_concurrency = 0;          // DOCKET_PASSWORD_HASH_CONCURRENCY; 0 = cores
+  std::string bootstrap_admin_email;               // DOCKET_BOOTSTRAP_ADMIN_EMAIL
+  std::string bootstrap_admin_password;            // DOCKET_BOOTSTRAP_ADMIN_PASSWORD
+  // Rate limits (docs/http.md)
+  // One limit, `<count>/<seconds>`: a bucket of `count` requests per client address that
+  // refills evenly over `seconds`. count 0 switches the limit off.
+  struct RateLimitRule {
+    std::uint64_t count = 0;    // 0 .. 1'000'000
+    std::uint64_t seconds = 1;  // 1 .. 86'400
+    // Parses "<count>/<seconds>" or "off" (count 0) into `out`; false leaves it unchanged.
+    static bool parse(std::string_view text, RateLimitRule& out);
+  };
+  bool rate_limit_enabled = true;                   // DOCKET_RATE_LIMIT_ENABLED
+  RateLimitRule rate_limit_global{1200, 60};        // DOCKET_RATE_LIMIT_GLOBAL
+  RateLimitRule rate_limit_public_create{3, 600};   // DOCKET_RATE_LIMIT_PUBLIC_CREATE
+  RateLimitRule rate_limit_public_lookup{20, 300};  // DOCKET_RATE_LIMIT_PUBLIC_LOOKUP
+  RateLimitRule rate_limit_login{10, 60};           // DOCKET_RATE_LIMIT_LOGIN
+  RateLimitRule rate_limit_register{5, 600};        // DOCKET_RATE_LIMIT_REGISTER
+  std::uint64_t rate_limit_max_clients = 100'000;   // DOCKET_RATE_LIMIT_MAX_CLIENTS
 };
 
 // One environment variable: how it is named, its default, what it means, and how its

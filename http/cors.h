@@ -22,7 +22,9 @@ class CorsPolicy {
   static constexpr std::string_view kAllowHeaders =
       "Authorization, Content-Type, Accept, Accept-Language, X-Request-Id";
   // Response headers scripts may read.
-  static constexpr std::string_view kExposeHeaders = "X-Request-Id";
+  static constexpr std::string_view kExposeHeaders =
+      "X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+      "RateLimit-Policy";
   // How long a browser may cache a preflight answer, in seconds.
   static constexpr int kMaxAgeSeconds = 600;
 

@@ -9,7 +9,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/auth/identity.h"
 #include "http/api_error.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -52,6 +55,12 @@ class RequestContext {
   std::optional<ApiError> param_id(std::string_view name, std::int64_t& out) const;
 
   Actor actor;
+  // Who the auth guard established (auth_guard.h); anonymous on public routes.
+  auth::Identity identity;
+  // Headers a middleware adds to the response that ends this request, whichever it is
+  // (the handler's, a later middleware's early answer, an error); the service appends
+  // them in order. E.g. the RateLimit-* headers of rate_limit.h.
+  std::vector<std::pair<std::string, std::string>> response_headers;
 
  private:
   const Request& request_;

@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/auth/permissions.h"
 #include "core/status.h"
 #include "http/method.h"
 #include "http/response.h"
@@ -38,11 +39,31 @@ class RequestContext;
 // exception becomes 500 INTERNAL_ERROR.
 using Handler = std::function<Response(RequestContext&)>;
 
-// What logs, metrics and the OpenAPI document know about a route.
+// Who may call a route. The authentication middleware (http/auth_guard.h) enforces it
+// before the handler runs; the OpenAPI document lists it as the operation's security.
+enum class Access {
+  kPublic,         // anyone; credentials are ignored
+  kOptional,       // customer JWT, `Bearer si_…` guest token, or anonymous (seed 000 §8.2);
+                   // a present but invalid credential is 401, never a downgrade
+  kCustomer,       // a valid customer JWT
+  kAuthenticated,  // a valid JWT of any active account (customer or staff)
+  kStaff,          // a valid staff JWT holding RouteMeta::permission (when set)
+};
+
+// What logs, metrics, guards, rate limits and the OpenAPI document know about a route.
 struct RouteMeta {
   std::string name;     // stable identifier, e.g. "inquiries.create"; default "GET /pattern"
   std::string tag;      // OpenAPI tag, e.g. "Support Inquiries (Admin)"
   std::string summary;  // one line for the OpenAPI operation
+  Access access = Access::kPublic;
+  std::optional<auth::Permission> permission;  // kStaff: the permission required
+  // Rate-limit bucket group beside the global per-IP limit, e.g. "auth.login",
+  // "public.create", "public.lookup"; empty: only the global limit.
+  std::string rate_group;
+  // JSON Schema (JSON text) of the request body; empty when the route takes none.
+  std::string request_schema;
+  // JSON Schema (JSON text) of the success envelope's `data`; empty: unspecified.
+  std::string response_schema;
 };
 
 struct Route {

@@ -123,6 +123,8 @@ Response HttpService::dispatch(const Request& request, std::string_view request_
 
   RequestContext ctx(request, *match.route, match.params, request_id, client_ip);
   Response response = run_handler(ctx);
+  for (const auto& [name, value] : ctx.response_headers)
+    response.add_header(name, value);
   actor = std::move(ctx.actor);
   return response;
 }

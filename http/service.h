@@ -4,9 +4,10 @@
 //   → client address (X-Forwarded-For only from trusted proxies)
 //   → routing: 404 NOT_FOUND, 405 METHOD_NOT_ALLOWED + Allow, automatic OPTIONS and
 //     CORS preflight, HEAD through GET routes
-//   → middleware (in order; may fill ctx.actor or answer early)
+//   → middleware (in order; may fill ctx.actor, add ctx.response_headers or answer early)
 //   → handler (ApiError returned or thrown → its status; any other exception → 500
 //     INTERNAL_ERROR with a fixed message, details only in the server log)
+//   → ctx.response_headers appended to whichever response ends the request
 //   → error body rendered with the request id, CORS headers
 //   → metrics and one access-log line.
 //
@@ -53,7 +54,8 @@ struct ServiceOptions {
 };
 
 // Runs before the handler. Returning a Response (typically an ApiError such as 401)
-// ends the request with it; nullopt continues.
+// ends the request with it; nullopt continues. Headers it puts in ctx.response_headers
+// are added to the final response, early or not.
 using Middleware = std::function<std::optional<Response>(RequestContext&)>;
 
 class HttpService {

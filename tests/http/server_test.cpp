@@ -320,7 +320,7 @@ TEST_SUITE("http.integration") {
     const auto actual = fetch(port, get_request("/ping", "Origin: https://app.example.com\r\n"));
     REQUIRE(actual.has_value());
     CHECK(actual->header("Access-Control-Allow-Origin") == "https://app.example.com");
-    CHECK(actual->header("Access-Control-Expose-Headers") == "X-Request-Id");
+    CHECK(actual->header("Access-Control-Expose-Headers") == CorsPolicy::kExposeHeaders);
 
     const auto foreign = fetch(port, get_request("/ping", "Origin: https://evil.example\r\n"));
     REQUIRE(foreign.has_value());
