@@ -1,0 +1,397 @@
+#include "http/openapi.h"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/auth/permissions.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "http/method.h"
+#include "http/response.h"
+#include "http/router.h"
+
+namespace docket::http {
+namespace {
+
+constexpr std::string_view kOperationsTag = "Operations";
+// The Prometheus route: its success answer is text, not the JSON envelope.
+constexpr std::string_view kMetricsRouteName = "ops.metrics";
+
+struct TagDescription {
+  std::string_view name;
+  std::string_view description;
+};
+
+// The API's tags in document order; tags used by routes beyond these follow in
+// first-use order, without a description.
+constexpr TagDescription kTags[] = {
+    {"Support Inquiries",
+     "Chat-style inquiries from guests and customers: create, read, reply, identify and "
+     "verify the contact email. Guests use their `si_…` access token."},
+    {"Support Inquiries (Admin)",
+     "Staff handling of support inquiries: list, detail, reply, assign, status and linking "
+     "to support requests."},
+    {"Support Requests", "Customer tickets tied to a verified customer (customer JWT)."},
+    {"Support Requests (Admin)",
+     "Staff handling of support requests: list, detail, reply, assign and status."},
+    {"Feedback", "One-way product feedback submitted by customers."},
+    {"Feedback (Admin)", "Staff review of feedback submissions."},
+    {"Auth", "Sign-in and tokens for customers and staff."},
+    {"Operations", "Liveness, readiness, health, Prometheus metrics and this document."},
+};
+
+// One error response of the contract: components/responses/<name>.
+struct ErrorResponse {
+  std::string_view status;
+  std::string_view name;
+  std::string_view description;
+};
+
+constexpr ErrorResponse kValidationError{
+    "400", "ValidationError",
+    "VALIDATION_ERROR: the body or a parameter is invalid; `details` lists every failure"};
+constexpr ErrorResponse kUnauthorized{"401", "Unauthorized",
+                                      "UNAUTHORIZED: credentials missing, invalid or expired"};
+constexpr ErrorResponse kForbidden{"403", "Forbidden",
+                                   "FORBIDDEN: the caller may not perform this operation"};
+constexpr ErrorResponse kNotFound{"404", "NotFound",
+                                  "NOT_FOUND or a domain code such as SUPPORT_INQUIRY_NOT_FOUND"};
+constexpr ErrorResponse kPayloadTooLarge{"413", "PayloadTooLarge",
+                                         "PAYLOAD_TOO_LARGE: the body exceeds the server's limit"};
+constexpr ErrorResponse kUnsupportedMediaType{
+    "415", "UnsupportedMediaType", "UNSUPPORTED_MEDIA_TYPE: the body is not application/json"};
+constexpr ErrorResponse kRateLimited{"429", "RateLimitExceeded",
+                                     "RATE_LIMIT_EXCEEDED: too many requests from this client"};
+constexpr ErrorResponse kInternalError{"500", "InternalError",
+                                       "INTERNAL_ERROR: an unexpected failure (fixed message)"};
+constexpr ErrorResponse kServiceUnavailable{
+    "503", "ServiceUnavailable",
+    "SERVICE_UNAVAILABLE: the server is at its connection limit or not ready"};
+
+constexpr const ErrorResponse* kErrorResponses[] = {
+    &kValidationError, &kUnauthorized,    &kForbidden,
+    &kNotFound,        &kPayloadTooLarge, &kUnsupportedMediaType,
+    &kRateLimited,     &kInternalError,   &kServiceUnavailable,
+};
+
+bool is_id_param(std::string_view name) {
+  return name == "id" || name.ends_with("Id");
+}
+
+bool is_list(const Route& route) {
+  return route.meta.name.ends_with(".list");
+}
+
+bool is_created(const Route& route) {
+  return route.method == Method::kPost &&
+         (route.meta.name.ends_with(".create") || route.meta.name.ends_with(".register"));
+}
+
+bool id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '-';
+}
+
+// `name` with every run of characters outside [A-Za-z0-9._-] replaced by one '_' and
+// leading/trailing runs dropped: "GET /items/{id}" -> "GET_items_id".
+std::string sanitized_operation_id(std::string_view name) {
+  std::string out;
+  bool gap = false;
+  for (char c : name) {
+    if (!id_char(c)) {
+      gap = true;
+      continue;
+    }
+    if (gap && !out.empty()) out.push_back('_');
+    gap = false;
+    out.push_back(c);
+  }
+  return out.empty() ? std::string("operation") : out;
+}
+
+std::string lower_method(Method method) {
+  std::string out(method_name(method));
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// `text` when it is a JSON object or boolean (a JSON Schema), else "{}" (logged).
+std::string_view checked_schema(simdjson::dom::parser& parser, const Route& route,
+                                std::string_view which, const std::string& text) {
+  simdjson::dom::element schema;
+  if (!parser.parse(text).get(schema) && (schema.type() == simdjson::dom::element_type::OBJECT ||
+                                          schema.type() == simdjson::dom::element_type::BOOL)) {
+    return text;
+  }
+  log_error("openapi.invalid_schema",
+            [&](JsonWriter& w) { w.field("route", route.meta.name).field("schema", which); });
+  return "{}";
+}
+
+void write_ref(JsonWriter& w, std::string_view kind, std::string_view name) {
+  std::string ref = "#/components/";
+  ref.append(kind).append("/").append(name);
+  w.begin_object().field("$ref", ref).end_object();
+}
+
+void write_security(JsonWriter& w, Access access) {
+  const auto requirement = [&w](std::string_view scheme) {
+    w.begin_object().key(scheme).begin_array().end_array().end_object();
+  };
+  w.key("security").begin_array();
+  switch (access) {
+    case Access::kPublic:
+      break;
+    case Access::kOptional:
+      w.begin_object().end_object();  // anonymous
+      requirement("bearerAuth");
+      requirement("guestToken");
+      break;
+    case Access::kCustomer:
+    case Access::kAuthenticated:
+    case Access::kStaff:
+      requirement("bearerAuth");
+      break;
+  }
+  w.end_array();
+}
+
+void write_parameters(JsonWriter& w, const Route& route) {
+  if (route.param_names.empty()) return;
+  w.key("parameters").begin_array();
+  for (const std::string& name : route.param_names) {
+    w.begin_object().field("name", name).field("in", "path").field("required", true);
+    w.key("schema").begin_object();
+    if (is_id_param(name)) {
+      w.field("type", "integer").field("minimum", 1);
+    } else {
+      w.field("type", "string");
+    }
+    w.end_object().end_object();
+  }
+  w.end_array();
+}
+
+void write_request_body(JsonWriter& w, std::string_view schema) {
+  w.key("requestBody").begin_object().field("required", true).key("content").begin_object();
+  w.key("application/json").begin_object().field_raw("schema", schema).end_object();
+  w.end_object().end_object();
+}
+
+// {success: true, data: <data_schema>} (+ pagination for lists).
+void write_envelope(JsonWriter& w, std::string_view data_schema, bool list) {
+  w.begin_object().field("type", "object").key("required").begin_array();
+  w.value("success").value("data");
+  if (list) w.value("pagination");
+  w.end_array().key("properties").begin_object();
+  w.key("success").begin_object().field("const", true).end_object();
+  w.field_raw("data", data_schema);
+  if (list) {
+    w.key("pagination");
+    write_ref(w, "schemas", "Pagination");
+  }
+  w.end_object().end_object();
+}
+
+void write_success(JsonWriter& w, const Route& route, std::string_view data_schema) {
+  const bool created = is_created(route);
+  w.key(created ? "201" : "200").begin_object();
+  w.field("description", created ? "Created" : "OK").key("content").begin_object();
+  if (route.meta.name == kMetricsRouteName) {
+    w.key("text/plain").begin_object().key("schema").begin_object();
+    w.field("type", "string").field("description", "Prometheus text exposition format 0.0.4");
+    w.end_object().end_object();
+  } else if (route.meta.name == kOpenApiRouteName) {
+    w.key("application/json").begin_object().key("schema").begin_object();
+    w.field("type", "object").field("description", "This OpenAPI document, not enveloped");
+    w.end_object().end_object();
+  } else {
+    w.key("application/json").begin_object().key("schema");
+    write_envelope(w, data_schema, is_list(route));
+    w.end_object();
+  }
+  w.end_object().end_object();
+}
+
+void write_responses(JsonWriter& w, const Route& route, std::string_view data_schema) {
+  const bool body = !route.meta.request_schema.empty();
+  const bool guarded = route.meta.access != Access::kPublic;
+  const auto error = [&w](const ErrorResponse& e) {
+    w.key(e.status);
+    write_ref(w, "responses", e.name);
+  };
+  w.key("responses").begin_object();
+  write_success(w, route, data_schema);
+  if (body || !route.param_names.empty()) error(kValidationError);
+  if (guarded) {
+    error(kUnauthorized);
+    error(kForbidden);
+  }
+  error(kNotFound);
+  if (body) {
+    error(kPayloadTooLarge);
+    error(kUnsupportedMediaType);
+  }
+  error(kRateLimited);
+  error(kInternalError);
+  error(kServiceUnavailable);
+  w.end_object();
+}
+
+void write_operation(JsonWriter& w, const Route& route, const std::string& operation_id,
+                     simdjson::dom::parser& parser) {
+  const RouteMeta& meta = route.meta;
+  w.key(lower_method(route.method)).begin_object();
+  w.field("operationId", operation_id);
+  if (!meta.tag.empty()) w.key("tags").begin_array().value(meta.tag).end_array();
+  if (!meta.summary.empty()) w.field("summary", meta.summary);
+  write_parameters(w, route);
+  write_security(w, meta.access);
+  if (meta.access == Access::kStaff && meta.permission) {
+    w.field("x-permission", auth::permission_name(*meta.permission));
+  }
+  if (!meta.rate_group.empty()) w.field("x-rate-limit-group", meta.rate_group);
+  if (!meta.request_schema.empty()) {
+    write_request_body(w, checked_schema(parser, route, "request", meta.request_schema));
+  }
+  std::string_view data_schema = is_list(route) ? R"({"type":"array"})" : "{}";
+  if (!meta.response_schema.empty()) {
+    data_schema = checked_schema(parser, route, "response", meta.response_schema);
+  }
+  write_responses(w, route, data_schema);
+  w.end_object();
+}
+
+void write_tags(JsonWriter& w, const Router& router) {
+  std::unordered_set<std::string_view> listed;
+  w.key("tags").begin_array();
+  for (const TagDescription& tag : kTags) {
+    listed.insert(tag.name);
+    w.begin_object().field("name", tag.name).field("description", tag.description).end_object();
+  }
+  for (const Route& route : router.routes()) {
+    if (route.meta.tag.empty() || !listed.insert(route.meta.tag).second) continue;
+    w.begin_object().field("name", route.meta.tag).end_object();
+  }
+  w.end_array();
+}
+
+void write_paths(JsonWriter& w, const Router& router) {
+  // Operations grouped by pattern, patterns in first-registration order.
+  std::vector<std::vector<const Route*>> groups;
+  std::unordered_map<std::string_view, std::size_t> group_of;
+  for (const Route& route : router.routes()) {
+    auto [it, inserted] = group_of.try_emplace(route.pattern, groups.size());
+    if (inserted) groups.emplace_back();
+    groups[it->second].push_back(&route);
+  }
+  std::unordered_set<std::string> operation_ids;
+  simdjson::dom::parser parser;
+  w.key("paths").begin_object();
+  for (const auto& group : groups) {
+    w.key(group.front()->pattern).begin_object();
+    for (const Route* route : group) {
+      const std::string base = sanitized_operation_id(route->meta.name);
+      std::string id = base;
+      for (int n = 2; !operation_ids.insert(id).second; ++n)
+        id = base + "_" + std::to_string(n);
+      write_operation(w, *route, id, parser);
+    }
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_components(JsonWriter& w) {
+  w.key("components").begin_object();
+  w.key("schemas").begin_object();
+  w.field_raw("Error", R"({"type":"object",)"
+                       R"("required":["success","errorCode","message","details","requestId"],)"
+                       R"("properties":{"success":{"const":false},)"
+                       R"("errorCode":{"type":"string","description":)"
+                       R"("Stable code clients switch on: VALIDATION_ERROR, UNAUTHORIZED, )"
+                       R"(FORBIDDEN, NOT_FOUND, …, or a domain code"},)"
+                       R"("message":{"type":"string"},)"
+                       R"("details":{"type":["array","null"],)"
+                       R"("items":{"$ref":"#/components/schemas/ValidationDetail"}},)"
+                       R"("requestId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,64}$"}}})");
+  w.field_raw("ValidationDetail", R"({"type":"object","required":["field","rule","message"],)"
+                                  R"("properties":{"field":{"type":"string"},)"
+                                  R"("rule":{"type":"string"},"message":{"type":"string"}}})");
+  w.field_raw("Pagination", R"({"type":"object","required":["page","pageSize","total","pages"],)"
+                            R"("properties":{"page":{"type":"integer","minimum":1},)"
+                            R"("pageSize":{"type":"integer","minimum":1,"maximum":100},)"
+                            R"("total":{"type":"integer","minimum":0},)"
+                            R"("pages":{"type":"integer","minimum":0}}})");
+  w.end_object();
+
+  w.key("responses").begin_object();
+  for (const ErrorResponse* e : kErrorResponses) {
+    w.key(e->name).begin_object().field("description", e->description);
+    w.key("content").begin_object().key("application/json").begin_object().key("schema");
+    write_ref(w, "schemas", "Error");
+    w.end_object().end_object().end_object();
+  }
+  w.end_object();
+
+  w.key("securitySchemes").begin_object();
+  w.key("bearerAuth").begin_object().field("type", "http").field("scheme", "bearer");
+  w.field("bearerFormat", "JWT").field("description", "Customer or staff access token (JWT)");
+  w.end_object();
+  w.key("guestToken").begin_object().field("type", "http").field("scheme", "bearer");
+  w.field("description",
+          "`si_…` guest access token of one support inquiry, returned when a guest creates it");
+  w.end_object();
+  w.end_object();
+
+  w.end_object();
+}
+
+}  // namespace
+
+std::string openapi_document(const Router& router, const OpenApiInfo& info) {
+  JsonWriter w;
+  w.begin_object().field("openapi", "3.1.0");
+  w.key("info").begin_object().field("title", info.title).field("version", info.version);
+  if (!info.description.empty()) w.field("description", info.description);
+  w.end_object();
+  w.key("servers").begin_array().begin_object().field("url", "/").end_object().end_array();
+  write_tags(w, router);
+  write_paths(w, router);
+  write_components(w);
+  w.end_object();
+  return w.take();
+}
+
+void add_openapi_route(Router& router, OpenApiInfo info) {
+  struct Cache {
+    std::once_flag once;
+    std::string document;
+  };
+  auto cache = std::make_shared<Cache>();
+  const Router* source = &router;
+  RouteMeta meta;
+  meta.name = std::string(kOpenApiRouteName);
+  meta.tag = std::string(kOperationsTag);
+  meta.summary = "OpenAPI 3.1 document of this API";
+  meta.access = Access::kPublic;
+  router.get(
+      kOpenApiPath,
+      [cache, source, info = std::move(info)](RequestContext&) {
+        std::call_once(cache->once, [&] { cache->document = openapi_document(*source, info); });
+        return Response::raw(200, std::string(kJsonContentType), cache->document);
+      },
+      std::move(meta));
+}
+
+}  // namespace docket::http

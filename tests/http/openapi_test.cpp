@@ -1,0 +1,399 @@
+#include "http/openapi.h"
+
+#include <doctest/doctest.h>
+#include <simdjson.h>
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/auth/permissions.h"
+#include "events/event_store.h"
+#include "http/metrics.h"
+#include "http/operations_routes.h"
+#include "http/request.h"
+#include "http/request_context.h"
+#include "http/router.h"
+#include "http/service.h"
+#include "projections/projection_engine.h"
+#include "tests/support/test_support.h"
+
+namespace docket::http {
+namespace {
+
+constexpr std::string_view kInquirySchema =
+    R"({"type":"object","required":["subject"],"properties":{"subject":{"type":"string","minLength":1}}})";
+constexpr std::string_view kInquiryDataSchema =
+    R"({"type":"object","properties":{"id":{"type":"integer"},"trackingCode":{"type":"string"}}})";
+
+Handler ok_handler() {
+  return [](RequestContext&) { return Response::ok_json("null"); };
+}
+
+RouteMeta meta(std::string name, std::string tag, Access access) {
+  RouteMeta m;
+  m.name = std::move(name);
+  m.tag = std::move(tag);
+  m.summary = "Summary of " + m.name;
+  m.access = access;
+  return m;
+}
+
+// One route of each Access kind, path parameters of both types, schemas, a rate-limit
+// group, a custom tag, an unnamed route, a repeated name and the non-JSON routes.
+void add_sample_routes(Router& r) {
+  RouteMeta create = meta("inquiries.create", "Support Inquiries", Access::kOptional);
+  create.rate_group = "public.create";
+  create.request_schema = std::string(kInquirySchema);
+  create.response_schema = std::string(kInquiryDataSchema);
+  r.post("/api/support-inquiries", ok_handler(), create);
+
+  RouteMeta list = meta("inquiries.list", "Support Inquiries", Access::kCustomer);
+  list.response_schema = R"({"type":"array","items":{"type":"object"}})";
+  r.get("/api/support-inquiries", ok_handler(), list);
+
+  r.get("/api/support-inquiries/{id}", ok_handler(),
+        meta("inquiries.detail", "Support Inquiries", Access::kOptional));
+  r.get("/api/support-inquiries/track/{trackingCode}", ok_handler(),
+        meta("inquiries.track", "Support Inquiries", Access::kPublic));
+
+  RouteMeta status = meta("inquiries.admin.status", "Support Inquiries (Admin)", Access::kStaff);
+  status.permission = auth::Permission::kSupportInquiriesUpdate;
+  status.request_schema = R"({"type":"object","properties":{"status":{"enum":["open","closed"]}}})";
+  r.patch("/api/admin/support-inquiries/{id}/status", ok_handler(), status);
+
+  RouteMeta link = meta("inquiries.admin.link", "Support Inquiries (Admin)", Access::kStaff);
+  link.permission = auth::Permission::kSupportInquiriesUpdate;
+  r.post("/api/admin/support-inquiries/{inquiryId}/link/{supportRequestId}", ok_handler(), link);
+
+  r.get("/api/admin/whoami", ok_handler(), meta("staff.whoami", "Auth", Access::kStaff));
+  r.get("/api/auth/me", ok_handler(), meta("auth.me", "Auth", Access::kAuthenticated));
+
+  RouteMeta reg = meta("auth.register", "Auth", Access::kPublic);
+  reg.rate_group = "auth.login";
+  reg.request_schema = R"({"type":"object"})";
+  r.post("/api/auth/register", ok_handler(), reg);
+
+  r.get("/api/rooms/{room}", ok_handler(), meta("rooms.detail", "Realtime", Access::kCustomer));
+  r.get("/unnamed/{id}", ok_handler());  // name defaults to "GET /unnamed/{id}"
+  r.del("/api/support-inquiries/{id}", ok_handler(),
+        meta("inquiries.detail", "Support Inquiries", Access::kCustomer));  // repeated name
+  r.get("/metrics", ok_handler(), meta("ops.metrics", "Operations", Access::kPublic));
+  add_openapi_route(r, {.title = "Docket", .version = "1.2.3", .description = "Test API"});
+  REQUIRE(r.status().ok());
+}
+
+struct Document {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+
+  explicit Document(const std::string& text) {
+    const auto error = parser.parse(text).get(root);
+    REQUIRE_MESSAGE(error == simdjson::SUCCESS, simdjson::error_message(error));
+  }
+
+  simdjson::dom::element operation(const Route& route) {
+    std::string method(method_name(route.method));
+    for (char& c : method)
+      c = static_cast<char>(c - 'A' + 'a');
+    simdjson::dom::element op;
+    const auto error = root["paths"][route.pattern][method].get(op);
+    REQUIRE_MESSAGE(error == simdjson::SUCCESS, route.pattern, " ", method, " is missing");
+    return op;
+  }
+};
+
+std::string json(simdjson::dom::element e) {
+  return simdjson::minify(e);
+}
+
+std::string_view str(simdjson::simdjson_result<simdjson::dom::element> e) {
+  std::string_view s;
+  return e.get(s) == simdjson::SUCCESS ? s : std::string_view("<missing>");
+}
+
+std::string_view str(simdjson::dom::element e) {
+  return str(simdjson::simdjson_result<simdjson::dom::element>(std::move(e)));
+}
+
+bool has(simdjson::simdjson_result<simdjson::dom::element> e) {
+  return e.error() == simdjson::SUCCESS;
+}
+
+std::string expected_security(Access access) {
+  switch (access) {
+    case Access::kPublic:
+      return "[]";
+    case Access::kOptional:
+      return R"([{},{"bearerAuth":[]},{"guestToken":[]}])";
+    case Access::kCustomer:
+    case Access::kAuthenticated:
+    case Access::kStaff:
+      return R"([{"bearerAuth":[]}])";
+  }
+  return "?";
+}
+
+// Every route: its operation exists, its path parameters are declared, its security
+// matches its access, its tag is listed.
+void check_every_route(const Router& router, Document& doc) {
+  std::set<std::string_view> top_tags;
+  for (simdjson::dom::element tag : doc.root["tags"].get_array()) {
+    top_tags.insert(str(tag["name"]));
+  }
+  for (const Route& route : router.routes()) {
+    CAPTURE(route.meta.name);
+    simdjson::dom::element op = doc.operation(route);
+    for (const std::string& name : route.param_names) {
+      CAPTURE(name);
+      bool found = false;
+      for (simdjson::dom::element p : op["parameters"].get_array()) {
+        if (str(p["name"]) != name) continue;
+        found = true;
+        CHECK(str(p["in"]) == "path");
+        CHECK(json(p["required"].value()) == "true");
+        const bool id = name == "id" || name.ends_with("Id");
+        CHECK(str(p["schema"]["type"]) == (id ? "integer" : "string"));
+        if (id) CHECK(json(p["schema"]["minimum"].value()) == "1");
+      }
+      CHECK(found);
+    }
+    CHECK(json(op["security"].value()) == expected_security(route.meta.access));
+    if (!route.meta.tag.empty()) {
+      CHECK(str(op["tags"].at(0)) == route.meta.tag);
+      CHECK(top_tags.count(route.meta.tag) == 1);
+    }
+  }
+}
+
+// Every operationId of the document, REQUIREd unique.
+std::vector<std::string_view> operation_ids(Document& doc) {
+  std::vector<std::string_view> ids;
+  std::set<std::string_view> seen;
+  for (auto [path, item] : doc.root["paths"].get_object()) {
+    for (auto [method, op] : item.get_object()) {
+      const std::string_view id = str(op["operationId"]);
+      CHECK_MESSAGE(seen.insert(id).second, "repeated operationId ", id);
+      ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+// Every "$ref" in `e` resolves inside the document.
+void check_refs(Document& doc, simdjson::dom::element e) {
+  if (simdjson::dom::object obj; e.get(obj) == simdjson::SUCCESS) {
+    for (auto [key, value] : obj) {
+      if (key == "$ref") {
+        const std::string_view ref = str(value);
+        REQUIRE(ref.starts_with("#/"));
+        CHECK_MESSAGE(has(doc.root.at_pointer(ref.substr(1))), "dangling ", ref);
+      } else {
+        check_refs(doc, value);
+      }
+    }
+  } else if (simdjson::dom::array arr; e.get(arr) == simdjson::SUCCESS) {
+    for (simdjson::dom::element v : arr)
+      check_refs(doc, v);
+  }
+}
+
+const Route& route_named(const Router& router, std::string_view name) {
+  for (const Route& r : router.routes())
+    if (r.meta.name == name) return r;
+  FAIL("no route ", name);
+  return router.routes().front();
+}
+
+}  // namespace
+
+TEST_SUITE("http") {
+  TEST_CASE("openapi document is OpenAPI 3.1 JSON with info, servers, tags and components") {
+    Router r;
+    add_sample_routes(r);
+    Document doc(openapi_document(r, {.title = "Docket", .version = "0.1.0", .description = "d"}));
+    CHECK(str(doc.root["openapi"]) == "3.1.0");
+    CHECK(str(doc.root["info"]["title"]) == "Docket");
+    CHECK(str(doc.root["info"]["version"]) == "0.1.0");
+    CHECK(str(doc.root["info"]["description"]) == "d");
+    CHECK(json(doc.root["servers"].value()) == R"([{"url":"/"}])");
+
+    std::vector<std::string_view> tags;
+    for (simdjson::dom::element tag : doc.root["tags"].get_array()) {
+      tags.push_back(str(tag["name"]));
+      if (tags.size() <= 8) CHECK(str(tag["description"]) != "<missing>");
+    }
+    CHECK(tags == std::vector<std::string_view>{"Support Inquiries", "Support Inquiries (Admin)",
+                                                "Support Requests", "Support Requests (Admin)",
+                                                "Feedback", "Feedback (Admin)", "Auth",
+                                                "Operations", "Realtime"});
+
+    CHECK(json(doc.root["components"]["securitySchemes"]["bearerAuth"].value()) ==
+          R"j({"type":"http","scheme":"bearer","bearerFormat":"JWT",)j"
+          R"j("description":"Customer or staff access token (JWT)"})j");
+    CHECK(str(doc.root["components"]["securitySchemes"]["guestToken"]["scheme"]) == "bearer");
+    CHECK(json(doc.root["components"]["schemas"]["Error"]["properties"]["success"].value()) ==
+          R"({"const":false})");
+    check_refs(doc, doc.root);
+  }
+
+  TEST_CASE("openapi document lists every route with parameters, security and tags") {
+    Router r;
+    add_sample_routes(r);
+    Document doc(openapi_document(r, {}));
+    check_every_route(r, doc);
+
+    simdjson::dom::element link = doc.operation(route_named(r, "inquiries.admin.link"));
+    CHECK(str(link["x-permission"]) == "SupportInquiries_UPDATE");
+    CHECK_FALSE(has(link["x-rate-limit-group"]));
+    CHECK_FALSE(has(doc.operation(route_named(r, "staff.whoami"))["x-permission"]));
+    CHECK_FALSE(has(doc.operation(route_named(r, "inquiries.detail"))["x-permission"]));
+
+    simdjson::dom::element create = doc.operation(route_named(r, "inquiries.create"));
+    CHECK(str(create["x-rate-limit-group"]) == "public.create");
+    CHECK(str(create["summary"]) == "Summary of inquiries.create");
+    CHECK(json(create["requestBody"]["required"].value()) == "true");
+    CHECK(json(create["requestBody"]["content"]["application/json"]["schema"].value()) ==
+          kInquirySchema);
+    CHECK_FALSE(has(doc.operation(route_named(r, "inquiries.detail"))["requestBody"]));
+  }
+
+  TEST_CASE("openapi operationIds are unique; unnamed routes get the sanitized method and path") {
+    Router r;
+    add_sample_routes(r);
+    Document doc(openapi_document(r, {}));
+    const std::vector<std::string_view> ids = operation_ids(doc);
+    CHECK(ids.size() == r.routes().size());
+    const std::set<std::string_view> set(ids.begin(), ids.end());
+    CHECK(set.count("GET_unnamed_id") == 1);
+    CHECK(set.count("inquiries.detail") == 1);
+    CHECK(set.count("inquiries.detail_2") == 1);
+    CHECK(set.count("ops.openapi") == 1);
+  }
+
+  TEST_CASE("openapi responses follow the response and error contract") {
+    Router r;
+    add_sample_routes(r);
+    Document doc(openapi_document(r, {}));
+
+    SUBCASE("201 for create and register, 200 otherwise; data schema in the envelope") {
+      simdjson::dom::element create =
+          doc.operation(route_named(r, "inquiries.create"))["responses"];
+      CHECK_FALSE(has(create["200"]));
+      simdjson::dom::element schema = create["201"]["content"]["application/json"]["schema"];
+      CHECK(json(schema["properties"]["success"].value()) == R"({"const":true})");
+      CHECK(json(schema["properties"]["data"].value()) == kInquiryDataSchema);
+      CHECK_FALSE(has(schema["properties"]["pagination"]));
+      CHECK(has(doc.operation(route_named(r, "auth.register"))["responses"]["201"]));
+      CHECK(has(doc.operation(route_named(r, "inquiries.admin.link"))["responses"]["200"]));
+      simdjson::dom::element detail = doc.operation(route_named(r, "inquiries.detail"));
+      CHECK(json(detail["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+                       ["data"]
+                           .value()) == "{}");
+    }
+    SUBCASE("lists carry pagination") {
+      simdjson::dom::element list = doc.operation(route_named(r, "inquiries.list"));
+      simdjson::dom::element schema =
+          list["responses"]["200"]["content"]["application/json"]["schema"];
+      CHECK(json(schema["required"].value()) == R"(["success","data","pagination"])");
+      CHECK(str(schema["properties"]["pagination"]["$ref"]) == "#/components/schemas/Pagination");
+      CHECK(json(schema["properties"]["data"].value()) ==
+            R"({"type":"array","items":{"type":"object"}})");
+      CHECK_FALSE(has(list["parameters"]));
+    }
+    SUBCASE("metrics is text/plain and the document itself is not enveloped") {
+      simdjson::dom::element metrics = doc.operation(route_named(r, "ops.metrics"))["responses"];
+      CHECK(str(metrics["200"]["content"]["text/plain"]["schema"]["type"]) == "string");
+      CHECK_FALSE(has(metrics["200"]["content"]["application/json"]));
+      simdjson::dom::element self = doc.operation(route_named(r, "ops.openapi"))["responses"];
+      CHECK(str(self["200"]["content"]["application/json"]["schema"]["type"]) == "object");
+      CHECK_FALSE(has(self["200"]["content"]["application/json"]["schema"]["properties"]));
+    }
+    SUBCASE("error responses depend on body, parameters and access") {
+      const auto codes = [&](std::string_view name) {
+        std::string out;
+        for (auto [code, value] : doc.operation(route_named(r, name))["responses"].get_object()) {
+          if (code[0] >= '4') out.append(code).append(" ");
+        }
+        return out;
+      };
+      CHECK(codes("inquiries.create") == "400 401 403 404 413 415 429 500 503 ");
+      CHECK(codes("inquiries.detail") == "400 401 403 404 429 500 503 ");
+      CHECK(codes("staff.whoami") == "401 403 404 429 500 503 ");
+      CHECK(codes("auth.me") == "401 403 404 429 500 503 ");
+      CHECK(codes("ops.metrics") == "404 429 500 503 ");
+      CHECK(codes("inquiries.track") == "400 404 429 500 503 ");
+      simdjson::dom::element error = doc.root["components"]["responses"]["ValidationError"];
+      CHECK(str(error["content"]["application/json"]["schema"]["$ref"]) ==
+            "#/components/schemas/Error");
+      CHECK(json(doc.root["components"]["schemas"]["Error"]["required"].value()) ==
+            R"(["success","errorCode","message","details","requestId"])");
+    }
+  }
+
+  TEST_CASE("openapi replaces schema text that is not a JSON Schema by {}") {
+    Router r;
+    RouteMeta broken = meta("broken.create", "Feedback", Access::kPublic);
+    broken.request_schema = R"({"type":"object")";
+    broken.response_schema = "42";
+    r.post("/broken", ok_handler(), broken);
+    RouteMeta boolean = meta("boolean.update", "Feedback", Access::kPublic);
+    boolean.request_schema = "true";
+    r.put("/boolean", ok_handler(), boolean);
+    Document doc(openapi_document(r, {}));
+    simdjson::dom::element op = doc.operation(route_named(r, "broken.create"));
+    CHECK(json(op["requestBody"]["content"]["application/json"]["schema"].value()) == "{}");
+    CHECK(json(op["responses"]["201"]["content"]["application/json"]["schema"]["properties"]["data"]
+                   .value()) == "{}");
+    CHECK(json(doc.operation(route_named(
+              r, "boolean.update"))["requestBody"]["content"]["application/json"]["schema"]
+                   .value()) == "true");
+  }
+
+  TEST_CASE("GET /api/openapi.json serves the document built once, not enveloped") {
+    Router r;
+    add_sample_routes(r);
+    HttpService service(r);
+    const auto get = [&] {
+      RequestData req(Method::kGet, std::string(kOpenApiPath));
+      return service.handle(req.view(), std::chrono::steady_clock::now());
+    };
+    const Response first = get();
+    CHECK(first.status() == 200);
+    CHECK(first.content_type() == "application/json; charset=utf-8");
+    CHECK(first.body() ==
+          openapi_document(r, {.title = "Docket", .version = "1.2.3", .description = "Test API"}));
+    Document doc(first.body());
+    CHECK_FALSE(has(doc.root["success"]));
+    CHECK(has(doc.root["paths"]["/api/openapi.json"]["get"]));
+    CHECK(get().body() == first.body());
+  }
+
+  TEST_CASE("the production route table is fully documented") {
+    // The routes cli/server_runtime.cpp registers, in the same order.
+    docket::testing::TempDir dir;
+    events::StoreOptions store_options;
+    store_options.path = dir.sub("log");
+    auto store = events::EventStore::open(store_options);
+    REQUIRE(store.ok());
+    projections::ProjectionEngine engine(dir.sub("projections"), **store, {});
+    MetricsRegistry metrics;
+    Router r;
+    add_operations_routes(r, **store, engine, metrics);
+    add_openapi_route(r, {.title = "Docket", .version = "0.1.0", .description = ""});
+    REQUIRE(r.status().ok());
+
+    Document doc(openapi_document(r, {.title = "Docket", .version = "0.1.0", .description = ""}));
+    check_every_route(r, doc);
+    check_refs(doc, doc.root);
+    CHECK(operation_ids(doc).size() == r.routes().size());
+    for (std::string_view path :
+         {"/healthz", "/readyz", "/api/support/health", "/metrics", "/api/openapi.json"}) {
+      CHECK_MESSAGE(has(doc.root["paths"][path]["get"]), path);
+    }
+  }
+}
+
+}  // namespace docket::http
