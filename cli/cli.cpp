@@ -26,6 +26,7 @@ Commands:
   projections status          each read model's checkpoint against the log head
   projections rebuild [NAME]  rebuild one read model (or all) from the log
   backup DIR                  write a consistent copy of the event log to DIR
+  accounts create-admin       create an admin account (--email, --password)
 
 Every command accepts --data-dir DIR (default: $DOCKET_DATA_DIR or ./data) and --help.
 )";
@@ -87,6 +88,9 @@ int run(int argc, char** argv) {
     if (sub == "export") return events_export_command(argc, argv, 3);
     if (sub == "verify") return events_verify_command(argc, argv, 3);
     if (sub == "stats") return events_stats_command(argc, argv, 3);
+  }
+  if (cmd == "accounts" && sub == "create-admin") {
+    return accounts_create_admin_command(argc, argv, 3);
   }
   if (cmd == "projections") {
     if (sub == "status") return projections_status_command(argc, argv, 3);

@@ -2,11 +2,13 @@
 // option, prints its own --help, and returns an exit status (see cli.h).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "core/config.h"
+#include "core/data_dir.h"
 #include "core/result.h"
 
 namespace docket::events {
@@ -22,6 +24,7 @@ int events_stats_command(int argc, char** argv, int first);
 int projections_status_command(int argc, char** argv, int first);
 int projections_rebuild_command(int argc, char** argv, int first);
 int backup_command(int argc, char** argv, int first);
+int accounts_create_admin_command(int argc, char** argv, int first);
 
 // Shared by the commands: exit statuses and the usage error printer.
 inline constexpr int kExitOk = 0;
@@ -37,5 +40,11 @@ Result<Config> config_with_data_dir(const std::optional<std::string>& data_dir);
 Status require_log(const Config& config);
 // Opens the data directory's log read-only (works beside a running server).
 Result<std::unique_ptr<events::EventStore>> open_log_read_only(const Config& config);
+
+// Asks the server running on `dir` over its control socket; nullopt when none answers.
+std::optional<Result<std::string>> ask_server(const DataDir& dir, const std::string& request,
+                                              std::chrono::milliseconds timeout);
+// Turns a control reply into OK or the server's error (FailedPrecondition).
+Status reply_status(const std::string& reply);
 
 }  // namespace docket::cli

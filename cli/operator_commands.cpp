@@ -44,6 +44,8 @@ swaps it in. Through the running server's control socket when one runs (the old 
 keeps serving meanwhile); otherwise directly on the data directory.
 )";
 
+}  // namespace
+
 // Asks a running server; nullopt when none answers on the data directory's socket.
 std::optional<Result<std::string>> ask_server(const DataDir& dir, const std::string& request,
                                               std::chrono::milliseconds timeout) {
@@ -67,8 +69,6 @@ Status reply_status(const std::string& reply) {
   if (obj["error"].get_string().get(error)) error = "no reason given";
   return Status::FailedPrecondition(std::string("server: ") + std::string(error));
 }
-
-}  // namespace
 
 int backup_command(int argc, char** argv, int first) {
   const std::string name = "backup";

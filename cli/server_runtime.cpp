@@ -2,22 +2,39 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <simdjson.h>
 
 #include "cli/control_socket.h"
+#include "cli/identity_setup.h"
+#include "core/auth/password.h"
 #include "core/data_dir.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "domain/permission_catalogue.h"
 #include "events/event_store.h"
+#include "http/admin_routes.h"
+#include "http/api_context.h"
+#include "http/auth_guard.h"
+#include "http/auth_routes.h"
 #include "http/metrics.h"
+#include "http/openapi.h"
 #include "http/operations_routes.h"
+#include "http/password_work.h"
+#include "http/rate_limit.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service.h"
+#include "http/staff_routes.h"
+#include "http/token_issuer.h"
+#include "projections/accounts.h"
 #include "projections/projection_engine.h"
+#include "projections/reader_pool.h"
+#include "projections/rebuild_jobs.h"
 #include "projections/stream_catalog.h"
 
 namespace docket::cli {
@@ -25,6 +42,7 @@ namespace docket::cli {
 std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   std::vector<std::unique_ptr<projections::Projection>> list;
   list.push_back(std::make_unique<projections::StreamCatalog>());
+  list.push_back(std::make_unique<projections::AccountsProjection>());
   return list;
 }
 
@@ -55,6 +73,15 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
       });
   if (!started.ok()) return started;
 
+  const Config& config = rt->options_.config;
+  if (auto seeded = domain::seed_permission_catalogue(*rt->store_); !seeded.ok()) {
+    return seeded.status();
+  }
+  auto hasher = make_password_hasher(config);
+  if (!hasher.ok()) return hasher.status();
+  rt->hasher_ = std::make_unique<auth::PasswordHasher>(std::move(hasher).value());
+  if (Status s = bootstrap_admin(config, *rt->store_, *rt->hasher_); !s.ok()) return s;
+
   if (rt->options_.control_socket) {
     ServerRuntime* self = rt.get();
     auto control = ControlServer::start(
@@ -68,13 +95,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
     }
   }
   if (rt->options_.http) {
-    rt->metrics_ = std::make_unique<http::MetricsRegistry>();
-    rt->router_ = std::make_unique<http::Router>();
-    http::add_operations_routes(*rt->router_, *rt->store_, *rt->engine_, *rt->metrics_);
-    http::ServiceOptions service_options = http::ServiceOptions::from_config(rt->options_.config);
-    service_options.metrics = rt->metrics_.get();
-    rt->service_ = std::make_unique<http::HttpService>(*rt->router_, std::move(service_options));
-    if (!rt->service_->status().ok()) return rt->service_->status();
+    if (Status s = rt->start_api(); !s.ok()) return s;
     rt->server_ = std::make_unique<http::Server>(
         http::ServerOptions::from_config(rt->options_.config), *rt->service_);
     if (Status s = rt->server_->start(); !s.ok()) return s;
@@ -83,6 +104,49 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
   return rt;
+}
+
+Status ServerRuntime::start_api() {
+  const Config& config = options_.config;
+  const Clock& clock = options_.clock ? *options_.clock : SystemClock::instance();
+  auto secret = load_or_create_jwt_secret(config);
+  if (!secret.ok()) return secret.status();
+  auto verifier = make_jwt_verifier(config, *secret, &clock);
+  if (!verifier.ok()) return verifier.status();
+
+  readers_ = std::make_unique<projections::ReaderPool>(*engine_);
+  rebuilds_ = std::make_unique<projections::RebuildJobs>(*engine_);
+  const unsigned slots = config.password_hash_concurrency != 0
+                             ? config.password_hash_concurrency
+                             : std::max(1u, std::thread::hardware_concurrency());
+  passwords_ = std::make_unique<http::PasswordWork>(*hasher_, slots);
+  tokens_ =
+      std::make_unique<http::TokenIssuer>(*secret, config.jwt_issuer, config.jwt_audience,
+                                          static_cast<std::int64_t>(config.jwt_ttl_seconds), clock);
+  authenticator_ = std::make_unique<http::Authenticator>(std::move(verifier).value(), *readers_);
+  api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_});
+
+  metrics_ = std::make_unique<http::MetricsRegistry>();
+  router_ = std::make_unique<http::Router>();
+  http::add_operations_routes(*router_, *store_, *engine_, *metrics_);
+  http::add_auth_routes(*router_, *api_);
+  http::add_staff_routes(*router_, *api_);
+  http::add_admin_routes(*router_, *api_, *rebuilds_);
+  // Last: the document lists every route registered before it, and itself.
+  http::add_openapi_route(*router_, {.title = "Docket",
+                                     .version = "0.1.0",
+                                     .description = "Event-sourced customer-support backend: "
+                                                    "support inquiries, support requests, "
+                                                    "feedback."});
+  http::ServiceOptions service_options = http::ServiceOptions::from_config(config);
+  service_options.metrics = metrics_.get();
+  service_ = std::make_unique<http::HttpService>(*router_, std::move(service_options));
+  // Rate limits first: a refused login costs no password check.
+  service_->use(http::rate_limit_middleware(
+      std::make_shared<http::RateLimiter>(http::RateLimitOptions::from_config(config), clock),
+      metrics_.get()));
+  service_->use(http::make_auth_guard(*authenticator_));
+  return service_->status();
 }
 
 ServerRuntime::ServerRuntime(Options options) : options_(std::move(options)) {}
@@ -98,7 +162,8 @@ std::uint16_t ServerRuntime::http_port() const {
 void ServerRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (server_) server_->stop();  // finishes requests in flight; their commands complete
+  if (server_) server_->stop();      // finishes requests in flight; their commands complete
+  if (rebuilds_) rebuilds_->stop();  // a rebuild's swap needs the writer
   if (control_) control_->stop();
   if (store_) store_->close();  // completes every queued command first
   if (engine_) engine_->stop();
@@ -167,6 +232,20 @@ std::string ServerRuntime::handle_control(std::string_view request) {
       w.begin_object().field("name", n).field("seconds", secs).end_object();
     }
     w.end_array().end_object();
+    return w.take();
+  }
+  if (op == "create_admin") {
+    std::string_view email, password, name;
+    if (req["email"].get_string().get(email) || req["password"].get_string().get(password)) {
+      return control_error("create_admin needs string 'email' and 'password'");
+    }
+    if (req["name"].get_string().get(name)) name = "";
+    auto id = create_admin(*store_, *hasher_, email, password, name, false);
+    if (!id.ok()) return control_error(id.status().ToString());
+    log_info("auth.admin_created",
+             [&](JsonWriter& w) { w.field("accountId", *id).field("via", "control socket"); });
+    JsonWriter w;
+    w.begin_object().field("ok", true).field("accountId", *id).end_object();
     return w.take();
   }
   return control_error("unknown op");

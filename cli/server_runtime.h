@@ -21,15 +21,25 @@
 namespace docket::events {
 class EventStore;
 }
+namespace docket::auth {
+class PasswordHasher;
+}
 namespace docket::projections {
 class Projection;
 class ProjectionEngine;
+class ReaderPool;
+class RebuildJobs;
 }  // namespace docket::projections
 namespace docket::http {
+struct ApiContext;
+class Authenticator;
 class HttpService;
 class MetricsRegistry;
+class PasswordWork;
+class RateLimiter;
 class Router;
 class Server;
+class TokenIssuer;
 }  // namespace docket::http
 
 namespace docket::cli {
@@ -57,6 +67,8 @@ class ServerRuntime {
   ServerRuntime(const ServerRuntime&) = delete;
   ServerRuntime& operator=(const ServerRuntime&) = delete;
 
+  // Start: open the log, catch up the read models, record the permission catalogue,
+  // create the bootstrap admin (when configured), then serve.
   // Stops the control socket, detaches the projections, drains and closes the log.
   // Idempotent.
   void stop();
@@ -74,11 +86,20 @@ class ServerRuntime {
 
  private:
   explicit ServerRuntime(Options options);
+  // Builds the identity services, the routes and the HTTP service (not yet serving).
+  Status start_api();
 
   Options options_;
   std::unique_ptr<events::EventStore> store_;
   std::unique_ptr<projections::ProjectionEngine> engine_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<auth::PasswordHasher> hasher_;
+  std::unique_ptr<projections::ReaderPool> readers_;
+  std::unique_ptr<projections::RebuildJobs> rebuilds_;
+  std::unique_ptr<http::PasswordWork> passwords_;
+  std::unique_ptr<http::TokenIssuer> tokens_;
+  std::unique_ptr<http::Authenticator> authenticator_;
+  std::unique_ptr<http::ApiContext> api_;
   std::unique_ptr<http::MetricsRegistry> metrics_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::HttpService> service_;

@@ -51,6 +51,8 @@ class Status {
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsIOError() const { return code_ == Code::kIOError; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
+  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool IsFailedPrecondition() const { return code_ == Code::kFailedPrecondition; }
 
   // The message without the code name; empty for OK.
   const std::string& message() const;

@@ -29,6 +29,15 @@ inline constexpr std::string_view kUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYP
 inline constexpr std::string_view kRateLimitExceeded = "RATE_LIMIT_EXCEEDED";        // 429
 inline constexpr std::string_view kInternalError = "INTERNAL_ERROR";                 // 500
 inline constexpr std::string_view kServiceUnavailable = "SERVICE_UNAVAILABLE";       // 503
+// Identity and staff management.
+inline constexpr std::string_view kInvalidCredentials = "INVALID_CREDENTIALS";           // 401
+inline constexpr std::string_view kAccountDeactivated = "ACCOUNT_DEACTIVATED";           // 403
+inline constexpr std::string_view kEmailAlreadyRegistered = "EMAIL_ALREADY_REGISTERED";  // 409
+inline constexpr std::string_view kStaffNotFound = "STAFF_NOT_FOUND";                    // 404
+inline constexpr std::string_view kAccountStateConflict = "ACCOUNT_STATE_CONFLICT";      // 409
+// Operations.
+inline constexpr std::string_view kProjectionNotFound = "PROJECTION_NOT_FOUND";  // 404
+inline constexpr std::string_view kRebuildInProgress = "REBUILD_IN_PROGRESS";    // 409
 }  // namespace error_code
 
 class ApiError : public std::exception {

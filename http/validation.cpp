@@ -110,6 +110,49 @@ bool lookup(const simdjson::dom::object& object, std::string_view field, Presenc
 
 }  // namespace
 
+std::optional<std::vector<std::string>> BodyValidator::string_array(std::string_view field,
+                                                                    Presence presence,
+                                                                    std::size_t max_items,
+                                                                    std::size_t max_length) {
+  declared_.emplace_back(field);
+  element e;
+  if (!lookup(*object_, field, presence, errors_, e)) return std::nullopt;
+  simdjson::dom::array array;
+  if (e.get_array().get(array)) {
+    fail(field, rule::kType, fmt::format("{} must be an array of strings", field));
+    return std::nullopt;
+  }
+  if (array.size() > max_items) {
+    fail(field, rule::kMaxLength, fmt::format("{} must have at most {} items", field, max_items));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  std::size_t i = 0;
+  for (element item : array) {
+    const std::string name = fmt::format("{}[{}]", field, i++);
+    std::string_view text;
+    if (item.get_string().get(text)) {
+      fail(name, rule::kType, fmt::format("{} must be a string", name));
+      ok = false;
+      continue;
+    }
+    const std::size_t length = utf8_length(text);
+    if (length == std::string_view::npos || has_control_chars(text, false)) {
+      fail(name, rule::kFormat, fmt::format("{} is not plain text", name));
+      ok = false;
+    } else if (length == 0 || length > max_length) {
+      fail(name, length == 0 ? rule::kMinLength : rule::kMaxLength,
+           fmt::format("{} must be 1 to {} characters", name, max_length));
+      ok = false;
+    } else {
+      out.emplace_back(text);
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 std::optional<std::string> BodyValidator::string(std::string_view field, const StringRule& r) {
   declared_.emplace_back(field);
   element e;

@@ -124,6 +124,11 @@ class BodyValidator {
   // An integral JSON number in [min, max]; 1.0 and 1e3 are not integers.
   std::optional<std::int64_t> integer(std::string_view field, const IntegerRule& rule);
   std::optional<bool> boolean(std::string_view field, Presence presence);
+  // An array of at most `max_items` strings, each a plain token of 1..`max_length`
+  // characters without control characters (not trimmed). Errors name "field[i]".
+  std::optional<std::vector<std::string>> string_array(std::string_view field, Presence presence,
+                                                       std::size_t max_items,
+                                                       std::size_t max_length);
   // null or an integer id in [1, kMaxId].
   NullableId nullable_id(std::string_view field, Presence presence);
 

@@ -83,21 +83,21 @@ TEST_SUITE("cli.integration") {
   TEST_CASE("read-only commands work while a server holds the log") {
     TempDir tmp;
     auto rt = start_runtime(tmp.path());
-    append_events(rt->store(), 100);
+    append_events(rt->store(), 100);  // after event 1, the server's permission catalogue
 
     auto verify = docket_cmd({"events", "verify", "--data-dir", tmp.path()});
     CHECK(verify.exit_code == 0);
-    CHECK(verify.out.find("OK: 100 events") != std::string::npos);
+    CHECK(verify.out.find("OK: 101 events") != std::string::npos);
 
     auto all = docket_cmd({"events", "export", "--data-dir", tmp.path()});
     CHECK(all.exit_code == 0);
-    CHECK(count_lines(all.out) == 100);
+    CHECK(count_lines(all.out) == 101);
 
     SUBCASE("filters combine") {
       auto some = docket_cmd({"events", "export", "--data-dir", tmp.path(), "--from", "10", "--to",
                               "40", "--type", "support.request.created"});
       REQUIRE(some.exit_code == 0);
-      CHECK(count_lines(some.out) == 15);  // event i+1 has n = i: odd ids 11..39
+      CHECK(count_lines(some.out) == 16);  // event i+2 has n = i: even ids 10..40
       std::istringstream lines(some.out);
       std::string line;
       simdjson::dom::parser parser;
@@ -120,8 +120,8 @@ TEST_SUITE("cli.integration") {
     simdjson::dom::parser parser;
     auto doc = parser.parse(simdjson::padded_string(stats.out));
     REQUIRE(doc.error() == simdjson::SUCCESS);
-    CHECK(doc["head"].get_uint64().value() == 100);
-    CHECK(doc["streams"].get_uint64().value() == 7);
+    CHECK(doc["head"].get_uint64().value() == 101);
+    CHECK(doc["streams"].get_uint64().value() == 8);  // 7 + permission_catalogue
     CHECK(doc["eventsByType"]["support.request.created"].get_uint64().value() == 50);
     CHECK(std::string(doc["logEpoch"].get_string().value()) == rt->store().log_epoch());
 
@@ -129,10 +129,17 @@ TEST_SUITE("cli.integration") {
     REQUIRE(status.exit_code == 0);
     auto st = parser.parse(simdjson::padded_string(status.out));
     REQUIRE(st.error() == simdjson::SUCCESS);
-    CHECK(st["head"].get_uint64().value() == 100);
-    auto first = st["projections"].at(0);
-    CHECK(std::string(first["name"].get_string().value()) == "stream_catalog");
-    CHECK(first["checkpoint"].get_uint64().value() == 100);
+    CHECK(st["head"].get_uint64().value() == 101);
+    std::size_t seen = 0;
+    simdjson::dom::array list;
+    REQUIRE(!st["projections"].get_array().get(list));
+    for (simdjson::dom::element projection : list) {
+      std::uint64_t checkpoint = 0;
+      CHECK(!projection["checkpoint"].get_uint64().get(checkpoint));
+      CHECK(checkpoint == 101);
+      ++seen;
+    }
+    CHECK(seen == docket::cli::make_projections().size());
   }
 
   TEST_CASE("backup while the server keeps writing, then restore into a new data directory") {
@@ -165,8 +172,9 @@ TEST_SUITE("cli.integration") {
       backup_head = rt->store().head();
       CHECK(backup_head >= 200);
       auto st = rt->projections().status();
-      REQUIRE(st.size() == 1);
-      CHECK(st[0].checkpoint == backup_head);  // rebuilt from the restored log
+      REQUIRE(st.size() == docket::cli::make_projections().size());
+      for (const auto& p : st)
+        CHECK(p.checkpoint == backup_head);  // rebuilt from the restored log
     }
     auto offline = docket_cmd({"backup", tmp.sub("backup2"), "--data-dir", restored.root});
     CHECK(offline.exit_code == 0);
@@ -174,6 +182,7 @@ TEST_SUITE("cli.integration") {
 
   TEST_CASE("projections rebuild runs through a live server and offline") {
     TempDir tmp;
+    std::uint64_t head = 0;
     {
       auto rt = start_runtime(tmp.path());
       append_events(rt->store(), 50);
@@ -182,14 +191,16 @@ TEST_SUITE("cli.integration") {
       CHECK_MESSAGE(live.exit_code == 0, live.err);
       CHECK(live.out.find("\"rebuilt\"") != std::string::npos);
       append_events(rt->store(), 5);  // the swapped-in file keeps projecting
+      head = rt->store().head();      // 55 appended after the server's own first events
       auto st = rt->projections().status();
-      CHECK(st[0].checkpoint == 55);
+      CHECK(st[0].checkpoint == head);
       CHECK(docket_cmd({"projections", "rebuild", "nope", "--data-dir", tmp.path()}).exit_code ==
             1);
     }
     auto offline = docket_cmd({"projections", "rebuild", "--data-dir", tmp.path()});
     CHECK_MESSAGE(offline.exit_code == 0, offline.err);
-    CHECK_MESSAGE(offline.err.find("rebuild stream_catalog: 55 events") != std::string::npos,
+    CHECK_MESSAGE(offline.err.find("rebuild stream_catalog: " + std::to_string(head) + " events") !=
+                      std::string::npos,
                   offline.err);
   }
 
@@ -200,7 +211,8 @@ TEST_SUITE("cli.integration") {
       append_events(rt->store(), 60);
     }
     {
-      // Flip one byte inside the stored JSON of event 42, bypassing the store.
+      // Flip one byte inside the stored JSON of event 43 (the 42nd appended here: the
+      // permission catalogue is event 1), bypassing the store.
       const std::string path = docket::DataDir{tmp.path()}.log();
       std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
       std::vector<std::string> names;
@@ -215,7 +227,7 @@ TEST_SUITE("cli.integration") {
         if (h->GetName() == events::log_format::kLogColumn) log_cf = h;
       }
       REQUIRE(log_cf != nullptr);
-      const std::string key = events::log_format::log_key(42);
+      const std::string key = events::log_format::log_key(43);
       std::string value;
       REQUIRE(raw->Get(rocksdb::ReadOptions(), log_cf, key, &value).ok());
       const auto pos = value.find("\"n\":41");
@@ -228,7 +240,7 @@ TEST_SUITE("cli.integration") {
     }
     auto verify = docket_cmd({"events", "verify", "--data-dir", tmp.path()});
     CHECK(verify.exit_code == 1);
-    CHECK(verify.out.find("FAILED at event 42") != std::string::npos);
+    CHECK(verify.out.find("FAILED at event 43") != std::string::npos);
   }
 
   TEST_CASE("commands on a missing data directory fail clearly") {

@@ -1,0 +1,16 @@
+// CommandMeta: who issues a domain command and where it came from.
+//
+// Every command takes one; it becomes the actor and meta of the events the command
+// appends. A value type; never holds a secret.
+#pragma once
+
+#include "events/event.h"
+
+namespace docket::domain {
+
+struct CommandMeta {
+  events::Actor actor;          // system when not set
+  events::RequestMeta request;  // request id, client IP, user agent
+};
+
+}  // namespace docket::domain

@@ -1,0 +1,137 @@
+// The account aggregate: decisions against a real log, folding, the permission seed.
+#include <doctest/doctest.h>
+
+#include "domain/account_commands.h"
+#include "domain/permission_catalogue.h"
+#include "events/event_store.h"
+#include "tests/support/test_support.h"
+
+namespace docket::domain {
+namespace {
+
+std::unique_ptr<events::EventStore> open_log(const std::string& path) {
+  events::StoreOptions options;
+  options.path = path;
+  auto store = events::EventStore::open(options);
+  REQUIRE(store.ok());
+  return std::move(store).value();
+}
+
+Result<events::AppendResult> run(events::EventStore& store, const RegisterCustomer& c) {
+  return store.execute(
+      [&](const events::StagedView& v) { return decide_register_customer(v, c, CommandMeta{}); });
+}
+
+Result<events::AppendResult> run(events::EventStore& store, const CreateStaff& c) {
+  return store.execute(
+      [&](const events::StagedView& v) { return decide_create_staff(v, c, CommandMeta{}); });
+}
+
+CreateStaff staff(std::string email, std::string role = "agent") {
+  CreateStaff c;
+  c.email = std::move(email);
+  c.name = "Staff";
+  c.role = role;
+  c.permissions = *auth::role_preset(role);
+  c.passwordHash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+  return c;
+}
+
+}  // namespace
+
+TEST_SUITE("domain") {
+  TEST_CASE("e-mails are normalized and account streams name their id") {
+    CHECK(normalize_email("  Ada@Example.COM\n") == "ada@example.com");
+    CHECK(email_key("ada@example.com") == "email:ada@example.com");
+    CHECK(account_stream(12) == "account-12");
+    CHECK(account_id_of_stream("account-12") == 12);
+    CHECK_FALSE(account_id_of_stream("account-").has_value());
+    CHECK_FALSE(account_id_of_stream("account-1x").has_value());
+    CHECK_FALSE(account_id_of_stream("support_request-1").has_value());
+  }
+
+  TEST_CASE("accounts get serial ids, unique e-mails, and fold back from their streams") {
+    testing::TempDir dir;
+    auto store = open_log(dir.sub("log"));
+    RegisterCustomer ada{"ada@example.com", "Ada", "+1 555", "$argon2id$hash-a"};
+    REQUIRE(run(*store, ada).ok());
+    REQUIRE(run(*store, staff("ann@example.com")).ok());
+    auto taken = run(*store, RegisterCustomer{"ann@example.com", "X", {}, "$argon2id$h"});
+    CHECK(taken.status().IsAlreadyExists());
+    CHECK(store->last_id(kAccountSequence).value() == 2);
+
+    auto customer = load_account(*store, 1);
+    REQUIRE(customer.ok());
+    CHECK(customer->role == "customer");
+    CHECK(customer->phone == std::optional<std::string>("+1 555"));
+    CHECK(customer->passwordHash == "$argon2id$hash-a");
+    CHECK_FALSE(customer->is_staff());
+    auto agent = find_account_by_email(*store, "ann@example.com");
+    REQUIRE(agent.ok());
+    REQUIRE(agent->has_value());
+    CHECK((*agent)->id == 2);
+    CHECK((*agent)->permissions == *auth::role_preset("agent"));
+    CHECK_FALSE(find_account_by_email(*store, "nobody@example.com")->has_value());
+    CHECK(load_account(*store, 3).status().IsNotFound());
+  }
+
+  TEST_CASE("staff commands: first-staff bootstrap, permissions, deactivation rules") {
+    testing::TempDir dir;
+    auto store = open_log(dir.sub("log"));
+    CreateStaff boot = staff("root@example.com", "admin");
+    boot.onlyIfFirstStaff = true;
+    REQUIRE(run(*store, boot).ok());
+    boot.email = "root2@example.com";
+    CHECK(run(*store, boot).status().IsFailedPrecondition());
+    REQUIRE(run(*store, staff("ann@example.com")).ok());
+    REQUIRE(run(*store, RegisterCustomer{"c@example.com", "C", {}, "$argon2id$h"}).ok());
+
+    auto change = [&](std::int64_t id, auth::PermissionSet p) {
+      return store->execute([&](const events::StagedView& v) {
+        return decide_change_staff_permissions(v, {id, "agent", p}, CommandMeta{});
+      });
+    };
+    REQUIRE(change(2, {auth::Permission::kAuditRead}).ok());
+    CHECK(load_account(*store, 2)->permissions ==
+          auth::PermissionSet{auth::Permission::kAuditRead});
+    CHECK(change(3, {}).status().IsNotFound());  // a customer is no staff member
+    CHECK(change(9, {}).status().IsNotFound());
+
+    auto set_active = [&](std::int64_t id, bool active, std::int64_t by) {
+      return store->execute([&](const events::StagedView& v) {
+        return decide_set_staff_active(v, {id, active, by}, CommandMeta{});
+      });
+    };
+    CHECK(set_active(1, false, 1).status().IsFailedPrecondition());  // not oneself
+    REQUIRE(set_active(2, false, 1).ok());
+    CHECK_FALSE(load_account(*store, 2)->active);
+    CHECK(set_active(2, false, 1).status().IsFailedPrecondition());
+    REQUIRE(set_active(2, true, 1).ok());
+    CHECK(load_account(*store, 2)->active);
+    CHECK(load_account(*store, 2)->version == 4);
+  }
+
+  TEST_CASE("the permission catalogue is recorded once per catalogue") {
+    testing::TempDir dir;
+    auto store = open_log(dir.sub("log"));
+    CHECK(seed_permission_catalogue(*store).value());
+    CHECK_FALSE(seed_permission_catalogue(*store).value());
+    auto events = store->read_stream(kPermissionCatalogueStream, 1, 10);
+    REQUIRE(events->size() == 1);
+    CHECK(events->front().type == kPermissionCatalogueSeeded);
+    CHECK(events->front().data.find("Operations_MANAGE") != std::string::npos);
+  }
+
+  TEST_CASE("folding refuses events that are not an account's") {
+    events::EventRecord e;
+    e.eventId = 7;
+    e.stream = "account-1";
+    e.type = "account.deactivated";
+    e.data = R"({"accountId":1})";
+    e.streamVersion = 1;
+    CHECK(fold_account(std::span(&e, 1)).status().IsCorruption());
+    CHECK(fold_account({}).status().IsNotFound());
+  }
+}
+
+}  // namespace docket::domain
