@@ -18,6 +18,7 @@
 #include "domain/permission_catalogue.h"
 #include "events/event_store.h"
 #include "http/admin_routes.h"
+#include "http/account_cache.h"
 #include "http/api_context.h"
 #include "http/auth_guard.h"
 #include "http/auth_routes.h"
@@ -73,6 +74,10 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
       });
   if (!started.ok()) return started;
 
+  // Observes after the engine (registered by start()), before the first append.
+  rt->account_cache_ = std::make_unique<http::AccountCache>();
+  rt->store_->add_commit_observer(rt->account_cache_.get());
+
   const Config& config = rt->options_.config;
   if (auto seeded = domain::seed_permission_catalogue(*rt->store_); !seeded.ok()) {
     return seeded.status();
@@ -123,7 +128,8 @@ Status ServerRuntime::start_api() {
   tokens_ =
       std::make_unique<http::TokenIssuer>(*secret, config.jwt_issuer, config.jwt_audience,
                                           static_cast<std::int64_t>(config.jwt_ttl_seconds), clock);
-  authenticator_ = std::make_unique<http::Authenticator>(std::move(verifier).value(), *readers_);
+  authenticator_ = std::make_unique<http::Authenticator>(std::move(verifier).value(), *readers_,
+                                                           account_cache_.get());
   api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_});
 
   metrics_ = std::make_unique<http::MetricsRegistry>();
@@ -166,6 +172,7 @@ void ServerRuntime::stop() {
   if (rebuilds_) rebuilds_->stop();  // a rebuild's swap needs the writer
   if (control_) control_->stop();
   if (store_) store_->close();  // completes every queued command first
+  if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());
   if (engine_) engine_->stop();
 }
 

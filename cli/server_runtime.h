@@ -31,6 +31,7 @@ class ReaderPool;
 class RebuildJobs;
 }  // namespace docket::projections
 namespace docket::http {
+class AccountCache;
 struct ApiContext;
 class Authenticator;
 class HttpService;
@@ -78,6 +79,8 @@ class ServerRuntime {
   const Config& config() const { return options_.config; }
   // Milliseconds from the start of start() to ready.
   std::int64_t startup_ms() const { return startup_ms_; }
+  // The routes served (for the OpenAPI coverage test). REQUIRES: started with HTTP.
+  const http::Router& router() const { return *router_; }
   // The HTTP port bound (the ephemeral one when configured as 0); 0 without HTTP.
   std::uint16_t http_port() const;
 
@@ -93,6 +96,7 @@ class ServerRuntime {
   std::unique_ptr<events::EventStore> store_;
   std::unique_ptr<projections::ProjectionEngine> engine_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<http::AccountCache> account_cache_;
   std::unique_ptr<auth::PasswordHasher> hasher_;
   std::unique_ptr<projections::ReaderPool> readers_;
   std::unique_ptr<projections::RebuildJobs> rebuilds_;

@@ -5,6 +5,7 @@
 #include "core/auth/guest_token.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "http/account_cache.h"
 #include "projections/account_query.h"
 #include "projections/reader_pool.h"
 
@@ -14,11 +15,13 @@ namespace {
 constexpr std::string_view kBearer = "Bearer ";
 
 Authenticator::Outcome invalid(std::string message) {
-  return {Authenticator::Outcome::kInvalid, auth::Identity::anonymous(), std::move(message)};
+  return {Authenticator::Outcome::kInvalid, auth::Identity::anonymous(), std::nullopt,
+          std::move(message)};
 }
 
-Authenticator::Outcome valid(auth::Identity identity) {
-  return {Authenticator::Outcome::kValid, std::move(identity), {}};
+Authenticator::Outcome valid(auth::Identity identity,
+                             std::optional<projections::AccountRow> account = std::nullopt) {
+  return {Authenticator::Outcome::kValid, std::move(identity), std::move(account), {}};
 }
 
 bool case_insensitive_prefix(std::string_view text, std::string_view prefix) {
@@ -92,10 +95,7 @@ Authenticator::Outcome Authenticator::from_jwt(std::string_view token) const {
   if (ec != std::errc() || end != sub.data() + sub.size() || id <= 0) {
     return invalid("Invalid token");
   }
-  auto lease = readers_.lease();
-  if (!lease.ok()) throw ApiError::service_unavailable("Accounts are not readable right now");
-  projections::AccountQuery query(lease->db());
-  auto account = query.find(id);
+  auto account = this->account(id);
   if (!account.ok()) {
     if (account.status().IsNotFound()) return invalid("Invalid token");
     throw ApiError::service_unavailable("Accounts are not readable right now");
@@ -105,8 +105,22 @@ Authenticator::Outcome Authenticator::from_jwt(std::string_view token) const {
   if (!claims->role.empty() && token_says_customer == account->is_staff()) {
     return invalid("Invalid token");
   }
-  if (!account->is_staff()) return valid(auth::Identity::customer(id));
-  return valid(auth::Identity::staff(id, account->role, account->permissions));
+  auth::Identity identity = account->is_staff()
+                                ? auth::Identity::staff(id, account->role, account->permissions)
+                                : auth::Identity::customer(id);
+  return valid(std::move(identity), std::move(account).value());
+}
+
+Result<projections::AccountRow> Authenticator::account(std::int64_t id) const {
+  if (cache_ != nullptr) {
+    if (auto cached = cache_->find(id)) return std::move(*cached);
+  }
+  const std::uint64_t version = cache_ != nullptr ? cache_->version() : 0;
+  auto lease = readers_.lease();
+  if (!lease.ok()) return lease.status();
+  auto row = projections::AccountQuery(lease->db()).find(id);
+  if (row.ok() && cache_ != nullptr) cache_->put(*row, version);
+  return row;
 }
 
 Middleware make_auth_guard(const Authenticator& authenticator) {
@@ -117,7 +131,8 @@ Middleware make_auth_guard(const Authenticator& authenticator) {
     if (outcome.kind == Authenticator::Outcome::kInvalid) {
       return Response(ApiError::unauthorized(outcome.message));
     }
-    ctx.identity = outcome.identity;
+    ctx.identity = std::move(outcome.identity);
+    ctx.account = std::move(outcome.account);
     set_actor(ctx);
     const auth::Identity& id = ctx.identity;
     switch (meta.access) {

@@ -18,7 +18,7 @@
 //   kAuthenticated  401 unless a valid customer or staff JWT
 //   kStaff          401 without a valid credential, 403 for a non-staff identity or
 //                   without RouteMeta::permission (details name the permission)
-// On success ctx.identity and ctx.actor are set.
+// On success ctx.identity, ctx.actor and (for a JWT) ctx.account are set.
 //
 // Thread-safe after construction.
 #pragma once
@@ -31,6 +31,7 @@
 
 #include "core/auth/identity.h"
 #include "core/auth/jwt.h"
+#include "projections/account_query.h"
 #include "http/service.h"
 
 namespace docket::projections {
@@ -38,6 +39,8 @@ class ReaderPool;
 }
 
 namespace docket::http {
+
+class AccountCache;
 
 // Maps a raw guest token (`si_…`) to the inquiry it grants; nullopt when unknown.
 using GuestTokenResolver = std::function<std::optional<std::int64_t>(std::string_view token)>;
@@ -48,12 +51,16 @@ class Authenticator {
     enum Kind { kNone, kValid, kInvalid };
     Kind kind = kNone;
     auth::Identity identity;  // kValid
+    // kValid with a JWT: the account's read-model row, so handlers need no second read.
+    std::optional<projections::AccountRow> account;
     std::string message;      // kInvalid: for the 401 body (never echoes the credential)
   };
 
-  // REQUIRES: `readers` outlives the authenticator.
-  Authenticator(auth::JwtVerifier verifier, projections::ReaderPool& readers)
-      : verifier_(std::move(verifier)), readers_(readers) {}
+  // REQUIRES: `readers` and `cache` (when given) outlive the authenticator; `cache`
+  // observes the store the read model is built from.
+  Authenticator(auth::JwtVerifier verifier, projections::ReaderPool& readers,
+                AccountCache* cache = nullptr)
+      : verifier_(std::move(verifier)), readers_(readers), cache_(cache) {}
 
   // REQUIRES: before serving.
   void set_guest_resolver(GuestTokenResolver resolver) { guest_ = std::move(resolver); }
@@ -64,8 +71,12 @@ class Authenticator {
  private:
   Outcome from_jwt(std::string_view token) const;
 
+  // The account row: from the cache when current, else from the read model.
+  Result<projections::AccountRow> account(std::int64_t id) const;
+
   const auth::JwtVerifier verifier_;
   projections::ReaderPool& readers_;
+  AccountCache* cache_;
   GuestTokenResolver guest_;
 };
 

@@ -158,6 +158,9 @@ Response login(ApiContext& api, RequestContext& ctx) {
 }
 
 Response me(ApiContext& api, RequestContext& ctx) {
+  if (ctx.account) {
+    return Response::ok([&](JsonWriter& w) { write_account(w, *ctx.account); });
+  }
   const projections::AccountRow account = account_row(api, ctx.identity.accountId);
   return Response::ok([&](JsonWriter& w) { write_account(w, account); });
 }

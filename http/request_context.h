@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/auth/identity.h"
+#include "projections/account_query.h"
 #include "http/api_error.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -57,6 +58,9 @@ class RequestContext {
   Actor actor;
   // Who the auth guard established (auth_guard.h); anonymous on public routes.
   auth::Identity identity;
+  // The signed-in account as the accounts read model had it when the guard ran
+  // (customer and staff JWTs only).
+  std::optional<projections::AccountRow> account;
   // Headers a middleware adds to the response that ends this request, whichever it is
   // (the handler's, a later middleware's early answer, an error); the service appends
   // them in order. E.g. the RateLimit-* headers of rate_limit.h.
