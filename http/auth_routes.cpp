@@ -10,6 +10,7 @@
 #include "http/api_context.h"
 #include "http/json_body.h"
 #include "http/password_work.h"
+#include "http/rate_limit.h"
 #include "http/router.h"
 #include "http/token_issuer.h"
 #include "http/validation.h"
@@ -173,14 +174,14 @@ void add_auth_routes(Router& router, ApiContext& api) {
               {.name = "auth.register",
                .tag = std::string(kTag),
                .summary = "Register a customer account and sign in",
-               .rate_group = "auth.register",
+               .rate_group = std::string(rate_group::kRegister),
                .request_schema = std::string(kRegisterSchema),
                .response_schema = std::string(kSessionSchema)});
   router.post("/api/auth/login", [&api](RequestContext& ctx) { return login(api, ctx); },
               {.name = "auth.login",
                .tag = std::string(kTag),
                .summary = "Sign in with e-mail and password; returns a bearer token",
-               .rate_group = "auth.login",
+               .rate_group = std::string(rate_group::kLogin),
                .request_schema = std::string(kLoginSchema),
                .response_schema = std::string(kSessionSchema)});
   router.get("/api/auth/me", [&api](RequestContext& ctx) { return me(api, ctx); },
