@@ -17,11 +17,12 @@
 #include "core/log.h"
 #include "domain/permission_catalogue.h"
 #include "events/event_store.h"
-#include "http/admin_routes.h"
 #include "http/account_cache.h"
+#include "http/admin_routes.h"
 #include "http/api_context.h"
 #include "http/auth_guard.h"
 #include "http/auth_routes.h"
+#include "http/feedback_routes.h"
 #include "http/metrics.h"
 #include "http/openapi.h"
 #include "http/operations_routes.h"
@@ -31,12 +32,15 @@
 #include "http/server.h"
 #include "http/service.h"
 #include "http/staff_routes.h"
+#include "http/support_request_routes.h"
 #include "http/token_issuer.h"
 #include "projections/accounts.h"
+#include "projections/feedback.h"
 #include "projections/projection_engine.h"
 #include "projections/reader_pool.h"
 #include "projections/rebuild_jobs.h"
 #include "projections/stream_catalog.h"
+#include "projections/support_requests.h"
 
 namespace docket::cli {
 
@@ -44,6 +48,8 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   std::vector<std::unique_ptr<projections::Projection>> list;
   list.push_back(std::make_unique<projections::StreamCatalog>());
   list.push_back(std::make_unique<projections::AccountsProjection>());
+  list.push_back(std::make_unique<projections::SupportRequestsProjection>());
+  list.push_back(std::make_unique<projections::FeedbackProjection>());
   return list;
 }
 
@@ -129,14 +135,20 @@ Status ServerRuntime::start_api() {
       std::make_unique<http::TokenIssuer>(*secret, config.jwt_issuer, config.jwt_audience,
                                           static_cast<std::int64_t>(config.jwt_ttl_seconds), clock);
   authenticator_ = std::make_unique<http::Authenticator>(std::move(verifier).value(), *readers_,
-                                                           account_cache_.get());
-  api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_});
+                                                         account_cache_.get());
+  std::vector<domain::CategoryPriority> categories;
+  for (const auto& [category, priority] : config.support_categories)
+    categories.push_back({category, priority});
+  api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_,
+                                  std::move(categories)});
 
   metrics_ = std::make_unique<http::MetricsRegistry>();
   router_ = std::make_unique<http::Router>();
   http::add_operations_routes(*router_, *store_, *engine_, *metrics_);
   http::add_auth_routes(*router_, *api_);
   http::add_staff_routes(*router_, *api_);
+  http::add_support_request_routes(*router_, *api_);
+  http::add_feedback_routes(*router_, *api_);
   http::add_admin_routes(*router_, *api_, *rebuilds_);
   // Last: the document lists every route registered before it, and itself.
   http::add_openapi_route(*router_, {.title = "Docket",

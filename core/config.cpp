@@ -265,6 +265,34 @@ const std::vector<ConfigVariable>& config_variables() {
          c.bootstrap_admin_password = std::string(v);
          return true;
        }},
+      {"DOCKET_SUPPORT_CATEGORIES",
+       "technical:high,billing:medium,account:medium,feature:low,general:low",
+       "Support request categories, each with the priority a new request of that category "
+       "gets (low, medium, high, urgent); comma-separated category:priority pairs.",
+       [](Config& c, std::string_view v) {
+         std::vector<std::pair<std::string, std::string>> out;
+         for (const std::string& item : parse_list(v)) {
+           const std::size_t colon = item.find(':');
+           if (colon == 0 || colon == std::string::npos) return false;
+           std::string category = item.substr(0, colon);
+           std::string priority = item.substr(colon + 1);
+           if (priority != "low" && priority != "medium" && priority != "high" &&
+               priority != "urgent") {
+             return false;
+           }
+           if (category.size() > 40 ||
+               category.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                   std::string::npos) {
+             return false;
+           }
+           for (const auto& [known, _] : out)
+             if (known == category) return false;
+           out.emplace_back(std::move(category), std::move(priority));
+         }
+         if (out.empty()) return false;
+         c.support_categories = std::move(out);
+         return true;
+       }},
       // Rate limits
       {"DOCKET_RATE_LIMIT_ENABLED", "true",
        "Per-client-address rate limits; false switches every limit off (tests, benchmarks).",

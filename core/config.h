@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -48,6 +49,13 @@ struct Config {
   unsigned password_hash_concurrency = 0;          // DOCKET_PASSWORD_HASH_CONCURRENCY; 0 = cores
   std::string bootstrap_admin_email;               // DOCKET_BOOTSTRAP_ADMIN_EMAIL
   std::string bootstrap_admin_password;            // DOCKET_BOOTSTRAP_ADMIN_PASSWORD
+  // Support requests: category -> automatic priority, in list order.
+  std::vector<std::pair<std::string, std::string>> support_categories = {
+      {"technical", "high"},
+      {"billing", "medium"},
+      {"account", "medium"},
+      {"feature", "low"},
+      {"general", "low"}};  // DOCKET_SUPPORT_CATEGORIES
   // Rate limits (docs/http.md)
   // One limit, `<count>/<seconds>`: a bucket of `count` requests per client address that
   // refills evenly over `seconds`. count 0 switches the limit off.

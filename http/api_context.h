@@ -5,10 +5,12 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
 #include "domain/command_meta.h"
+#include "domain/support_request.h"
 #include "http/api_error.h"
 #include "http/request_context.h"
 
@@ -33,6 +35,8 @@ struct ApiContext {
   const Clock& clock;
   const TokenIssuer& tokens;
   PasswordWork& passwords;
+  // Support request categories and their automatic priorities (DOCKET_SUPPORT_CATEGORIES).
+  std::vector<domain::CategoryPriority> categories;
 };
 
 // The actor and request metadata of the events a request's command appends: the

@@ -35,9 +35,16 @@ inline constexpr std::string_view kAccountDeactivated = "ACCOUNT_DEACTIVATED";  
 inline constexpr std::string_view kEmailAlreadyRegistered = "EMAIL_ALREADY_REGISTERED";  // 409
 inline constexpr std::string_view kStaffNotFound = "STAFF_NOT_FOUND";                    // 404
 inline constexpr std::string_view kAccountStateConflict = "ACCOUNT_STATE_CONFLICT";      // 409
+// Support requests.
+inline constexpr std::string_view kSupportRequestNotFound = "SUPPORT_REQUEST_NOT_FOUND";   // 404
+inline constexpr std::string_view kSupportRequestClosed = "SUPPORT_REQUEST_CLOSED";        // 409
+inline constexpr std::string_view kInvalidStatusTransition = "INVALID_STATUS_TRANSITION";  // 409
 // Operations.
 inline constexpr std::string_view kProjectionNotFound = "PROJECTION_NOT_FOUND";  // 404
 inline constexpr std::string_view kRebuildInProgress = "REBUILD_IN_PROGRESS";    // 409
+// Feedback.
+inline constexpr std::string_view kFeedbackNotFound = "FEEDBACK_NOT_FOUND";                // 404
+inline constexpr std::string_view kFeedbackAlreadyReviewed = "FEEDBACK_ALREADY_REVIEWED";  // 409
 }  // namespace error_code
 
 class ApiError : public std::exception {

@@ -255,6 +255,23 @@ std::optional<bool> BodyValidator::boolean(std::string_view field, Presence pres
   return e.get_bool().value_unsafe();
 }
 
+std::optional<std::string> BodyValidator::object_json(std::string_view field, Presence presence,
+                                                      std::size_t max_bytes) {
+  declared_.emplace_back(field);
+  element e;
+  if (!lookup(*object_, field, presence, errors_, e)) return std::nullopt;
+  if (e.type() != element_type::OBJECT) {
+    fail(field, rule::kType, fmt::format("{} must be an object", field));
+    return std::nullopt;
+  }
+  std::string text = simdjson::minify(e);
+  if (text.size() > max_bytes) {
+    fail(field, rule::kMaxLength, fmt::format("{} must be at most {} bytes", field, max_bytes));
+    return std::nullopt;
+  }
+  return text;
+}
+
 NullableId BodyValidator::nullable_id(std::string_view field, Presence presence) {
   declared_.emplace_back(field);
   NullableId out;

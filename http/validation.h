@@ -129,6 +129,9 @@ class BodyValidator {
   std::optional<std::vector<std::string>> string_array(std::string_view field, Presence presence,
                                                        std::size_t max_items,
                                                        std::size_t max_length);
+  // A JSON object of at most `max_bytes` once minified, returned as minified text.
+  std::optional<std::string> object_json(std::string_view field, Presence presence,
+                                         std::size_t max_bytes);
   // null or an integer id in [1, kMaxId].
   NullableId nullable_id(std::string_view field, Presence presence);
 

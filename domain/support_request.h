@@ -1,0 +1,147 @@
+// The support request aggregate: a customer's ticket with a message thread, status,
+// assignment and priority (seed 000 §4–7, seed 001 ticket numbers and auto-priority).
+//
+// Stream `support_request-<id>` (id sequence "support_request"); messages take ids from
+// the sequence "support_request_message". The ticket number `SUP-<year>-<id, 6 digits>`
+// is reserved as the unique key `ticket:<number>`. Events (docs/events.md):
+//
+//   support.request.created           {supportRequestId, ticketNumber, customerId, subject,
+//                                      category, priority, metadata}
+//   support.request_message.created   {supportRequestId, messageId, senderType, senderId,
+//                                      message}
+//   support.request.status_changed    {supportRequestId, from, to, resolutionNote, reason}
+//   support.request.assigned          {supportRequestId, assignedAdminId, previousAdminId}
+//   support.request.priority_changed  {supportRequestId, from, to}
+//
+// Status transitions (docs/support-requests.md has the table):
+//   open        -> in_progress, resolved, closed
+//   in_progress -> open, resolved, closed
+//   resolved    -> open, in_progress, closed       (a customer reply also reopens: open)
+//   closed      -> nothing (terminal; replies from either side are refused)
+// Pure; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "domain/command_meta.h"
+#include "events/event_store.h"
+
+namespace docket::domain {
+
+inline constexpr std::string_view kSupportRequestSequence = "support_request";
+inline constexpr std::string_view kSupportRequestMessageSequence = "support_request_message";
+inline constexpr std::string_view kSupportRequestCreated = "support.request.created";
+inline constexpr std::string_view kSupportRequestMessageCreated = "support.request_message.created";
+inline constexpr std::string_view kSupportRequestStatusChanged = "support.request.status_changed";
+inline constexpr std::string_view kSupportRequestAssigned = "support.request.assigned";
+inline constexpr std::string_view kSupportRequestPriorityChanged =
+    "support.request.priority_changed";
+
+inline constexpr std::string_view kStatusOpen = "open";
+inline constexpr std::string_view kStatusInProgress = "in_progress";
+inline constexpr std::string_view kStatusResolved = "resolved";
+inline constexpr std::string_view kStatusClosed = "closed";
+inline constexpr std::string_view kRequestStatuses[] = {kStatusOpen, kStatusInProgress,
+                                                        kStatusResolved, kStatusClosed};
+inline constexpr std::string_view kPriorities[] = {"low", "medium", "high", "urgent"};
+
+// 0 low … 3 urgent; -1 for an unknown name. For sorting by priority.
+int priority_rank(std::string_view priority);
+// True when `from` may move to `to` (different statuses, see the table above).
+bool status_transition_allowed(std::string_view from, std::string_view to);
+
+std::string support_request_stream(std::int64_t id);
+// "SUP-2026-000042" for id 42 created in 2026 (more digits past 999999).
+std::string ticket_number(std::int64_t id, UnixMillis created_at);
+std::string ticket_key(std::string_view ticket_number);
+
+// The category list and each category's automatic priority (configuration).
+struct CategoryPriority {
+  std::string category;
+  std::string priority;
+};
+// technical -> high, billing/account -> medium, feature/general -> low (seed 001).
+std::vector<CategoryPriority> default_category_priorities();
+
+struct SupportRequest {
+  std::int64_t id = 0;
+  std::string ticketNumber;
+  std::int64_t customerId = 0;
+  std::string subject;
+  std::string category;
+  std::string priority;
+  std::string status;
+  std::optional<std::int64_t> assignedAdminId;
+  std::optional<std::string> resolutionNote;
+  std::optional<UnixMillis> firstResponseAt;
+  std::optional<UnixMillis> resolvedAt;
+  std::uint64_t version = 0;
+};
+
+// Folds one request stream. NotFound when empty; Corruption on a foreign or malformed event.
+Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> events);
+Result<SupportRequest> load_support_request(const events::StagedView& view, std::int64_t id);
+
+struct CreateSupportRequest {
+  std::int64_t customerId = 0;
+  std::string subject;
+  std::string category;
+  std::string priority;  // from the category mapping
+  std::string message;
+  std::string metadataJson = "null";  // a JSON object or null, stored as given
+};
+
+// Who replies: a customer on their own request, or staff.
+struct ReplyToSupportRequest {
+  std::int64_t requestId = 0;
+  std::string senderType;  // "customer" or "admin"
+  std::int64_t senderId = 0;
+  std::string message;
+};
+
+struct ChangeSupportRequestStatus {
+  std::int64_t requestId = 0;
+  std::string status;
+  std::optional<std::string> resolutionNote;  // REQUIRES: only for resolved/closed
+};
+
+struct AssignSupportRequest {
+  std::int64_t requestId = 0;
+  std::optional<std::int64_t> assignedAdminId;  // none: unassign
+};
+
+struct ChangeSupportRequestPriority {
+  std::int64_t requestId = 0;
+  std::string priority;
+};
+
+// Errors: NotFound (no such request; for customers also another customer's request),
+// FailedPrecondition with one of the messages below, InvalidArgument for an
+// assignee that is not an active staff member.
+inline constexpr std::string_view kClosedMessage = "support request is closed";
+Result<events::AppendRequest> decide_create_support_request(const events::StagedView& view,
+                                                            const CreateSupportRequest& command,
+                                                            const CommandMeta& meta);
+// A customer reply checks ownership (NotFound otherwise) and reopens a resolved request.
+// An admin reply records firstResponseAt on the first one. Closed: FailedPrecondition.
+Result<events::AppendRequest> decide_reply(const events::StagedView& view,
+                                           const ReplyToSupportRequest& command,
+                                           const CommandMeta& meta);
+Result<events::AppendRequest> decide_change_status(const events::StagedView& view,
+                                                   const ChangeSupportRequestStatus& command,
+                                                   const CommandMeta& meta);
+Result<events::AppendRequest> decide_assign(const events::StagedView& view,
+                                            const AssignSupportRequest& command,
+                                            const CommandMeta& meta);
+Result<events::AppendRequest> decide_change_priority(const events::StagedView& view,
+                                                     const ChangeSupportRequestPriority& command,
+                                                     const CommandMeta& meta);
+
+}  // namespace docket::domain

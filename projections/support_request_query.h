@@ -1,0 +1,81 @@
+// SupportRequestQuery: reads the support_requests projection (support_requests.h) for the
+// customer and admin routes: filtered, sorted pages and one request with its messages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace docket::projections {
+
+class Database;
+
+struct SupportRequestMessageRow {
+  std::int64_t id = 0;
+  std::string senderType;
+  std::optional<std::int64_t> senderId;
+  std::string message;
+  std::string createdAt;
+  std::uint64_t eventId = 0;
+};
+
+struct SupportRequestRow {
+  std::int64_t id = 0;
+  std::string ticketNumber;
+  std::int64_t customerId = 0;
+  std::string subject;
+  std::string category;
+  std::string priority;
+  std::string status;
+  std::optional<std::int64_t> assignedAdminId;
+  std::optional<std::string> resolutionNote;
+  std::string metadata;  // JSON text ("null" when none)
+  std::string createdAt;
+  std::string updatedAt;
+  std::optional<std::string> firstResponseAt;
+  std::optional<std::string> resolvedAt;
+  std::int64_t messageCount = 0;
+  std::vector<SupportRequestMessageRow> messages;  // find() only, oldest first
+};
+
+inline constexpr std::uint32_t kMaxSupportRequestPageSize = 100;
+
+struct SupportRequestListRequest {
+  std::optional<std::int64_t> customerId;  // the customer routes always set it
+  std::optional<std::string> status;
+  std::optional<std::string> category;
+  std::optional<std::string> priority;
+  std::optional<std::int64_t> assignedAdminId;
+  bool unassigned = false;            // assigned_admin_id IS NULL
+  std::optional<std::string> search;  // subject or ticket number, case-insensitive substring
+  std::string sortBy = "createdAt";   // createdAt | updatedAt | priority
+  bool ascending = false;
+  std::uint32_t page = 1;
+  std::uint32_t pageSize = 20;
+};
+
+struct SupportRequestPage {
+  std::vector<SupportRequestRow> items;
+  std::uint64_t total = 0;
+};
+
+// Borrows `db` (a ReadLease's database with the projection attached as
+// "support_requests") for its lifetime.
+class SupportRequestQuery {
+ public:
+  explicit SupportRequestQuery(Database& db) : db_(db) {}
+
+  // NotFound when there is no such request (or it belongs to another customer when
+  // `customer_id` is given).
+  Result<SupportRequestRow> find(std::int64_t id, std::optional<std::int64_t> customer_id = {});
+  // InvalidArgument for page 0, a page size outside 1..100 or an unknown sortBy.
+  Result<SupportRequestPage> list(const SupportRequestListRequest& request);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace docket::projections

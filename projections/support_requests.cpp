@@ -1,0 +1,124 @@
+#include "projections/support_requests.h"
+
+#include <string>
+
+#include <simdjson.h>
+
+#include "core/time_format.h"
+#include "domain/support_request.h"
+#include "projections/sqlite.h"
+
+namespace docket::projections {
+namespace {
+
+std::string text(simdjson::dom::object data, const char* key) {
+  std::string_view v;
+  return data[key].get_string().get(v) ? std::string() : std::string(v);
+}
+
+std::optional<std::int64_t> integer(simdjson::dom::object data, const char* key) {
+  std::int64_t v = 0;
+  if (data[key].get_int64().get(v)) return std::nullopt;
+  return v;
+}
+
+Status run(Database& db, std::string_view sql, const auto&... args) {
+  Result<CachedStatement> st = db.cached(std::string(sql));
+  if (!st.ok()) return st.status();
+  Status s = (*st)->bind_all(args...);
+  return s.ok() ? (*st)->run() : s;
+}
+
+}  // namespace
+
+Status SupportRequestsProjection::create_schema(Database& db) {
+  return db.exec(
+      "CREATE TABLE requests("
+      "id INTEGER PRIMARY KEY, ticket_number TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL, "
+      "subject TEXT NOT NULL, category TEXT NOT NULL, priority TEXT NOT NULL, "
+      "priority_rank INTEGER NOT NULL, status TEXT NOT NULL, assigned_admin_id INTEGER, "
+      "resolution_note TEXT, metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+      "first_response_at TEXT, resolved_at TEXT, created_ms INTEGER NOT NULL, "
+      "first_response_ms INTEGER, resolved_ms INTEGER, message_count INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX requests_by_customer ON requests(customer_id, updated_at);"
+      "CREATE INDEX requests_by_status ON requests(status, updated_at);"
+      "CREATE INDEX requests_by_assignee ON requests(assigned_admin_id, updated_at);"
+      "CREATE INDEX requests_by_updated ON requests(updated_at);"
+      "CREATE TABLE messages("
+      "id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
+      "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "
+      "event_id INTEGER NOT NULL);"
+      "CREATE INDEX messages_by_request ON messages(request_id, id);");
+}
+
+Status SupportRequestsProjection::apply(Database& db, const events::EventRecord& event) {
+  if (!event.type.starts_with("support.request")) return Status::Ok();
+  simdjson::dom::parser parser;
+  simdjson::dom::object data;
+  if (parser.parse(event.data).get_object().get(data)) {
+    return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
+  }
+  auto id = integer(data, "supportRequestId");
+  if (!id) return Status::Corruption("event " + std::to_string(event.eventId) + ": no id");
+  const std::string at = format_iso8601(event.occurredAt);
+  const std::int64_t ms = event.occurredAt;
+
+  if (event.type == domain::kSupportRequestCreated) {
+    const std::string priority = text(data, "priority");
+    std::string metadata = "null";
+    simdjson::dom::element m;
+    if (!data["metadata"].get(m)) metadata = simdjson::minify(m);
+    return run(db,
+               "INSERT INTO requests(id, ticket_number, customer_id, subject, category, priority, "
+               "priority_rank, status, metadata, created_at, updated_at, created_ms) "
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
+               *id, text(data, "ticketNumber"), integer(data, "customerId").value_or(0),
+               text(data, "subject"), text(data, "category"), priority,
+               domain::priority_rank(priority), metadata, at, ms);
+  }
+  if (event.type == domain::kSupportRequestMessageCreated) {
+    const std::string sender = text(data, "senderType");
+    Status s = run(db,
+                   "INSERT INTO messages(id, request_id, sender_type, sender_id, message, "
+                   "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   integer(data, "messageId").value_or(0), *id, sender, integer(data, "senderId"),
+                   text(data, "message"), at, event.eventId);
+    if (!s.ok()) return s;
+    if (sender == "admin") {
+      s = run(db,
+              "UPDATE requests SET first_response_at = ?2, first_response_ms = ?3 "
+              "WHERE id = ?1 AND first_response_at IS NULL",
+              *id, at, ms);
+      if (!s.ok()) return s;
+    }
+    return run(db,
+               "UPDATE requests SET message_count = message_count + 1, updated_at = ?2 "
+               "WHERE id = ?1",
+               *id, at);
+  }
+  if (event.type == domain::kSupportRequestStatusChanged) {
+    const std::string to = text(data, "to");
+    std::optional<std::string> note;
+    std::string_view n;
+    if (!data["resolutionNote"].get_string().get(n)) note = std::string(n);
+    return run(db,
+               "UPDATE requests SET status = ?2, resolution_note = coalesce(?3, resolution_note), "
+               "resolved_at = CASE WHEN ?2 = 'resolved' THEN ?4 ELSE resolved_at END, "
+               "resolved_ms = CASE WHEN ?2 = 'resolved' THEN ?5 ELSE resolved_ms END, "
+               "updated_at = ?4 WHERE id = ?1",
+               *id, to, note, at, ms);
+  }
+  if (event.type == domain::kSupportRequestAssigned) {
+    return run(db, "UPDATE requests SET assigned_admin_id = ?2, updated_at = ?3 WHERE id = ?1", *id,
+               integer(data, "assignedAdminId"), at);
+  }
+  if (event.type == domain::kSupportRequestPriorityChanged) {
+    const std::string to = text(data, "to");
+    return run(
+        db, "UPDATE requests SET priority = ?2, priority_rank = ?3, updated_at = ?4 WHERE id = ?1",
+        *id, to, domain::priority_rank(to), at);
+  }
+  return Status::Ok();
+}
+
+}  // namespace docket::projections
