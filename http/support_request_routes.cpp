@@ -11,6 +11,7 @@
 #include "http/validation.h"
 #include "projections/account_query.h"
 #include "projections/reader_pool.h"
+#include "projections/stats_query.h"
 #include "projections/support_request_query.h"
 
 namespace docket::http {
@@ -314,6 +315,66 @@ Response change_priority(ApiContext& api, RequestContext& ctx) {
                       });
 }
 
+// "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SS[.sss]Z", as the ISO-8601 text
+// the read models store; nullopt (recorded) for anything else.
+std::optional<std::string> iso_bound(QueryValidator& q, std::string_view key) {
+  auto text = q.string(key, 30);
+  if (!text) return std::nullopt;
+  auto digits = [&](std::size_t at, std::size_t n) {
+    for (std::size_t i = at; i < at + n; ++i)
+      if (i >= text->size() || (*text)[i] < '0' || (*text)[i] > '9') return false;
+    return true;
+  };
+  const bool date = text->size() >= 10 && digits(0, 4) && (*text)[4] == '-' && digits(5, 2) &&
+                    (*text)[7] == '-' && digits(8, 2);
+  if (date && text->size() == 10) return *text + "T00:00:00.000Z";
+  if (date && text->size() >= 20 && (*text)[10] == 'T' && digits(11, 2) && (*text)[13] == ':' &&
+      digits(14, 2) && (*text)[16] == ':' && digits(17, 2) && text->back() == 'Z') {
+    return *text;
+  }
+  q.fail(key, rule::kFormat, std::string(key) + " must be YYYY-MM-DD or an ISO-8601 UTC time");
+  return std::nullopt;
+}
+
+Response stats(ApiContext& api, RequestContext& ctx) {
+  QueryParams params;
+  if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
+  QueryValidator q(params);
+  auto from = iso_bound(q, "from");
+  auto to = iso_bound(q, "to");
+  if (auto err = q.finish()) return *err;
+  auto lease = read_lease(api);
+  auto result = projections::StatsQuery(lease.db()).compute(from, to);
+  if (!result.ok()) throw unexpected(result.status(), "computing statistics");
+  const projections::SupportStats& s = *result;
+  auto counts = [](JsonWriter& w, std::string_view key, const auto& pairs) {
+    w.key(key).begin_object();
+    for (const auto& [name, n] : pairs)
+      w.field(name, n);
+    w.end_object();
+  };
+  return Response::ok([&](JsonWriter& w) {
+    w.begin_object().field("from", from).field("to", to);
+    w.key("supportRequests").begin_object().field("total", s.total);
+    counts(w, "byStatus", s.byStatus);
+    counts(w, "byPriority", s.byPriority);
+    counts(w, "byCategory", s.byCategory);
+    w.key("firstResponse").begin_object().field("count", s.responded);
+    w.field("averageSeconds", s.firstResponseAvgSeconds);
+    w.field("p90Seconds", s.firstResponseP90Seconds).end_object();
+    w.key("resolution").begin_object().field("count", s.resolved);
+    w.field("averageSeconds", s.resolutionAvgSeconds).end_object();
+    w.key("resolvedPerDay").begin_array();
+    for (const auto& [day, n] : s.resolvedPerDay)
+      w.begin_object().field("date", day).field("count", n).end_object();
+    w.end_array().end_object();
+    w.key("feedback").begin_object().field("total", s.feedbackTotal);
+    counts(w, "byStatus", s.feedbackByStatus);
+    w.field("averageRating", s.feedbackAverageRating).end_object();
+    w.end_object();
+  });
+}
+
 RouteMeta customer_route(std::string name, std::string summary, std::string request_schema = "") {
   return {.name = std::move(name),
           .tag = std::string(kCustomerTag),
@@ -383,6 +444,12 @@ void add_support_request_routes(Router& router, ApiContext& api) {
       [&api](RequestContext& ctx) { return change_priority(api, ctx); },
       admin_route("admin.support_requests.priority", "Override the automatic priority",
                   Permission::kSupportRequestsUpdate, std::string(kPrioritySchema)));
+  router.get("/api/admin/stats", [&api](RequestContext& ctx) { return stats(api, ctx); },
+             {.name = "admin.stats",
+              .tag = std::string(kAdminTag),
+              .summary = "Support statistics for requests and feedback created in [from, to)",
+              .access = Access::kStaff,
+              .permission = Permission::kSupportRequestsRead});
   router.post(
       "/api/admin/support-requests/{id}/messages",
       [&api](RequestContext& ctx) { return reply(api, ctx, true); },

@@ -44,6 +44,7 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "CREATE INDEX requests_by_status ON requests(status, updated_at);"
       "CREATE INDEX requests_by_assignee ON requests(assigned_admin_id, updated_at);"
       "CREATE INDEX requests_by_updated ON requests(updated_at);"
+      "CREATE INDEX requests_by_created ON requests(created_at);"
       "CREATE TABLE messages("
       "id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
       "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "

@@ -226,6 +226,71 @@ TEST_SUITE("api.integration") {
     CHECK(page.json["data"].get_array().value().size() == 1);
     CHECK(page.json["pagination"]["pages"].get_int64().value() == 2);
   }
+
+  TEST_CASE("stats: figures on a known data set") {
+    // 2026-11-20T10:00:00Z
+    ManualClock clock(1'795'168'800'000);
+    ApiServer server({}, &clock);
+    const std::string ann = server.register_customer("ann@example.com");
+    std::string admin = server.admin_token();
+    const std::int64_t a = create(server, ann, "A", "technical");
+    const std::int64_t b = create(server, ann, "B", "technical");
+    const std::int64_t c = create(server, ann, "C", "billing");
+    create(server, ann, "D", "feature");
+    clock.advance(60'000);
+    server.call("POST", path(a, "/messages"), R"({"message":"1"})", admin);  // 60 s
+    clock.advance(60'000);
+    server.call("POST", path(b, "/messages"), R"({"message":"2"})", admin);  // 120 s
+    clock.advance(180'000);
+    server.call("POST", path(c, "/messages"), R"({"message":"3"})", admin);  // 300 s
+    REQUIRE(set_status(server, admin, a, "resolved").status == 200);         // 300 s
+    clock.advance(24 * 3600 * 1000 - 300'000);                               // next day 10:00
+    admin = server.admin_token();                                            // the old one expired
+    REQUIRE(set_status(server, admin, b, "resolved").status == 200);         // 86400 s
+    REQUIRE(set_status(server, admin, c, "closed").status == 200);
+    server.call("POST", "/api/mobile/feedback",
+                R"({"category":"general","message":"ok","rating":4})",
+                server.login("ann@example.com", "password-123"));
+    server.call("POST", "/api/mobile/feedback",
+                R"({"category":"general","message":"ok","rating":5})",
+                server.login("ann@example.com", "password-123"));
+
+    auto r = server.call("GET", "/api/admin/stats", {}, admin);
+    REQUIRE_MESSAGE(r.status == 200, r.raw.body);
+    auto sr = r.json["data"]["supportRequests"];
+    CHECK(sr["total"].get_int64().value() == 4);
+    CHECK(sr["byStatus"]["open"].get_int64().value() == 1);
+    CHECK(sr["byStatus"]["resolved"].get_int64().value() == 2);
+    CHECK(sr["byStatus"]["closed"].get_int64().value() == 1);
+    CHECK(sr["byStatus"]["in_progress"].get_int64().value() == 0);
+    CHECK(sr["byPriority"]["high"].get_int64().value() == 2);
+    CHECK(sr["byPriority"]["medium"].get_int64().value() == 1);
+    CHECK(sr["byPriority"]["low"].get_int64().value() == 1);
+    CHECK(sr["byCategory"]["technical"].get_int64().value() == 2);
+    CHECK(sr["firstResponse"]["count"].get_int64().value() == 3);
+    CHECK(sr["firstResponse"]["averageSeconds"].get_double().value() == doctest::Approx(160.0));
+    CHECK(sr["firstResponse"]["p90Seconds"].get_double().value() == doctest::Approx(300.0));
+    CHECK(sr["resolution"]["count"].get_int64().value() == 2);
+    CHECK(sr["resolution"]["averageSeconds"].get_double().value() ==
+          doctest::Approx((300.0 + 86400.0) / 2));
+    CHECK(simdjson::minify(sr["resolvedPerDay"]) ==
+          R"([{"date":"2026-11-20","count":1},{"date":"2026-11-21","count":1}])");
+    auto fb = r.json["data"]["feedback"];
+    CHECK(fb["total"].get_int64().value() == 2);
+    CHECK(fb["byStatus"]["new"].get_int64().value() == 2);
+    CHECK(fb["averageRating"].get_double().value() == doctest::Approx(4.5));
+
+    auto none = server.call("GET", "/api/admin/stats?from=2026-11-21", {}, admin);
+    CHECK(none.json["data"]["supportRequests"]["total"].get_int64().value() == 0);
+    CHECK(none.json["data"]["supportRequests"]["firstResponse"]["averageSeconds"].is_null());
+    auto window =
+        server.call("GET", "/api/admin/stats?from=2026-11-20T00:00:00Z&to=2026-11-21", {}, admin);
+    CHECK(window.json["data"]["supportRequests"]["total"].get_int64().value() == 4);
+    CHECK(server.call("GET", "/api/admin/stats?from=yesterday", {}, admin).status == 400);
+    CHECK(
+        server.call("GET", "/api/admin/stats", {}, server.login("ann@example.com", "password-123"))
+            .status == 403);
+  }
 }
 
 }  // namespace docket::api_testing
