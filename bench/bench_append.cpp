@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
         events::AppendRequest req;
         req.streams.push_back({stream,
                                i,
-                               {{"support.request_message.created", 1,
+                               {{"bench.item_note.created", 1,
                                  bench::payload(rng, 400, static_cast<std::int64_t>(t))}}});
         req.actor = {"customer", static_cast<std::int64_t>(t + 1)};
         if (!store.append(std::move(req)).ok()) failures.fetch_add(1);
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     events::AppendRequest req;
     req.streams.push_back({"support_request-single",
                            i,
-                           {{"support.request_message.created", 1, bench::payload(rng, 400, 1)}}});
+                           {{"bench.item_note.created", 1, bench::payload(rng, 400, 1)}}});
     const auto s = std::chrono::steady_clock::now();
     if (!store.append(std::move(req)).ok()) failures.fetch_add(1);
     latencies_ms.push_back(bench::seconds_since(s) * 1000);

@@ -53,9 +53,8 @@ int main(int argc, char** argv) {
         events::AppendRequest req;
         events::StreamAppend sa{"support_request-" + std::to_string(s + 1), events::kNoStream, {}};
         for (std::uint64_t i = 0; i < per_stream; ++i) {
-          sa.events.push_back(
-              {i == 0 ? "support.request.created" : "support.request_message.created", 1,
-               bench::payload(rng, 400, static_cast<std::int64_t>(s))});
+          sa.events.push_back({i == 0 ? "bench.item.created" : "bench.item_note.created", 1,
+                               bench::payload(rng, 400, static_cast<std::int64_t>(s))});
         }
         req.streams.push_back(std::move(sa));
         if (!(*rt)->store().append(std::move(req)).ok()) failures.fetch_add(1);

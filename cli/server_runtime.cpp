@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "cli/control_socket.h"
@@ -41,6 +42,9 @@
 #include "projections/rebuild_jobs.h"
 #include "projections/stream_catalog.h"
 #include "projections/support_requests.h"
+#include "scheduler/delivery_worker.h"
+#include "scheduler/mail_sender.h"
+#include "scheduler/outbox.h"
 
 namespace docket::cli {
 
@@ -93,6 +97,23 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
   rt->hasher_ = std::make_unique<auth::PasswordHasher>(std::move(hasher).value());
   if (Status s = bootstrap_admin(config, *rt->store_, *rt->hasher_); !s.ok()) return s;
 
+  // Mail: the outbox (its own SQLite file) and the worker that delivers it.
+  const Clock& mail_clock = rt->options_.clock ? *rt->options_.clock : SystemClock::instance();
+  auto outbox =
+      scheduler::Outbox::open(dir.root + "/outbox.sqlite", mail_clock,
+                              {.max_attempts = static_cast<std::uint32_t>(config.mail_max_attempts),
+                               .retry_base = std::chrono::seconds(config.mail_retry_base_seconds),
+                               .jitter_fraction = 0.1});
+  if (!outbox.ok()) return outbox.status();
+  rt->outbox_ = std::move(outbox).value();
+  auto sender = scheduler::make_mail_sender(config, dir.root + "/mail");
+  if (!sender.ok()) return sender.status();
+  rt->mail_sender_ = std::move(sender).value();
+  rt->mail_worker_ =
+      std::make_unique<scheduler::DeliveryWorker>(*rt->outbox_, *rt->mail_sender_, mail_clock);
+  rt->mail_worker_->start();
+  log_info("mail.ready", [&](JsonWriter& w) { w.field("sender", rt->mail_sender_->name()); });
+
   if (rt->options_.control_socket) {
     ServerRuntime* self = rt.get();
     auto control = ControlServer::start(
@@ -139,12 +160,39 @@ Status ServerRuntime::start_api() {
   std::vector<domain::CategoryPriority> categories;
   for (const auto& [category, priority] : config.support_categories)
     categories.push_back({category, priority});
+  scheduler::Outbox* outbox = outbox_.get();
+  scheduler::DeliveryWorker* worker = mail_worker_.get();
+  auto send_mail = [outbox, worker](const scheduler::OutgoingMail& mail) {
+    if (Status s = outbox->enqueue(mail); !s.ok()) {
+      log_warn("mail.enqueue_failed",
+               [&](JsonWriter& w) { w.field("kind", mail.kind).field("error", s.ToString()); });
+      return;
+    }
+    worker->notify();
+  };
   api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_,
-                                  std::move(categories)});
+                                  std::move(categories), std::move(send_mail)});
 
   metrics_ = std::make_unique<http::MetricsRegistry>();
   router_ = std::make_unique<http::Router>();
-  http::add_operations_routes(*router_, *store_, *engine_, *metrics_);
+  http::add_operations_routes(*router_, *store_, *engine_, *metrics_, [this](std::string& out) {
+    const scheduler::DeliveryCounters c = mail_worker_->counters();
+    const auto stats = outbox_->stats();
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP docket_outbox_sent_total E-mails delivered since start.\n"
+                   "# TYPE docket_outbox_sent_total counter\n"
+                   "docket_outbox_sent_total {}\n"
+                   "# HELP docket_outbox_failed_total Delivery attempts that failed since start.\n"
+                   "# TYPE docket_outbox_failed_total counter\n"
+                   "docket_outbox_failed_total {}\n"
+                   "# HELP docket_outbox_dead_total E-mails given up since start.\n"
+                   "# TYPE docket_outbox_dead_total counter\n"
+                   "docket_outbox_dead_total {}\n"
+                   "# HELP docket_outbox_queued E-mails waiting in the outbox.\n"
+                   "# TYPE docket_outbox_queued gauge\n"
+                   "docket_outbox_queued {}\n",
+                   c.sent, c.failed, c.dead, stats.ok() ? stats->queued : 0);
+  });
   http::add_auth_routes(*router_, *api_);
   http::add_staff_routes(*router_, *api_);
   http::add_support_request_routes(*router_, *api_);
@@ -183,7 +231,8 @@ void ServerRuntime::stop() {
   if (server_) server_->stop();      // finishes requests in flight; their commands complete
   if (rebuilds_) rebuilds_->stop();  // a rebuild's swap needs the writer
   if (control_) control_->stop();
-  if (store_) store_->close();  // completes every queued command first
+  if (mail_worker_) mail_worker_->stop();  // finishes the send in progress; the rest waits on disk
+  if (store_) store_->close();             // completes every queued command first
   if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());
   if (engine_) engine_->stop();
 }

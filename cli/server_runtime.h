@@ -21,6 +21,11 @@
 namespace docket::events {
 class EventStore;
 }
+namespace docket::scheduler {
+class DeliveryWorker;
+class MailSender;
+class Outbox;
+}  // namespace docket::scheduler
 namespace docket::auth {
 class PasswordHasher;
 }
@@ -96,6 +101,10 @@ class ServerRuntime {
   std::unique_ptr<events::EventStore> store_;
   std::unique_ptr<projections::ProjectionEngine> engine_;
   std::unique_ptr<ControlServer> control_;
+  // Declared in this order so the worker is destroyed first.
+  std::unique_ptr<scheduler::Outbox> outbox_;
+  std::unique_ptr<scheduler::MailSender> mail_sender_;
+  std::unique_ptr<scheduler::DeliveryWorker> mail_worker_;
   std::unique_ptr<http::AccountCache> account_cache_;
   std::unique_ptr<auth::PasswordHasher> hasher_;
   std::unique_ptr<projections::ReaderPool> readers_;

@@ -329,6 +329,47 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1000, 10'000'000, c.rate_limit_max_clients);
        }},
+      // Mail
+      {"SMTP_URL", "",
+       "SMTP server that delivers outgoing mail: smtp://host:port or smtps://host:port. "
+       "Empty: each message is written as an .eml file under <data dir>/mail/.",
+       [](Config& c, std::string_view v) {
+         if (!v.empty() && !v.starts_with("smtp://") && !v.starts_with("smtps://")) return false;
+         if (v.find_first_of("\r\n") != std::string_view::npos) return false;
+         c.smtp_url = std::string(v);
+         return true;
+       }},
+      {"SMTP_FROM", "Docket <no-reply@localhost>",
+       "From address of outgoing mail: `Name <address>` or a bare address.",
+       [](Config& c, std::string_view v) {
+         if (v.empty() || v.find('@') == std::string_view::npos) return false;
+         if (v.find_first_of("\r\n") != std::string_view::npos) return false;
+         c.smtp_from = std::string(v);
+         return true;
+       }},
+      {"SMTP_USERNAME", "", "User name for SMTP authentication; empty: no authentication.",
+       [](Config& c, std::string_view v) {
+         c.smtp_username = std::string(v);
+         return true;
+       }},
+      {"SMTP_PASSWORD", "", "Password for SMTP authentication. Never logged.",
+       [](Config& c, std::string_view v) {
+         c.smtp_password = std::string(v);
+         return true;
+       }},
+      {"SMTP_STARTTLS", "false",
+       "true: require TLS on an smtp:// connection (STARTTLS); the message is not sent "
+       "without it.",
+       [](Config& c, std::string_view v) { return parse_bool(v, c.smtp_starttls); }},
+      {"DOCKET_MAIL_MAX_ATTEMPTS", "8",
+       "Delivery attempts of one message (1 - 100) before it is marked dead.",
+       [](Config& c, std::string_view v) { return parse_uint_in(v, 1, 100, c.mail_max_attempts); }},
+      {"DOCKET_MAIL_RETRY_BASE_SECONDS", "30",
+       "Wait after the first failed attempt (1 - 3600); it doubles after each further "
+       "failure, capped at one hour.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 3600, c.mail_retry_base_seconds);
+       }},
   };
   return kVariables;
 }

@@ -72,6 +72,14 @@ struct Config {
   RateLimitRule rate_limit_login{10, 60};           // DOCKET_RATE_LIMIT_LOGIN
   RateLimitRule rate_limit_register{5, 600};        // DOCKET_RATE_LIMIT_REGISTER
   std::uint64_t rate_limit_max_clients = 100'000;   // DOCKET_RATE_LIMIT_MAX_CLIENTS
+  // Mail (docs/mail.md)
+  std::string smtp_url;                                   // SMTP_URL; "" = .eml files (FileSink)
+  std::string smtp_from = "Docket <no-reply@localhost>";  // SMTP_FROM
+  std::string smtp_username;                              // SMTP_USERNAME
+  std::string smtp_password;                              // SMTP_PASSWORD; never logged
+  bool smtp_starttls = false;                             // SMTP_STARTTLS
+  std::uint64_t mail_max_attempts = 8;                    // DOCKET_MAIL_MAX_ATTEMPTS
+  std::uint64_t mail_retry_base_seconds = 30;             // DOCKET_MAIL_RETRY_BASE_SECONDS
 };
 
 // One environment variable: how it is named, its default, what it means, and how its

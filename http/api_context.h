@@ -4,6 +4,7 @@
 // Built once at start-up by the server runtime; every member outlives the HTTP server.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "domain/support_request.h"
 #include "http/api_error.h"
 #include "http/request_context.h"
+#include "scheduler/outbox.h"
 
 namespace docket::events {
 class EventStore;
@@ -37,6 +39,10 @@ struct ApiContext {
   PasswordWork& passwords;
   // Support request categories and their automatic priorities (DOCKET_SUPPORT_CATEGORIES).
   std::vector<domain::CategoryPriority> categories;
+  // Queues an e-mail in the outbox (scheduler/outbox.h) and wakes the delivery worker;
+  // failures are logged, never returned: the command that caused the mail has already
+  // completed. Empty in tests that need no mail.
+  std::function<void(const scheduler::OutgoingMail&)> send_mail;
 };
 
 // The actor and request metadata of the events a request's command appends: the

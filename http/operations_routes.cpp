@@ -75,7 +75,7 @@ void append_log_metrics(std::string& out, const events::EventStore& store,
 
 void add_operations_routes(Router& router, const events::EventStore& store,
                            const projections::ProjectionEngine& engine,
-                           const MetricsRegistry& metrics) {
+                           const MetricsRegistry& metrics, MetricsAppender append) {
   router.get("/healthz",
              [](RequestContext&) {
                return Response::ok(
@@ -118,9 +118,10 @@ void add_operations_routes(Router& router, const events::EventStore& store,
               .summary = "Health of the log and the read models"});
 
   router.get("/metrics",
-             [&store, &engine, &metrics](RequestContext&) {
+             [&store, &engine, &metrics, append = std::move(append)](RequestContext&) {
                std::string body = metrics.render();
                append_log_metrics(body, store, engine);
+               if (append) append(body);
                return Response::raw(200, std::string(kPrometheusContentType), std::move(body));
              },
              {.name = "ops.metrics", .tag = std::string(kTag), .summary = "Prometheus metrics"});

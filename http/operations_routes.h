@@ -9,6 +9,9 @@
 // REQUIRES: `store`, `engine` and `metrics` outlive the router the routes are added to.
 #pragma once
 
+#include <functional>
+#include <string>
+
 namespace docket::events {
 class EventStore;
 }
@@ -21,8 +24,11 @@ namespace docket::http {
 class MetricsRegistry;
 class Router;
 
+// Text appended to /metrics at scrape time by parts outside http/ (the mail outbox).
+using MetricsAppender = std::function<void(std::string& out)>;
+
 void add_operations_routes(Router& router, const events::EventStore& store,
                            const projections::ProjectionEngine& engine,
-                           const MetricsRegistry& metrics);
+                           const MetricsRegistry& metrics, MetricsAppender append = {});
 
 }  // namespace docket::http

@@ -2,8 +2,13 @@
 // table, isolation between customers, ticket numbers and priorities.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "domain/support_request.h"
 #include "events/event_store.h"
@@ -183,6 +188,20 @@ TEST_SUITE("api.integration") {
     const std::string first_response = replied.data_string("firstResponseAt");
     CHECK(!first_response.empty());
     server.call("POST", path(a, "/messages"), R"({"message":"Again"})", agent_token);
+    // The customer is told by e-mail: the default sink writes .eml files under data/mail.
+    std::string mail;
+    for (int i = 0; i < 200 && mail.empty(); ++i) {
+      std::error_code ec;
+      for (const auto& entry :
+           std::filesystem::directory_iterator(server.data_dir() + "/mail", ec)) {
+        std::ifstream in(entry.path());
+        mail.assign(std::istreambuf_iterator<char>(in), {});
+      }
+      if (mail.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(mail.find("To: ann@example.com") != std::string::npos);
+    CHECK(mail.find("SUP-") != std::string::npos);
+    CHECK(mail.find("Looking") != std::string::npos);
     auto detail = server.call("GET", path(a), {}, admin);
     CHECK(detail.data_string("firstResponseAt") == first_response);
     CHECK(detail.json["data"]["messages"].get_array().value().size() == 3);

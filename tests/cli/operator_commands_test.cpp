@@ -38,14 +38,15 @@ std::unique_ptr<ServerRuntime> start_runtime(const std::string& data_dir) {
   return std::move(rt.value());
 }
 
-// Appends `n` events: stream "support_request-<k>" for k = i % 7, types alternating.
+// Appends `n` events no read model interprets: stream "test_item-<k>" for k = i % 7,
+// types alternating.
 void append_events(events::EventStore& store, int n) {
   for (int i = 0; i < n; ++i) {
     events::AppendRequest req;
-    req.streams.push_back({"support_request-" + std::to_string(i % 7),
+    req.streams.push_back({"test_item-" + std::to_string(i % 7),
                            events::kAnyVersion,
-                           {{i % 2 ? "support.request_message.created" : "support.request.created",
-                             1, "{\"n\":" + std::to_string(i) + "}"}}});
+                           {{i % 2 ? "test.item_note.created" : "test.item.created", 1,
+                             "{\"n\":" + std::to_string(i) + "}"}}});
     auto r = store.append(std::move(req));
     REQUIRE(r.ok());
   }
@@ -95,7 +96,7 @@ TEST_SUITE("cli.integration") {
 
     SUBCASE("filters combine") {
       auto some = docket_cmd({"events", "export", "--data-dir", tmp.path(), "--from", "10", "--to",
-                              "40", "--type", "support.request.created"});
+                              "40", "--type", "test.item.created"});
       REQUIRE(some.exit_code == 0);
       CHECK(count_lines(some.out) == 16);  // event i+2 has n = i: even ids 10..40
       std::istringstream lines(some.out);
@@ -107,10 +108,10 @@ TEST_SUITE("cli.integration") {
         std::uint64_t id = doc["eventId"].get_uint64().value();
         CHECK(id >= 10);
         CHECK(id <= 40);
-        CHECK(std::string(doc["type"].get_string().value()) == "support.request.created");
+        CHECK(std::string(doc["type"].get_string().value()) == "test.item.created");
       }
-      auto stream = docket_cmd(
-          {"events", "export", "--data-dir", tmp.path(), "--stream", "support_request-3"});
+      auto stream =
+          docket_cmd({"events", "export", "--data-dir", tmp.path(), "--stream", "test_item-3"});
       REQUIRE(stream.exit_code == 0);
       CHECK(count_lines(stream.out) == 14);  // n = 3, 10, 17, ..., 94
     }
@@ -122,7 +123,7 @@ TEST_SUITE("cli.integration") {
     REQUIRE(doc.error() == simdjson::SUCCESS);
     CHECK(doc["head"].get_uint64().value() == 101);
     CHECK(doc["streams"].get_uint64().value() == 8);  // 7 + permission_catalogue
-    CHECK(doc["eventsByType"]["support.request.created"].get_uint64().value() == 50);
+    CHECK(doc["eventsByType"]["test.item.created"].get_uint64().value() == 50);
     CHECK(std::string(doc["logEpoch"].get_string().value()) == rt->store().log_epoch());
 
     auto status = docket_cmd({"projections", "status", "--data-dir", tmp.path()});

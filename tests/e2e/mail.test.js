@@ -1,0 +1,92 @@
+// E-mail through a real SMTP server on loopback (Debian's python3-aiosmtpd): an admin
+// reply to a support request reaches the customer's mailbox.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer } from './lib/docket.js';
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForPort(port) {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await sleep(100);
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+async function call(base, method, p, { body, token } = {}) {
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(base + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
+
+test('an admin reply is delivered over SMTP to the customer', async () => {
+  const maildir = await mkdtemp(path.join(tmpdir(), 'docket-maildir-'));
+  const port = await freePort();
+  const smtp = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
+    '-c', 'aiosmtpd.handlers.Mailbox', path.join(maildir, 'box')], { stdio: 'ignore' });
+  await waitForPort(port);
+  const server = await startServer({
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SMTP_FROM: 'Support <support@example.com>',
+      DOCKET_BOOTSTRAP_ADMIN_EMAIL: 'lead@example.com',
+      DOCKET_BOOTSTRAP_ADMIN_PASSWORD: 'lead-password-1',
+      DOCKET_PASSWORD_HASH_COST: 'minimal',
+    },
+  });
+  try {
+    const base = server.baseUrl;
+    const customer = (await call(base, 'POST', '/api/auth/register', {
+      body: { email: 'mia@example.com', password: 'mia-password', name: 'Mia' },
+    })).body.data.token;
+    const admin = (await call(base, 'POST', '/api/auth/login', {
+      body: { email: 'lead@example.com', password: 'lead-password-1' },
+    })).body.data.token;
+    const created = await call(base, 'POST', '/api/mobile/support-requests', {
+      token: customer, body: { subject: 'Lost parcel', category: 'general', message: 'Where is it?' },
+    });
+    const reply = await call(base, 'POST', `/api/admin/support-requests/${created.body.data.id}/messages`, {
+      token: admin, body: { message: 'It arrives tomorrow.' },
+    });
+    assert.equal(reply.status, 201);
+
+    let text = '';
+    for (let i = 0; i < 100 && !text; i++) {
+      const inbox = path.join(maildir, 'box', 'new');  // Maildir made by the Mailbox handler
+      const files = await readdir(inbox).catch(() => []);
+      if (files.length) text = await readFile(path.join(inbox, files[0]), 'utf8');
+      else await sleep(100);
+    }
+    assert.ok(text, 'a message arrived in the mailbox');
+    assert.match(text, /^To: mia@example\.com/m);
+    assert.match(text, /^From: Support <support@example\.com>/m);
+    assert.match(text, new RegExp(created.body.data.ticketNumber));
+    assert.match(text, /It arrives tomorrow\./);
+  } finally {
+    await server.cleanup();
+    smtp.kill();
+    await rm(maildir, { recursive: true, force: true });
+  }
+});
