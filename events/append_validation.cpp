@@ -135,8 +135,8 @@ Status validate_append_request(const AppendRequest& request, std::size_t max_byt
     }
     for (char c : claim.sequence) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) {
-        return Status::InvalidArgument(fmt::format(
-            "id sequence \"{}\" may hold only a-z, 0-9, '_' and '.'", claim.sequence));
+        return Status::InvalidArgument(
+            fmt::format("id sequence \"{}\" may hold only a-z, 0-9, '_' and '.'", claim.sequence));
       }
     }
     if (claim.id == 0) {

@@ -31,8 +31,8 @@
 
 #include "core/auth/identity.h"
 #include "core/auth/jwt.h"
-#include "projections/account_query.h"
 #include "http/service.h"
+#include "projections/account_query.h"
 
 namespace docket::projections {
 class ReaderPool;
@@ -53,7 +53,7 @@ class Authenticator {
     auth::Identity identity;  // kValid
     // kValid with a JWT: the account's read-model row, so handlers need no second read.
     std::optional<projections::AccountRow> account;
-    std::string message;      // kInvalid: for the 401 body (never echoes the credential)
+    std::string message;  // kInvalid: for the 401 body (never echoes the credential)
   };
 
   // REQUIRES: `readers` and `cache` (when given) outlive the authenticator; `cache`

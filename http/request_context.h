@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "core/auth/identity.h"
-#include "projections/account_query.h"
 #include "http/api_error.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "projections/account_query.h"
 
 namespace docket::http {
 

@@ -1,5 +1,6 @@
 #include "projections/account_query.h"
 
+#include "projections/like_pattern.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -24,17 +25,6 @@ AccountRow read_row(const Statement& st) {
   r.deactivatedAt = st.column_optional_text(9);
   r.createdBy = st.column_optional_int64(10);
   return r;
-}
-
-// "%text%" with LIKE's wildcards escaped by '\'.
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "projections/like_pattern.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -26,17 +27,6 @@ FeedbackRow read_row(const Statement& st) {
   r.createdAt = std::string(st.column_text(10));
   r.updatedAt = std::string(st.column_text(11));
   return r;
-}
-
-// "%text%" with LIKE's wildcards escaped by '\'.
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
 }
 
 // One of four fixed clauses: column names cannot be bound, so they come from this

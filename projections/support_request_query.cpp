@@ -1,5 +1,6 @@
 #include "projections/support_request_query.h"
 
+#include "projections/like_pattern.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -28,16 +29,6 @@ SupportRequestRow read_row(const Statement& st) {
   r.resolvedAt = st.column_optional_text(13);
   r.messageCount = st.column_int64(14);
   return r;
-}
-
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('%');
-  return out;
 }
 
 }  // namespace

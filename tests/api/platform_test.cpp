@@ -43,9 +43,9 @@ TEST_SUITE("api.integration") {
       std::string_view name;
       if (!t["name"].get_string().get(name)) tags.insert(std::string(name));
     }
-    for (const char* name : {"Support Inquiries", "Support Inquiries (Admin)", "Support Requests",
-                             "Support Requests (Admin)", "Feedback", "Feedback (Admin)", "Auth",
-                             "Operations"}) {
+    for (const char* name :
+         {"Support Inquiries", "Support Inquiries (Admin)", "Support Requests",
+          "Support Requests (Admin)", "Feedback", "Feedback (Admin)", "Auth", "Operations"}) {
       CHECK_MESSAGE(tags.count(name) == 1, name);
     }
   }

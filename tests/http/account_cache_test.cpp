@@ -43,8 +43,8 @@ TEST_SUITE("http") {
     AccountCache cache;
     const std::uint64_t before = cache.version();  // a reader starts its query here
     const events::EventRecord changed[] = {event("account.permissions_changed")};
-    cache.on_commit(changed);                    // the change commits meanwhile
-    cache.put(row(7, "stale"), before);          // the reader caches what it read
+    cache.on_commit(changed);            // the change commits meanwhile
+    cache.put(row(7, "stale"), before);  // the reader caches what it read
     CHECK_FALSE(cache.find(7).has_value());
   }
 
