@@ -123,6 +123,16 @@ const std::vector<ConfigVariable>& config_variables() {
          c.io_threads = static_cast<unsigned>(n);
          return true;
        }},
+      {"DOCKET_HTTP_BLOCKING_THREADS", "64",
+       "Threads running the handlers of state-changing requests (POST, PUT, PATCH, "
+       "DELETE), which wait for their command's fsync; that many commands can wait at "
+       "once and group commit writes them together.",
+       [](Config& c, std::string_view v) {
+         std::uint64_t n = 0;
+         if (!parse_uint_in(v, 1, 1024, n)) return false;
+         c.blocking_threads = static_cast<unsigned>(n);
+         return true;
+       }},
       {"DOCKET_MAX_BODY_BYTES", "1048576",
        "Largest request body accepted; larger bodies get 413 PAYLOAD_TOO_LARGE.",
        [](Config& c, std::string_view v) {

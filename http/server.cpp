@@ -27,6 +27,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -60,6 +61,15 @@ constexpr auto kLingerTime = std::chrono::seconds(1);
 constexpr std::size_t kLingerBytes = 1024 * 1024;
 // After the grace period, how long forced closes may take before the loops stop.
 constexpr auto kForceWait = std::chrono::seconds(2);
+
+// Requests whose handler may wait on the disk: every method that can change state
+// (and so waits for its command's fsync, or for password hashing). They run on the
+// blocking pool so that an IO thread never sleeps while other connections wait; reads
+// are short and CPU-bound and run on the IO thread itself. See
+// docs/decisions/0010-writes-on-a-blocking-pool.md.
+bool may_wait_on_disk(Method method) {
+  return method != Method::kGet && method != Method::kHead && method != Method::kOptions;
+}
 
 // "Sun, 06 Nov 1994 08:49:37 GMT", formatted once per second per thread.
 std::string_view http_date() {
@@ -239,6 +249,9 @@ class Server::Impl {
   }
 
   asio::awaitable<void> accept_loop();
+
+  // Runs handlers that may wait on the disk (see may_wait_on_disk). Created by start().
+  std::optional<asio::thread_pool> blocking;
   template <typename Stream>
   void spawn(tcp::socket socket, IoThread& thread, bool rejected);
 
@@ -400,7 +413,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       disarm();
       phase_ = Phase::kHandling;
       const Request request = view(parser.get());
-      const Response response = server_.service.handle(request, received_at);
+      // (An if, not ?:, around co_await: GCC 12 mishandles temporaries of a co_await
+      // inside a conditional expression.)
+      Response response;
+      if (may_wait_on_disk(request.method)) {
+        response = co_await handle_on_blocking_pool(request, received_at);
+      } else {
+        response = server_.service.handle(request, received_at);
+      }
       ++served;
       const bool keep_alive = request.keep_alive &&
                               !server_.stopping.load(std::memory_order_relaxed) && !forced_ &&
@@ -532,6 +552,20 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
   }
 
+  // Runs the handler on a blocking-pool thread; the session resumes on its IO thread
+  // with the response. `request` points into this coroutine's parser, which outlives
+  // the wait.
+  asio::awaitable<Response> handle_on_blocking_pool(const Request& request,
+                                                    Clock::time_point received_at) {
+    const HttpService& service = server_.service;
+    co_return co_await asio::co_spawn(
+        *server_.blocking,
+        [&service, &request, received_at]() -> asio::awaitable<Response> {
+          co_return service.handle(request, received_at);
+        },
+        asio::use_awaitable);
+  }
+
   void hand_over(UpgradeHandler& handler, UpgradeRequest message) {
     const Request request = view(message);
     UpgradeContext context;
@@ -651,6 +685,7 @@ ServerOptions ServerOptions::from_config(const Config& c) {
   o.bind = c.bind;
   o.port = c.port;
   o.io_threads = c.io_threads;
+  o.blocking_threads = c.blocking_threads;
   o.max_body_bytes = c.max_body_bytes;
   o.max_header_bytes = c.max_header_bytes;
   o.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
@@ -751,6 +786,7 @@ Status Server::start() {
       }
     }
   };
+  s.blocking.emplace(o.blocking_threads != 0 ? o.blocking_threads : 1);
   for (unsigned i = 0; i < threads; ++i) {
     auto& t = *s.io.emplace_back(std::make_unique<IoThread>());
     asio::co_spawn(t.ioc, t.sweep(tick), asio::detached);
@@ -765,6 +801,7 @@ Status Server::start() {
     w.field("bind", o.bind);
     w.field("port", static_cast<unsigned>(s.port.load()));
     w.field("ioThreads", threads);
+    w.field("blockingThreads", o.blocking_threads);
     w.field("tls", s.tls.has_value());
   });
   return Status::Ok();
@@ -801,10 +838,12 @@ void Server::stop() {
     s.wait_drained(Clock::now() + kForceWait);
   }
 
-  // 4. End the loops. The acceptor's loop ends by itself once its coroutine has seen
+  // 4. End the loops. Every connection has ended, so no handler runs on the blocking
+  // pool any more. The acceptor's loop ends by itself once its coroutine has seen
   // the closed acceptor. Upgraded connections, owned by their handlers, end with the
   // IO loops.
   s.accept_thread.join();
+  s.blocking->join();
   for (auto& t : s.io) {
     t->guard.reset();
     t->ioc.stop();
