@@ -8,6 +8,7 @@
 
 #include "core/json_writer.h"
 #include "domain/account_commands.h"
+#include "domain/stream_snapshot.h"
 
 namespace docket::domain {
 namespace {
@@ -101,10 +102,10 @@ std::vector<CategoryPriority> default_category_priorities() {
           {"general", "low"}};
 }
 
-Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> events) {
-  if (events.empty()) return Status::NotFound("no such support request");
-  SupportRequest r;
-  simdjson::dom::parser parser;
+Status apply_support_request_events(SupportRequest& r,
+                                    std::span<const events::EventRecord> events) {
+  // One parser per thread: its buffers are reused from event to event.
+  thread_local simdjson::dom::parser parser;
   for (const events::EventRecord& e : events) {
     simdjson::dom::object data;
     if (parser.parse(e.data).get_object().get(data)) return malformed(e, "data is not an object");
@@ -138,13 +139,19 @@ Result<SupportRequest> fold_support_request(std::span<const events::EventRecord>
     }
     r.version = e.streamVersion;
   }
+  return Status::Ok();
+}
+
+Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> events) {
+  if (events.empty()) return Status::NotFound("no such support request");
+  SupportRequest r;
+  if (Status s = apply_support_request_events(r, events); !s.ok()) return s;
   return r;
 }
 
 Result<SupportRequest> load_support_request(const events::StagedView& view, std::int64_t id) {
-  auto events = view.read_stream(support_request_stream(id), 1);
-  if (!events.ok()) return events.status();
-  return fold_support_request(*events);
+  return load_with_snapshot<SupportRequest>(view, support_request_stream(id),
+                                            apply_support_request_events, "support request");
 }
 
 Result<events::AppendRequest> decide_create_support_request(const events::StagedView& view,

@@ -87,6 +87,8 @@ struct SupportRequest {
 
 // Folds one request stream. NotFound when empty; Corruption on a foreign or malformed event.
 Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> events);
+// Folds more events of the same stream onto `r` (r.version becomes the last one's).
+Status apply_support_request_events(SupportRequest& r, std::span<const events::EventRecord> events);
 Result<SupportRequest> load_support_request(const events::StagedView& view, std::int64_t id);
 
 struct CreateSupportRequest {

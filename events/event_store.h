@@ -28,6 +28,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <typeinfo>
 #include <vector>
 
 #include "core/clock.h"
@@ -77,6 +79,15 @@ struct AppendResult {
   std::vector<std::uint64_t> streamVersions;
 };
 
+// A state folded from the events 1..version of one stream, kept by the writer across
+// groups so that deciding on a long stream does not re-read it (see
+// StagedView::snapshot). Opaque to the log: `state` points at a `type`.
+struct StreamSnapshot {
+  std::uint64_t version = 0;
+  std::type_index type = typeid(void);
+  std::shared_ptr<const void> state;
+};
+
 // What a PrepareFn sees: durable state plus what earlier commands of the current group
 // staged. Valid only during the PrepareFn call, on the writer thread.
 class StagedView {
@@ -92,6 +103,14 @@ class StagedView {
   // The last id taken from `sequence` (0 when none was): the next one is this + 1.
   virtual Result<std::uint64_t> last_id(std::string_view sequence) const = 0;
   virtual UnixMillis now_ms() const = 0;
+
+  // Snapshots: a PrepareFn that folds a stream may save the state it folded and, in a
+  // later command, continue from it with read_stream(stream, version + 1). A snapshot
+  // saved during a group is kept only when the group becomes durable (its state may
+  // include that group's staged events); the writer holds a bounded number, least
+  // recently used out. The default view keeps none.
+  virtual const StreamSnapshot* snapshot(std::string_view /*stream*/) const { return nullptr; }
+  virtual void save_snapshot(std::string_view /*stream*/, StreamSnapshot /*snapshot*/) const {}
 };
 
 // Runs on the writer thread inside a group; returns the writes of one command, or an

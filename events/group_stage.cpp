@@ -28,10 +28,12 @@ const typename Map::mapped_type* find_in(const Map& map, std::string_view key) {
 
 }  // namespace
 
-GroupStage::GroupStage(const LogReader& reader, StreamVersionCache& cache, const Clock& clock,
+GroupStage::GroupStage(const LogReader& reader, StreamVersionCache& cache,
+                       StreamSnapshotCache& snapshots, const Clock& clock,
                        std::uint64_t durable_head, std::string prev_hash)
     : reader_(reader),
       cache_(&cache),
+      snapshots_(&snapshots),
       clock_(clock),
       durable_head_(durable_head),
       next_event_id_(durable_head + 1),
@@ -64,6 +66,15 @@ Result<std::vector<EventRecord>> GroupStage::read_stream(std::string_view stream
     }
   }
   return events;
+}
+
+const StreamSnapshot* GroupStage::snapshot(std::string_view stream) const {
+  if (const auto* saved = find_in(saved_snapshots_, stream)) return saved;
+  return snapshots_->get(stream);
+}
+
+void GroupStage::save_snapshot(std::string_view stream, StreamSnapshot snapshot) const {
+  saved_snapshots_.insert_or_assign(std::string(stream), std::move(snapshot));
 }
 
 Result<std::string> GroupStage::unique_owner(std::string_view key) const {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/lru_map.h"
 #include "core/result.h"
 #include "events/event.h"
 #include "events/event_store.h"
@@ -28,6 +29,9 @@ namespace docket::events {
 
 class LogReader;
 class StreamVersionCache;
+
+// The writer's snapshots of recently decided streams (durable state only).
+using StreamSnapshotCache = LruMap<StreamSnapshot>;
 
 // One change to the unique index; owner "" deletes the key.
 struct UniqueChange {
@@ -38,8 +42,8 @@ struct UniqueChange {
 class GroupStage final : public StagedView {
  public:
   // `durable_head` and `prev_hash` describe the last durable event.
-  GroupStage(const LogReader& reader, StreamVersionCache& cache, const Clock& clock,
-             std::uint64_t durable_head, std::string prev_hash);
+  GroupStage(const LogReader& reader, StreamVersionCache& cache, StreamSnapshotCache& snapshots,
+             const Clock& clock, std::uint64_t durable_head, std::string prev_hash);
 
   // Starts the next command of the group: fixes the time now_ms() returns and that its
   // events record as occurredAt.
@@ -68,6 +72,12 @@ class GroupStage final : public StagedView {
   Result<std::string> unique_owner(std::string_view key) const override;
   Result<std::uint64_t> last_id(std::string_view sequence) const override;
   UnixMillis now_ms() const override { return now_; }
+  // The group's own saved snapshots first, then the writer's durable ones.
+  const StreamSnapshot* snapshot(std::string_view stream) const override;
+  void save_snapshot(std::string_view stream, StreamSnapshot snapshot) const override;
+
+  // Snapshots saved during the group: the writer keeps them once the group is durable.
+  std::unordered_map<std::string, StreamSnapshot>& saved_snapshots() { return saved_snapshots_; }
 
  private:
   // The durable version: cache, else the stream index (then cached).
@@ -75,6 +85,8 @@ class GroupStage final : public StagedView {
 
   const LogReader& reader_;
   StreamVersionCache* cache_;
+  StreamSnapshotCache* snapshots_;
+  mutable std::unordered_map<std::string, StreamSnapshot> saved_snapshots_;
   const Clock& clock_;
   const std::uint64_t durable_head_;
 

@@ -73,7 +73,7 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     return;
   }
 
-  GroupStage stage(reader_, versions_, clock_, durable_head_, prev_hash_);
+  GroupStage stage(reader_, versions_, snapshots_, clock_, durable_head_, prev_hash_);
   std::vector<Result<AppendResult>> outcomes;
   outcomes.reserve(group.size());
   std::uint64_t rejected = 0;
@@ -131,6 +131,8 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     prev_hash_ = records.back().hash;
     for (const auto& [stream, version] : stage.staged_versions())
       versions_.put(stream, version);
+    for (auto& [stream, snapshot] : stage.saved_snapshots())
+      snapshots_.put(stream, std::move(snapshot));
     head_.publish(durable_head_);
     {
       std::lock_guard lock(observers_mu_);

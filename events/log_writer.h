@@ -34,6 +34,7 @@
 #include "core/status.h"
 #include "events/event_store.h"
 #include "events/group_commit.h"
+#include "events/group_stage.h"
 #include "events/stream_version_cache.h"
 
 namespace docket::events {
@@ -46,6 +47,8 @@ class LogWriter {
  public:
   // Streams whose durable version the writer keeps in memory.
   static constexpr std::size_t kStreamCacheCapacity = 100'000;
+  // Snapshots of decided streams (StagedView::snapshot): a few hundred bytes each.
+  static constexpr std::size_t kSnapshotCacheCapacity = 100'000;
 
   // `db`, `reader` and `head` must outlive the writer. `head_event_id` / `prev_hash`
   // describe the last durable event (from recovery). `hook` may be empty.
@@ -78,6 +81,7 @@ class LogWriter {
   std::uint64_t durable_head_;
   std::string prev_hash_;
   StreamVersionCache versions_{kStreamCacheCapacity};
+  StreamSnapshotCache snapshots_{kSnapshotCacheCapacity};
   Status failed_;  // non-OK once a group write failed
 
   std::mutex observers_mu_;

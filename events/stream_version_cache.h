@@ -9,39 +9,33 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "core/lru_map.h"
 
 namespace docket::events {
 
 class StreamVersionCache {
  public:
   // REQUIRES: capacity > 0.
-  explicit StreamVersionCache(std::size_t capacity);
+  explicit StreamVersionCache(std::size_t capacity) : versions_(capacity) {}
 
   // The cached version of `stream`, marking it recently used; nullopt on a miss.
-  std::optional<std::uint64_t> get(std::string_view stream);
+  std::optional<std::uint64_t> get(std::string_view stream) {
+    const std::uint64_t* version = versions_.get(stream);
+    return version ? std::optional(*version) : std::nullopt;
+  }
   // Records the durable version of `stream`, evicting the least recently used entry
   // when full.
-  void put(std::string_view stream, std::uint64_t version);
-  void clear();
+  void put(std::string_view stream, std::uint64_t version) { versions_.put(stream, version); }
+  void clear() { versions_.clear(); }
 
-  std::size_t size() const { return entries_.size(); }
-  std::size_t capacity() const { return capacity_; }
+  std::size_t size() const { return versions_.size(); }
+  std::size_t capacity() const { return versions_.capacity(); }
 
  private:
-  struct Entry {
-    std::uint64_t version;
-    std::list<const std::string*>::iterator recency;
-  };
-
-  std::size_t capacity_;
-  std::unordered_map<std::string, Entry> entries_;
-  // Most recently used first; points at the keys of entries_ (stable node addresses).
-  std::list<const std::string*> recency_;
+  LruMap<std::uint64_t> versions_;
 };
 
 }  // namespace docket::events
