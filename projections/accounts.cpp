@@ -38,7 +38,7 @@ Status AccountsProjection::create_schema(Database& db) {
 
 Status AccountsProjection::apply(Database& db, const events::EventRecord& event) {
   if (!event.type.starts_with("account.")) return Status::Ok();
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
   simdjson::dom::object data;
   if (parser.parse(event.data).get_object().get(data)) {
     return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");

@@ -27,6 +27,7 @@ class AccountsProjection final : public Projection {
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
+  bool wants(std::string_view type) const override { return type.starts_with("account."); }
 };
 
 }  // namespace docket::projections

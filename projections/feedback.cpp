@@ -48,7 +48,7 @@ Status FeedbackProjection::apply(Database& db, const events::EventRecord& event)
   if (event.type != domain::kFeedbackSubmitted && event.type != domain::kFeedbackReviewed) {
     return Status::Ok();
   }
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
   simdjson::dom::object data;
   if (parser.parse(event.data).get_object().get(data)) {
     return corrupt(event, "data is not an object");

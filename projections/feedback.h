@@ -29,6 +29,7 @@ class FeedbackProjection final : public Projection {
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
+  bool wants(std::string_view type) const override { return type.starts_with("support.feedback."); }
 };
 
 }  // namespace docket::projections

@@ -36,6 +36,10 @@ class Projection {
   // order, each once. Return non-OK only for storage failures: an event this projection
   // does not care about is simply ignored.
   virtual Status apply(Database& db, const events::EventRecord& event) = 0;
+  // Whether apply() may change anything for events of `type`. A group of events none of
+  // which is wanted costs the projection no transaction (its checkpoint then lags
+  // behind, within a bound, until a wanted event or shutdown). The default wants all.
+  virtual bool wants(std::string_view /*type*/) const { return true; }
 };
 
 }  // namespace docket::projections

@@ -20,6 +20,9 @@ namespace docket::projections {
 namespace {
 
 constexpr std::string_view kShadowSuffix = ".rebuild";
+// The most events a projection's file checkpoint may lag behind the log while every
+// event since was of no interest to it (Projection::wants).
+constexpr std::uint64_t kLazyCheckpointEvents = 10'000;
 
 bool valid_name(std::string_view name) {
   if (name.empty()) return false;
@@ -89,6 +92,13 @@ struct ProjectionEngine::Slot {
   // on the writer thread (on_commit, and the swap step of rebuild()).
   std::unique_ptr<Database> db;
   std::uint64_t checkpoint = 0;
+  // The checkpoint stored in the file: behind `checkpoint` while the groups since were
+  // all of no interest to the projection (see apply_group).
+  std::uint64_t file_checkpoint = 0;
+
+  // The checkpointer thread's connection to the live file; guarded by
+  // ProjectionEngine::checkpointer_mu_.
+  std::unique_ptr<Database> checkpointer;
 
   // Status, guarded by ProjectionEngine::mu_.
   std::uint64_t published_checkpoint = 0;
@@ -172,15 +182,65 @@ Status ProjectionEngine::start(const ProgressFn& progress) {
   }
   store_.add_commit_observer(this);
   registered_ = true;
+  {
+    std::lock_guard lock(checkpointer_mu_);
+    checkpointer_stop_ = false;
+  }
+  checkpointer_ = std::thread([this] { run_checkpointer(); });
   return Status::Ok();
+}
+
+// Live files are written with a high wal_autocheckpoint (a backstop only): this thread
+// checkpoints them every checkpoint_interval, so the copying and the fsync it ends with
+// stay off the writer thread. PASSIVE never waits for readers or the writer; what it
+// cannot copy yet is copied on a later pass.
+void ProjectionEngine::run_checkpointer() {
+  std::unique_lock lock(checkpointer_mu_);
+  while (!checkpointer_cv_.wait_for(lock, options_.checkpoint_interval,
+                                    [&] { return checkpointer_stop_; })) {
+    for (auto& slot : slots_) {
+      if (slot->checkpointer == nullptr) {
+        const std::string path = file_of(*slot);
+        if (!exists(path)) continue;
+        DatabaseOptions options = DatabaseOptions::writer();
+        options.create = false;
+        Result<std::unique_ptr<Database>> db = Database::open(path, options);
+        if (!db.ok()) continue;  // tried again on the next pass
+        slot->checkpointer = std::move(db).value();
+      }
+      if (Status s = slot->checkpointer->exec("PRAGMA wal_checkpoint(PASSIVE)"); !s.ok()) {
+        log_warn("projection.checkpoint_failed", [&](JsonWriter& w) {
+          w.field("projection", slot->name);
+          w.field("error", s.ToString());
+        });
+        slot->checkpointer.reset();
+      }
+    }
+  }
+  for (auto& slot : slots_)
+    slot->checkpointer.reset();
 }
 
 void ProjectionEngine::stop() {
   if (!registered_) return;
   store_.remove_commit_observer(this);
   registered_ = false;
-  for (auto& slot : slots_)
+  {
+    std::lock_guard lock(checkpointer_mu_);
+    checkpointer_stop_ = true;
+  }
+  checkpointer_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
+  for (auto& slot : slots_) {
+    // Best effort: store a lagging checkpoint so the next start replays nothing.
+    if (slot->db != nullptr && slot->file_checkpoint < slot->checkpoint) {
+      Result<Transaction> txn = Transaction::begin(*slot->db);
+      if (txn.ok() && write_checkpoint(*slot->db, slot->checkpoint, now()).ok()) {
+        (void)txn->commit();
+      }
+    }
     slot->db.reset();
+  }
 }
 
 Status ProjectionEngine::open_slot(Slot& slot, const ProgressFn& progress) {
@@ -221,6 +281,7 @@ Status ProjectionEngine::open_slot(Slot& slot, const ProgressFn& progress) {
   set_state(slot, ProjectionState::kCatchingUp);
   Status status = catch_up(slot, *slot.db, true, slot.checkpoint, head, progress);
   if (!status.ok()) return status;
+  slot.file_checkpoint = slot.checkpoint;
   set_state(slot, ProjectionState::kReady);
   return Status::Ok();
 }
@@ -309,8 +370,21 @@ Status ProjectionEngine::apply_group(Slot& slot, std::span<const events::EventRe
     set_state(slot, ProjectionState::kCatchingUp);
     if (Status s = catch_up(slot, *slot.db, true, slot.checkpoint, first - 1, {}); !s.ok())
       return s;
+    slot.file_checkpoint = slot.checkpoint;
   }
   if (events.back().eventId <= slot.checkpoint) return Status::Ok();
+
+  // A group with nothing for this projection costs no transaction: only the checkpoint
+  // would move, and replaying ignored events after a crash changes nothing. The file's
+  // checkpoint still moves at least every kLazyCheckpointEvents events, which bounds
+  // the replay at start-up.
+  const bool wanted = std::any_of(events.begin(), events.end(), [&](const events::EventRecord& e) {
+    return e.eventId > slot.checkpoint && slot.projection->wants(e.type);
+  });
+  if (!wanted && events.back().eventId - slot.file_checkpoint < kLazyCheckpointEvents) {
+    slot.checkpoint = events.back().eventId;
+    return Status::Ok();
+  }
 
   Result<Transaction> txn = Transaction::begin(*slot.db);
   if (!txn.ok()) return with_context(txn.status(), "projection " + slot.name);
@@ -333,6 +407,7 @@ Status ProjectionEngine::apply_group(Slot& slot, std::span<const events::EventRe
   if (status.ok()) status = txn->commit();
   if (!status.ok()) return with_context(status, "projection " + slot.name);
   slot.checkpoint = last;
+  slot.file_checkpoint = last;
   return Status::Ok();
 }
 
@@ -399,6 +474,9 @@ Status ProjectionEngine::install_shadow(Slot& slot, std::unique_ptr<Database> sh
   const std::string live = file_of(slot);
   const std::string shadow_path = shadow->path();
   shadow.reset();
+  // No checkpointer connection may hold the file (nor reopen it) during the swap.
+  std::lock_guard checkpointer_lock(checkpointer_mu_);
+  slot.checkpointer.reset();
   return readers_->with_readers_closed([&]() -> Status {
     const bool had_live = slot.db != nullptr;
     // Closing the last connection checkpoints the WAL and removes -wal and -shm.
@@ -427,6 +505,7 @@ Status ProjectionEngine::install_shadow(Slot& slot, std::unique_ptr<Database> sh
     if (!db.ok()) return db.status();
     slot.db = std::move(db).value();
     slot.checkpoint = checkpoint;
+    slot.file_checkpoint = checkpoint;
     std::lock_guard<std::mutex> lock(mu_);
     slot.published_checkpoint = checkpoint;
     return Status::Ok();

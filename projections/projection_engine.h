@@ -18,6 +18,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,6 +27,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
@@ -52,6 +55,9 @@ struct EngineOptions {
   std::uint64_t handoff_lag = 2000;
   // Source of updated_at; SystemClock when null. Must outlive the engine.
   const Clock* clock = nullptr;
+  // How often the checkpointer thread copies each live file's WAL back into the file
+  // (a PASSIVE checkpoint on its own connection), so the writer thread never does.
+  std::chrono::milliseconds checkpoint_interval{250};
 };
 
 class ProjectionEngine final : public events::CommitObserver {
@@ -132,6 +138,14 @@ class ProjectionEngine final : public events::CommitObserver {
   const EngineOptions options_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::shared_ptr<ReaderSet> readers_;
+
+  // The checkpointer: one thread, one connection per live file (Slot::checkpointer),
+  // all guarded by checkpointer_mu_, which a swap holds while it replaces a file.
+  void run_checkpointer();
+  std::mutex checkpointer_mu_;
+  std::condition_variable checkpointer_cv_;
+  bool checkpointer_stop_ = false;  // guarded by checkpointer_mu_
+  std::thread checkpointer_;
   std::atomic<bool> registered_{false};  // set by start(), cleared by stop()
 
   // Guards the status fields of every Slot (checkpoint copy, state, error, rebuilding).

@@ -49,6 +49,13 @@ Status ReadConnection::open_locked() {
     if (!attach.ok()) return attach.status();
     Status status = attach->bind_all(read_only_uri(set_->dir() + "/" + name + ".sqlite"), name);
     if (status.ok()) status = attach->run();
+    // Cache and memory map are per schema: the main database's settings do not reach
+    // attached files. (Names are [a-z_]+, see Projection::name.)
+    if (status.ok()) {
+      status =
+          (*db)->exec("PRAGMA " + name + ".cache_size=-" + std::to_string(options.cache_size_kib) +
+                      ";PRAGMA " + name + ".mmap_size=" + std::to_string(options.mmap_bytes));
+    }
     if (!status.ok()) return status;
   }
   db_ = std::move(db).value();

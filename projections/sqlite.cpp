@@ -94,7 +94,9 @@ Status sqlite_status(int rc, std::string_view message) {
 // DatabaseOptions
 
 DatabaseOptions DatabaseOptions::writer() {
-  return DatabaseOptions{};
+  DatabaseOptions o;
+  o.wal_autocheckpoint_pages = 20000;
+  return o;
 }
 
 DatabaseOptions DatabaseOptions::reader() {
@@ -104,6 +106,7 @@ DatabaseOptions DatabaseOptions::reader() {
   o.journal_mode.clear();
   o.synchronous.clear();
   o.foreign_keys = false;
+  o.mmap_bytes = std::int64_t{1} << 30;
   return o;
 }
 
@@ -295,10 +298,16 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
   // The first statement reads the file header: a file that is not a database fails
   // here, at open, rather than on the first query.
   std::string pragmas = "PRAGMA cache_size=-" + std::to_string(options.cache_size_kib) + ";";
+  if (options.mmap_bytes > 0)
+    pragmas += "PRAGMA mmap_size=" + std::to_string(options.mmap_bytes) + ";";
   if (options.read_only) {
     pragmas += "PRAGMA query_only=1;";
   } else {
     if (!options.synchronous.empty()) pragmas += "PRAGMA synchronous=" + options.synchronous + ";";
+    if (options.wal_autocheckpoint_pages > 0) {
+      pragmas +=
+          "PRAGMA wal_autocheckpoint=" + std::to_string(options.wal_autocheckpoint_pages) + ";";
+    }
     pragmas += options.foreign_keys ? "PRAGMA foreign_keys=ON;" : "PRAGMA foreign_keys=OFF;";
   }
   if (Status s = db->exec(pragmas); !s.ok()) return s;

@@ -39,15 +39,26 @@ struct DatabaseOptions {
   // "OFF", "NORMAL", "FULL"; empty leaves the default (FULL).
   std::string synchronous = "NORMAL";
   int busy_timeout_ms = 5000;
+  // WAL pages after which a commit checkpoints (PRAGMA wal_autocheckpoint); 0 keeps
+  // SQLite's default (1000).
+  int wal_autocheckpoint_pages = 0;
+  // Bytes of the database file read through a memory map (PRAGMA mmap_size) instead
+  // of read() calls into the connection's own cache; 0 turns it off.
+  std::int64_t mmap_bytes = 0;
   int cache_size_kib = 16 * 1024;
   bool foreign_keys = true;
   // Interpret `path` as a URI ("file:…?mode=ro"); needed for ":memory:" mains that
   // ATTACH URIs.
   bool uri = false;
 
-  // A live read model written by the engine: WAL, synchronous=NORMAL.
+  // A live read model written by the engine: WAL, synchronous=NORMAL; the engine's
+  // checkpointer thread checkpoints it, so a commit does so itself only past 20,000
+  // WAL pages (80 MiB), a backstop should the checkpointer fall behind.
   static DatabaseOptions writer();
-  // A read-only connection to a live read model.
+  // A read-only connection to a live read model; reads the file through a 1 GiB
+  // memory map. (A connection's page cache is dropped whenever another connection
+  // commits, which the writer does every group: without the map, every query after a
+  // write would copy its pages in again.)
   static DatabaseOptions reader();
   // A file built from scratch and thrown away when the process dies mid-way: no
   // journal, no fsync, a large cache. Switch to a safe mode before keeping it.

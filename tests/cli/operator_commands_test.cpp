@@ -137,7 +137,16 @@ TEST_SUITE("cli.integration") {
     for (simdjson::dom::element projection : list) {
       std::uint64_t checkpoint = 0;
       CHECK(!projection["checkpoint"].get_uint64().get(checkpoint));
-      CHECK(checkpoint == 101);
+      // Read from the files: the stream catalog wants every event, so its stored
+      // checkpoint is the head; the others want none of the test events, and store
+      // their checkpoint lazily (docs/projections.md).
+      std::string_view name;
+      REQUIRE(!projection["name"].get_string().get(name));
+      if (name == "stream_catalog") {
+        CHECK(checkpoint == 101);
+      } else {
+        CHECK(checkpoint <= 101);
+      }
       ++seen;
     }
     CHECK(seen == docket::cli::make_projections().size());

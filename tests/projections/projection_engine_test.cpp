@@ -86,6 +86,39 @@ TEST_SUITE("projections") {
     CHECK(s.lastError.empty());
   }
 
+  TEST_CASE("groups a projection does not want cost no transaction; the file catches up later") {
+    docket::testing::TempDir dir;
+    FakeEventStore store;
+    const std::string file = dir.sub("projections/recording.sqlite");
+    {
+      ProjectionEngine engine(
+          dir.sub("projections"), store,
+          make_projections(std::make_unique<RecordingProjection>("recording", 1, nullptr, "x.")));
+      REQUIRE(engine.start().ok());
+      store.append_group({{"s-1", "x.a"}});
+      CHECK(testing::meta_of(file).checkpoint == 1);
+      store.append_group({{"s-1", "y.b"}, {"s-2", "y.c"}});
+      CHECK(testing::meta_of(file).checkpoint == 1);  // nothing written...
+      const ProjectionStatus s = status_of(engine.status(), "recording");
+      CHECK(s.checkpoint == 3);  // ...yet nothing is pending either
+      CHECK(s.lag == 0);
+      store.append_group({{"s-2", "y.d"}, {"s-1", "x.e"}});  // a wanted event: all applied
+      CHECK(testing::meta_of(file).checkpoint == 5);
+      CHECK(testing::query_int(file, "SELECT count(*) FROM applied") == 3);
+      store.append_group({{"s-3", "y.f"}});
+      CHECK(testing::meta_of(file).checkpoint == 5);
+      engine.stop();  // stores the lagging checkpoint
+      CHECK(testing::meta_of(file).checkpoint == 6);
+    }
+    store.append_unobserved(2, "x");
+    ProjectionEngine engine(
+        dir.sub("projections"), store,
+        make_projections(std::make_unique<RecordingProjection>("recording", 1, nullptr, "x.")));
+    REQUIRE(engine.start().ok());
+    CHECK(testing::meta_of(file).checkpoint == 8);
+    CHECK(testing::query_int(file, "SELECT count(*) FROM applied") == 5);
+  }
+
   TEST_CASE("a failure mid-group rolls back the whole group and leaves the checkpoint") {
     docket::testing::TempDir dir;
     FakeEventStore store;

@@ -26,19 +26,26 @@ struct Faults {
 // events arrived in log order, each once.
 class RecordingProjection final : public Projection {
  public:
+  // `wanted_prefix`: wants() is true only for types starting with it ("" = all).
   explicit RecordingProjection(std::string name = "recording", int version = 1,
-                               std::shared_ptr<Faults> faults = nullptr)
-      : name_(std::move(name)), version_(version), faults_(std::move(faults)) {}
+                               std::shared_ptr<Faults> faults = nullptr,
+                               std::string wanted_prefix = "")
+      : name_(std::move(name)),
+        version_(version),
+        faults_(std::move(faults)),
+        wanted_prefix_(std::move(wanted_prefix)) {}
 
   std::string_view name() const override { return name_; }
   int schema_version() const override { return version_; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
+  bool wants(std::string_view type) const override { return type.starts_with(wanted_prefix_); }
 
  private:
   std::string name_;
   int version_;
   std::shared_ptr<Faults> faults_;
+  std::string wanted_prefix_;
 };
 
 template <typename... P>
