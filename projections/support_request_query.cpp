@@ -1,6 +1,8 @@
 #include "projections/support_request_query.h"
 
+#include "core/utf8.h"
 #include "projections/like_pattern.h"
+#include "projections/sql_filter.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -85,39 +87,51 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
     return Status::InvalidArgument("unknown sortBy");
   }
   const char* direction = r.ascending ? " ASC" : " DESC";
-  const std::string where =
-      " FROM support_requests.requests WHERE (?1 IS NULL OR customer_id = ?1)"
-      " AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR category = ?3)"
-      " AND (?4 IS NULL OR priority = ?4) AND (?5 IS NULL OR assigned_admin_id = ?5)"
-      " AND (?6 = 0 OR assigned_admin_id IS NULL)"
-      " AND (?7 IS NULL OR subject LIKE ?7 ESCAPE '\\' OR ticket_number LIKE ?7 ESCAPE '\\')";
-  std::optional<std::string> pattern;
-  if (r.search) pattern = like_pattern(*r.search);
-  auto bind = [&](Statement& st) {
-    return st.bind_all(r.customerId, r.status, r.category, r.priority, r.assignedAdminId,
-                       r.unassigned ? 1 : 0, pattern);
-  };
+  SqlFilter filter;
+  filter.equals("customer_id", r.customerId);
+  filter.equals("status", r.status);
+  filter.equals("category", r.category);
+  filter.equals("priority", r.priority);
+  filter.equals("assigned_admin_id", r.assignedAdminId);
+  if (r.unassigned) filter.condition("assigned_admin_id IS NULL");
+  std::string from = " FROM support_requests.requests";
+  if (r.search) {
+    if (utf8_length(*r.search) >= 3) {
+      // The trigram index drives: its matches are few next to a status's rows, so
+      // the join starts from it (CROSS JOIN fixes the order) and checks the other
+      // filters on each match.
+      from =
+          " FROM support_requests.requests_search CROSS JOIN support_requests.requests"
+          " ON requests.id = requests_search.rowid";
+      filter.condition("requests_search MATCH ?", fts5_substring_query(*r.search));
+    } else {  // too short for the trigram index: a scan
+      filter.condition("(subject LIKE ? ESCAPE '\\' OR ticket_number LIKE ? ESCAPE '\\')",
+                       {like_pattern(*r.search), like_pattern(*r.search)});
+    }
+  }
+  from += filter.where();
 
   Result<Transaction> txn = Transaction::begin(db_);
   if (!txn.ok()) return txn.status();
   SupportRequestPage page;
   {
-    Result<CachedStatement> count = db_.cached("SELECT count(*)" + where);
+    Result<CachedStatement> count = db_.cached("SELECT count(*)" + from);
     if (!count.ok()) return count.status();
-    if (Status s = bind(**count); !s.ok()) return s;
+    if (Status s = filter.bind(**count); !s.ok()) return s;
     Result<bool> row = (*count)->step();
     if (!row.ok()) return row.status();
     page.total = *row ? static_cast<std::uint64_t>((*count)->column_int64(0)) : 0;
   }
   {
-    Result<CachedStatement> select =
-        db_.cached("SELECT " + std::string(kColumns) + where + " ORDER BY " + order + direction +
-                   ", id" + direction + " LIMIT ?8 OFFSET ?9");
+    const int limit = filter.next_parameter();
+    Result<CachedStatement> select = db_.cached(
+        "SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction + ", id" +
+        direction + " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
     if (!select.ok()) return select.status();
     Statement& st = **select;
-    Status s = bind(st);
-    if (s.ok()) s = st.bind(8, static_cast<std::int64_t>(r.pageSize));
-    if (s.ok()) s = st.bind(9, static_cast<std::int64_t>(r.page - 1) * r.pageSize);
+    Status s = filter.bind(st);
+    if (s.ok()) s = st.bind(limit, static_cast<std::int64_t>(r.pageSize));
+    if (s.ok()) s = st.bind(limit + 1, static_cast<std::int64_t>(r.page - 1) * r.pageSize);
     if (!s.ok()) return s;
     for (;;) {
       Result<bool> row = st.step();

@@ -45,16 +45,20 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "CREATE INDEX requests_by_assignee ON requests(assigned_admin_id, updated_at);"
       "CREATE INDEX requests_by_updated ON requests(updated_at);"
       "CREATE INDEX requests_by_created ON requests(created_at);"
+      // Substring search over subject and ticket number: trigram index, ids only
+      // (contentless; the text stays in `requests`).
+      "CREATE VIRTUAL TABLE requests_search USING fts5(subject_text, ticket_text, content='', "
+      "tokenize='trigram');"
+      // Clustered by request: a thread is one contiguous range of the table.
       "CREATE TABLE messages("
-      "id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
+      "request_id INTEGER NOT NULL, id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
       "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "
-      "event_id INTEGER NOT NULL);"
-      "CREATE INDEX messages_by_request ON messages(request_id, id);");
+      "event_id INTEGER NOT NULL, PRIMARY KEY(request_id, id)) WITHOUT ROWID;");
 }
 
 Status SupportRequestsProjection::apply(Database& db, const events::EventRecord& event) {
   if (!event.type.starts_with("support.request")) return Status::Ok();
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
   simdjson::dom::object data;
   if (parser.parse(event.data).get_object().get(data)) {
     return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
@@ -69,13 +73,19 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
     std::string metadata = "null";
     simdjson::dom::element m;
     if (!data["metadata"].get(m)) metadata = simdjson::minify(m);
+    const std::string subject = text(data, "subject");
+    const std::string ticket = text(data, "ticketNumber");
+    Status s =
+        run(db,
+            "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
+            "priority, priority_rank, status, metadata, created_at, updated_at, created_ms) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
+            *id, ticket, integer(data, "customerId").value_or(0), subject, text(data, "category"),
+            priority, domain::priority_rank(priority), metadata, at, ms);
+    if (!s.ok()) return s;
     return run(db,
-               "INSERT INTO requests(id, ticket_number, customer_id, subject, category, priority, "
-               "priority_rank, status, metadata, created_at, updated_at, created_ms) "
-               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
-               *id, text(data, "ticketNumber"), integer(data, "customerId").value_or(0),
-               text(data, "subject"), text(data, "category"), priority,
-               domain::priority_rank(priority), metadata, at, ms);
+               "INSERT INTO requests_search(rowid, subject_text, ticket_text) VALUES(?1, ?2, ?3)",
+               *id, subject, ticket);
   }
   if (event.type == domain::kSupportRequestMessageCreated) {
     const std::string sender = text(data, "senderType");

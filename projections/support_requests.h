@@ -23,12 +23,13 @@ namespace docket::projections {
 class SupportRequestsProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_requests";
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
+  bool wants(std::string_view type) const override { return type.starts_with("support.request"); }
 };
 
 }  // namespace docket::projections

@@ -233,6 +233,23 @@ TEST_SUITE("api.integration") {
     CHECK(by_priority.json["data"].at(0)["id"].get_int64().value() == b);
     CHECK(total(server.call("GET", "/api/admin/support-requests?search=INVOICE", {}, admin)) == 1);
     CHECK(total(server.call("GET", "/api/admin/support-requests?search=-000003", {}, admin)) == 1);
+    // The trigram index finds any substring of 3+ characters, case-insensitively...
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=oice%20qu", {}, admin)) ==
+          1);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=SUP-", {}, admin)) == 3);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=roken&status=open", {},
+                            admin)) == 1);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=roken&status=closed", {},
+                            admin)) == 0);
+    // ...shorter terms fall back to a scan with the same meaning...
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=DA", {}, admin)) == 1);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=e", {}, admin)) == 3);
+    // ...and query syntax is only ever text.
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=%22Login%22", {}, admin)) ==
+          0);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=Login%20OR%20Dark", {},
+                            admin)) == 0);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?search=mode*", {}, admin)) == 0);
     CHECK(total(server.call("GET", "/api/admin/support-requests?category=technical&status=open", {},
                             admin)) == 1);
     CHECK(server.call("GET", "/api/admin/support-requests?sortBy=subject", {}, admin).status ==
