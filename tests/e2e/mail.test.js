@@ -1,5 +1,6 @@
 // E-mail through a real SMTP server on loopback (Debian's python3-aiosmtpd): an admin
-// reply to a support request reaches the customer's mailbox.
+// reply to a support request reaches the customer's mailbox, also when the server was
+// down at the first attempt (the outbox retries after its backoff).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -41,52 +42,102 @@ async function call(base, method, p, { body, token } = {}) {
   return { status: res.status, body: await res.json() };
 }
 
+function startSmtp(port, maildir) {
+  return spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
+    '-c', 'aiosmtpd.handlers.Mailbox', path.join(maildir, 'box')], { stdio: 'ignore' });
+}
+
+// The first message to arrive in the Maildir the Mailbox handler keeps; '' after 10 s.
+async function firstMail(maildir) {
+  for (let i = 0; i < 100; i++) {
+    const inbox = path.join(maildir, 'box', 'new');
+    const files = await readdir(inbox).catch(() => []);
+    if (files.length) return readFile(path.join(inbox, files[0]), 'utf8');
+    await sleep(100);
+  }
+  return '';
+}
+
+async function metric(base, name) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+// A customer with a support request, and the admin's reply to it.
+async function adminReply(base) {
+  const customer = (await call(base, 'POST', '/api/auth/register', {
+    body: { email: 'mia@example.com', password: 'mia-password', name: 'Mia' },
+  })).body.data.token;
+  const admin = (await call(base, 'POST', '/api/auth/login', {
+    body: { email: 'lead@example.com', password: 'lead-password-1' },
+  })).body.data.token;
+  const created = await call(base, 'POST', '/api/mobile/support-requests', {
+    token: customer, body: { subject: 'Lost parcel', category: 'general', message: 'Where is it?' },
+  });
+  const reply = await call(base, 'POST', `/api/admin/support-requests/${created.body.data.id}/messages`, {
+    token: admin, body: { message: 'It arrives tomorrow.' },
+  });
+  assert.equal(reply.status, 201);
+  return created.body.data;
+}
+
+function serverEnv(port, extra = {}) {
+  return {
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    SMTP_FROM: 'Support <support@example.com>',
+    DOCKET_BOOTSTRAP_ADMIN_EMAIL: 'lead@example.com',
+    DOCKET_BOOTSTRAP_ADMIN_PASSWORD: 'lead-password-1',
+    DOCKET_PASSWORD_HASH_COST: 'minimal',
+    ...extra,
+  };
+}
+
 test('an admin reply is delivered over SMTP to the customer', async () => {
   const maildir = await mkdtemp(path.join(tmpdir(), 'docket-maildir-'));
   const port = await freePort();
-  const smtp = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`,
-    '-c', 'aiosmtpd.handlers.Mailbox', path.join(maildir, 'box')], { stdio: 'ignore' });
+  const smtp = startSmtp(port, maildir);
   await waitForPort(port);
-  const server = await startServer({
-    env: {
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
-      SMTP_FROM: 'Support <support@example.com>',
-      DOCKET_BOOTSTRAP_ADMIN_EMAIL: 'lead@example.com',
-      DOCKET_BOOTSTRAP_ADMIN_PASSWORD: 'lead-password-1',
-      DOCKET_PASSWORD_HASH_COST: 'minimal',
-    },
-  });
+  const server = await startServer({ env: serverEnv(port) });
   try {
-    const base = server.baseUrl;
-    const customer = (await call(base, 'POST', '/api/auth/register', {
-      body: { email: 'mia@example.com', password: 'mia-password', name: 'Mia' },
-    })).body.data.token;
-    const admin = (await call(base, 'POST', '/api/auth/login', {
-      body: { email: 'lead@example.com', password: 'lead-password-1' },
-    })).body.data.token;
-    const created = await call(base, 'POST', '/api/mobile/support-requests', {
-      token: customer, body: { subject: 'Lost parcel', category: 'general', message: 'Where is it?' },
-    });
-    const reply = await call(base, 'POST', `/api/admin/support-requests/${created.body.data.id}/messages`, {
-      token: admin, body: { message: 'It arrives tomorrow.' },
-    });
-    assert.equal(reply.status, 201);
-
-    let text = '';
-    for (let i = 0; i < 100 && !text; i++) {
-      const inbox = path.join(maildir, 'box', 'new');  // Maildir made by the Mailbox handler
-      const files = await readdir(inbox).catch(() => []);
-      if (files.length) text = await readFile(path.join(inbox, files[0]), 'utf8');
-      else await sleep(100);
-    }
+    const request = await adminReply(server.baseUrl);
+    const text = await firstMail(maildir);
     assert.ok(text, 'a message arrived in the mailbox');
     assert.match(text, /^To: mia@example\.com/m);
     assert.match(text, /^From: Support <support@example\.com>/m);
-    assert.match(text, new RegExp(created.body.data.ticketNumber));
+    assert.match(text, new RegExp(request.ticketNumber));
     assert.match(text, /It arrives tomorrow\./);
   } finally {
     await server.cleanup();
     smtp.kill();
+    await rm(maildir, { recursive: true, force: true });
+  }
+});
+
+test('a refused SMTP connection is retried after the backoff and then delivered', async () => {
+  const maildir = await mkdtemp(path.join(tmpdir(), 'docket-maildir-'));
+  const port = await freePort();  // nothing listens there yet: connections are refused
+  const server = await startServer({ env: serverEnv(port, { DOCKET_MAIL_RETRY_BASE_SECONDS: '1' }) });
+  let smtp;
+  try {
+    const base = server.baseUrl;
+    const request = await adminReply(base);
+    for (let i = 0; i < 100 && !(await metric(base, 'docket_outbox_failed_total') >= 1); i++) await sleep(50);
+    assert.equal(await metric(base, 'docket_outbox_failed_total'), 1, 'the first attempt failed');
+    assert.equal(await metric(base, 'docket_outbox_queued'), 1, 'and the message waits for a retry');
+    assert.equal(await metric(base, 'docket_outbox_sent_total'), 0);
+
+    smtp = startSmtp(port, maildir);
+    await waitForPort(port);
+    const text = await firstMail(maildir);
+    assert.ok(text, 'the retry delivered the message');
+    assert.match(text, new RegExp(request.ticketNumber));
+    assert.equal(await metric(base, 'docket_outbox_sent_total'), 1);
+    assert.equal(await metric(base, 'docket_outbox_queued'), 0);
+    assert.equal(await metric(base, 'docket_outbox_dead_total'), 0);
+  } finally {
+    await server.cleanup();
+    smtp?.kill();
     await rm(maildir, { recursive: true, force: true });
   }
 });
