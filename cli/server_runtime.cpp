@@ -44,6 +44,7 @@
 #include "projections/support_requests.h"
 #include "scheduler/delivery_worker.h"
 #include "scheduler/mail_sender.h"
+#include "scheduler/notification_relay.h"
 #include "scheduler/outbox.h"
 
 namespace docket::cli {
@@ -113,6 +114,11 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
       std::make_unique<scheduler::DeliveryWorker>(*rt->outbox_, *rt->mail_sender_, mail_clock);
   rt->mail_worker_->start();
   log_info("mail.ready", [&](JsonWriter& w) { w.field("sender", rt->mail_sender_->name()); });
+  // Mail about events (an admin's reply) is derived from the log by the relay, so it
+  // survives a crash right after the command.
+  rt->relay_ = std::make_unique<scheduler::NotificationRelay>(*rt->store_, *rt->outbox_,
+                                                              rt->mail_worker_.get());
+  if (Status s = rt->relay_->start(); !s.ok()) return s;
 
   if (rt->options_.control_socket) {
     ServerRuntime* self = rt.get();
@@ -231,6 +237,7 @@ void ServerRuntime::stop() {
   if (server_) server_->stop();      // finishes requests in flight; their commands complete
   if (rebuilds_) rebuilds_->stop();  // a rebuild's swap needs the writer
   if (control_) control_->stop();
+  if (relay_) relay_->stop();  // what it has not read yet, it reads after the next start
   if (mail_worker_) mail_worker_->stop();  // finishes the send in progress; the rest waits on disk
   if (store_) store_->close();             // completes every queued command first
   if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());

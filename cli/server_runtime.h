@@ -24,6 +24,7 @@ class EventStore;
 namespace docket::scheduler {
 class DeliveryWorker;
 class MailSender;
+class NotificationRelay;
 class Outbox;
 }  // namespace docket::scheduler
 namespace docket::auth {
@@ -105,6 +106,7 @@ class ServerRuntime {
   std::unique_ptr<scheduler::Outbox> outbox_;
   std::unique_ptr<scheduler::MailSender> mail_sender_;
   std::unique_ptr<scheduler::DeliveryWorker> mail_worker_;
+  std::unique_ptr<scheduler::NotificationRelay> relay_;  // stopped before mail_worker_
   std::unique_ptr<http::AccountCache> account_cache_;
   std::unique_ptr<auth::PasswordHasher> hasher_;
   std::unique_ptr<projections::ReaderPool> readers_;

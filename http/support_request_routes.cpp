@@ -241,27 +241,6 @@ Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
   });
 }
 
-// Queues "an admin replied to your support request" for the request's customer; the
-// latest message's eventId makes the mail's dedupe key.
-void notify_customer_of_reply(ApiContext& api, std::int64_t id) {
-  if (!api.send_mail) return;
-  auto lease = read_lease(api);
-  auto row = projections::SupportRequestQuery(lease.db()).find(id);
-  if (!row.ok() || row->messages.empty()) return;
-  auto customer = projections::AccountQuery(lease.db()).find(row->customerId);
-  if (!customer.ok()) return;
-  const auto& message = row->messages.back();
-  scheduler::OutgoingMail mail;
-  mail.kind = "support_request.admin_reply";
-  mail.to_address = customer->email;
-  mail.subject = "[" + row->ticketNumber + "] New reply: " + row->subject;
-  mail.body = "Hello " + customer->name + ",\n\nSupport replied to your request " +
-              row->ticketNumber + " (" + row->subject + "):\n\n" + message.message +
-              "\n\nReply in the app to continue the conversation.\n";
-  mail.dedupe_key = "support_request.admin_reply:" + std::to_string(message.eventId);
-  api.send_mail(mail);
-}
-
 Response reply(ApiContext& api, RequestContext& ctx, bool admin) {
   std::int64_t id = 0;
   if (auto err = ctx.param_id("id", id)) return *err;
@@ -276,12 +255,12 @@ Response reply(ApiContext& api, RequestContext& ctx, bool admin) {
   const domain::CommandMeta meta = command_meta(ctx);
   std::optional<std::int64_t> owner;
   if (!admin) owner = ctx.identity.accountId;
-  Response response = run_and_show(
+  // An admin's reply e-mails the customer: the notification relay derives that mail
+  // from the event (scheduler/notification_relay.h).
+  return run_and_show(
       api, id, owner, "replying to a support request",
       [&](const events::StagedView& view) { return domain::decide_reply(view, command, meta); },
       201);
-  if (admin && response.status() == 201) notify_customer_of_reply(api, id);
-  return response;
 }
 
 Response change_status(ApiContext& api, RequestContext& ctx) {

@@ -17,8 +17,9 @@ using projections::Transaction;
 
 namespace {
 
-// Version 1 of the outbox schema; kept in PRAGMA user_version.
-constexpr std::int64_t kSchemaVersion = 1;
+// Version 2 of the outbox schema (1 + cursors); kept in PRAGMA user_version. Every
+// statement is IF NOT EXISTS, so opening a version-1 file upgrades it.
+constexpr std::int64_t kSchemaVersion = 2;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
@@ -36,6 +37,10 @@ CREATE TABLE IF NOT EXISTS messages (
   sent_at         INTEGER
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages (next_attempt_at) WHERE state = 'queued';
+CREATE TABLE IF NOT EXISTS cursors (
+  name     TEXT    PRIMARY KEY,
+  event_id INTEGER NOT NULL
+);
 )sql";
 
 constexpr std::size_t kMaxBodyBytes = 1024 * 1024;
@@ -150,6 +155,52 @@ Status Outbox::enqueue(const OutgoingMail& mail, bool* inserted) {
   if (Status s = (*stmt)->run(); !s.ok()) return s;
   if (inserted != nullptr) *inserted = db_->changes() == 1;
   return Status::Ok();
+}
+
+Result<std::optional<std::uint64_t>> Outbox::cursor(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto stmt = db_->cached("SELECT event_id FROM cursors WHERE name = ?");
+  if (!stmt.ok()) return stmt.status();
+  if (Status s = (*stmt)->bind_all(name); !s.ok()) return s;
+  auto row = (*stmt)->step();
+  if (!row.ok()) return row.status();
+  std::optional<std::uint64_t> out;
+  if (*row) out = static_cast<std::uint64_t>((*stmt)->column_int64(0));
+  (*stmt)->reset();
+  return out;
+}
+
+Status Outbox::enqueue_through(std::span<const OutgoingMail> mails, const std::string& name,
+                               std::uint64_t event_id) {
+  for (const OutgoingMail& mail : mails) {
+    if (Status s = validate(mail); !s.ok()) return s;
+  }
+  const UnixMillis now = clock_.now_ms();
+  std::lock_guard lock(mu_);
+  auto txn = Transaction::begin(*db_);
+  if (!txn.ok()) return txn.status();
+  if (!mails.empty()) {
+    auto insert = db_->cached(
+        "INSERT INTO messages (kind, to_address, subject, body, dedupe_key, state, attempts, "
+        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?) "
+        "ON CONFLICT (dedupe_key) DO NOTHING");
+    if (!insert.ok()) return insert.status();
+    for (const OutgoingMail& mail : mails) {
+      if (Status s = (*insert)->bind_all(mail.kind, mail.to_address, mail.subject, mail.body,
+                                         mail.dedupe_key, now, now);
+          !s.ok()) {
+        return s;
+      }
+      if (Status s = (*insert)->run(); !s.ok()) return s;
+    }
+  }
+  auto move = db_->cached(
+      "INSERT INTO cursors (name, event_id) VALUES (?, ?) "
+      "ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id");
+  if (!move.ok()) return move.status();
+  if (Status s = (*move)->bind_all(name, static_cast<std::int64_t>(event_id)); !s.ok()) return s;
+  if (Status s = (*move)->run(); !s.ok()) return s;
+  return txn->commit();
 }
 
 Result<std::vector<ClaimedMail>> Outbox::claim_due(std::size_t limit) {

@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,15 @@ class Outbox {
   // given) tells which happened. InvalidArgument for a malformed message; the message
   // is durable (fsync) when OK returns.
   Status enqueue(const OutgoingMail& mail, bool* inserted = nullptr);
+
+  // Cursors: how far through the event log a producer of messages has read (see
+  // NotificationRelay). nullopt when `name` never moved.
+  Result<std::optional<std::uint64_t>> cursor(const std::string& name);
+  // In one transaction: enqueues `mails` (idempotent by dedupe_key, as enqueue()) and
+  // moves cursor `name` to `event_id`, so a crash leaves both or neither. Durable when
+  // OK returns. InvalidArgument (and nothing written) when a message is malformed.
+  Status enqueue_through(std::span<const OutgoingMail> mails, const std::string& name,
+                         std::uint64_t event_id);
 
   // Up to `limit` queued messages whose next_attempt_at has come, oldest due first;
   // each is leased for options.claim_lease so no other claim returns it meanwhile.

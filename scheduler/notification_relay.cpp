@@ -1,0 +1,140 @@
+#include "scheduler/notification_relay.h"
+
+#include <limits>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/log.h"
+#include "domain/account.h"
+#include "domain/support_request.h"
+#include "scheduler/delivery_worker.h"
+
+namespace docket::scheduler {
+namespace {
+
+// How long the relay waits for a new head before checking whether it should stop.
+constexpr auto kWaitSlice = std::chrono::milliseconds(200);
+constexpr std::size_t kAll = std::numeric_limits<std::size_t>::max();
+
+std::optional<OutgoingMail> skip(const events::EventRecord& event, std::string_view why) {
+  log_warn("notifications.event_skipped", [&](JsonWriter& w) {
+    w.field("eventId", event.eventId);
+    w.field("type", event.type);
+    w.field("reason", why);
+  });
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
+                                                     const events::EventRecord& event) {
+  if (event.type != domain::kSupportRequestMessageCreated) return std::optional<OutgoingMail>{};
+  simdjson::dom::parser parser;
+  simdjson::dom::object data;
+  if (parser.parse(event.data).get_object().get(data)) return skip(event, "data is not an object");
+  std::string_view sender;
+  std::string_view message;
+  std::int64_t request_id = 0;
+  if (data["senderType"].get_string().get(sender) || data["message"].get_string().get(message) ||
+      data["supportRequestId"].get_int64().get(request_id)) {
+    return skip(event, "missing senderType, message or supportRequestId");
+  }
+  if (sender != "admin") return std::optional<OutgoingMail>{};
+
+  // The request's first event names its ticket, subject and customer.
+  auto created = store.read_stream(domain::support_request_stream(request_id), 1, 1);
+  if (!created.ok()) return created.status();
+  auto request = domain::fold_support_request(*created);
+  if (!request.ok()) return skip(event, request.status().ToString());
+  auto account_events = store.read_stream(domain::account_stream(request->customerId), 1, kAll);
+  if (!account_events.ok()) return account_events.status();
+  auto customer = domain::fold_account(*account_events);
+  if (!customer.ok()) return skip(event, customer.status().ToString());
+  if (!customer->active) return std::optional<OutgoingMail>{};
+
+  OutgoingMail mail;
+  mail.kind = "support_request.admin_reply";
+  mail.to_address = customer->email;
+  mail.subject = "[" + request->ticketNumber + "] New reply: " + request->subject;
+  mail.body = "Hello " + customer->name + ",\n\nSupport replied to your request " +
+              request->ticketNumber + " (" + request->subject + "):\n\n" + std::string(message) +
+              "\n\nReply in the app to continue the conversation.\n";
+  mail.dedupe_key = "support_request.admin_reply:" + std::to_string(event.eventId);
+  return std::optional<OutgoingMail>(std::move(mail));
+}
+
+NotificationRelay::NotificationRelay(const events::EventStore& store, Outbox& outbox,
+                                     DeliveryWorker* worker)
+    : store_(store), outbox_(outbox), worker_(worker) {}
+
+NotificationRelay::~NotificationRelay() {
+  stop();
+}
+
+Status NotificationRelay::start() {
+  auto stored = outbox_.cursor(std::string(kNotificationCursor));
+  if (!stored.ok()) return stored.status();
+  if (stored->has_value()) {
+    cursor_.store(**stored);
+  } else {
+    // A new outbox: mail follows events from now on, not the log's history.
+    const std::uint64_t head = store_.head();
+    if (Status s = outbox_.enqueue_through({}, std::string(kNotificationCursor), head); !s.ok())
+      return s;
+    cursor_.store(head);
+  }
+  stopping_.store(false);
+  thread_ = std::thread([this] { run(); });
+  log_info("notifications.ready", [&](JsonWriter& w) { w.field("cursor", cursor_.load()); });
+  return Status::Ok();
+}
+
+void NotificationRelay::stop() {
+  stopping_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<std::uint64_t> NotificationRelay::run_once(std::size_t max_events) {
+  const std::uint64_t from = cursor_.load() + 1;
+  const std::uint64_t head = store_.head();
+  if (head < from) return head;
+  const std::uint64_t to = std::min<std::uint64_t>(head, from + max_events - 1);
+  std::vector<OutgoingMail> mails;
+  Status failure = Status::Ok();
+  Status scanned = store_.scan(from, to, [&](const events::EventRecord& event) {
+    auto mail = notification_for(store_, event);
+    if (!mail.ok()) {
+      failure = mail.status();
+      return false;
+    }
+    if (mail->has_value()) mails.push_back(std::move(**mail));
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
+  if (!failure.ok()) return failure;  // nothing queued, cursor unchanged: retried
+  if (Status s = outbox_.enqueue_through(mails, std::string(kNotificationCursor), to); !s.ok())
+    return s;
+  cursor_.store(to);
+  if (!mails.empty() && worker_ != nullptr) worker_->notify();
+  return to;
+}
+
+void NotificationRelay::run() {
+  while (!stopping_.load()) {
+    if (store_.wait_for_head(cursor_.load(), kWaitSlice) <= cursor_.load()) continue;
+    auto moved = run_once();
+    if (!moved.ok()) {
+      log_error("notifications.relay_failed", [&](JsonWriter& w) {
+        w.field("cursor", cursor_.load());
+        w.field("error", moved.status().ToString());
+      });
+      // Retried after a pause; the cursor has not moved.
+      for (int i = 0; i < 5 && !stopping_.load(); ++i)
+        std::this_thread::sleep_for(kWaitSlice);
+    }
+  }
+}
+
+}  // namespace docket::scheduler

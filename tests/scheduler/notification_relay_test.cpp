@@ -1,0 +1,133 @@
+// NotificationRelay: mail derived from the log, the cursor moving with the messages,
+// no mail twice across restarts, none for history on a new outbox.
+#include "scheduler/notification_relay.h"
+
+#include <doctest/doctest.h>
+
+#include "domain/account_commands.h"
+#include "domain/support_request.h"
+#include "events/event_store.h"
+#include "tests/support/test_support.h"
+
+namespace docket::scheduler {
+namespace {
+
+constexpr UnixMillis kStart = 1'795'000'000'000;
+
+struct Log {
+  docket::testing::TempDir dir;
+  std::unique_ptr<events::EventStore> store;
+  std::int64_t customer = 0;
+  std::int64_t request = 0;
+
+  Log() {
+    events::StoreOptions options;
+    options.path = dir.sub("log");
+    auto opened = events::EventStore::open(options);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    domain::RegisterCustomer c{"mia@example.com", "Mia", std::nullopt,
+                               "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"};
+    auto registered = store->execute([&](const events::StagedView& v) {
+      auto req = domain::decide_register_customer(v, c, domain::CommandMeta{});
+      if (req.ok()) customer = static_cast<std::int64_t>(req->ids.front().id);
+      return req;
+    });
+    REQUIRE(registered.ok());
+    domain::CreateSupportRequest create{customer, "Lost parcel",  "general",
+                                        "low",    "Where is it?", "null"};
+    auto created = store->execute([&](const events::StagedView& v) {
+      auto req = domain::decide_create_support_request(v, create, domain::CommandMeta{});
+      if (req.ok()) request = static_cast<std::int64_t>(req->ids.front().id);
+      return req;
+    });
+    REQUIRE(created.ok());
+  }
+
+  std::uint64_t reply(const std::string& sender, const std::string& text) {
+    auto r = store->execute([&](const events::StagedView& v) {
+      return domain::decide_reply(
+          v,
+          domain::ReplyToSupportRequest{request, sender, sender == "admin" ? 99 : customer, text},
+          domain::CommandMeta{});
+    });
+    REQUIRE(r.ok());
+    return r->lastEventId;
+  }
+};
+
+std::unique_ptr<Outbox> open_outbox(const std::string& path, const ManualClock& clock) {
+  auto outbox = Outbox::open(path, clock);
+  REQUIRE(outbox.ok());
+  return std::move(outbox).value();
+}
+
+}  // namespace
+
+TEST_SUITE("scheduler") {
+  TEST_CASE("an admin reply becomes one e-mail to the customer; other events none") {
+    Log log;
+    const std::uint64_t customer_reply = log.reply("customer", "Any news?");
+    const std::uint64_t admin_reply = log.reply("admin", "It arrives tomorrow.");
+    auto events = log.store->read_range(1, 100);
+    REQUIRE(events.ok());
+    std::size_t mails = 0;
+    for (const auto& e : *events) {
+      auto mail = notification_for(*log.store, e);
+      REQUIRE(mail.ok());
+      if (!mail->has_value()) {
+        CHECK(e.eventId != admin_reply);
+        continue;
+      }
+      ++mails;
+      CHECK(e.eventId == admin_reply);
+      CHECK((*mail)->to_address == "mia@example.com");
+      CHECK((*mail)->subject.find("SUP-") != std::string::npos);
+      CHECK((*mail)->subject.find("Lost parcel") != std::string::npos);
+      CHECK((*mail)->body.find("It arrives tomorrow.") != std::string::npos);
+      CHECK((*mail)->body.find("Any news?") == std::string::npos);
+      CHECK((*mail)->dedupe_key == "support_request.admin_reply:" + std::to_string(admin_reply));
+    }
+    CHECK(mails == 1);
+    CHECK(customer_reply < admin_reply);
+  }
+
+  TEST_CASE("the relay queues mail with its cursor, once, and resumes where it stopped") {
+    Log log;
+    ManualClock clock(kStart);
+    const std::string path = log.dir.sub("outbox.sqlite");
+    {
+      auto outbox = open_outbox(path, clock);
+      log.reply("admin", "before the outbox existed");  // history: no mail
+      NotificationRelay relay(*log.store, *outbox, nullptr);
+      REQUIRE(relay.start().ok());  // a new outbox starts at the head
+      relay.stop();
+      CHECK(relay.cursor() == log.store->head());
+      CHECK(outbox->stats()->queued == 0);
+
+      const std::uint64_t first = log.reply("admin", "first answer");
+      REQUIRE(relay.run_once().ok());
+      CHECK(relay.cursor() == first);
+      CHECK(outbox->stats()->queued == 1);
+      CHECK(outbox->cursor("notifications")->value_or(0) == first);
+      REQUIRE(outbox->find_by_dedupe_key("support_request.admin_reply:" + std::to_string(first))
+                  ->has_value());
+    }
+    // Events committed while no relay ran (a crash right after the command) are
+    // picked up by the next one, and nothing is queued twice.
+    const std::uint64_t second = log.reply("admin", "second answer");
+    log.reply("customer", "thanks");
+    auto outbox = open_outbox(path, clock);
+    NotificationRelay relay(*log.store, *outbox, nullptr);
+    REQUIRE(relay.start().ok());
+    for (int i = 0; i < 200 && relay.cursor() < log.store->head(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    relay.stop();
+    CHECK(relay.cursor() == log.store->head());
+    CHECK(outbox->stats()->queued == 2);
+    CHECK(outbox->find_by_dedupe_key("support_request.admin_reply:" + std::to_string(second))
+              ->has_value());
+  }
+}
+
+}  // namespace docket::scheduler
