@@ -46,7 +46,12 @@ constexpr TagDescription kTags[] = {
     {"Feedback", "One-way product feedback submitted by customers."},
     {"Feedback (Admin)", "Staff review of feedback submissions."},
     {"Auth", "Sign-in and tokens for customers and staff."},
-    {"Operations", "Liveness, readiness, health, Prometheus metrics and this document."},
+    {"Staff (Admin)",
+     "Staff accounts: create, list, read, change permissions, deactivate and reactivate "
+     "(Staff_MANAGE)."},
+    {"Operations",
+     "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
+     "log and projection status and rebuilds."},
 };
 
 // One error response of the contract: components/responses/<name>.

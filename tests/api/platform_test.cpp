@@ -42,6 +42,8 @@ TEST_SUITE("api.integration") {
     for (simdjson::dom::element t : declared) {
       std::string_view name;
       if (!t["name"].get_string().get(name)) tags.insert(std::string(name));
+      std::string_view description;
+      CHECK_MESSAGE(!t["description"].get_string().get(description), "no description: ", name);
     }
     for (const char* name :
          {"Support Inquiries", "Support Inquiries (Admin)", "Support Requests",
