@@ -115,7 +115,17 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   if (!txn.ok()) return txn.status();
   SupportRequestPage page;
   {
-    Result<CachedStatement> count = db_.cached("SELECT count(*)" + from);
+    // The status tabs of the admin inbox (no filter but the status) read the kept
+    // counts; every other combination counts its rows.
+    const bool by_status_only = !r.customerId && !r.category && !r.priority && !r.assignedAdminId &&
+                                !r.unassigned && !r.search;
+    std::string count_sql = "SELECT count(*)" + from;
+    if (by_status_only) {
+      count_sql = r.status ? "SELECT coalesce((SELECT n FROM support_requests.status_counts "
+                             "WHERE status = ?1), 0)"
+                           : "SELECT coalesce(sum(n), 0) FROM support_requests.status_counts";
+    }
+    Result<CachedStatement> count = db_.cached(count_sql);
     if (!count.ok()) return count.status();
     if (Status s = filter.bind(**count); !s.ok()) return s;
     Result<bool> row = (*count)->step();
@@ -124,9 +134,10 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   }
   {
     const int limit = filter.next_parameter();
-    Result<CachedStatement> select = db_.cached(
-        "SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction + ", id" +
-        direction + " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
+    Result<CachedStatement> select =
+        db_.cached("SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction +
+                   (order == "id" ? "" : ", id" + std::string(direction)) + " LIMIT ?" +
+                   std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
     if (!select.ok()) return select.status();
     Statement& st = **select;
     Status s = filter.bind(st);

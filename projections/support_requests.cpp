@@ -29,6 +29,14 @@ Status run(Database& db, std::string_view sql, const auto&... args) {
   return s.ok() ? (*st)->run() : s;
 }
 
+// Moves the number of requests in `status` by `delta`.
+Status count_status(Database& db, const std::string& status, int delta) {
+  return run(db,
+             "INSERT INTO status_counts(status, n) VALUES(?1, ?2) "
+             "ON CONFLICT(status) DO UPDATE SET n = n + excluded.n",
+             status, delta);
+}
+
 }  // namespace
 
 Status SupportRequestsProjection::create_schema(Database& db) {
@@ -45,6 +53,13 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "CREATE INDEX requests_by_assignee ON requests(assigned_admin_id, updated_at);"
       "CREATE INDEX requests_by_updated ON requests(updated_at);"
       "CREATE INDEX requests_by_created ON requests(created_at);"
+      // Newest-first lists of one customer, status or assignee walk these (their
+      // entries end with the id) instead of sorting every match.
+      "CREATE INDEX requests_by_customer_id ON requests(customer_id);"
+      "CREATE INDEX requests_by_status_id ON requests(status);"
+      "CREATE INDEX requests_by_assignee_id ON requests(assigned_admin_id);"
+      // Requests per status, so the admin inbox's tabs count without a scan.
+      "CREATE TABLE status_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
       // Substring search over subject and ticket number: trigram index, ids only
       // (contentless; the text stays in `requests`).
       "CREATE VIRTUAL TABLE requests_search USING fts5(subject_text, ticket_text, content='', "
@@ -83,6 +98,8 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
             *id, ticket, integer(data, "customerId").value_or(0), subject, text(data, "category"),
             priority, domain::priority_rank(priority), metadata, at, ms);
     if (!s.ok()) return s;
+    s = count_status(db, "open", 1);
+    if (!s.ok()) return s;
     return run(db,
                "INSERT INTO requests_search(rowid, subject_text, ticket_text) VALUES(?1, ?2, ?3)",
                *id, subject, ticket);
@@ -112,6 +129,9 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
     std::optional<std::string> note;
     std::string_view n;
     if (!data["resolutionNote"].get_string().get(n)) note = std::string(n);
+    Status s = count_status(db, text(data, "from"), -1);
+    if (s.ok()) s = count_status(db, to, 1);
+    if (!s.ok()) return s;
     return run(db,
                "UPDATE requests SET status = ?2, resolution_note = coalesce(?3, resolution_note), "
                "resolved_at = CASE WHEN ?2 = 'resolved' THEN ?4 ELSE resolved_at END, "

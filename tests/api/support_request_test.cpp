@@ -258,6 +258,17 @@ TEST_SUITE("api.integration") {
 
     // The agent preset reads and updates requests but cannot manage staff.
     CHECK(server.call("GET", "/api/admin/support-requests", {}, agent_token).status == 200);
+    // The status-only counts are kept by the read model, not counted: they follow
+    // every transition.
+    REQUIRE(server.call("PATCH", path(b, "/status"), R"({"status":"in_progress"})", admin).status ==
+            200);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?status=open", {}, admin)) == 2);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?status=in_progress", {}, admin)) ==
+          1);
+    CHECK(total(server.call("GET", "/api/admin/support-requests?status=closed", {}, admin)) == 0);
+    CHECK(total(server.call("GET", "/api/admin/support-requests", {}, admin)) == 3);
+    auto open_newest = server.call("GET", "/api/admin/support-requests?status=open", {}, admin);
+    CHECK(open_newest.json["data"].at(0)["id"].get_int64().value() > a);  // createdAt desc
     auto page = server.call("GET", "/api/admin/support-requests?page=2&pageSize=2", {}, admin);
     CHECK(page.json["data"].get_array().value().size() == 1);
     CHECK(page.json["pagination"]["pages"].get_int64().value() == 2);
