@@ -103,6 +103,9 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
       from =
           " FROM support_requests.requests_search CROSS JOIN support_requests.requests"
           " ON requests.id = requests_search.rowid";
+      // Newest (or oldest) first by id: the index returns its matches in rowid (= id)
+      // order, so the page needs no sort and stops after pageSize matches.
+      if (order == "id") order = "requests_search.rowid";
       filter.condition("requests_search MATCH ?", fts5_substring_query(*r.search));
     } else {  // too short for the trigram index: a scan
       filter.condition("(subject LIKE ? ESCAPE '\\' OR ticket_number LIKE ? ESCAPE '\\')",
@@ -134,10 +137,10 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   }
   {
     const int limit = filter.next_parameter();
-    Result<CachedStatement> select =
-        db_.cached("SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction +
-                   (order == "id" ? "" : ", id" + std::string(direction)) + " LIMIT ?" +
-                   std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
+    Result<CachedStatement> select = db_.cached(
+        "SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction +
+        (order == "id" || order == "requests_search.rowid" ? "" : ", id" + std::string(direction)) +
+        " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
     if (!select.ok()) return select.status();
     Statement& st = **select;
     Status s = filter.bind(st);

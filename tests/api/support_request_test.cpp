@@ -241,6 +241,11 @@ TEST_SUITE("api.integration") {
                             admin)) == 1);
     CHECK(total(server.call("GET", "/api/admin/support-requests?search=roken&status=closed", {},
                             admin)) == 0);
+    auto newest = server.call("GET", "/api/admin/support-requests?search=SUP-", {}, admin);
+    auto oldest =
+        server.call("GET", "/api/admin/support-requests?search=SUP-&sortOrder=asc", {}, admin);
+    CHECK(newest.json["data"].at(0)["id"].get_int64().value() == 3);
+    CHECK(oldest.json["data"].at(0)["id"].get_int64().value() == a);
     // ...shorter terms fall back to a scan with the same meaning...
     CHECK(total(server.call("GET", "/api/admin/support-requests?search=DA", {}, admin)) == 1);
     CHECK(total(server.call("GET", "/api/admin/support-requests?search=e", {}, admin)) == 3);
