@@ -1,5 +1,8 @@
 #include "projections/support_request_query.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "core/utf8.h"
 #include "projections/like_pattern.h"
 #include "projections/sql_filter.h"
@@ -95,6 +98,7 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   filter.equals("assigned_admin_id", r.assignedAdminId);
   if (r.unassigned) filter.condition("assigned_admin_id IS NULL");
   std::string from = " FROM support_requests.requests";
+  bool indexed_search = false;
   if (r.search) {
     if (utf8_length(*r.search) >= 3) {
       // The trigram index drives: its matches are few next to a status's rows, so
@@ -103,10 +107,8 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
       from =
           " FROM support_requests.requests_search CROSS JOIN support_requests.requests"
           " ON requests.id = requests_search.rowid";
-      // Newest (or oldest) first by id: the index returns its matches in rowid (= id)
-      // order, so the page needs no sort and stops after pageSize matches.
-      if (order == "id") order = "requests_search.rowid";
       filter.condition("requests_search MATCH ?", fts5_substring_query(*r.search));
+      indexed_search = true;
     } else {  // too short for the trigram index: a scan
       filter.condition("(subject LIKE ? ESCAPE '\\' OR ticket_number LIKE ? ESCAPE '\\')",
                        {like_pattern(*r.search), like_pattern(*r.search)});
@@ -117,6 +119,11 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   Result<Transaction> txn = Transaction::begin(db_);
   if (!txn.ok()) return txn.status();
   SupportRequestPage page;
+  if (indexed_search) {
+    if (Status s = search_page(r, order, from, filter, page); !s.ok()) return s;
+    if (Status s = txn->commit(); !s.ok()) return s;
+    return page;
+  }
   {
     // The status tabs of the admin inbox (no filter but the status) read the kept
     // counts; every other combination counts its rows.
@@ -137,10 +144,10 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   }
   {
     const int limit = filter.next_parameter();
-    Result<CachedStatement> select = db_.cached(
-        "SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction +
-        (order == "id" || order == "requests_search.rowid" ? "" : ", id" + std::string(direction)) +
-        " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
+    Result<CachedStatement> select =
+        db_.cached("SELECT " + std::string(kColumns) + from + " ORDER BY " + order + direction +
+                   (order == "id" ? "" : ", id" + std::string(direction)) + " LIMIT ?" +
+                   std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
     if (!select.ok()) return select.status();
     Statement& st = **select;
     Status s = filter.bind(st);
@@ -156,6 +163,57 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   }
   if (Status s = txn->commit(); !s.ok()) return s;
   return page;
+}
+
+// A search through the trigram index matches a few thousand requests at most in
+// practice. One pass reads every match's id and sort key (checking the other filters
+// on each), which gives the total; the page is cut from them in memory and its rows
+// read by id. Counting and paging in SQL would walk the matches twice, and a sort
+// order the index does not give would sort them all in SQLite anyway.
+Status SupportRequestQuery::search_page(const SupportRequestListRequest& r,
+                                        const std::string& order, const std::string& from,
+                                        const SqlFilter& filter, SupportRequestPage& page) {
+  struct Match {
+    std::int64_t id;
+    std::int64_t rank;    // priority_rank when sorting by priority
+    std::string updated;  // updated_at when sorting by it (ISO-8601 sorts as text)
+  };
+  std::vector<Match> matches;
+  {
+    Result<CachedStatement> select =
+        db_.cached("SELECT requests.id, requests.priority_rank, requests.updated_at" + from);
+    if (!select.ok()) return select.status();
+    if (Status s = filter.bind(**select); !s.ok()) return s;
+    for (;;) {
+      Result<bool> row = (*select)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      const Statement& st = **select;
+      matches.push_back({st.column_int64(0), st.column_int64(1),
+                         order == "updated_at" ? std::string(st.column_text(2)) : std::string()});
+    }
+  }
+  auto less = [&](const Match& a, const Match& b) {
+    if (order == "updated_at" && a.updated != b.updated) return a.updated < b.updated;
+    if (order == "priority_rank" && a.rank != b.rank) return a.rank < b.rank;
+    return a.id < b.id;
+  };
+  std::sort(matches.begin(), matches.end(),
+            [&](const Match& a, const Match& b) { return r.ascending ? less(a, b) : less(b, a); });
+  page.total = matches.size();
+  const std::size_t first = static_cast<std::size_t>(r.page - 1) * r.pageSize;
+  Result<CachedStatement> fetch = db_.cached("SELECT " + std::string(kColumns) +
+                                             " FROM support_requests.requests WHERE id = ?1");
+  if (!fetch.ok()) return fetch.status();
+  for (std::size_t i = first; i < matches.size() && i < first + r.pageSize; ++i) {
+    Statement& st = **fetch;
+    if (Status s = st.bind(1, matches[i].id); !s.ok()) return s;
+    Result<bool> row = st.step();
+    if (!row.ok()) return row.status();
+    if (*row) page.items.push_back(read_row(st));
+    st.reset();
+  }
+  return Status::Ok();
 }
 
 }  // namespace docket::projections

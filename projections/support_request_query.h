@@ -11,6 +11,8 @@
 
 namespace docket::projections {
 
+class SqlFilter;
+
 class Database;
 
 struct SupportRequestMessageRow {
@@ -75,6 +77,10 @@ class SupportRequestQuery {
   Result<SupportRequestPage> list(const SupportRequestListRequest& request);
 
  private:
+  // The page of a search through the trigram index (see the .cpp).
+  Status search_page(const SupportRequestListRequest& r, const std::string& order,
+                     const std::string& from, const SqlFilter& filter, SupportRequestPage& page);
+
   Database& db_;
 };
 
