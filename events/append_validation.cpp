@@ -142,6 +142,10 @@ Status validate_append_request(const AppendRequest& request, std::size_t max_byt
     if (claim.id == 0) {
       return Status::InvalidArgument(fmt::format("id 0 of sequence {}", claim.sequence));
     }
+    if (claim.count == 0 || claim.count > 1'000'000) {
+      return Status::InvalidArgument(
+          fmt::format("sequence {}: a claim takes 1 to 1,000,000 ids", claim.sequence));
+    }
     for (std::size_t j = 0; j < i; ++j) {
       if (request.ids[j].sequence == claim.sequence) {
         return Status::InvalidArgument(

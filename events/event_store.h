@@ -54,12 +54,14 @@ struct UniqueClaim {
   std::string owner;
 };
 
-// Takes the next id of a serial id sequence ("account" -> 1, 2, 3, ...): the record ids
-// of the API. `id` must be the sequence's last id + 1 (checked like an expected
-// version, so two commands racing for one id cannot both win); ids are gap-free.
+// Takes the next ids of a serial id sequence ("account" -> 1, 2, 3, ...): the record
+// ids of the API. `id` must be the sequence's last id + 1 (checked like an expected
+// version, so two commands racing for one id cannot both win); the claim takes
+// id .. id + count - 1 and ids stay gap-free.
 struct IdClaim {
-  std::string sequence;  // REQUIRES: 1..64 bytes of a-z, 0-9, '_', '.'
-  std::uint64_t id = 0;  // REQUIRES: >= 1
+  std::string sequence;     // REQUIRES: 1..64 bytes of a-z, 0-9, '_', '.'
+  std::uint64_t id = 0;     // REQUIRES: >= 1
+  std::uint64_t count = 1;  // REQUIRES: 1..1,000,000
 };
 
 // One command's writes: all of it becomes durable, or none of it.

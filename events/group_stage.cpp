@@ -169,7 +169,7 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
     unique_changes_.push_back({key, ""});
   }
   for (const IdClaim& claim : request.ids)
-    staged_ids_[claim.sequence] = claim.id;
+    staged_ids_[claim.sequence] = claim.id + claim.count - 1;
   for (const UniqueClaim& claim : request.claims) {
     staged_unique_[claim.key] = claim.owner;
     unique_changes_.push_back({claim.key, claim.owner});

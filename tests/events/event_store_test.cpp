@@ -255,6 +255,21 @@ TEST_SUITE("events.integration") {
       twice.ids.push_back({"x", 1});
       twice.ids.push_back({"x", 2});
       CHECK(store->append(twice).status().IsInvalidArgument());
+      AppendRequest none = single("s", kNoStream);
+      none.ids.push_back({"x", 1, 0});
+      CHECK(store->append(none).status().IsInvalidArgument());
+    }
+    SUBCASE("one claim may take several consecutive ids") {
+      AppendRequest three = single("m-1", kNoStream);
+      three.ids.push_back({"message", 1, 3});
+      REQUIRE(store->append(three).ok());
+      CHECK(store->last_id("message").value() == 3);
+      AppendRequest overlapping = single("m-2", kNoStream);
+      overlapping.ids.push_back({"message", 3});
+      CHECK(store->append(overlapping).status().IsConflict());
+      AppendRequest next = single("m-3", kNoStream);
+      next.ids.push_back({"message", 4});
+      CHECK(store->append(next).ok());
     }
     SUBCASE("the last id survives a reopen") {
       store->close();

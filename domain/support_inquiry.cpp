@@ -1,0 +1,401 @@
+#include "domain/support_inquiry.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/auth/otp.h"
+#include "core/crypto.h"
+#include "core/json_writer.h"
+#include "domain/account.h"
+#include "domain/account_commands.h"
+#include "domain/stream_snapshot.h"
+
+namespace docket::domain {
+namespace {
+
+// The statuses staff may set, per current status (the table in the header).
+struct Settable {
+  std::string_view from;
+  std::initializer_list<std::string_view> to;
+};
+const Settable kSettable[] = {
+    {kInquiryOpen,
+     {kInquiryActive, kInquiryWaiting, kInquiryResolved, kInquiryClosed, kInquirySpam}},
+    {kInquiryActive, {kInquiryWaiting, kInquiryResolved, kInquiryClosed, kInquirySpam}},
+    {kInquiryWaiting, {kInquiryActive, kInquiryResolved, kInquiryClosed, kInquirySpam}},
+    {kInquiryResolved, {kInquiryActive, kInquiryClosed}},
+    {kInquiryLinked, {kInquiryClosed}},
+    {kInquiryClosed, {}},
+    {kInquirySpam, {}},
+};
+
+Status malformed(const events::EventRecord& e, std::string_view what) {
+  return Status::Corruption(
+      fmt::format("event {} ({}) of {}: {}", e.eventId, e.type, e.stream, what));
+}
+
+std::optional<std::int64_t> optional_int(simdjson::dom::object data, const char* key) {
+  std::int64_t v = 0;
+  if (data[key].get_int64().get(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<std::string> optional_text(simdjson::dom::object data, const char* key) {
+  std::string_view v;
+  if (data[key].get_string().get(v)) return std::nullopt;
+  return std::string(v);
+}
+
+std::string text(simdjson::dom::object data, const char* key) {
+  return optional_text(data, key).value_or("");
+}
+
+std::string tracking_key(std::string_view code) {
+  return "tracking:" + std::string(code);
+}
+
+events::AppendRequest on_stream(const SupportInquiry& i, const CommandMeta& meta) {
+  events::AppendRequest req;
+  req.streams.push_back({support_inquiry_stream(i.id), i.version, {}});
+  req.actor = meta.actor;
+  req.meta = meta.request;
+  return req;
+}
+
+void add(events::AppendRequest& req, std::string_view type, std::string data) {
+  req.streams.front().events.push_back({std::string(type), 1, std::move(data)});
+}
+
+std::string status_change(std::int64_t id, std::string_view from, std::string_view to,
+                          std::string_view reason) {
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", id).field("from", from).field("to", to);
+  w.field("reason", reason).end_object();
+  return w.take();
+}
+
+Result<std::string> message_event(const events::StagedView& view, events::AppendRequest& req,
+                                  std::int64_t inquiry_id, std::string_view sender_type,
+                                  std::optional<std::int64_t> sender_id, std::string_view message) {
+  auto last = view.last_id(kSupportInquiryMessageSequence);
+  if (!last.ok()) return last.status();
+  // Several messages in one command (create: greeting + first message) take
+  // consecutive ids through one claim.
+  std::uint64_t next = *last + 1;
+  bool extended = false;
+  for (auto& claim : req.ids) {
+    if (claim.sequence == kSupportInquiryMessageSequence) {
+      next = claim.id + claim.count;
+      ++claim.count;
+      extended = true;
+    }
+  }
+  if (!extended) req.ids.push_back({std::string(kSupportInquiryMessageSequence), next});
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", inquiry_id);
+  w.field("messageId", static_cast<std::int64_t>(next)).field("senderType", sender_type);
+  w.field("senderId", sender_id).field("message", message).end_object();
+  return w.take();
+}
+
+// The account owning a normalized e-mail in the staged view, if any.
+Result<std::optional<std::int64_t>> account_with_email(const events::StagedView& view,
+                                                       std::string_view email) {
+  auto owner = view.unique_owner(email_key(email));
+  if (!owner.ok()) return owner.status();
+  if (owner->empty()) return std::optional<std::int64_t>{};
+  return account_id_of_stream(*owner);
+}
+
+bool takes_inactive_close(std::string_view status) {
+  return status == kInquiryOpen || status == kInquiryActive || status == kInquiryWaiting ||
+         status == kInquiryResolved;
+}
+
+}  // namespace
+
+std::string support_inquiry_stream(std::int64_t id) {
+  return fmt::format("support_inquiry-{}", id);
+}
+
+std::string generate_tracking_code() {
+  std::string code = "INQ-";
+  for (std::size_t i = 0; i < kTrackingCodeLength - 4; ++i)
+    code.push_back(
+        kTrackingAlphabet[random_uniform(static_cast<std::uint32_t>(kTrackingAlphabet.size()))]);
+  return code;
+}
+
+bool looks_like_tracking_code(std::string_view text) {
+  if (text.size() != kTrackingCodeLength || !text.starts_with("INQ-")) return false;
+  return std::all_of(text.begin() + 4, text.end(),
+                     [](char c) { return kTrackingAlphabet.find(c) != std::string_view::npos; });
+}
+
+bool inquiry_status_settable(std::string_view from, std::string_view to) {
+  for (const Settable& s : kSettable) {
+    if (s.from == from) return std::find(s.to.begin(), s.to.end(), to) != s.to.end();
+  }
+  return false;
+}
+
+bool inquiry_accepts_messages(std::string_view status) {
+  return status != kInquiryClosed && status != kInquirySpam;
+}
+
+std::string_view inquiry_status_after_message(std::string_view from, std::string_view sender) {
+  if (sender == "system" || from == kInquiryLinked) return from;
+  if (sender == "admin") return kInquiryWaiting;
+  // The visitor or customer speaks: the team's turn, once the team has spoken.
+  return from == kInquiryOpen ? kInquiryOpen : kInquiryActive;
+}
+
+Status apply_support_inquiry_events(SupportInquiry& i,
+                                    std::span<const events::EventRecord> events) {
+  thread_local simdjson::dom::parser parser;
+  for (const events::EventRecord& e : events) {
+    simdjson::dom::object data;
+    if (parser.parse(e.data).get_object().get(data)) return malformed(e, "data is not an object");
+    if (e.type == kInquiryCreated) {
+      auto id = optional_int(data, "supportInquiryId");
+      if (!id) return malformed(e, "missing supportInquiryId");
+      i.id = *id;
+      i.trackingCode = text(data, "trackingCode");
+      i.subject = text(data, "subject");
+      i.category = optional_text(data, "category");
+      i.customerId = optional_int(data, "customerId");
+      i.guestName = optional_text(data, "guestName");
+      i.guestEmail = optional_text(data, "guestEmail");
+      i.guestPhone = optional_text(data, "guestPhone");
+      i.tokenHash = optional_text(data, "tokenHash");
+      i.tokenExpiresAt = optional_int(data, "tokenExpiresAt");
+      i.status = std::string(kInquiryOpen);
+      i.createdAt = e.occurredAt;
+    } else if (i.version == 0) {
+      return malformed(e, "event before the inquiry was created");
+    } else if (e.type == kInquiryMessageCreated) {
+      // Status moves come as their own events.
+    } else if (e.type == kInquiryStatusChanged) {
+      i.status = text(data, "to");
+      if (i.status == kInquiryClosed || i.status == kInquirySpam) i.closedAt = e.occurredAt;
+      if (auto request = optional_int(data, "supportRequestId")) i.supportRequestId = request;
+    } else if (e.type == kInquiryAssigned) {
+      i.assignedAdminId = optional_int(data, "assignedAdminId");
+    } else if (e.type == kInquiryContactIdentified) {
+      auto email = optional_text(data, "guestEmail");
+      if (email != i.guestEmail) i.emailVerified = false;
+      i.guestName = optional_text(data, "guestName");
+      i.guestEmail = email;
+      i.guestPhone = optional_text(data, "guestPhone");
+    } else if (e.type == kInquiryVerificationRequested) {
+      i.verificationEmail = optional_text(data, "email");
+      i.codeHash = optional_text(data, "codeHash");
+      i.codeSalt = optional_text(data, "codeSalt");
+      i.codeExpiresAt = optional_int(data, "expiresAt");
+      i.failedAttempts = 0;
+    } else if (e.type == kInquiryVerificationFailed) {
+      i.failedAttempts = static_cast<int>(optional_int(data, "attempts").value_or(0));
+    } else if (e.type == kInquiryEmailVerified) {
+      i.guestEmail = optional_text(data, "email");
+      i.emailVerified = true;
+      if (auto customer = optional_int(data, "customerId")) i.customerId = customer;
+      i.verificationEmail.reset();
+      i.codeHash.reset();
+      i.codeSalt.reset();
+      i.codeExpiresAt.reset();
+      i.failedAttempts = 0;
+    } else {
+      return malformed(e, "not a support inquiry event");
+    }
+    i.lastActivityAt = e.occurredAt;
+    i.version = e.streamVersion;
+  }
+  return Status::Ok();
+}
+
+Result<SupportInquiry> fold_support_inquiry(std::span<const events::EventRecord> events) {
+  if (events.empty()) return Status::NotFound("no such support inquiry");
+  SupportInquiry i;
+  if (Status s = apply_support_inquiry_events(i, events); !s.ok()) return s;
+  return i;
+}
+
+Result<SupportInquiry> load_support_inquiry(const events::StagedView& view, std::int64_t id) {
+  return load_with_snapshot<SupportInquiry>(view, support_inquiry_stream(id),
+                                            apply_support_inquiry_events, "support inquiry");
+}
+
+Result<events::AppendRequest> decide_create_inquiry(const events::StagedView& view,
+                                                    const CreateSupportInquiry& c,
+                                                    const CommandMeta& meta) {
+  auto last = view.last_id(kSupportInquirySequence);
+  if (!last.ok()) return last.status();
+  SupportInquiry i;
+  i.id = static_cast<std::int64_t>(*last + 1);
+  std::string code;
+  for (const std::string& candidate : c.trackingCandidates) {
+    auto owner = view.unique_owner(tracking_key(candidate));
+    if (!owner.ok()) return owner.status();
+    if (owner->empty()) {
+      code = candidate;
+      break;
+    }
+  }
+  if (code.empty()) return Status::Conflict("every tracking code candidate is taken");
+  auto req = on_stream(i, meta);
+  req.streams.front().expectedVersion = events::kNoStream;
+  req.ids.push_back({std::string(kSupportInquirySequence), *last + 1});
+  req.claims.push_back({tracking_key(code), support_inquiry_stream(i.id)});
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", i.id).field("trackingCode", code);
+  w.field("subject", c.subject).field("category", c.category).field("customerId", c.customerId);
+  w.field("guestName", c.guestName).field("guestEmail", c.guestEmail);
+  w.field("guestPhone", c.guestPhone).field("tokenHash", c.tokenHash);
+  w.field("tokenExpiresAt", c.tokenExpiresAt).end_object();
+  add(req, kInquiryCreated, w.take());
+  auto greeting = message_event(view, req, i.id, "system", std::nullopt, c.greeting);
+  if (!greeting.ok()) return greeting.status();
+  add(req, kInquiryMessageCreated, std::move(greeting).value());
+  if (c.message) {
+    const std::string_view sender = c.customerId ? "customer" : "visitor";
+    auto first = message_event(view, req, i.id, sender, c.customerId, *c.message);
+    if (!first.ok()) return first.status();
+    add(req, kInquiryMessageCreated, std::move(first).value());
+  }
+  return req;
+}
+
+Result<events::AppendRequest> decide_post_inquiry_message(const events::StagedView& view,
+                                                          const PostInquiryMessage& c,
+                                                          const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  auto req = on_stream(*i, meta);
+  auto message = message_event(view, req, i->id, c.senderType, c.senderId, c.message);
+  if (!message.ok()) return message.status();
+  add(req, kInquiryMessageCreated, std::move(message).value());
+  const std::string_view next = inquiry_status_after_message(i->status, c.senderType);
+  if (next != i->status) {
+    add(req, kInquiryStatusChanged,
+        status_change(i->id, i->status, next, c.senderType == "admin" ? "admin_reply" : "message"));
+  }
+  return req;
+}
+
+Result<events::AppendRequest> decide_set_inquiry_status(const events::StagedView& view,
+                                                        const SetInquiryStatus& c,
+                                                        const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!inquiry_status_settable(i->status, c.status)) {
+    return Status::InvalidArgument(
+        fmt::format("an inquiry cannot go from {} to {}", i->status, c.status));
+  }
+  auto req = on_stream(*i, meta);
+  add(req, kInquiryStatusChanged, status_change(i->id, i->status, c.status, "staff"));
+  return req;
+}
+
+Result<events::AppendRequest> decide_assign_inquiry(const events::StagedView& view,
+                                                    const AssignInquiry& c,
+                                                    const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (c.assignedAdminId) {
+    auto staff = load_account(view, *c.assignedAdminId);
+    if (!staff.ok() && !staff.status().IsNotFound()) return staff.status();
+    if (!staff.ok() || !staff->is_staff() || !staff->active) {
+      return Status::InvalidArgument("assignedAdminId is not an active staff member");
+    }
+  }
+  auto req = on_stream(*i, meta);
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", i->id).field("assignedAdminId", c.assignedAdminId);
+  w.field("previousAdminId", i->assignedAdminId).end_object();
+  add(req, kInquiryAssigned, w.take());
+  return req;
+}
+
+Result<events::AppendRequest> decide_identify_inquiry_contact(const events::StagedView& view,
+                                                              const IdentifyInquiryContact& c,
+                                                              const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  auto req = on_stream(*i, meta);
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", i->id);
+  w.field("guestName", c.name ? c.name : i->guestName);
+  w.field("guestEmail", c.email ? c.email : i->guestEmail);
+  w.field("guestPhone", c.phone ? c.phone : i->guestPhone).end_object();
+  add(req, kInquiryContactIdentified, w.take());
+  return req;
+}
+
+Result<events::AppendRequest> decide_request_inquiry_verification(
+    const events::StagedView& view, const RequestInquiryVerification& c, const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  auto req = on_stream(*i, meta);
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", i->id).field("email", c.email);
+  w.field("codeHash", c.codeHash).field("codeSalt", c.codeSalt);
+  w.field("expiresAt", c.expiresAt).end_object();
+  add(req, kInquiryVerificationRequested, w.take());
+  return req;
+}
+
+Result<events::AppendRequest> decide_confirm_inquiry_verification(
+    const events::StagedView& view, const ConfirmInquiryVerification& c, const CommandMeta& meta,
+    bool& verified) {
+  verified = false;
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  if (!i->codeHash || !i->codeSalt || !i->verificationEmail || !i->codeExpiresAt ||
+      view.now_ms() >= *i->codeExpiresAt || i->failedAttempts >= c.maxAttempts) {
+    return Status::InvalidArgument("no valid code: request a new one");
+  }
+  auto req = on_stream(*i, meta);
+  if (!auth::otp_matches(c.code, *i->codeSalt, *i->codeHash)) {
+    JsonWriter w;
+    w.begin_object().field("supportInquiryId", i->id);
+    w.field("attempts", i->failedAttempts + 1).end_object();
+    add(req, kInquiryVerificationFailed, w.take());
+    return req;  // verified stays false: the caller answers "invalid code" once recorded
+  }
+  auto customer = account_with_email(view, *i->verificationEmail);
+  if (!customer.ok()) return customer.status();
+  std::optional<std::int64_t> link;
+  if (*customer) {
+    auto account = load_account(view, **customer);
+    if (!account.ok()) return account.status();
+    if (!account->is_staff() && account->active) link = **customer;
+  }
+  if (i->customerId) link = i->customerId;  // already a customer's: stays theirs
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", i->id).field("email", *i->verificationEmail);
+  w.field("customerId", link).end_object();
+  add(req, kInquiryEmailVerified, w.take());
+  verified = true;
+  return req;
+}
+
+Result<events::AppendRequest> decide_close_inactive_inquiry(const events::StagedView& view,
+                                                            const CloseInactiveInquiry& c,
+                                                            const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!takes_inactive_close(i->status) || i->lastActivityAt >= c.cutoff) {
+    return Status::FailedPrecondition("active");
+  }
+  auto req = on_stream(*i, meta);
+  add(req, kInquiryStatusChanged, status_change(i->id, i->status, kInquiryClosed, "inactive"));
+  return req;
+}
+
+}  // namespace docket::domain

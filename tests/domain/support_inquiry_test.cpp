@@ -1,0 +1,342 @@
+// The support inquiry aggregate against a real log: creation with tracking codes and
+// the greeting, the status table (staff changes and what messages do), e-mail
+// verification with attempts and expiry, contact changes, inactive close.
+#include "domain/support_inquiry.h"
+
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "core/auth/otp.h"
+#include "core/crypto.h"
+#include "domain/account_commands.h"
+#include "events/event_store.h"
+#include "tests/support/test_support.h"
+
+namespace docket::domain {
+namespace {
+
+constexpr UnixMillis kStart = 1'795'342'650'000;  // 2026-11-22T10:17:30Z
+constexpr UnixMillis kMinute = 60'000;
+
+struct Log {
+  docket::testing::TempDir dir;
+  ManualClock clock{kStart};
+  std::unique_ptr<events::EventStore> store;
+
+  Log() {
+    events::StoreOptions options;
+    options.path = dir.sub("log");
+    options.clock = &clock;
+    auto opened = events::EventStore::open(options);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+  }
+
+  template <typename Decide>
+  Result<events::AppendResult> run(Decide decide) {
+    return store->execute([&](const events::StagedView& v) { return decide(v, CommandMeta{}); });
+  }
+
+  std::int64_t create(std::vector<std::string> candidates = {"INQ-AAAAAA"},
+                      std::optional<std::int64_t> customer = std::nullopt) {
+    CreateSupportInquiry c;
+    c.subject = "Where is my parcel?";
+    c.message = "It was due yesterday.";
+    c.guestEmail = "guest@example.com";
+    c.customerId = customer;
+    if (!customer) {
+      c.tokenHash = std::string(64, 'a');
+      c.tokenExpiresAt = kStart + 30LL * 24 * 60 * kMinute;
+    }
+    c.greeting = "Hi! We usually answer within minutes.";
+    c.trackingCandidates = std::move(candidates);
+    std::int64_t id = 0;
+    auto r = store->execute([&](const events::StagedView& v) {
+      auto req = decide_create_inquiry(v, c, CommandMeta{});
+      if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
+      return req;
+    });
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return id;
+  }
+
+  SupportInquiry load(std::int64_t id) {
+    auto events = store->read_stream(support_inquiry_stream(id), 1, 1000);
+    REQUIRE(events.ok());
+    auto i = fold_support_inquiry(*events);
+    REQUIRE(i.ok());
+    return *i;
+  }
+
+  Status post(std::int64_t id, std::string sender, std::string text = "hello") {
+    return run([&](const events::StagedView& v, const CommandMeta& m) {
+             return decide_post_inquiry_message(
+                 v, PostInquiryMessage{id, sender, std::nullopt, text}, m);
+           })
+        .status();
+  }
+
+  Status set(std::int64_t id, std::string status) {
+    return run([&](const events::StagedView& v, const CommandMeta& m) {
+             return decide_set_inquiry_status(v, SetInquiryStatus{id, status}, m);
+           })
+        .status();
+  }
+
+  std::size_t messages(std::int64_t id) {
+    auto events = store->read_stream(support_inquiry_stream(id), 1, 1000);
+    REQUIRE(events.ok());
+    return static_cast<std::size_t>(
+        std::count_if(events->begin(), events->end(),
+                      [](const auto& e) { return e.type == kInquiryMessageCreated; }));
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("domain") {
+  TEST_CASE("inquiries: tracking codes, greeting, first message, guest token hash") {
+    REQUIRE(init_crypto());
+    std::set<std::string> codes;
+    for (int i = 0; i < 200; ++i) {
+      const std::string code = generate_tracking_code();
+      CHECK(looks_like_tracking_code(code));
+      codes.insert(code);
+    }
+    CHECK(codes.size() == 200);
+    CHECK_FALSE(looks_like_tracking_code("INQ-0OIL11"));  // look-alikes are not used
+    CHECK_FALSE(looks_like_tracking_code("INQ-ABC"));
+
+    Log log;
+    const std::int64_t a = log.create({"INQ-AAAAAA", "INQ-BBBBBB"});
+    const std::int64_t b = log.create({"INQ-AAAAAA", "INQ-BBBBBB"});  // first is taken
+    CHECK(log.load(a).trackingCode == "INQ-AAAAAA");
+    CHECK(log.load(b).trackingCode == "INQ-BBBBBB");
+    CreateSupportInquiry taken;
+    taken.subject = "x";
+    taken.greeting = "hi";
+    taken.trackingCandidates = {"INQ-AAAAAA", "INQ-BBBBBB"};
+    auto conflict = log.run([&](const events::StagedView& v, const CommandMeta& m) {
+      return decide_create_inquiry(v, taken, m);
+    });
+    CHECK(conflict.status().IsConflict());
+
+    const SupportInquiry i = log.load(a);
+    CHECK(i.status == "open");
+    CHECK(i.tokenHash == std::string(64, 'a'));
+    CHECK(i.guestEmail == "guest@example.com");
+    CHECK_FALSE(i.emailVerified);
+    CHECK_FALSE(i.customerId.has_value());
+    auto events = log.store->read_stream(support_inquiry_stream(a), 1, 10);
+    REQUIRE(events.ok());
+    REQUIRE(events->size() == 3);
+    CHECK(events->at(1).data.find(R"("senderType":"system")") != std::string::npos);
+    CHECK(events->at(2).data.find(R"("senderType":"visitor")") != std::string::npos);
+  }
+
+  TEST_CASE("inquiries: the staff status table, every pair") {
+    const std::string_view all[] = {"open",   "active", "waiting", "resolved",
+                                    "linked", "closed", "spam"};
+    const std::set<std::pair<std::string_view, std::string_view>> allowed = {
+        {"open", "active"},  {"open", "waiting"},    {"open", "resolved"},    {"open", "closed"},
+        {"open", "spam"},    {"active", "waiting"},  {"active", "resolved"},  {"active", "closed"},
+        {"active", "spam"},  {"waiting", "active"},  {"waiting", "resolved"}, {"waiting", "closed"},
+        {"waiting", "spam"}, {"resolved", "active"}, {"resolved", "closed"},  {"linked", "closed"}};
+    for (auto from : all) {
+      for (auto to : all) {
+        CHECK_MESSAGE(inquiry_status_settable(from, to) == (allowed.count({from, to}) == 1), from,
+                      " -> ", to);
+      }
+    }
+    // What messages do.
+    CHECK(inquiry_status_after_message("open", "visitor") == "open");
+    CHECK(inquiry_status_after_message("open", "admin") == "waiting");
+    CHECK(inquiry_status_after_message("waiting", "customer") == "active");
+    CHECK(inquiry_status_after_message("active", "admin") == "waiting");
+    CHECK(inquiry_status_after_message("resolved", "visitor") == "active");
+    CHECK(inquiry_status_after_message("resolved", "admin") == "waiting");
+    CHECK(inquiry_status_after_message("linked", "admin") == "linked");
+    CHECK(inquiry_status_after_message("waiting", "system") == "waiting");
+    CHECK_FALSE(inquiry_accepts_messages("closed"));
+    CHECK_FALSE(inquiry_accepts_messages("spam"));
+  }
+
+  TEST_CASE("inquiries: messages move the status; closed and spam refuse them and keep them") {
+    Log log;
+    const std::int64_t id = log.create();
+    REQUIRE(log.post(id, "visitor").ok());
+    CHECK(log.load(id).status == "open");
+    REQUIRE(log.post(id, "admin").ok());
+    CHECK(log.load(id).status == "waiting");
+    REQUIRE(log.post(id, "visitor").ok());
+    CHECK(log.load(id).status == "active");
+    REQUIRE(log.set(id, "resolved").ok());
+    REQUIRE(log.post(id, "visitor", "one more thing").ok());  // reopens
+    CHECK(log.load(id).status == "active");
+    CHECK(log.set(id, "linked").IsInvalidArgument());  // only by linking
+    log.clock.advance(kMinute);
+    REQUIRE(log.set(id, "closed").ok());
+    const SupportInquiry closed = log.load(id);
+    CHECK(closed.closedAt == kStart + kMinute);
+    CHECK(log.post(id, "visitor").IsFailedPrecondition());
+    CHECK(log.post(id, "admin").IsFailedPrecondition());
+    CHECK(log.set(id, "open").IsInvalidArgument());
+    CHECK(log.messages(id) == 6);  // greeting, first, and four replies: all kept
+
+    const std::int64_t spam = log.create({"INQ-SSSSSS"});
+    REQUIRE(log.set(spam, "spam").ok());
+    CHECK(log.load(spam).closedAt.has_value());
+    CHECK(log.post(spam, "visitor").IsFailedPrecondition());
+    CHECK(log.set(99, "closed").IsNotFound());
+  }
+
+  TEST_CASE("inquiries: e-mail verification links only a customer's address, after the code") {
+    Log log;
+    RegisterCustomer mia{"mia@example.com", "Mia", std::nullopt,
+                         "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"};
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_register_customer(v, mia, m);
+               })
+                .ok());
+    const std::int64_t id = log.create();
+    auto request = [&](const std::string& email, const std::string& code) {
+      const std::string salt = "inquiry-" + std::to_string(id) + ":fixed";
+      return log.run([&](const events::StagedView& v, const CommandMeta& m) {
+        return decide_request_inquiry_verification(
+            v,
+            RequestInquiryVerification{id, email, auth::otp_hash(code, salt), salt,
+                                       log.clock.now_ms() + 10 * kMinute},
+            m);
+      });
+    };
+    auto confirm = [&](const std::string& code, bool& verified) {
+      return log
+          .run([&](const events::StagedView& v, const CommandMeta& m) {
+            return decide_confirm_inquiry_verification(v, ConfirmInquiryVerification{id, code, 3},
+                                                       m, verified);
+          })
+          .status();
+    };
+    bool verified = false;
+    CHECK(confirm("123456", verified).IsInvalidArgument());  // nothing requested yet
+
+    // A wrong code is counted; the limit ends the code.
+    REQUIRE(request("mia@example.com", "123456").ok());
+    CHECK(confirm("654321", verified).ok());
+    CHECK_FALSE(verified);
+    CHECK(log.load(id).failedAttempts == 1);
+    CHECK(confirm("000000", verified).ok());
+    CHECK(confirm("111111", verified).ok());
+    CHECK(confirm("123456", verified).IsInvalidArgument());  // three wrong: used up
+    CHECK_FALSE(log.load(id).customerId.has_value());
+
+    // A new code; expiry.
+    REQUIRE(request("mia@example.com", "222222").ok());
+    log.clock.advance(10 * kMinute);
+    CHECK(confirm("222222", verified).IsInvalidArgument());
+    CHECK_FALSE(verified);
+
+    // The right code in time: verified and linked to Mia.
+    REQUIRE(request("mia@example.com", "333333").ok());
+    REQUIRE(confirm("333333", verified).ok());
+    CHECK(verified);
+    SupportInquiry i = log.load(id);
+    CHECK(i.emailVerified);
+    CHECK(i.guestEmail == "mia@example.com");
+    CHECK(i.customerId == 1);
+    CHECK_FALSE(i.codeHash.has_value());
+    CHECK(confirm("333333", verified).IsInvalidArgument());  // a code works once
+
+    // No secret in the log: the codes appear only hashed.
+    auto events = log.store->read_range(1, 1000);
+    REQUIRE(events.ok());
+    for (const auto& e : *events) {
+      for (const char* code : {"123456", "222222", "333333", "654321"}) {
+        CHECK_MESSAGE(e.data.find(code) == std::string::npos, e.type);
+      }
+    }
+
+    // An address nobody owns is verified without a link.
+    const std::int64_t other = log.create({"INQ-CCCCCC"});
+    const std::string salt = "s";
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_request_inquiry_verification(
+                     v,
+                     RequestInquiryVerification{other, "nobody@example.com",
+                                                auth::otp_hash("444444", salt), salt,
+                                                log.clock.now_ms() + kMinute},
+                     m);
+               })
+                .ok());
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_confirm_inquiry_verification(
+                     v, ConfirmInquiryVerification{other, "444444", 3}, m, verified);
+               })
+                .ok());
+    CHECK(verified);
+    CHECK(log.load(other).emailVerified);
+    CHECK_FALSE(log.load(other).customerId.has_value());
+  }
+
+  TEST_CASE("inquiries: a new contact e-mail drops the verification; contact is kept otherwise") {
+    Log log;
+    const std::int64_t id = log.create();
+    auto identify = [&](IdentifyInquiryContact c) {
+      c.inquiryId = id;
+      return log.run([&](const events::StagedView& v, const CommandMeta& m) {
+        return decide_identify_inquiry_contact(v, c, m);
+      });
+    };
+    REQUIRE(identify({.name = "Ana", .phone = "+49 30 1234"}).ok());
+    SupportInquiry i = log.load(id);
+    CHECK(i.guestName == "Ana");
+    CHECK(i.guestEmail == "guest@example.com");  // unchanged
+    CHECK(i.guestPhone == "+49 30 1234");
+    REQUIRE(identify({.email = "ana@example.com"}).ok());
+    CHECK(log.load(id).guestEmail == "ana@example.com");
+    CHECK(log.load(id).guestName == "Ana");
+  }
+
+  TEST_CASE("inquiries: assignment only to active staff") {
+    Log log;
+    const std::int64_t id = log.create();
+    auto assign = [&](std::optional<std::int64_t> staff) {
+      return log
+          .run([&](const events::StagedView& v, const CommandMeta& m) {
+            return decide_assign_inquiry(v, AssignInquiry{id, staff}, m);
+          })
+          .status();
+    };
+    CHECK(assign(42).IsInvalidArgument());
+    CHECK(assign(std::nullopt).ok());
+    CHECK_FALSE(log.load(id).assignedAdminId.has_value());
+  }
+
+  TEST_CASE("inquiries: inactive close takes stale open/active/waiting/resolved ones only") {
+    Log log;
+    const std::int64_t stale = log.create({"INQ-DDDDDD"});
+    const std::int64_t spam = log.create({"INQ-EEEEEE"});
+    REQUIRE(log.set(spam, "spam").ok());
+    log.clock.advance(8LL * 24 * 60 * kMinute);
+    const std::int64_t fresh = log.create({"INQ-FFFFFF"});
+    const UnixMillis cutoff = log.clock.now_ms() - 7LL * 24 * 60 * kMinute;
+    auto close = [&](std::int64_t id) {
+      return log
+          .run([&](const events::StagedView& v, const CommandMeta& m) {
+            return decide_close_inactive_inquiry(v, CloseInactiveInquiry{id, cutoff}, m);
+          })
+          .status();
+    };
+    REQUIRE(close(stale).ok());
+    CHECK(close(fresh).IsFailedPrecondition());
+    CHECK(close(spam).IsFailedPrecondition());
+    const SupportInquiry closed = log.load(stale);
+    CHECK(closed.status == "closed");
+    CHECK(closed.closedAt == log.clock.now_ms());
+    CHECK(log.messages(stale) == 2);  // greeting and first message kept
+    CHECK(log.load(fresh).status == "open");
+  }
+}
+
+}  // namespace docket::domain
