@@ -41,6 +41,7 @@
 #include "projections/reader_pool.h"
 #include "projections/rebuild_jobs.h"
 #include "projections/stream_catalog.h"
+#include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
 #include "scheduler/delivery_worker.h"
 #include "scheduler/mail_sender.h"
@@ -55,6 +56,7 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   list.push_back(std::make_unique<projections::AccountsProjection>());
   list.push_back(std::make_unique<projections::SupportRequestsProjection>());
   list.push_back(std::make_unique<projections::FeedbackProjection>());
+  list.push_back(std::make_unique<projections::SupportInquiriesProjection>());
   return list;
 }
 

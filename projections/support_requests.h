@@ -6,8 +6,11 @@
 //            updated_at, first_response_at, resolved_at (ISO-8601 UTC),
 //            created_ms, first_response_ms, resolved_ms (for statistics),
 //            message_count)
-//   messages(id INTEGER PRIMARY KEY, request_id, sender_type, sender_id, message,
-//            created_at, event_id)
+//   messages(request_id, id, sender_type, sender_id, message, created_at, event_id;
+//            PRIMARY KEY (request_id, id)) WITHOUT ROWID: a thread is one range
+//   requests_search  FTS5, trigram, contentless: rowid = request id, over subject and
+//                    ticket number
+//   status_counts(status PRIMARY KEY, n): requests per status
 //
 // Built from the support.request* events (domain/support_request.h). Queries:
 // projections/support_request_query.h.

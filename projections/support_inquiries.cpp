@@ -1,0 +1,217 @@
+#include "projections/support_inquiries.h"
+
+#include <optional>
+#include <string>
+
+#include <simdjson.h>
+
+#include "core/time_format.h"
+#include "domain/support_inquiry.h"
+#include "projections/sqlite.h"
+
+namespace docket::projections {
+namespace {
+
+std::optional<std::string> optional_text(simdjson::dom::object data, const char* key) {
+  std::string_view v;
+  if (data[key].get_string().get(v)) return std::nullopt;
+  return std::string(v);
+}
+
+std::optional<std::int64_t> integer(simdjson::dom::object data, const char* key) {
+  std::int64_t v = 0;
+  if (data[key].get_int64().get(v)) return std::nullopt;
+  return v;
+}
+
+Status run(Database& db, std::string_view sql, const auto&... args) {
+  Result<CachedStatement> st = db.cached(std::string(sql));
+  if (!st.ok()) return st.status();
+  Status s = (*st)->bind_all(args...);
+  return s.ok() ? (*st)->run() : s;
+}
+
+Status count_status(Database& db, const std::string& status, int delta) {
+  return run(db,
+             "INSERT INTO inquiry_status_counts(status, n) VALUES(?1, ?2) "
+             "ON CONFLICT(status) DO UPDATE SET n = n + excluded.n",
+             status, delta);
+}
+
+// The searchable text of one inquiry, as indexed.
+struct SearchText {
+  std::string tracking;
+  std::string subject;
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::optional<std::string> phone;
+};
+
+Status index(Database& db, std::int64_t id, const SearchText& t, bool remove) {
+  // A contentless FTS5 table forgets a row only when given the values it indexed.
+  if (remove) {
+    return run(db,
+               "INSERT INTO inquiry_search(inquiry_search, rowid, tracking_text, subject_text, "
+               "email_text, name_text, phone_text) VALUES('delete', ?1, ?2, ?3, ?4, ?5, ?6)",
+               id, t.tracking, t.subject, t.email, t.name, t.phone);
+  }
+  return run(db,
+             "INSERT INTO inquiry_search(rowid, tracking_text, subject_text, email_text, "
+             "name_text, phone_text) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+             id, t.tracking, t.subject, t.email, t.name, t.phone);
+}
+
+Result<std::optional<SearchText>> indexed_text(Database& db, std::int64_t id) {
+  Result<CachedStatement> st = db.cached(
+      "SELECT tracking_code, subject, guest_email, guest_name, guest_phone FROM inquiries "
+      "WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind(1, id); !s.ok()) return s;
+  Result<bool> row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<SearchText>{};
+  const Statement& r = **st;
+  SearchText t{std::string(r.column_text(0)), std::string(r.column_text(1)),
+               r.column_optional_text(2), r.column_optional_text(3), r.column_optional_text(4)};
+  (*st)->reset();
+  return std::optional<SearchText>(std::move(t));
+}
+
+}  // namespace
+
+Status SupportInquiriesProjection::create_schema(Database& db) {
+  return db.exec(
+      "CREATE TABLE inquiries("
+      "id INTEGER PRIMARY KEY, tracking_code TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, "
+      "category TEXT, status TEXT NOT NULL, customer_id INTEGER, assigned_admin_id INTEGER, "
+      "support_request_id INTEGER, guest_name TEXT, guest_email TEXT, guest_phone TEXT, "
+      "email_verified INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, "
+      "updated_at TEXT NOT NULL, closed_at TEXT, created_ms INTEGER NOT NULL, "
+      "updated_ms INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0);"
+      "CREATE INDEX inquiries_by_customer ON inquiries(customer_id, updated_at);"
+      "CREATE INDEX inquiries_by_status ON inquiries(status, updated_at);"
+      "CREATE INDEX inquiries_by_assignee ON inquiries(assigned_admin_id, updated_at);"
+      "CREATE INDEX inquiries_by_updated ON inquiries(updated_at);"
+      "CREATE INDEX inquiries_by_customer_id ON inquiries(customer_id);"
+      "CREATE INDEX inquiries_by_status_id ON inquiries(status);"
+      "CREATE INDEX inquiries_by_assignee_id ON inquiries(assigned_admin_id);"
+      "CREATE INDEX inquiries_by_request ON inquiries(support_request_id);"
+      // The inactive-close job: stale inquiries of a status, oldest activity first.
+      "CREATE INDEX inquiries_by_activity ON inquiries(status, updated_ms);"
+      "CREATE TABLE inquiry_messages("
+      "inquiry_id INTEGER NOT NULL, id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
+      "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "
+      "event_id INTEGER NOT NULL, PRIMARY KEY(inquiry_id, id)) WITHOUT ROWID;"
+      "CREATE TABLE support_inquiry_tokens("
+      "token_hash TEXT PRIMARY KEY, inquiry_id INTEGER NOT NULL, expires_at_ms INTEGER, "
+      "revoked_at_ms INTEGER) WITHOUT ROWID;"
+      "CREATE VIRTUAL TABLE inquiry_search USING fts5(tracking_text, subject_text, email_text, "
+      "name_text, phone_text, content='', tokenize='trigram');"
+      "CREATE TABLE inquiry_status_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) "
+      "WITHOUT ROWID;");
+}
+
+Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord& event) {
+  if (!wants(event.type)) return Status::Ok();
+  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
+  simdjson::dom::object data;
+  if (parser.parse(event.data).get_object().get(data)) {
+    return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
+  }
+  auto id = integer(data, "supportInquiryId");
+  if (!id) return Status::Corruption("event " + std::to_string(event.eventId) + ": no id");
+  const std::string at = format_iso8601(event.occurredAt);
+  const std::int64_t ms = event.occurredAt;
+
+  if (event.type == domain::kInquiryCreated) {
+    const SearchText t{optional_text(data, "trackingCode").value_or(""),
+                       optional_text(data, "subject").value_or(""),
+                       optional_text(data, "guestEmail"), optional_text(data, "guestName"),
+                       optional_text(data, "guestPhone")};
+    Status s = run(db,
+                   "INSERT INTO inquiries(id, tracking_code, subject, category, status, "
+                   "customer_id, guest_name, guest_email, guest_phone, created_at, updated_at, "
+                   "created_ms, updated_ms) "
+                   "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10)",
+                   *id, t.tracking, t.subject, optional_text(data, "category"),
+                   integer(data, "customerId"), t.name, t.email, t.phone, at, ms);
+    if (s.ok()) s = count_status(db, "open", 1);
+    if (s.ok()) s = index(db, *id, t, false);
+    if (!s.ok()) return s;
+    if (auto hash = optional_text(data, "tokenHash")) {
+      return run(db,
+                 "INSERT INTO support_inquiry_tokens(token_hash, inquiry_id, expires_at_ms) "
+                 "VALUES(?1, ?2, ?3)",
+                 *hash, *id, integer(data, "tokenExpiresAt"));
+    }
+    return Status::Ok();
+  }
+
+  // Every later event is activity.
+  Status s =
+      run(db, "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3 WHERE id = ?1", *id, at, ms);
+  if (!s.ok()) return s;
+
+  if (event.type == domain::kInquiryMessageCreated) {
+    s = run(db,
+            "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, sender_id, message, "
+            "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            *id, integer(data, "messageId").value_or(0),
+            optional_text(data, "senderType").value_or(""), integer(data, "senderId"),
+            optional_text(data, "message").value_or(""), at, event.eventId);
+    if (!s.ok()) return s;
+    return run(db, "UPDATE inquiries SET message_count = message_count + 1 WHERE id = ?1", *id);
+  }
+  if (event.type == domain::kInquiryStatusChanged) {
+    const std::string from = optional_text(data, "from").value_or("");
+    const std::string to = optional_text(data, "to").value_or("");
+    const bool ends = to == domain::kInquiryClosed || to == domain::kInquirySpam;
+    s = count_status(db, from, -1);
+    if (s.ok()) s = count_status(db, to, 1);
+    if (!s.ok()) return s;
+    return run(db,
+               "UPDATE inquiries SET status = ?2, closed_at = CASE WHEN ?3 THEN ?4 ELSE "
+               "closed_at END, support_request_id = coalesce(?5, support_request_id) "
+               "WHERE id = ?1",
+               *id, to, ends ? 1 : 0, at, integer(data, "supportRequestId"));
+  }
+  if (event.type == domain::kInquiryAssigned) {
+    return run(db, "UPDATE inquiries SET assigned_admin_id = ?2 WHERE id = ?1", *id,
+               integer(data, "assignedAdminId"));
+  }
+  if (event.type == domain::kInquiryContactIdentified) {
+    auto old = indexed_text(db, *id);
+    if (!old.ok()) return old.status();
+    if (!*old) return Status::Corruption("contact for an unknown inquiry");
+    SearchText now = **old;
+    now.email = optional_text(data, "guestEmail");
+    now.name = optional_text(data, "guestName");
+    now.phone = optional_text(data, "guestPhone");
+    s = index(db, *id, **old, true);
+    if (s.ok()) s = index(db, *id, now, false);
+    if (!s.ok()) return s;
+    return run(db,
+               "UPDATE inquiries SET email_verified = CASE WHEN guest_email IS ?3 THEN "
+               "email_verified ELSE 0 END, guest_name = ?2, guest_email = ?3, guest_phone = ?4 "
+               "WHERE id = ?1",
+               *id, now.name, now.email, now.phone);
+  }
+  if (event.type == domain::kInquiryEmailVerified) {
+    auto old = indexed_text(db, *id);
+    if (!old.ok()) return old.status();
+    if (!*old) return Status::Corruption("verification for an unknown inquiry");
+    SearchText now = **old;
+    now.email = optional_text(data, "email");
+    s = index(db, *id, **old, true);
+    if (s.ok()) s = index(db, *id, now, false);
+    if (!s.ok()) return s;
+    return run(db,
+               "UPDATE inquiries SET guest_email = ?2, email_verified = 1, "
+               "customer_id = coalesce(?3, customer_id) WHERE id = ?1",
+               *id, now.email, integer(data, "customerId"));
+  }
+  // Verification requested or failed: activity only.
+  return Status::Ok();
+}
+
+}  // namespace docket::projections

@@ -1,0 +1,39 @@
+// SupportInquiries: the "support_inquiries" projection — inquiries, their messages, the
+// guest tokens, and the admin search index.
+//
+//   inquiries(id INTEGER PRIMARY KEY, tracking_code UNIQUE, subject, category, status,
+//             customer_id, assigned_admin_id, support_request_id, guest_name,
+//             guest_email, guest_phone, email_verified (0/1), created_at, updated_at,
+//             closed_at (ISO-8601 UTC), created_ms, updated_ms, message_count)
+//   inquiry_messages(inquiry_id, id, sender_type, sender_id, message, created_at,
+//             event_id; PRIMARY KEY (inquiry_id, id)) WITHOUT ROWID
+//   support_inquiry_tokens(token_hash PRIMARY KEY, inquiry_id, expires_at_ms,
+//             revoked_at_ms): the guest tokens, by hash only
+//   inquiry_search  FTS5, trigram, contentless: rowid = inquiry id, over tracking code,
+//             subject, guest e-mail, name and phone (kept in step with contact changes)
+//   inquiry_status_counts(status PRIMARY KEY, n)
+//
+// updated_ms is the time of the inquiry's last event: the inactive-close job selects
+// by it. Built from the support.inquiry* events (domain/support_inquiry.h).
+#pragma once
+
+#include <string_view>
+
+#include "projections/projection.h"
+
+namespace docket::projections {
+
+// Stateless; thread-safe.
+class SupportInquiriesProjection final : public Projection {
+ public:
+  static constexpr std::string_view kName = "support_inquiries";
+  static constexpr int kSchemaVersion = 1;
+
+  std::string_view name() const override { return kName; }
+  int schema_version() const override { return kSchemaVersion; }
+  Status create_schema(Database& db) override;
+  Status apply(Database& db, const events::EventRecord& event) override;
+  bool wants(std::string_view type) const override { return type.starts_with("support.inquiry"); }
+};
+
+}  // namespace docket::projections

@@ -1,0 +1,128 @@
+// The support_inquiries read model, fed by the inquiry decisions through a real log and
+// engine: rows, messages, token hashes, status counts, and a search index that follows
+// contact changes (old values leave it, new ones enter).
+#include "projections/support_inquiries.h"
+
+#include <doctest/doctest.h>
+
+#include "core/auth/otp.h"
+#include "domain/support_inquiry.h"
+#include "events/event_store.h"
+#include "projections/projection_engine.h"
+#include "tests/projections/projection_fixtures.h"
+#include "tests/support/test_support.h"
+
+namespace docket::projections {
+namespace {
+
+constexpr UnixMillis kStart = 1'795'342'650'000;
+
+struct Fixture {
+  docket::testing::TempDir dir;
+  ManualClock clock{kStart};
+  std::unique_ptr<events::EventStore> store;
+  std::unique_ptr<ProjectionEngine> engine;
+  std::string file;
+
+  Fixture() {
+    events::StoreOptions options;
+    options.path = dir.sub("log");
+    options.clock = &clock;
+    auto opened = events::EventStore::open(options);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    engine = std::make_unique<ProjectionEngine>(
+        dir.sub("projections"), *store,
+        testing::make_projections(std::make_unique<SupportInquiriesProjection>()));
+    REQUIRE(engine->start().ok());
+    file = dir.sub("projections/support_inquiries.sqlite");
+  }
+  ~Fixture() {
+    store->close();
+    engine->stop();
+  }
+
+  template <typename Decide>
+  void run(Decide decide) {
+    auto r = store->execute(
+        [&](const events::StagedView& v) { return decide(v, domain::CommandMeta{}); });
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  }
+
+  std::int64_t count(const std::string& sql) { return testing::query_int(file, sql); }
+  // Inquiries the search index finds for `text` (one literal phrase).
+  std::int64_t found(const std::string& text) {
+    return count("SELECT count(*) FROM inquiry_search WHERE inquiry_search MATCH '\"" + text +
+                 "\"'");
+  }
+};
+
+domain::CreateSupportInquiry guest(std::string code) {
+  domain::CreateSupportInquiry c;
+  c.subject = "Where is my parcel?";
+  c.message = "It was due yesterday.";
+  c.guestName = "Ana Lima";
+  c.guestEmail = "ana@example.com";
+  c.guestPhone = "+49 30 1234567";
+  c.tokenHash = std::string(64, 'b');
+  c.tokenExpiresAt = kStart + 3'600'000;
+  c.greeting = "Hi!";
+  c.trackingCandidates = {std::move(code)};
+  return c;
+}
+
+}  // namespace
+
+TEST_SUITE("projections") {
+  TEST_CASE("support_inquiries: rows, messages, tokens, counts and a search that follows contact") {
+    Fixture f;
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_create_inquiry(v, guest("INQ-AB2CDE"), m);
+    });
+    CHECK(f.count("SELECT count(*) FROM inquiries WHERE id = 1 AND tracking_code = 'INQ-AB2CDE' "
+                  "AND status = 'open' AND message_count = 2 AND customer_id IS NULL") == 1);
+    CHECK(f.count("SELECT count(*) FROM inquiry_messages WHERE inquiry_id = 1") == 2);
+    CHECK(f.count("SELECT count(*) FROM support_inquiry_tokens WHERE inquiry_id = 1 AND "
+                  "token_hash = '" +
+                  std::string(64, 'b') + "' AND revoked_at_ms IS NULL") == 1);
+    CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'open'") == 1);
+
+    // Search: tracking code, subject, e-mail, name and phone, by any 3+ characters.
+    CHECK(f.found("AB2C") == 1);
+    CHECK(f.found("parcel") == 1);
+    CHECK(f.found("na@exa") == 1);
+    CHECK(f.found("lima") == 1);
+    CHECK(f.found("1234") == 1);
+
+    f.clock.advance(60'000);
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_identify_inquiry_contact(
+          v, domain::IdentifyInquiryContact{1, "Bea Souza", "bea@example.com", std::nullopt}, m);
+    });
+    CHECK(f.found("lima") == 0);  // the old values left the index
+    CHECK(f.found("na@exa") == 0);
+    CHECK(f.found("souza") == 1);
+    CHECK(f.found("bea@ex") == 1);
+    CHECK(f.found("1234") == 1);  // the phone stayed
+    CHECK(f.count("SELECT updated_ms FROM inquiries WHERE id = 1") == kStart + 60'000);
+
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_post_inquiry_message(
+          v, domain::PostInquiryMessage{1, "admin", 7, "On its way."}, m);
+    });
+    CHECK(
+        f.count("SELECT count(*) FROM inquiries WHERE status = 'waiting' AND message_count = 3") ==
+        1);
+    CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'open'") == 0);
+    CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'waiting'") == 1);
+
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_set_inquiry_status(v, domain::SetInquiryStatus{1, "spam"}, m);
+    });
+    CHECK(f.count("SELECT count(*) FROM inquiries WHERE status = 'spam' AND closed_at IS NOT "
+                  "NULL") == 1);
+    CHECK(f.count("SELECT count(*) FROM inquiry_messages WHERE inquiry_id = 1") == 3);
+  }
+}
+
+}  // namespace docket::projections
