@@ -9,6 +9,8 @@
 #include "domain/support_inquiry.h"
 #include "events/event_store.h"
 #include "projections/projection_engine.h"
+#include "projections/read_connection.h"
+#include "projections/support_inquiry_query.h"
 #include "tests/projections/projection_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -65,6 +67,7 @@ domain::CreateSupportInquiry guest(std::string code) {
   c.guestEmail = "ana@example.com";
   c.guestPhone = "+49 30 1234567";
   c.tokenHash = std::string(64, 'b');
+  c.tokenHash->replace(0, code.size(), code);  // one hash per inquiry
   c.tokenExpiresAt = kStart + 3'600'000;
   c.greeting = "Hi!";
   c.trackingCandidates = {std::move(code)};
@@ -84,7 +87,7 @@ TEST_SUITE("projections") {
     CHECK(f.count("SELECT count(*) FROM inquiry_messages WHERE inquiry_id = 1") == 2);
     CHECK(f.count("SELECT count(*) FROM support_inquiry_tokens WHERE inquiry_id = 1 AND "
                   "token_hash = '" +
-                  std::string(64, 'b') + "' AND revoked_at_ms IS NULL") == 1);
+                  *guest("INQ-AB2CDE").tokenHash + "' AND revoked_at_ms IS NULL") == 1);
     CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'open'") == 1);
 
     // Search: tracking code, subject, e-mail, name and phone, by any 3+ characters.
@@ -122,6 +125,67 @@ TEST_SUITE("projections") {
     CHECK(f.count("SELECT count(*) FROM inquiries WHERE status = 'spam' AND closed_at IS NOT "
                   "NULL") == 1);
     CHECK(f.count("SELECT count(*) FROM inquiry_messages WHERE inquiry_id = 1") == 3);
+  }
+}
+
+TEST_SUITE("projections") {
+  TEST_CASE("support_inquiries query: detail, guest tokens, lists, search, inactive") {
+    Fixture f;
+    for (const char* code : {"INQ-AAAAAA", "INQ-BBBBBB", "INQ-CCCCCC"}) {
+      f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+        return domain::decide_create_inquiry(v, guest(code), m);
+      });
+      f.clock.advance(60'000);
+    }
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_identify_inquiry_contact(
+          v, domain::IdentifyInquiryContact{2, "Caio", "caio.dias@example.org", std::nullopt}, m);
+    });
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_set_inquiry_status(v, domain::SetInquiryStatus{3, "closed"}, m);
+    });
+    auto reader = f.engine->open_reader();
+    REQUIRE(reader.ok());
+    auto lease = (*reader)->lease();
+    REQUIRE(lease.ok());
+    SupportInquiryQuery q(lease->db());
+
+    auto one = q.find(1);
+    REQUIRE(one.ok());
+    CHECK(one->trackingCode == "INQ-AAAAAA");
+    REQUIRE(one->messages.size() == 2);
+    CHECK(one->messages[0].senderType == "system");
+    CHECK(one->messages[1].senderType == "visitor");
+    CHECK(one->messages[1].eventId > one->messages[0].eventId);
+    CHECK(q.find(9).status().IsNotFound());
+
+    const std::string hash = *guest("INQ-AAAAAA").tokenHash;
+    CHECK(q.token_inquiry(hash, kStart)->value_or(0) == 1);
+    CHECK_FALSE(q.token_inquiry(std::string(64, 'c'), kStart)->has_value());
+    CHECK_FALSE(q.token_inquiry(hash, kStart + 3'600'000 + 180'000)->has_value());  // expired
+
+    auto ids = [&](SupportInquiryListRequest r) {
+      auto page = q.list(r);
+      REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+      std::vector<std::int64_t> out;
+      for (const auto& row : page->items)
+        out.push_back(row.id);
+      return out;
+    };
+    CHECK(ids({}) == std::vector<std::int64_t>{3, 2, 1});
+    CHECK(ids({.status = "closed"}) == std::vector<std::int64_t>{3});
+    CHECK(ids({.search = "dias"}) == std::vector<std::int64_t>{2});     // a name fragment
+    CHECK(ids({.search = ".com"}) == std::vector<std::int64_t>{3, 1});  // e-mail, 4 chars
+    CHECK(ids({.search = "BBBB"}) == std::vector<std::int64_t>{2});     // tracking code
+    CHECK(ids({.search = "rg"}) == std::vector<std::int64_t>{2});       // short: a scan
+    CHECK(ids({.search = ".com", .sortBy = "updatedAt", .ascending = true}) ==
+          std::vector<std::int64_t>{1, 3});
+    CHECK(ids({.search = "parcel", .page = 2, .pageSize = 2}) == std::vector<std::int64_t>{1});
+    CHECK(q.list({.sortBy = "priority"}).status().IsInvalidArgument());
+
+    auto stale = q.inactive_since(kStart + 90'000, 10);
+    REQUIRE(stale.ok());
+    CHECK(*stale == std::vector<std::int64_t>{1});  // 2 was touched later; 3 is closed
   }
 }
 

@@ -1,0 +1,219 @@
+#include "projections/support_inquiry_query.h"
+
+#include <algorithm>
+
+#include "core/utf8.h"
+#include "projections/like_pattern.h"
+#include "projections/sql_filter.h"
+#include "projections/sqlite.h"
+
+namespace docket::projections {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, tracking_code, subject, category, status, customer_id, assigned_admin_id, "
+    "support_request_id, guest_name, guest_email, guest_phone, email_verified, created_at, "
+    "updated_at, closed_at, message_count";
+
+SupportInquiryRow read_row(const Statement& st) {
+  SupportInquiryRow r;
+  r.id = st.column_int64(0);
+  r.trackingCode = std::string(st.column_text(1));
+  r.subject = std::string(st.column_text(2));
+  r.category = st.column_optional_text(3);
+  r.status = std::string(st.column_text(4));
+  r.customerId = st.column_optional_int64(5);
+  r.assignedAdminId = st.column_optional_int64(6);
+  r.supportRequestId = st.column_optional_int64(7);
+  r.guestName = st.column_optional_text(8);
+  r.guestEmail = st.column_optional_text(9);
+  r.guestPhone = st.column_optional_text(10);
+  r.emailVerified = st.column_int64(11) != 0;
+  r.createdAt = std::string(st.column_text(12));
+  r.updatedAt = std::string(st.column_text(13));
+  r.closedAt = st.column_optional_text(14);
+  r.messageCount = st.column_int64(15);
+  return r;
+}
+
+}  // namespace
+
+Result<SupportInquiryRow> SupportInquiryQuery::find(std::int64_t id) {
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status();
+  SupportInquiryRow row;
+  {
+    Result<CachedStatement> select = db_.cached("SELECT " + std::string(kColumns) +
+                                                " FROM support_inquiries.inquiries WHERE id = ?1");
+    if (!select.ok()) return select.status();
+    if (Status s = (*select)->bind(1, id); !s.ok()) return s;
+    Result<bool> found = (*select)->step();
+    if (!found.ok()) return found.status();
+    if (!*found) return Status::NotFound("no such support inquiry");
+    row = read_row(**select);
+  }
+  Result<CachedStatement> messages = db_.cached(
+      "SELECT id, sender_type, sender_id, message, created_at, event_id "
+      "FROM support_inquiries.inquiry_messages WHERE inquiry_id = ?1 ORDER BY id");
+  if (!messages.ok()) return messages.status();
+  if (Status s = (*messages)->bind(1, id); !s.ok()) return s;
+  for (;;) {
+    Result<bool> more = (*messages)->step();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    const Statement& st = **messages;
+    row.messages.push_back({st.column_int64(0), std::string(st.column_text(1)),
+                            st.column_optional_int64(2), std::string(st.column_text(3)),
+                            std::string(st.column_text(4)),
+                            static_cast<std::uint64_t>(st.column_int64(5))});
+  }
+  if (Status s = txn->commit(); !s.ok()) return s;
+  return row;
+}
+
+Result<std::optional<std::int64_t>> SupportInquiryQuery::token_inquiry(std::string_view token_hash,
+                                                                       UnixMillis now) {
+  Result<CachedStatement> st = db_.cached(
+      "SELECT inquiry_id FROM support_inquiries.support_inquiry_tokens WHERE token_hash = ?1 "
+      "AND revoked_at_ms IS NULL AND (expires_at_ms IS NULL OR expires_at_ms > ?2)");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind_all(token_hash, now); !s.ok()) return s;
+  Result<bool> row = (*st)->step();
+  if (!row.ok()) return row.status();
+  std::optional<std::int64_t> out;
+  if (*row) out = (*st)->column_int64(0);
+  (*st)->reset();
+  return out;
+}
+
+Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListRequest& r) {
+  if (r.page == 0) return Status::InvalidArgument("page starts at 1");
+  if (r.pageSize == 0 || r.pageSize > kMaxSupportInquiryPageSize) {
+    return Status::InvalidArgument("pageSize must be between 1 and 100");
+  }
+  if (r.sortBy != "createdAt" && r.sortBy != "updatedAt") {
+    return Status::InvalidArgument("unknown sortBy");
+  }
+  const bool by_update = r.sortBy == "updatedAt";
+  SqlFilter filter;
+  filter.equals("customer_id", r.customerId);
+  filter.equals("status", r.status);
+  filter.equals("category", r.category);
+  filter.equals("assigned_admin_id", r.assignedAdminId);
+  filter.equals("support_request_id", r.supportRequestId);
+  if (r.unassigned) filter.condition("assigned_admin_id IS NULL");
+  std::string from = " FROM support_inquiries.inquiries";
+  bool indexed_search = false;
+  if (r.search) {
+    if (utf8_length(*r.search) >= 3) {
+      from =
+          " FROM support_inquiries.inquiry_search CROSS JOIN support_inquiries.inquiries"
+          " ON inquiries.id = inquiry_search.rowid";
+      filter.condition("inquiry_search MATCH ?", fts5_substring_query(*r.search));
+      indexed_search = true;
+    } else {  // too short for the trigram index: a scan
+      const std::string like = like_pattern(*r.search);
+      filter.condition(
+          "(tracking_code LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR guest_email LIKE ? "
+          "ESCAPE '\\' OR guest_name LIKE ? ESCAPE '\\' OR guest_phone LIKE ? ESCAPE '\\')",
+          {like, like, like, like, like});
+    }
+  }
+  from += filter.where();
+
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status();
+  SupportInquiryPage page;
+  // Matching ids with their sort key, in one pass: the total and the page come from
+  // them, then the page's rows are read by id (as for support requests: the matches
+  // of a search are few; a plain filter walks an index).
+  struct Match {
+    std::int64_t id;
+    std::string updated;
+  };
+  std::vector<Match> matches;
+  const std::uint64_t first = static_cast<std::uint64_t>(r.page - 1) * r.pageSize;
+  if (indexed_search) {
+    Result<CachedStatement> select = db_.cached("SELECT inquiries.id, inquiries.updated_at" + from);
+    if (!select.ok()) return select.status();
+    if (Status s = filter.bind(**select); !s.ok()) return s;
+    for (;;) {
+      Result<bool> row = (*select)->step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      matches.push_back({(*select)->column_int64(0),
+                         by_update ? std::string((*select)->column_text(1)) : std::string()});
+    }
+    std::sort(matches.begin(), matches.end(), [&](const Match& a, const Match& b) {
+      const bool less = by_update && a.updated != b.updated ? a.updated < b.updated : a.id < b.id;
+      const bool greater =
+          by_update && a.updated != b.updated ? a.updated > b.updated : a.id > b.id;
+      return r.ascending ? less : greater;
+    });
+    page.total = matches.size();
+    if (first < matches.size()) {
+      matches.erase(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(first));
+    } else {
+      matches.clear();
+    }
+    if (matches.size() > r.pageSize) matches.resize(r.pageSize);
+  } else {
+    Result<CachedStatement> count = db_.cached("SELECT count(*)" + from);
+    if (!count.ok()) return count.status();
+    if (Status s = filter.bind(**count); !s.ok()) return s;
+    Result<bool> row = (*count)->step();
+    if (!row.ok()) return row.status();
+    page.total = *row ? static_cast<std::uint64_t>((*count)->column_int64(0)) : 0;
+    (*count)->reset();
+    const char* direction = r.ascending ? " ASC" : " DESC";
+    const int limit = filter.next_parameter();
+    Result<CachedStatement> select =
+        db_.cached("SELECT id" + from + " ORDER BY " + (by_update ? "updated_at" : "id") +
+                   direction + (by_update ? ", id" + std::string(direction) : std::string()) +
+                   " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
+    if (!select.ok()) return select.status();
+    Statement& st = **select;
+    Status s = filter.bind(st);
+    if (s.ok()) s = st.bind(limit, static_cast<std::int64_t>(r.pageSize));
+    if (s.ok()) s = st.bind(limit + 1, static_cast<std::int64_t>(first));
+    if (!s.ok()) return s;
+    for (;;) {
+      Result<bool> more = st.step();
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      matches.push_back({st.column_int64(0), {}});
+    }
+  }
+  Result<CachedStatement> fetch = db_.cached("SELECT " + std::string(kColumns) +
+                                             " FROM support_inquiries.inquiries WHERE id = ?1");
+  if (!fetch.ok()) return fetch.status();
+  for (const Match& m : matches) {
+    Statement& st = **fetch;
+    if (Status s = st.bind(1, m.id); !s.ok()) return s;
+    Result<bool> row = st.step();
+    if (!row.ok()) return row.status();
+    if (*row) page.items.push_back(read_row(st));
+    st.reset();
+  }
+  if (Status s = txn->commit(); !s.ok()) return s;
+  return page;
+}
+
+Result<std::vector<std::int64_t>> SupportInquiryQuery::inactive_since(UnixMillis cutoff,
+                                                                      std::size_t limit) {
+  Result<CachedStatement> st = db_.cached(
+      "SELECT id FROM support_inquiries.inquiries WHERE status IN ('open', 'active', "
+      "'waiting', 'resolved') AND updated_ms < ?1 ORDER BY updated_ms LIMIT ?2");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind_all(cutoff, static_cast<std::int64_t>(limit)); !s.ok()) return s;
+  std::vector<std::int64_t> ids;
+  for (;;) {
+    Result<bool> row = (*st)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ids.push_back((*st)->column_int64(0));
+  }
+  return ids;
+}
+
+}  // namespace docket::projections

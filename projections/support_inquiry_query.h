@@ -1,0 +1,91 @@
+// SupportInquiryQuery: reads the support_inquiries projection (support_inquiries.h) for
+// the public, customer and admin inquiry routes, the guest token guard and the
+// inactive-close job.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+
+namespace docket::projections {
+
+class Database;
+class SqlFilter;
+
+struct SupportInquiryMessageRow {
+  std::int64_t id = 0;
+  std::string senderType;
+  std::optional<std::int64_t> senderId;
+  std::string message;
+  std::string createdAt;
+  std::uint64_t eventId = 0;
+};
+
+struct SupportInquiryRow {
+  std::int64_t id = 0;
+  std::string trackingCode;
+  std::string subject;
+  std::optional<std::string> category;
+  std::string status;
+  std::optional<std::int64_t> customerId;
+  std::optional<std::int64_t> assignedAdminId;
+  std::optional<std::int64_t> supportRequestId;
+  std::optional<std::string> guestName;
+  std::optional<std::string> guestEmail;
+  std::optional<std::string> guestPhone;
+  bool emailVerified = false;
+  std::string createdAt;
+  std::string updatedAt;
+  std::optional<std::string> closedAt;
+  std::int64_t messageCount = 0;
+  std::vector<SupportInquiryMessageRow> messages;  // find() only, oldest first
+};
+
+inline constexpr std::uint32_t kMaxSupportInquiryPageSize = 100;
+
+struct SupportInquiryListRequest {
+  std::optional<std::int64_t> customerId;  // the customer list always sets it
+  std::optional<std::string> status;
+  std::optional<std::string> category;
+  std::optional<std::int64_t> assignedAdminId;
+  bool unassigned = false;
+  std::optional<std::int64_t> supportRequestId;
+  // Tracking code, subject, guest e-mail, name or phone: a case-insensitive substring.
+  std::optional<std::string> search;
+  std::string sortBy = "createdAt";  // createdAt | updatedAt
+  bool ascending = false;
+  std::uint32_t page = 1;
+  std::uint32_t pageSize = 20;
+};
+
+struct SupportInquiryPage {
+  std::vector<SupportInquiryRow> items;
+  std::uint64_t total = 0;
+};
+
+// Borrows `db` (a ReadLease's database with the projection attached as
+// "support_inquiries") for its lifetime.
+class SupportInquiryQuery {
+ public:
+  explicit SupportInquiryQuery(Database& db) : db_(db) {}
+
+  // NotFound when there is no such inquiry.
+  Result<SupportInquiryRow> find(std::int64_t id);
+  // The inquiry a guest token (by its hash) grants at `now`: nullopt when the hash is
+  // unknown, revoked or expired.
+  Result<std::optional<std::int64_t>> token_inquiry(std::string_view token_hash, UnixMillis now);
+  Result<SupportInquiryPage> list(const SupportInquiryListRequest& request);
+  // Up to `limit` inquiries in open, active, waiting or resolved whose last event is
+  // before `cutoff`, least recently active first.
+  Result<std::vector<std::int64_t>> inactive_since(UnixMillis cutoff, std::size_t limit);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace docket::projections
