@@ -11,6 +11,7 @@
 #include "domain/account.h"
 #include "domain/account_commands.h"
 #include "domain/stream_snapshot.h"
+#include "events/event_data.h"
 
 namespace docket::domain {
 namespace {
@@ -31,26 +32,10 @@ const Settable kSettable[] = {
     {kInquirySpam, {}},
 };
 
-Status malformed(const events::EventRecord& e, std::string_view what) {
-  return Status::Corruption(
-      fmt::format("event {} ({}) of {}: {}", e.eventId, e.type, e.stream, what));
-}
-
-std::optional<std::int64_t> optional_int(simdjson::dom::object data, const char* key) {
-  std::int64_t v = 0;
-  if (data[key].get_int64().get(v)) return std::nullopt;
-  return v;
-}
-
-std::optional<std::string> optional_text(simdjson::dom::object data, const char* key) {
-  std::string_view v;
-  if (data[key].get_string().get(v)) return std::nullopt;
-  return std::string(v);
-}
-
-std::string text(simdjson::dom::object data, const char* key) {
-  return optional_text(data, key).value_or("");
-}
+using events::malformed;
+using events::optional_int;
+using events::optional_text;
+using events::text;
 
 std::string tracking_key(std::string_view code) {
   return "tracking:" + std::string(code);

@@ -9,25 +9,14 @@
 #include "core/json_writer.h"
 #include "domain/account_commands.h"
 #include "domain/stream_snapshot.h"
+#include "events/event_data.h"
 
 namespace docket::domain {
 namespace {
 
-Status malformed(const events::EventRecord& e, std::string_view what) {
-  return Status::Corruption(
-      fmt::format("event {} ({}) of {}: {}", e.eventId, e.type, e.stream, what));
-}
-
-std::optional<std::int64_t> optional_int(simdjson::dom::object data, const char* key) {
-  std::int64_t v = 0;
-  if (data[key].get_int64().get(v)) return std::nullopt;
-  return v;
-}
-
-std::string text(simdjson::dom::object data, const char* key) {
-  std::string_view v;
-  return data[key].get_string().get(v) ? std::string() : std::string(v);
-}
+using events::malformed;
+using events::optional_int;
+using events::text;
 
 events::AppendRequest on_stream(const SupportRequest& r, const CommandMeta& meta) {
   events::AppendRequest req;

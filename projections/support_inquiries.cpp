@@ -7,35 +7,18 @@
 
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
+#include "events/event_data.h"
+#include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
 namespace {
 
-std::optional<std::string> optional_text(simdjson::dom::object data, const char* key) {
-  std::string_view v;
-  if (data[key].get_string().get(v)) return std::nullopt;
-  return std::string(v);
-}
-
-std::optional<std::int64_t> integer(simdjson::dom::object data, const char* key) {
-  std::int64_t v = 0;
-  if (data[key].get_int64().get(v)) return std::nullopt;
-  return v;
-}
-
-Status run(Database& db, std::string_view sql, const auto&... args) {
-  Result<CachedStatement> st = db.cached(std::string(sql));
-  if (!st.ok()) return st.status();
-  Status s = (*st)->bind_all(args...);
-  return s.ok() ? (*st)->run() : s;
-}
+using events::optional_int;
+using events::optional_text;
 
 Status count_status(Database& db, const std::string& status, int delta) {
-  return run(db,
-             "INSERT INTO inquiry_status_counts(status, n) VALUES(?1, ?2) "
-             "ON CONFLICT(status) DO UPDATE SET n = n + excluded.n",
-             status, delta);
+  return move_status_count(db, "inquiry_status_counts", status, delta);
 }
 
 // The searchable text of one inquiry, as indexed.
@@ -50,15 +33,15 @@ struct SearchText {
 Status index(Database& db, std::int64_t id, const SearchText& t, bool remove) {
   // A contentless FTS5 table forgets a row only when given the values it indexed.
   if (remove) {
-    return run(db,
-               "INSERT INTO inquiry_search(inquiry_search, rowid, tracking_text, subject_text, "
-               "email_text, name_text, phone_text) VALUES('delete', ?1, ?2, ?3, ?4, ?5, ?6)",
-               id, t.tracking, t.subject, t.email, t.name, t.phone);
+    return run_sql(db,
+                   "INSERT INTO inquiry_search(inquiry_search, rowid, tracking_text, subject_text, "
+                   "email_text, name_text, phone_text) VALUES('delete', ?1, ?2, ?3, ?4, ?5, ?6)",
+                   id, t.tracking, t.subject, t.email, t.name, t.phone);
   }
-  return run(db,
-             "INSERT INTO inquiry_search(rowid, tracking_text, subject_text, email_text, "
-             "name_text, phone_text) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-             id, t.tracking, t.subject, t.email, t.name, t.phone);
+  return run_sql(db,
+                 "INSERT INTO inquiry_search(rowid, tracking_text, subject_text, email_text, "
+                 "name_text, phone_text) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                 id, t.tracking, t.subject, t.email, t.name, t.phone);
 }
 
 Result<std::optional<SearchText>> indexed_text(Database& db, std::int64_t id) {
@@ -118,7 +101,7 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
   if (parser.parse(event.data).get_object().get(data)) {
     return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
   }
-  auto id = integer(data, "supportInquiryId");
+  auto id = optional_int(data, "supportInquiryId");
   if (!id) return Status::Corruption("event " + std::to_string(event.eventId) + ": no id");
   const std::string at = format_iso8601(event.occurredAt);
   const std::int64_t ms = event.occurredAt;
@@ -128,39 +111,39 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
                        optional_text(data, "subject").value_or(""),
                        optional_text(data, "guestEmail"), optional_text(data, "guestName"),
                        optional_text(data, "guestPhone")};
-    Status s = run(db,
-                   "INSERT INTO inquiries(id, tracking_code, subject, category, status, "
-                   "customer_id, guest_name, guest_email, guest_phone, created_at, updated_at, "
-                   "created_ms, updated_ms) "
-                   "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10)",
-                   *id, t.tracking, t.subject, optional_text(data, "category"),
-                   integer(data, "customerId"), t.name, t.email, t.phone, at, ms);
+    Status s = run_sql(db,
+                       "INSERT INTO inquiries(id, tracking_code, subject, category, status, "
+                       "customer_id, guest_name, guest_email, guest_phone, created_at, updated_at, "
+                       "created_ms, updated_ms) "
+                       "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10)",
+                       *id, t.tracking, t.subject, optional_text(data, "category"),
+                       optional_int(data, "customerId"), t.name, t.email, t.phone, at, ms);
     if (s.ok()) s = count_status(db, "open", 1);
     if (s.ok()) s = index(db, *id, t, false);
     if (!s.ok()) return s;
     if (auto hash = optional_text(data, "tokenHash")) {
-      return run(db,
-                 "INSERT INTO support_inquiry_tokens(token_hash, inquiry_id, expires_at_ms) "
-                 "VALUES(?1, ?2, ?3)",
-                 *hash, *id, integer(data, "tokenExpiresAt"));
+      return run_sql(db,
+                     "INSERT INTO support_inquiry_tokens(token_hash, inquiry_id, expires_at_ms) "
+                     "VALUES(?1, ?2, ?3)",
+                     *hash, *id, optional_int(data, "tokenExpiresAt"));
     }
     return Status::Ok();
   }
 
   // Every later event is activity.
-  Status s =
-      run(db, "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3 WHERE id = ?1", *id, at, ms);
+  Status s = run_sql(db, "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3 WHERE id = ?1", *id,
+                     at, ms);
   if (!s.ok()) return s;
 
   if (event.type == domain::kInquiryMessageCreated) {
-    s = run(db,
-            "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, sender_id, message, "
-            "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            *id, integer(data, "messageId").value_or(0),
-            optional_text(data, "senderType").value_or(""), integer(data, "senderId"),
-            optional_text(data, "message").value_or(""), at, event.eventId);
+    s = run_sql(db,
+                "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, sender_id, message, "
+                "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                *id, optional_int(data, "messageId").value_or(0),
+                optional_text(data, "senderType").value_or(""), optional_int(data, "senderId"),
+                optional_text(data, "message").value_or(""), at, event.eventId);
     if (!s.ok()) return s;
-    return run(db, "UPDATE inquiries SET message_count = message_count + 1 WHERE id = ?1", *id);
+    return run_sql(db, "UPDATE inquiries SET message_count = message_count + 1 WHERE id = ?1", *id);
   }
   if (event.type == domain::kInquiryStatusChanged) {
     const std::string from = optional_text(data, "from").value_or("");
@@ -169,15 +152,15 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
     s = count_status(db, from, -1);
     if (s.ok()) s = count_status(db, to, 1);
     if (!s.ok()) return s;
-    return run(db,
-               "UPDATE inquiries SET status = ?2, closed_at = CASE WHEN ?3 THEN ?4 ELSE "
-               "closed_at END, support_request_id = coalesce(?5, support_request_id) "
-               "WHERE id = ?1",
-               *id, to, ends ? 1 : 0, at, integer(data, "supportRequestId"));
+    return run_sql(db,
+                   "UPDATE inquiries SET status = ?2, closed_at = CASE WHEN ?3 THEN ?4 ELSE "
+                   "closed_at END, support_request_id = coalesce(?5, support_request_id) "
+                   "WHERE id = ?1",
+                   *id, to, ends ? 1 : 0, at, optional_int(data, "supportRequestId"));
   }
   if (event.type == domain::kInquiryAssigned) {
-    return run(db, "UPDATE inquiries SET assigned_admin_id = ?2 WHERE id = ?1", *id,
-               integer(data, "assignedAdminId"));
+    return run_sql(db, "UPDATE inquiries SET assigned_admin_id = ?2 WHERE id = ?1", *id,
+                   optional_int(data, "assignedAdminId"));
   }
   if (event.type == domain::kInquiryContactIdentified) {
     auto old = indexed_text(db, *id);
@@ -190,11 +173,11 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
     s = index(db, *id, **old, true);
     if (s.ok()) s = index(db, *id, now, false);
     if (!s.ok()) return s;
-    return run(db,
-               "UPDATE inquiries SET email_verified = CASE WHEN guest_email IS ?3 THEN "
-               "email_verified ELSE 0 END, guest_name = ?2, guest_email = ?3, guest_phone = ?4 "
-               "WHERE id = ?1",
-               *id, now.name, now.email, now.phone);
+    return run_sql(db,
+                   "UPDATE inquiries SET email_verified = CASE WHEN guest_email IS ?3 THEN "
+                   "email_verified ELSE 0 END, guest_name = ?2, guest_email = ?3, guest_phone = ?4 "
+                   "WHERE id = ?1",
+                   *id, now.name, now.email, now.phone);
   }
   if (event.type == domain::kInquiryEmailVerified) {
     auto old = indexed_text(db, *id);
@@ -205,10 +188,10 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
     s = index(db, *id, **old, true);
     if (s.ok()) s = index(db, *id, now, false);
     if (!s.ok()) return s;
-    return run(db,
-               "UPDATE inquiries SET guest_email = ?2, email_verified = 1, "
-               "customer_id = coalesce(?3, customer_id) WHERE id = ?1",
-               *id, now.email, integer(data, "customerId"));
+    return run_sql(db,
+                   "UPDATE inquiries SET guest_email = ?2, email_verified = 1, "
+                   "customer_id = coalesce(?3, customer_id) WHERE id = ?1",
+                   *id, now.email, optional_int(data, "customerId"));
   }
   // Verification requested or failed: activity only.
   return Status::Ok();

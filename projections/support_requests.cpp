@@ -6,35 +6,18 @@
 
 #include "core/time_format.h"
 #include "domain/support_request.h"
+#include "events/event_data.h"
+#include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
 namespace {
 
-std::string text(simdjson::dom::object data, const char* key) {
-  std::string_view v;
-  return data[key].get_string().get(v) ? std::string() : std::string(v);
-}
+using events::optional_int;
+using events::text;
 
-std::optional<std::int64_t> integer(simdjson::dom::object data, const char* key) {
-  std::int64_t v = 0;
-  if (data[key].get_int64().get(v)) return std::nullopt;
-  return v;
-}
-
-Status run(Database& db, std::string_view sql, const auto&... args) {
-  Result<CachedStatement> st = db.cached(std::string(sql));
-  if (!st.ok()) return st.status();
-  Status s = (*st)->bind_all(args...);
-  return s.ok() ? (*st)->run() : s;
-}
-
-// Moves the number of requests in `status` by `delta`.
 Status count_status(Database& db, const std::string& status, int delta) {
-  return run(db,
-             "INSERT INTO status_counts(status, n) VALUES(?1, ?2) "
-             "ON CONFLICT(status) DO UPDATE SET n = n + excluded.n",
-             status, delta);
+  return move_status_count(db, "status_counts", status, delta);
 }
 
 }  // namespace
@@ -78,7 +61,7 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
   if (parser.parse(event.data).get_object().get(data)) {
     return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
   }
-  auto id = integer(data, "supportRequestId");
+  auto id = optional_int(data, "supportRequestId");
   if (!id) return Status::Corruption("event " + std::to_string(event.eventId) + ": no id");
   const std::string at = format_iso8601(event.occurredAt);
   const std::int64_t ms = event.occurredAt;
@@ -90,39 +73,39 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
     if (!data["metadata"].get(m)) metadata = simdjson::minify(m);
     const std::string subject = text(data, "subject");
     const std::string ticket = text(data, "ticketNumber");
-    Status s =
-        run(db,
-            "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
-            "priority, priority_rank, status, metadata, created_at, updated_at, created_ms) "
-            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
-            *id, ticket, integer(data, "customerId").value_or(0), subject, text(data, "category"),
-            priority, domain::priority_rank(priority), metadata, at, ms);
+    Status s = run_sql(
+        db,
+        "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
+        "priority, priority_rank, status, metadata, created_at, updated_at, created_ms) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
+        *id, ticket, optional_int(data, "customerId").value_or(0), subject, text(data, "category"),
+        priority, domain::priority_rank(priority), metadata, at, ms);
     if (!s.ok()) return s;
     s = count_status(db, "open", 1);
     if (!s.ok()) return s;
-    return run(db,
-               "INSERT INTO requests_search(rowid, subject_text, ticket_text) VALUES(?1, ?2, ?3)",
-               *id, subject, ticket);
+    return run_sql(
+        db, "INSERT INTO requests_search(rowid, subject_text, ticket_text) VALUES(?1, ?2, ?3)", *id,
+        subject, ticket);
   }
   if (event.type == domain::kSupportRequestMessageCreated) {
     const std::string sender = text(data, "senderType");
-    Status s = run(db,
-                   "INSERT INTO messages(id, request_id, sender_type, sender_id, message, "
-                   "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                   integer(data, "messageId").value_or(0), *id, sender, integer(data, "senderId"),
-                   text(data, "message"), at, event.eventId);
+    Status s = run_sql(db,
+                       "INSERT INTO messages(id, request_id, sender_type, sender_id, message, "
+                       "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       optional_int(data, "messageId").value_or(0), *id, sender,
+                       optional_int(data, "senderId"), text(data, "message"), at, event.eventId);
     if (!s.ok()) return s;
     if (sender == "admin") {
-      s = run(db,
-              "UPDATE requests SET first_response_at = ?2, first_response_ms = ?3 "
-              "WHERE id = ?1 AND first_response_at IS NULL",
-              *id, at, ms);
+      s = run_sql(db,
+                  "UPDATE requests SET first_response_at = ?2, first_response_ms = ?3 "
+                  "WHERE id = ?1 AND first_response_at IS NULL",
+                  *id, at, ms);
       if (!s.ok()) return s;
     }
-    return run(db,
-               "UPDATE requests SET message_count = message_count + 1, updated_at = ?2 "
-               "WHERE id = ?1",
-               *id, at);
+    return run_sql(db,
+                   "UPDATE requests SET message_count = message_count + 1, updated_at = ?2 "
+                   "WHERE id = ?1",
+                   *id, at);
   }
   if (event.type == domain::kSupportRequestStatusChanged) {
     const std::string to = text(data, "to");
@@ -132,20 +115,21 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
     Status s = count_status(db, text(data, "from"), -1);
     if (s.ok()) s = count_status(db, to, 1);
     if (!s.ok()) return s;
-    return run(db,
-               "UPDATE requests SET status = ?2, resolution_note = coalesce(?3, resolution_note), "
-               "resolved_at = CASE WHEN ?2 = 'resolved' THEN ?4 ELSE resolved_at END, "
-               "resolved_ms = CASE WHEN ?2 = 'resolved' THEN ?5 ELSE resolved_ms END, "
-               "updated_at = ?4 WHERE id = ?1",
-               *id, to, note, at, ms);
+    return run_sql(
+        db,
+        "UPDATE requests SET status = ?2, resolution_note = coalesce(?3, resolution_note), "
+        "resolved_at = CASE WHEN ?2 = 'resolved' THEN ?4 ELSE resolved_at END, "
+        "resolved_ms = CASE WHEN ?2 = 'resolved' THEN ?5 ELSE resolved_ms END, "
+        "updated_at = ?4 WHERE id = ?1",
+        *id, to, note, at, ms);
   }
   if (event.type == domain::kSupportRequestAssigned) {
-    return run(db, "UPDATE requests SET assigned_admin_id = ?2, updated_at = ?3 WHERE id = ?1", *id,
-               integer(data, "assignedAdminId"), at);
+    return run_sql(db, "UPDATE requests SET assigned_admin_id = ?2, updated_at = ?3 WHERE id = ?1",
+                   *id, optional_int(data, "assignedAdminId"), at);
   }
   if (event.type == domain::kSupportRequestPriorityChanged) {
     const std::string to = text(data, "to");
-    return run(
+    return run_sql(
         db, "UPDATE requests SET priority = ?2, priority_rank = ?3, updated_at = ?4 WHERE id = ?1",
         *id, to, domain::priority_rank(to), at);
   }
