@@ -6,6 +6,7 @@
 
 #include <cassert>
 #include <cstddef>
+#include <functional>
 #include <list>
 #include <string>
 #include <string_view>
@@ -22,7 +23,7 @@ class LruMap {
   // The value under `key`, marked recently used; nullptr on a miss. The pointer is
   // valid until the next put() or clear().
   Value* get(std::string_view key) {
-    auto it = entries_.find(std::string(key));
+    auto it = entries_.find(key);  // no string built: the hash and equality are transparent
     if (it == entries_.end()) return nullptr;
     recency_.splice(recency_.begin(), recency_, it->second.recency);
     return &it->second.value;
@@ -30,13 +31,12 @@ class LruMap {
 
   // Stores `value` under `key`, evicting the least recently used entry when full.
   void put(std::string_view key, Value value) {
-    std::string owned(key);
-    if (auto found = entries_.find(owned); found != entries_.end()) {
+    if (auto found = entries_.find(key); found != entries_.end()) {
       found->second.value = std::move(value);
       recency_.splice(recency_.begin(), recency_, found->second.recency);
       return;
     }
-    auto it = entries_.emplace(std::move(owned), Entry{std::move(value), {}}).first;
+    auto it = entries_.emplace(std::string(key), Entry{std::move(value), {}}).first;
     recency_.push_front(&it->first);
     it->second.recency = recency_.begin();
     if (entries_.size() > capacity_) {
@@ -62,8 +62,13 @@ class LruMap {
     typename std::list<const std::string*>::iterator recency;
   };
 
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   std::size_t capacity_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
   // Most recently used first; points at the keys of entries_ (stable node addresses).
   std::list<const std::string*> recency_;
 };

@@ -31,7 +31,7 @@ std::optional<OutgoingMail> skip(const events::EventRecord& event, std::string_v
 Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
                                                      const events::EventRecord& event) {
   if (event.type != domain::kSupportRequestMessageCreated) return std::optional<OutgoingMail>{};
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
   simdjson::dom::object data;
   if (parser.parse(event.data).get_object().get(data)) return skip(event, "data is not an object");
   std::string_view sender;
