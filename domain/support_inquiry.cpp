@@ -8,9 +8,11 @@
 #include "core/auth/otp.h"
 #include "core/crypto.h"
 #include "core/json_writer.h"
+#include "core/time_format.h"
 #include "domain/account.h"
 #include "domain/account_commands.h"
 #include "domain/stream_snapshot.h"
+#include "domain/support_request.h"
 #include "events/event_data.h"
 
 namespace docket::domain {
@@ -99,6 +101,101 @@ bool takes_inactive_close(std::string_view status) {
          status == kInquiryResolved;
 }
 
+bool has_live_token(const SupportInquiry& i) {
+  return i.tokenHash.has_value() && !i.tokenRevoked;
+}
+
+std::string token_revoked(std::int64_t id, std::string_view reason) {
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", id).field("reason", reason).end_object();
+  return w.take();
+}
+
+// Closing or marking spam ends the guest token in the same append.
+void revoke_on_close(events::AppendRequest& req, const SupportInquiry& i, std::string_view to) {
+  if ((to == kInquiryClosed || to == kInquirySpam) && has_live_token(i)) {
+    add(req, kInquiryTokenRevoked, token_revoked(i.id, "closed"));
+  }
+}
+
+std::string linked(const SupportInquiry& i, std::int64_t request_id, bool created) {
+  JsonWriter w;
+  w.begin_object().field("supportInquiryId", i.id).field("supportRequestId", request_id);
+  w.field("created", created).field("from", i.status).end_object();
+  return w.take();
+}
+
+// A message of the inquiry as it is copied into a created support request.
+struct InquiryMessage {
+  std::int64_t id = 0;
+  std::string senderType;
+  std::optional<std::int64_t> senderId;
+  std::string message;
+  UnixMillis createdAt = 0;
+};
+
+// The visitor, customer and admin messages of the inquiry, in order (system messages
+// are not copied). Read from the stream when a link creates a request rather than
+// kept in SupportInquiry: the writer copies that state for every command on the stream
+// (domain/stream_snapshot.h), and only this rare command needs the thread.
+Result<std::vector<InquiryMessage>> copied_messages(const events::StagedView& view,
+                                                    const SupportInquiry& i) {
+  auto events = view.read_stream(support_inquiry_stream(i.id), 1);
+  if (!events.ok()) return events.status();
+  thread_local simdjson::dom::parser parser;
+  std::vector<InquiryMessage> out;
+  for (const events::EventRecord& e : *events) {
+    if (e.type != kInquiryMessageCreated || e.streamVersion > i.version) continue;
+    simdjson::dom::object data;
+    if (parser.parse(e.data).get_object().get(data)) return malformed(e, "data is not an object");
+    std::string sender = text(data, "senderType");
+    if (sender == "system") continue;
+    out.push_back({optional_int(data, "messageId").value_or(0), std::move(sender),
+                   optional_int(data, "senderId"), text(data, "message"), e.occurredAt});
+  }
+  return out;
+}
+
+// The creation of a request for the inquiry's customer, with the copied thread, as the
+// first stream of `req`. Returns the new request's id.
+Result<std::int64_t> add_created_request(const events::StagedView& view, events::AppendRequest& req,
+                                         const SupportInquiry& i,
+                                         const LinkInquiryToSupportRequest& c) {
+  auto messages = copied_messages(view, i);
+  if (!messages.ok()) return messages.status();
+  CreateSupportRequest create;
+  create.customerId = *i.customerId;
+  create.subject = i.subject;
+  create.category = c.category;
+  create.priority = c.priority;
+  JsonWriter metadata;
+  metadata.begin_object().field("supportInquiryId", i.id).field("trackingCode", i.trackingCode);
+  create.metadataJson = metadata.end_object().take();
+  auto request_id = add_support_request_creation(view, create, req);
+  if (!request_id.ok()) return request_id.status();
+  if (messages->empty()) return request_id;
+
+  // Every copied message takes its id from one claim of `count` ids.
+  auto last = view.last_id(kSupportRequestMessageSequence);
+  if (!last.ok()) return last.status();
+  req.ids.push_back({std::string(kSupportRequestMessageSequence), *last + 1, messages->size()});
+  std::uint64_t next = *last + 1;
+  for (const InquiryMessage& m : *messages) {
+    // Visitor and customer messages are the customer's; admin messages stay the admin's.
+    const bool admin = m.senderType == "admin";
+    JsonWriter w;
+    w.begin_object().field("supportRequestId", *request_id);
+    w.field("messageId", static_cast<std::int64_t>(next++));
+    w.field("senderType", admin ? "admin" : "customer");
+    w.field("senderId", admin ? m.senderId : i.customerId).field("message", m.message);
+    w.key("copiedFrom").begin_object().field("supportInquiryId", i.id);
+    w.field("supportInquiryMessageId", m.id).field("createdAt", format_iso8601(m.createdAt));
+    w.end_object().end_object();
+    req.streams.front().events.push_back({std::string(kSupportRequestMessageCreated), 1, w.take()});
+  }
+  return request_id;
+}
+
 }  // namespace
 
 std::string support_inquiry_stream(std::int64_t id) {
@@ -182,6 +279,13 @@ Status apply_support_inquiry_events(SupportInquiry& i,
       i.failedAttempts = 0;
     } else if (e.type == kInquiryVerificationFailed) {
       i.failedAttempts = static_cast<int>(optional_int(data, "attempts").value_or(0));
+    } else if (e.type == kInquiryLinkedToRequest) {
+      auto request = optional_int(data, "supportRequestId");
+      if (!request) return malformed(e, "missing supportRequestId");
+      i.status = std::string(kInquiryLinked);
+      i.supportRequestId = request;
+    } else if (e.type == kInquiryTokenRevoked) {
+      i.tokenRevoked = true;
     } else if (e.type == kInquiryEmailVerified) {
       i.guestEmail = optional_text(data, "email");
       i.emailVerified = true;
@@ -257,7 +361,8 @@ Result<events::AppendRequest> decide_post_inquiry_message(const events::StagedVi
                                                           const CommandMeta& meta) {
   auto i = load_support_inquiry(view, c.inquiryId);
   if (!i.ok()) return i.status();
-  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  if (!inquiry_accepts_messages(i->status))
+    return Status::FailedPrecondition(kInquiryClosedMessage);
   auto req = on_stream(*i, meta);
   auto message = message_event(view, req, i->id, c.senderType, c.senderId, c.message);
   if (!message.ok()) return message.status();
@@ -281,6 +386,7 @@ Result<events::AppendRequest> decide_set_inquiry_status(const events::StagedView
   }
   auto req = on_stream(*i, meta);
   add(req, kInquiryStatusChanged, status_change(i->id, i->status, c.status, "staff"));
+  revoke_on_close(req, *i, c.status);
   return req;
 }
 
@@ -309,7 +415,8 @@ Result<events::AppendRequest> decide_identify_inquiry_contact(const events::Stag
                                                               const CommandMeta& meta) {
   auto i = load_support_inquiry(view, c.inquiryId);
   if (!i.ok()) return i.status();
-  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  if (!inquiry_accepts_messages(i->status))
+    return Status::FailedPrecondition(kInquiryClosedMessage);
   auto req = on_stream(*i, meta);
   JsonWriter w;
   w.begin_object().field("supportInquiryId", i->id);
@@ -324,7 +431,8 @@ Result<events::AppendRequest> decide_request_inquiry_verification(
     const events::StagedView& view, const RequestInquiryVerification& c, const CommandMeta& meta) {
   auto i = load_support_inquiry(view, c.inquiryId);
   if (!i.ok()) return i.status();
-  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  if (!inquiry_accepts_messages(i->status))
+    return Status::FailedPrecondition(kInquiryClosedMessage);
   auto req = on_stream(*i, meta);
   JsonWriter w;
   w.begin_object().field("supportInquiryId", i->id).field("email", c.email);
@@ -340,7 +448,8 @@ Result<events::AppendRequest> decide_confirm_inquiry_verification(
   verified = false;
   auto i = load_support_inquiry(view, c.inquiryId);
   if (!i.ok()) return i.status();
-  if (!inquiry_accepts_messages(i->status)) return Status::FailedPrecondition("closed");
+  if (!inquiry_accepts_messages(i->status))
+    return Status::FailedPrecondition(kInquiryClosedMessage);
   if (!i->codeHash || !i->codeSalt || !i->verificationEmail || !i->codeExpiresAt ||
       view.now_ms() >= *i->codeExpiresAt || i->failedAttempts >= c.maxAttempts) {
     return Status::InvalidArgument("no valid code: request a new one");
@@ -370,6 +479,58 @@ Result<events::AppendRequest> decide_confirm_inquiry_verification(
   return req;
 }
 
+Result<events::AppendRequest> decide_link_inquiry(const events::StagedView& view,
+                                                  const LinkInquiryToSupportRequest& c,
+                                                  const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!inquiry_accepts_messages(i->status))
+    return Status::FailedPrecondition(kInquiryClosedMessage);
+  if (i->status == kInquiryLinked || i->supportRequestId) {
+    return Status::InvalidArgument(kLinkInvalidMessage);
+  }
+  if (c.supportRequestId) {
+    // An existing request of the inquiry's customer. Only the inquiry's stream is
+    // appended to: a request's customer never changes and requests are never deleted,
+    // and this decision runs on the writer against the staged view, so the check
+    // cannot go stale before the append. (A stream cannot be named without events to
+    // pin its version either: events/append_validation.cpp refuses an empty one.)
+    if (!i->customerId) return Status::InvalidArgument(kLinkInvalidMessage);
+    auto request = load_support_request(view, *c.supportRequestId);
+    if (!request.ok() && !request.status().IsNotFound()) return request.status();
+    if (!request.ok() || request->customerId != *i->customerId) {
+      return Status::InvalidArgument(kLinkInvalidMessage);
+    }
+    auto req = on_stream(*i, meta);
+    add(req, kInquiryLinkedToRequest, linked(*i, request->id, false));
+    return req;
+  }
+  if (!i->customerId) return Status::FailedPrecondition(kCustomerRequiredMessage);
+  // One append, request first: support.request.created and the copied messages, then
+  // the inquiry's support.inquiry.linked. Both streams become durable or neither.
+  events::AppendRequest req;
+  req.actor = meta.actor;
+  req.meta = meta.request;
+  auto request_id = add_created_request(view, req, *i, c);
+  if (!request_id.ok()) return request_id.status();
+  events::StreamAppend inquiry{support_inquiry_stream(i->id), i->version, {}};
+  inquiry.events.push_back(
+      {std::string(kInquiryLinkedToRequest), 1, linked(*i, *request_id, true)});
+  req.streams.push_back(std::move(inquiry));
+  return req;
+}
+
+Result<events::AppendRequest> decide_revoke_inquiry_token(const events::StagedView& view,
+                                                          const RevokeInquiryToken& c,
+                                                          const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  if (!has_live_token(*i)) return Status::FailedPrecondition("no token");
+  auto req = on_stream(*i, meta);
+  add(req, kInquiryTokenRevoked, token_revoked(i->id, c.reason));
+  return req;
+}
+
 Result<events::AppendRequest> decide_close_inactive_inquiry(const events::StagedView& view,
                                                             const CloseInactiveInquiry& c,
                                                             const CommandMeta& meta) {
@@ -380,6 +541,7 @@ Result<events::AppendRequest> decide_close_inactive_inquiry(const events::Staged
   }
   auto req = on_stream(*i, meta);
   add(req, kInquiryStatusChanged, status_change(i->id, i->status, kInquiryClosed, "inactive"));
+  revoke_on_close(req, *i, kInquiryClosed);
   return req;
 }
 

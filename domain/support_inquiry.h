@@ -19,6 +19,8 @@
 //                                         expiresAt}
 //   support.inquiry.email_verification_failed {supportInquiryId, attempts}
 //   support.inquiry.email_verified       {supportInquiryId, email, customerId}
+//   support.inquiry.linked               {supportInquiryId, supportRequestId, created, from}
+//   support.inquiry.token_revoked        {supportInquiryId, reason}
 //
 // Secrets never enter these events: the guest token and the one-time code appear only
 // as SHA-256 hashes (core/auth/guest_token.h, core/auth/otp.h).
@@ -66,6 +68,8 @@ inline constexpr std::string_view kInquiryVerificationRequested =
 inline constexpr std::string_view kInquiryVerificationFailed =
     "support.inquiry.email_verification_failed";
 inline constexpr std::string_view kInquiryEmailVerified = "support.inquiry.email_verified";
+inline constexpr std::string_view kInquiryLinkedToRequest = "support.inquiry.linked";
+inline constexpr std::string_view kInquiryTokenRevoked = "support.inquiry.token_revoked";
 
 inline constexpr std::string_view kInquiryOpen = "open";
 inline constexpr std::string_view kInquiryActive = "active";
@@ -110,6 +114,7 @@ struct SupportInquiry {
   std::optional<std::int64_t> supportRequestId;
   std::optional<std::string> tokenHash;  // the guest token's SHA-256 (guests only)
   std::optional<UnixMillis> tokenExpiresAt;
+  bool tokenRevoked = false;
   // The pending verification, if any: the code's hash and salt, for which address, until
   // when, and how many wrong codes were tried against it.
   std::optional<std::string> verificationEmail;
@@ -186,6 +191,25 @@ struct ConfirmInquiryVerification {
   int maxAttempts = 5;  // wrong codes allowed per requested code
 };
 
+// Links the inquiry to a support request of its customer, or (without supportRequestId)
+// creates one for the inquiry's customer in the same append: support.request.created
+// with metadata {supportInquiryId, trackingCode}, then one support.request_message.created
+// per non-system inquiry message in order (visitor and customer messages as the
+// customer's, admin messages as that admin's). The inquiry becomes `linked`.
+struct LinkInquiryToSupportRequest {
+  std::int64_t inquiryId = 0;
+  std::optional<std::int64_t> supportRequestId;  // none: create a new request
+  std::string category;  // of a created request (a configured support request category)
+  std::string priority;  // of a created request (the category's priority)
+};
+
+// Revokes the guest token (reason "admin" or "closed"); nothing to append
+// (FailedPrecondition "no token") when there is no token or it is already revoked.
+struct RevokeInquiryToken {
+  std::int64_t inquiryId = 0;
+  std::string reason = "admin";
+};
+
 struct CloseInactiveInquiry {
   std::int64_t inquiryId = 0;
   UnixMillis cutoff = 0;  // no activity since: closed
@@ -196,6 +220,16 @@ struct CloseInactiveInquiry {
 //   FailedPrecondition   "closed": the inquiry takes no messages (closed or spam)
 //   InvalidArgument      a refused status change, an unknown staff member, a bad code
 //   Conflict             every tracking candidate was taken
+// Linking adds:
+//   FailedPrecondition   kCustomerRequiredMessage: no supportRequestId and no customer
+//   InvalidArgument      kLinkInvalidMessage: the target request does not exist, belongs
+//                        to another customer, the inquiry has no customer, or the
+//                        inquiry is already linked
+// Closing or marking spam (staff or inactive close) also revokes a live guest token in
+// the same append (support.inquiry.token_revoked, reason "closed").
+inline constexpr std::string_view kInquiryClosedMessage = "closed";
+inline constexpr std::string_view kCustomerRequiredMessage = "customer required";
+inline constexpr std::string_view kLinkInvalidMessage = "link target invalid";
 Result<events::AppendRequest> decide_create_inquiry(const events::StagedView& view,
                                                     const CreateSupportInquiry& command,
                                                     const CommandMeta& meta);
@@ -221,6 +255,12 @@ Result<events::AppendRequest> decide_request_inquiry_verification(
 Result<events::AppendRequest> decide_confirm_inquiry_verification(
     const events::StagedView& view, const ConfirmInquiryVerification& command,
     const CommandMeta& meta, bool& verified);
+Result<events::AppendRequest> decide_link_inquiry(const events::StagedView& view,
+                                                  const LinkInquiryToSupportRequest& command,
+                                                  const CommandMeta& meta);
+Result<events::AppendRequest> decide_revoke_inquiry_token(const events::StagedView& view,
+                                                          const RevokeInquiryToken& command,
+                                                          const CommandMeta& meta);
 // Nothing to append (FailedPrecondition "active") when the inquiry moved since the
 // cutoff or is not in open, active, waiting or resolved.
 Result<events::AppendRequest> decide_close_inactive_inquiry(const events::StagedView& view,

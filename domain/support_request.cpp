@@ -143,24 +143,34 @@ Result<SupportRequest> load_support_request(const events::StagedView& view, std:
                                             apply_support_request_events, "support request");
 }
 
+Result<std::int64_t> add_support_request_creation(const events::StagedView& view,
+                                                  const CreateSupportRequest& c,
+                                                  events::AppendRequest& req) {
+  auto last = view.last_id(kSupportRequestSequence);
+  if (!last.ok()) return last.status();
+  const std::int64_t id = static_cast<std::int64_t>(*last + 1);
+  const std::string number = ticket_number(id, view.now_ms());
+  req.ids.push_back({std::string(kSupportRequestSequence), *last + 1});
+  req.claims.push_back({ticket_key(number), support_request_stream(id)});
+  JsonWriter w;
+  w.begin_object().field("supportRequestId", id).field("ticketNumber", number);
+  w.field("customerId", c.customerId).field("subject", c.subject).field("category", c.category);
+  w.field("priority", c.priority).field_raw("metadata", c.metadataJson).end_object();
+  events::StreamAppend stream{support_request_stream(id), events::kNoStream, {}};
+  stream.events.push_back({std::string(kSupportRequestCreated), 1, w.take()});
+  req.streams.push_back(std::move(stream));
+  return id;
+}
+
 Result<events::AppendRequest> decide_create_support_request(const events::StagedView& view,
                                                             const CreateSupportRequest& c,
                                                             const CommandMeta& meta) {
-  auto last = view.last_id(kSupportRequestSequence);
-  if (!last.ok()) return last.status();
-  SupportRequest r;
-  r.id = static_cast<std::int64_t>(*last + 1);
-  const std::string number = ticket_number(r.id, view.now_ms());
-  auto req = on_stream(r, meta);
-  req.streams.front().expectedVersion = events::kNoStream;
-  req.ids.push_back({std::string(kSupportRequestSequence), *last + 1});
-  req.claims.push_back({ticket_key(number), support_request_stream(r.id)});
-  JsonWriter w;
-  w.begin_object().field("supportRequestId", r.id).field("ticketNumber", number);
-  w.field("customerId", c.customerId).field("subject", c.subject).field("category", c.category);
-  w.field("priority", c.priority).field_raw("metadata", c.metadataJson).end_object();
-  add(req, kSupportRequestCreated, w.take());
-  auto message = message_event(view, req, r.id, "customer", c.customerId, c.message);
+  events::AppendRequest req;
+  req.actor = meta.actor;
+  req.meta = meta.request;
+  auto id = add_support_request_creation(view, c, req);
+  if (!id.ok()) return id.status();
+  auto message = message_event(view, req, *id, "customer", c.customerId, c.message);
   if (!message.ok()) return message.status();
   add(req, kSupportRequestMessageCreated, std::move(message).value());
   return req;

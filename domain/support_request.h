@@ -128,6 +128,15 @@ struct ChangeSupportRequestPriority {
 // FailedPrecondition with one of the messages below, InvalidArgument for an
 // assignee that is not an active staff member.
 inline constexpr std::string_view kClosedMessage = "support request is closed";
+// The creation of a new request inside a larger append, shared by
+// decide_create_support_request and the inquiry link (domain/support_inquiry.h): pushes
+// the stream `support_request-<next id>` (expectedVersion kNoStream) holding
+// support.request.created onto `req.streams`, and the id claim and the ticket number's
+// unique claim onto `req`. `command.message` is not used: the caller adds the messages
+// to that stream. Returns the new request's id.
+Result<std::int64_t> add_support_request_creation(const events::StagedView& view,
+                                                  const CreateSupportRequest& command,
+                                                  events::AppendRequest& req);
 Result<events::AppendRequest> decide_create_support_request(const events::StagedView& view,
                                                             const CreateSupportRequest& command,
                                                             const CommandMeta& meta);

@@ -88,6 +88,8 @@ Status SupportInquiriesProjection::create_schema(Database& db) {
       "CREATE TABLE support_inquiry_tokens("
       "token_hash TEXT PRIMARY KEY, inquiry_id INTEGER NOT NULL, expires_at_ms INTEGER, "
       "revoked_at_ms INTEGER) WITHOUT ROWID;"
+      // A revocation names the inquiry, not the hash.
+      "CREATE INDEX support_inquiry_tokens_by_inquiry ON support_inquiry_tokens(inquiry_id);"
       "CREATE VIRTUAL TABLE inquiry_search USING fts5(tracking_text, subject_text, email_text, "
       "name_text, phone_text, content='', tokenize='trigram');"
       "CREATE TABLE inquiry_status_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) "
@@ -157,6 +159,20 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
                    "closed_at END, support_request_id = coalesce(?5, support_request_id) "
                    "WHERE id = ?1",
                    *id, to, ends ? 1 : 0, at, optional_int(data, "supportRequestId"));
+  }
+  if (event.type == domain::kInquiryLinkedToRequest) {
+    const std::string from = optional_text(data, "from").value_or("");
+    s = count_status(db, from, -1);
+    if (s.ok()) s = count_status(db, std::string(domain::kInquiryLinked), 1);
+    if (!s.ok()) return s;
+    return run_sql(db, "UPDATE inquiries SET status = ?2, support_request_id = ?3 WHERE id = ?1",
+                   *id, domain::kInquiryLinked, optional_int(data, "supportRequestId"));
+  }
+  if (event.type == domain::kInquiryTokenRevoked) {
+    return run_sql(db,
+                   "UPDATE support_inquiry_tokens SET revoked_at_ms = ?2 WHERE inquiry_id = ?1 "
+                   "AND revoked_at_ms IS NULL",
+                   *id, ms);
   }
   if (event.type == domain::kInquiryAssigned) {
     return run_sql(db, "UPDATE inquiries SET assigned_admin_id = ?2 WHERE id = ?1", *id,

@@ -8,13 +8,16 @@
 //   inquiry_messages(inquiry_id, id, sender_type, sender_id, message, created_at,
 //             event_id; PRIMARY KEY (inquiry_id, id)) WITHOUT ROWID
 //   support_inquiry_tokens(token_hash PRIMARY KEY, inquiry_id, expires_at_ms,
-//             revoked_at_ms): the guest tokens, by hash only
+//             revoked_at_ms): the guest tokens, by hash only (indexed by inquiry too,
+//             for support.inquiry.token_revoked)
 //   inquiry_search  FTS5, trigram, contentless: rowid = inquiry id, over tracking code,
 //             subject, guest e-mail, name and phone (kept in step with contact changes)
 //   inquiry_status_counts(status PRIMARY KEY, n)
 //
 // updated_ms is the time of the inquiry's last event: the inactive-close job selects
-// by it. Built from the support.inquiry* events (domain/support_inquiry.h).
+// by it. `support.inquiry.linked` moves the status (and its count) to linked and sets
+// support_request_id; `support.inquiry.token_revoked` sets revoked_at_ms on the
+// inquiry's token. Built from the support.inquiry* events (domain/support_inquiry.h).
 #pragma once
 
 #include <string_view>
@@ -27,7 +30,8 @@ namespace docket::projections {
 class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
-  static constexpr int kSchemaVersion = 1;
+  // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
+  static constexpr int kSchemaVersion = 2;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

@@ -42,6 +42,9 @@ Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& s
     return skip(event, "missing senderType, message or supportRequestId");
   }
   if (sender != "admin") return std::optional<OutgoingMail>{};
+  // A reply copied from an inquiry when a request was created from it (domain/
+  // support_inquiry.h) was already seen in the chat: no mail.
+  if (data["copiedFrom"].error() == simdjson::SUCCESS) return std::optional<OutgoingMail>{};
 
   // The request's first event names its ticket, subject and customer.
   auto created = store.read_stream(domain::support_request_stream(request_id), 1, 1);

@@ -1,6 +1,7 @@
 // The support inquiry aggregate against a real log: creation with tracking codes and
 // the greeting, the status table (staff changes and what messages do), e-mail
-// verification with attempts and expiry, contact changes, inactive close.
+// verification with attempts and expiry, contact changes, inactive close, linking to a
+// support request (existing or created with the copied thread), guest token revocation.
 #include "domain/support_inquiry.h"
 
 #include <doctest/doctest.h>
@@ -10,6 +11,7 @@
 #include "core/auth/otp.h"
 #include "core/crypto.h"
 #include "domain/account_commands.h"
+#include "domain/support_request.h"
 #include "events/event_store.h"
 #include "tests/support/test_support.h"
 
@@ -82,6 +84,68 @@ struct Log {
              return decide_set_inquiry_status(v, SetInquiryStatus{id, status}, m);
            })
         .status();
+  }
+
+  std::vector<events::EventRecord> stream(const std::string& name) {
+    auto events = store->read_stream(name, 1, 1000);
+    REQUIRE(events.ok());
+    return *events;
+  }
+
+  // A customer account; returns its id.
+  std::int64_t customer(const std::string& email) {
+    std::int64_t id = 0;
+    auto r = store->execute([&](const events::StagedView& v) {
+      auto req =
+          decide_register_customer(v,
+                                   RegisterCustomer{email, "Customer", std::nullopt,
+                                                    "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"},
+                                   CommandMeta{});
+      if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
+      return req;
+    });
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return id;
+  }
+
+  // A support request of `customer` with its first message; returns its id.
+  std::int64_t request(std::int64_t customer) {
+    std::int64_t id = 0;
+    auto r = store->execute([&](const events::StagedView& v) {
+      auto req = decide_create_support_request(
+          v, CreateSupportRequest{customer, "Invoice", "billing", "medium", "Wrong amount"},
+          CommandMeta{});
+      if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
+      return req;
+    });
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return id;
+  }
+
+  Result<events::AppendResult> link(std::int64_t id, std::optional<std::int64_t> request) {
+    return run([&](const events::StagedView& v, const CommandMeta& m) {
+      return decide_link_inquiry(v, LinkInquiryToSupportRequest{id, request, "technical", "high"},
+                                 m);
+    });
+  }
+
+  Status revoke(std::int64_t id) {
+    return run([&](const events::StagedView& v, const CommandMeta& m) {
+             return decide_revoke_inquiry_token(v, RevokeInquiryToken{id, "admin"}, m);
+           })
+        .status();
+  }
+
+  std::size_t count(std::int64_t id, std::string_view type) {
+    auto events = stream(support_inquiry_stream(id));
+    return static_cast<std::size_t>(
+        std::count_if(events.begin(), events.end(), [&](const auto& e) { return e.type == type; }));
+  }
+
+  std::uint64_t last_id(std::string_view sequence) {
+    auto last = store->last_id(sequence);
+    REQUIRE(last.ok());
+    return *last;
   }
 
   std::size_t messages(std::int64_t id) {
@@ -336,6 +400,235 @@ TEST_SUITE("domain") {
     CHECK(closed.closedAt == log.clock.now_ms());
     CHECK(log.messages(stale) == 2);  // greeting and first message kept
     CHECK(log.load(fresh).status == "open");
+  }
+
+  TEST_CASE("inquiries: linking to an existing request of the inquiry's own customer") {
+    Log log;
+    const std::int64_t mia = log.customer("mia@example.com");
+    const std::int64_t bob = log.customer("bob@example.com");
+    const std::int64_t mias = log.request(mia);
+    const std::int64_t bobs = log.request(bob);
+    const std::int64_t id = log.create({"INQ-AAAAAA"}, mia);
+    const std::int64_t guest = log.create({"INQ-BBBBBB"});
+
+    auto refused = [&](std::int64_t inquiry, std::optional<std::int64_t> request) {
+      auto r = log.link(inquiry, request);
+      CHECK(r.status().IsInvalidArgument());
+      CHECK(r.status().message() == kLinkInvalidMessage);
+    };
+    refused(id, bobs);     // another customer's request
+    refused(id, 99);       // no such request
+    refused(guest, mias);  // the inquiry has no customer
+    CHECK(log.load(id).status == "open");
+    CHECK(log.count(id, kInquiryLinkedToRequest) == 0);
+
+    const std::uint64_t request_version = log.stream(support_request_stream(mias)).size();
+    auto linked = log.link(id, mias);
+    REQUIRE_MESSAGE(linked.ok(), linked.status().ToString());
+    CHECK(linked->streamVersions.size() == 1);  // only the inquiry's stream
+    CHECK(log.stream(support_request_stream(mias)).size() == request_version);
+    const SupportInquiry i = log.load(id);
+    CHECK(i.status == "linked");
+    CHECK(i.supportRequestId == mias);
+    const auto events = log.stream(support_inquiry_stream(id));
+    CHECK(events.back().type == kInquiryLinkedToRequest);
+    CHECK(events.back().data == R"({"supportInquiryId":1,"supportRequestId":1,"created":false,)"
+                                R"("from":"open"})");
+
+    // Linked once: a second link is refused, either way.
+    refused(id, mias);
+    refused(id, std::nullopt);
+    // A linked inquiry keeps its messages and its status; staff may only close it.
+    REQUIRE(log.post(id, "customer").ok());
+    REQUIRE(log.post(id, "admin").ok());
+    CHECK(log.load(id).status == "linked");
+    CHECK(log.set(id, "resolved").IsInvalidArgument());
+    REQUIRE(log.set(id, "closed").ok());
+    CHECK(log.load(id).supportRequestId == mias);
+
+    // Closed and spam refuse a link; an unknown inquiry is NotFound.
+    const std::int64_t closed = log.create({"INQ-CCCCCC"}, mia);
+    REQUIRE(log.set(closed, "closed").ok());
+    const std::int64_t spam = log.create({"INQ-DDDDDD"}, mia);
+    REQUIRE(log.set(spam, "spam").ok());
+    for (std::int64_t gone : {closed, spam}) {
+      for (std::optional<std::int64_t> target :
+           {std::optional<std::int64_t>(mias), std::optional<std::int64_t>()}) {
+        auto r = log.link(gone, target);
+        CHECK(r.status().IsFailedPrecondition());
+        CHECK(r.status().message() == kInquiryClosedMessage);
+      }
+    }
+    CHECK(log.link(99, mias).status().IsNotFound());
+    CHECK(log.link(99, std::nullopt).status().IsNotFound());
+  }
+
+  TEST_CASE("inquiries: linking without a request creates one with the copied thread") {
+    Log log;
+    const std::int64_t mia = log.customer("mia@example.com");
+    const std::int64_t earlier = log.request(mia);  // takes request id 1 and message id 1
+
+    // A guest inquiry that became Mia's by the e-mail code.
+    const std::int64_t id = log.create({"INQ-AAAAAA"});
+    const std::string salt = "s";
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_request_inquiry_verification(
+                     v,
+                     RequestInquiryVerification{id, "mia@example.com",
+                                                auth::otp_hash("123456", salt), salt,
+                                                log.clock.now_ms() + kMinute},
+                     m);
+               })
+                .ok());
+    bool verified = false;
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_confirm_inquiry_verification(
+                     v, ConfirmInquiryVerification{id, "123456", 3}, m, verified);
+               })
+                .ok());
+    REQUIRE(log.load(id).customerId == mia);
+    log.clock.advance(kMinute);
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_post_inquiry_message(
+                     v, PostInquiryMessage{id, "admin", 7, "On its way."}, m);
+               })
+                .ok());
+    REQUIRE(log.post(id, "system", "Assigned to Ana").ok());
+    REQUIRE(log.post(id, "customer", "Thanks!").ok());
+    const std::string from = log.load(id).status;
+    CHECK(from == "active");
+    log.clock.advance(kMinute);
+
+    auto linked = log.link(id, std::nullopt);
+    REQUIRE_MESSAGE(linked.ok(), linked.status().ToString());
+    REQUIRE(linked->streamVersions.size() == 2);
+    CHECK(linked->lastEventId - linked->firstEventId + 1 == 5);  // created, 3 copies, linked
+
+    // The request: Mia's, the inquiry's subject, the command's category and priority,
+    // the inquiry in its metadata, then the visitor/customer/admin messages in order.
+    const std::int64_t created = earlier + 1;
+    const auto request = log.stream(support_request_stream(created));
+    REQUIRE(request.size() == 4);
+    CHECK(request[0].type == kSupportRequestCreated);
+    const std::string number = ticket_number(created, log.clock.now_ms());
+    CHECK(
+        request[0].data ==
+        R"({"supportRequestId":2,"ticketNumber":")" + number +
+            R"(","customerId":1,"subject":"Where is my parcel?","category":"technical",)"
+            R"("priority":"high","metadata":{"supportInquiryId":1,"trackingCode":"INQ-AAAAAA"}})");
+    CHECK(*log.store->unique_owner(ticket_key(number)) == support_request_stream(created));
+    const std::string_view expected[] = {
+        R"("messageId":2,"senderType":"customer","senderId":1,"message":"It was due yesterday.")",
+        R"("messageId":3,"senderType":"admin","senderId":7,"message":"On its way.")",
+        R"("messageId":4,"senderType":"customer","senderId":1,"message":"Thanks!")"};
+    for (std::size_t k = 0; k < 3; ++k) {
+      const events::EventRecord& e = request[k + 1];
+      CHECK(e.type == kSupportRequestMessageCreated);
+      CHECK_MESSAGE(e.data.find(expected[k]) != std::string::npos, e.data);
+      CHECK(e.data.find(R"("copiedFrom":{"supportInquiryId":1,"supportInquiryMessageId":)") !=
+            std::string::npos);
+      CHECK(e.eventId == request[0].eventId + k + 1);
+    }
+    // The copies remember when the original was written.
+    CHECK(request[2].data.find(R"("createdAt":"2026-11-22T10:18:30.000Z")") != std::string::npos);
+    CHECK(log.last_id(kSupportRequestMessageSequence) == 4);
+    auto folded = fold_support_request(request);
+    REQUIRE(folded.ok());
+    CHECK(folded->customerId == mia);
+    CHECK(folded->status == "open");
+
+    // The inquiry: linked to it, in the same append, right after the request's events.
+    const SupportInquiry i = log.load(id);
+    CHECK(i.status == "linked");
+    CHECK(i.supportRequestId == created);
+    const auto events = log.stream(support_inquiry_stream(id));
+    CHECK(events.back().eventId == request.back().eventId + 1);
+    CHECK(events.back().data == R"({"supportInquiryId":1,"supportRequestId":2,"created":true,)"
+                                R"("from":"active"})");
+    CHECK(log.link(id, std::nullopt).status().IsInvalidArgument());
+
+    // Nothing but the system greeting: the request starts without messages.
+    CreateSupportInquiry quiet;
+    quiet.subject = "Call me";
+    quiet.customerId = mia;
+    quiet.greeting = "Hi!";
+    quiet.trackingCandidates = {"INQ-BBBBBB"};
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_create_inquiry(v, quiet, m);
+               })
+                .ok());
+    REQUIRE(log.link(2, std::nullopt).ok());
+    CHECK(log.stream(support_request_stream(3)).size() == 1);
+    CHECK(log.last_id(kSupportRequestMessageSequence) == 4);
+    CHECK(log.load(2).supportRequestId == 3);
+  }
+
+  TEST_CASE("inquiries: creating a request from an inquiry needs its customer") {
+    Log log;
+    const std::int64_t guest = log.create();
+    auto r = log.link(guest, std::nullopt);
+    CHECK(r.status().IsFailedPrecondition());
+    CHECK(r.status().message() == kCustomerRequiredMessage);
+    CHECK(log.last_id(kSupportRequestSequence) == 0);  // nothing taken
+    CHECK(log.load(guest).status == "open");
+  }
+
+  TEST_CASE(
+      "inquiries: the guest token is revoked by staff, on close, on spam, on inactive close") {
+    Log log;
+    // Staff revoke once; then there is no token to revoke.
+    const std::int64_t revoked = log.create({"INQ-AAAAAA"});
+    CHECK_FALSE(log.load(revoked).tokenRevoked);
+    REQUIRE(log.revoke(revoked).ok());
+    CHECK(log.load(revoked).tokenRevoked);
+    CHECK(log.stream(support_inquiry_stream(revoked)).back().data ==
+          R"({"supportInquiryId":1,"reason":"admin"})");
+    const Status twice = log.revoke(revoked);
+    CHECK(twice.IsFailedPrecondition());
+    CHECK(twice.message() == "no token");
+    CHECK(log.load(revoked).status == "open");  // the inquiry itself goes on
+    REQUIRE(log.post(revoked, "admin").ok());
+    // Closing it later revokes nothing more.
+    REQUIRE(log.set(revoked, "closed").ok());
+    CHECK(log.count(revoked, kInquiryTokenRevoked) == 1);
+
+    // Closing and marking spam revoke in the same append, after the status change.
+    for (const char* status : {"closed", "spam"}) {
+      const std::int64_t id =
+          log.create({std::string("INQ-") + (status[0] == 'c' ? "CCCCCC" : "SSSSSS")});
+      auto r = log.run([&](const events::StagedView& v, const CommandMeta& m) {
+        return decide_set_inquiry_status(v, SetInquiryStatus{id, status}, m);
+      });
+      REQUIRE(r.ok());
+      CHECK(r->lastEventId == r->firstEventId + 1);
+      const auto events = log.stream(support_inquiry_stream(id));
+      REQUIRE(events.size() == 5);
+      CHECK(events[3].type == kInquiryStatusChanged);
+      CHECK(events[4].type == kInquiryTokenRevoked);
+      CHECK(events[4].data.find(R"("reason":"closed")") != std::string::npos);
+      CHECK(log.load(id).tokenRevoked);
+      CHECK(log.revoke(id).IsFailedPrecondition());
+    }
+
+    // A customer's inquiry has no token: nothing to revoke, closing appends no revocation.
+    const std::int64_t customer = log.create({"INQ-MMMMMM"}, 5);
+    CHECK(log.revoke(customer).IsFailedPrecondition());
+    REQUIRE(log.set(customer, "closed").ok());
+    CHECK(log.count(customer, kInquiryTokenRevoked) == 0);
+    CHECK(log.revoke(99).IsNotFound());
+
+    // Inactive close revokes too.
+    const std::int64_t stale = log.create({"INQ-TTTTTT"});
+    log.clock.advance(8LL * 24 * 60 * kMinute);
+    REQUIRE(log.run([&](const events::StagedView& v, const CommandMeta& m) {
+                 return decide_close_inactive_inquiry(
+                     v, CloseInactiveInquiry{stale, log.clock.now_ms() - kMinute}, m);
+               })
+                .ok());
+    const SupportInquiry closed = log.load(stale);
+    CHECK(closed.status == "closed");
+    CHECK(closed.tokenRevoked);
+    CHECK(log.count(stale, kInquiryTokenRevoked) == 1);
   }
 }
 

@@ -1,16 +1,20 @@
 // The support_inquiries read model, fed by the inquiry decisions through a real log and
 // engine: rows, messages, token hashes, status counts, and a search index that follows
-// contact changes (old values leave it, new ones enter).
+// contact changes (old values leave it, new ones enter); linking to support requests
+// (with the created request visible in support_requests) and guest token revocation.
 #include "projections/support_inquiries.h"
 
 #include <doctest/doctest.h>
 
 #include "core/auth/otp.h"
 #include "domain/support_inquiry.h"
+#include "domain/support_request.h"
 #include "events/event_store.h"
 #include "projections/projection_engine.h"
 #include "projections/read_connection.h"
 #include "projections/support_inquiry_query.h"
+#include "projections/support_request_query.h"
+#include "projections/support_requests.h"
 #include "tests/projections/projection_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -35,7 +39,8 @@ struct Fixture {
     store = std::move(opened).value();
     engine = std::make_unique<ProjectionEngine>(
         dir.sub("projections"), *store,
-        testing::make_projections(std::make_unique<SupportInquiriesProjection>()));
+        testing::make_projections(std::make_unique<SupportInquiriesProjection>(),
+                                  std::make_unique<SupportRequestsProjection>()));
     REQUIRE(engine->start().ok());
     file = dir.sub("projections/support_inquiries.sqlite");
   }
@@ -71,6 +76,14 @@ domain::CreateSupportInquiry guest(std::string code) {
   c.tokenExpiresAt = kStart + 3'600'000;
   c.greeting = "Hi!";
   c.trackingCandidates = {std::move(code)};
+  return c;
+}
+
+domain::CreateSupportInquiry customer(std::string code, std::int64_t customer_id) {
+  domain::CreateSupportInquiry c = guest(std::move(code));
+  c.customerId = customer_id;
+  c.tokenHash.reset();
+  c.tokenExpiresAt.reset();
   return c;
 }
 
@@ -186,6 +199,119 @@ TEST_SUITE("projections") {
     auto stale = q.inactive_since(kStart + 90'000, 10);
     REQUIRE(stale.ok());
     CHECK(*stale == std::vector<std::int64_t>{1});  // 2 was touched later; 3 is closed
+  }
+}
+
+TEST_SUITE("projections") {
+  TEST_CASE("support_inquiries: linking shows the request; a revoked token grants nothing") {
+    Fixture f;
+    constexpr std::int64_t kCustomer = 5;
+    auto create = [&](const domain::CreateSupportInquiry& c) {
+      f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+        return domain::decide_create_inquiry(v, c, m);
+      });
+    };
+    create(guest("INQ-AAAAAA"));                // 1: a guest with a token
+    create(customer("INQ-BBBBBB", kCustomer));  // 2: linked to a created request
+    create(customer("INQ-CCCCCC", kCustomer));  // 3: linked to an existing request
+    create(guest("INQ-DDDDDD"));                // 4: a guest, closed
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_create_support_request(
+          v, domain::CreateSupportRequest{kCustomer, "Invoice", "billing", "medium", "Wrong"}, m);
+    });
+    f.clock.advance(60'000);
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_post_inquiry_message(
+          v, domain::PostInquiryMessage{2, "admin", 7, "On its way."}, m);
+    });
+    f.clock.advance(60'000);
+    auto link = [&](std::int64_t id, std::optional<std::int64_t> request) {
+      f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+        return domain::decide_link_inquiry(
+            v, domain::LinkInquiryToSupportRequest{id, request, "technical", "high"}, m);
+      });
+    };
+    link(3, 1);
+    link(2, std::nullopt);  // creates request 2
+    CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'linked'") == 2);
+    CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'open'") == 2);
+    CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'waiting'") == 0);
+    CHECK(f.count("SELECT updated_ms FROM inquiries WHERE id = 2") == kStart + 120'000);
+
+    const std::string hash1 = *guest("INQ-AAAAAA").tokenHash;
+    const std::string hash4 = *guest("INQ-DDDDDD").tokenHash;
+    {
+      auto reader = f.engine->open_reader();
+      REQUIRE(reader.ok());
+      auto lease = (*reader)->lease();
+      REQUIRE(lease.ok());
+      SupportInquiryQuery q(lease->db());
+      CHECK(q.token_inquiry(hash1, kStart)->value_or(0) == 1);
+      CHECK(q.token_inquiry(hash4, kStart)->value_or(0) == 4);
+    }
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_revoke_inquiry_token(v, domain::RevokeInquiryToken{1, "admin"}, m);
+    });
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide_set_inquiry_status(v, domain::SetInquiryStatus{4, "closed"}, m);
+    });
+    CHECK(f.count("SELECT revoked_at_ms FROM support_inquiry_tokens WHERE inquiry_id = 1") ==
+          kStart + 120'000);
+    CHECK(f.count("SELECT count(*) FROM support_inquiry_tokens WHERE revoked_at_ms IS NULL") == 0);
+
+    auto reader = f.engine->open_reader();
+    REQUIRE(reader.ok());
+    auto lease = (*reader)->lease();
+    REQUIRE(lease.ok());
+    SupportInquiryQuery q(lease->db());
+    CHECK_FALSE(q.token_inquiry(hash1, kStart)->has_value());
+    CHECK_FALSE(q.token_inquiry(hash4, kStart)->has_value());
+
+    auto two = q.find(2);
+    REQUIRE(two.ok());
+    CHECK(two->status == "linked");
+    CHECK(two->supportRequestId == 2);
+    CHECK(two->messageCount == 3);  // the inquiry keeps its thread
+    auto three = q.find(3);
+    REQUIRE(three.ok());
+    CHECK(three->status == "linked");
+    CHECK(three->supportRequestId == 1);
+    CHECK(q.find(1)->status == "open");  // revoking the token leaves the inquiry as it was
+    auto ids = [&](SupportInquiryListRequest r) {
+      auto page = q.list(r);
+      REQUIRE_MESSAGE(page.ok(), page.status().ToString());
+      std::vector<std::int64_t> out;
+      for (const auto& row : page->items)
+        out.push_back(row.id);
+      return out;
+    };
+    CHECK(ids({.supportRequestId = 2}) == std::vector<std::int64_t>{2});
+    CHECK(ids({.supportRequestId = 1}) == std::vector<std::int64_t>{3});
+    CHECK(ids({.status = "linked"}) == std::vector<std::int64_t>{3, 2});
+
+    // The created request: the customer's, with the copied visitor/customer and admin
+    // messages (not the greeting), oldest first.
+    SupportRequestQuery requests(lease->db());
+    auto created = requests.find(2, kCustomer);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    CHECK(created->subject == "Where is my parcel?");
+    CHECK(created->category == "technical");
+    CHECK(created->priority == "high");
+    CHECK(created->status == "open");
+    CHECK(created->metadata == R"({"supportInquiryId":2,"trackingCode":"INQ-BBBBBB"})");
+    CHECK(created->messageCount == 2);
+    REQUIRE(created->messages.size() == 2);
+    CHECK(created->messages[0].senderType == "customer");
+    CHECK(created->messages[0].senderId == kCustomer);
+    CHECK(created->messages[0].message == "It was due yesterday.");
+    CHECK(created->messages[1].senderType == "admin");
+    CHECK(created->messages[1].senderId == 7);
+    CHECK(created->messages[1].message == "On its way.");
+    CHECK(created->messages[1].id == created->messages[0].id + 1);
+    CHECK(created->firstResponseAt.has_value());
+    auto existing = requests.find(1);
+    REQUIRE(existing.ok());
+    CHECK(existing->messageCount == 1);  // linking to it appends nothing to it
   }
 }
 
