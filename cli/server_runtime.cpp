@@ -33,6 +33,7 @@
 #include "http/server.h"
 #include "http/service.h"
 #include "http/staff_routes.h"
+#include "http/support_inquiry_routes.h"
 #include "http/support_request_routes.h"
 #include "http/token_issuer.h"
 #include "projections/accounts.h"
@@ -43,7 +44,9 @@
 #include "projections/stream_catalog.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
+#include "scheduler/cron_job.h"
 #include "scheduler/delivery_worker.h"
+#include "scheduler/inactive_close.h"
 #include "scheduler/mail_sender.h"
 #include "scheduler/notification_relay.h"
 #include "scheduler/outbox.h"
@@ -204,6 +207,13 @@ Status ServerRuntime::start_api() {
   http::add_auth_routes(*router_, *api_);
   http::add_staff_routes(*router_, *api_);
   http::add_support_request_routes(*router_, *api_);
+  http::add_support_inquiry_routes(
+      *router_, *api_,
+      {.token_ttl_ms = static_cast<UnixMillis>(config.inquiry_token_ttl_days) * 86'400'000,
+       .otp_ttl_ms = static_cast<UnixMillis>(config.inquiry_otp_ttl_seconds) * 1000,
+       .otp_max_attempts = static_cast<int>(config.inquiry_otp_max_attempts),
+       .greeting = config.inquiry_greeting});
+  authenticator_->set_guest_resolver(http::make_guest_token_resolver(*api_));
   http::add_feedback_routes(*router_, *api_);
   http::add_admin_routes(*router_, *api_, *rebuilds_);
   // Last: the document lists every route registered before it, and itself.
@@ -220,7 +230,36 @@ Status ServerRuntime::start_api() {
       std::make_shared<http::RateLimiter>(http::RateLimitOptions::from_config(config), clock),
       metrics_.get()));
   service_->use(http::make_auth_guard(*authenticator_));
-  return service_->status();
+  if (Status s = service_->status(); !s.ok()) return s;
+  return start_inactive_close(clock);
+}
+
+Status ServerRuntime::start_inactive_close(const Clock& clock) {
+  const Config& config = options_.config;
+  auto schedule = scheduler::CronSchedule::parse(config.inactive_close_cron);
+  if (!schedule.ok()) {
+    return Status::InvalidArgument("SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON: " +
+                                   std::string(schedule.status().message()));
+  }
+  const double days = config.inactive_close_days;
+  events::EventStore* store = store_.get();
+  projections::ReaderPool* readers = readers_.get();
+  inactive_close_ = std::make_unique<scheduler::CronJob>(
+      "inquiries.inactive_close", std::move(schedule).value(), clock,
+      [store, readers, days](UnixMillis now) {
+        auto outcome = scheduler::close_inactive_inquiries(*store, *readers, now, days);
+        if (!outcome.ok()) {
+          log_warn("inquiries.inactive_close_failed",
+                   [&](JsonWriter& w) { w.field("error", outcome.status().ToString()); });
+          return;
+        }
+        log_info("inquiries.inactive_close", [&](JsonWriter& w) {
+          w.field("closed", outcome->closed).field("skipped", outcome->skipped);
+          w.field("days", days);
+        });
+      });
+  inactive_close_->start();
+  return Status::Ok();
 }
 
 ServerRuntime::ServerRuntime(Options options) : options_(std::move(options)) {}
@@ -236,8 +275,9 @@ std::uint16_t ServerRuntime::http_port() const {
 void ServerRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (server_) server_->stop();      // finishes requests in flight; their commands complete
-  if (rebuilds_) rebuilds_->stop();  // a rebuild's swap needs the writer
+  if (server_) server_->stop();  // finishes requests in flight; their commands complete
+  if (inactive_close_) inactive_close_->stop();  // a sweep in progress completes
+  if (rebuilds_) rebuilds_->stop();              // a rebuild's swap needs the writer
   if (control_) control_->stop();
   if (relay_) relay_->stop();  // what it has not read yet, it reads after the next start
   if (mail_worker_) mail_worker_->stop();  // finishes the send in progress; the rest waits on disk

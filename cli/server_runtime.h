@@ -22,6 +22,7 @@ namespace docket::events {
 class EventStore;
 }
 namespace docket::scheduler {
+class CronJob;
 class DeliveryWorker;
 class MailSender;
 class NotificationRelay;
@@ -97,6 +98,8 @@ class ServerRuntime {
   explicit ServerRuntime(Options options);
   // Builds the identity services, the routes and the HTTP service (not yet serving).
   Status start_api();
+  // The inactive-close CronJob (SUPPORT_INQUIRIES_INACTIVE_CLOSE_*), once readers_ exist.
+  Status start_inactive_close(const Clock& clock);
 
   Options options_;
   std::unique_ptr<events::EventStore> store_;
@@ -119,6 +122,7 @@ class ServerRuntime {
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::HttpService> service_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<scheduler::CronJob> inactive_close_;  // stopped before the store
   std::int64_t startup_ms_ = 0;
   bool stopped_ = false;
 };

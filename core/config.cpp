@@ -61,6 +61,18 @@ bool parse_uint_in(std::string_view text, std::uint64_t min, std::uint64_t max,
   return true;
 }
 
+// A number of days in [0, 3650], fractions allowed ("0.5"); no exponent, no sign.
+bool parse_days(std::string_view text, double& out) {
+  if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos) {
+    return false;
+  }
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0 || v > 3650) return false;
+  out = v;
+  return true;
+}
+
 // "*" or an origin as browsers send it: http(s)://host[:port], no path.
 bool is_cors_origin(std::string_view origin) {
   if (origin == "*") return true;
@@ -303,6 +315,48 @@ const std::vector<ConfigVariable>& config_variables() {
          c.support_categories = std::move(out);
          return true;
        }},
+      // Support inquiries
+      {"DOCKET_INQUIRY_TOKEN_TTL_DAYS", "30",
+       "Days a guest inquiry access token (si_...) stays valid after the inquiry is created "
+       "(1 - 3650).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 3650, c.inquiry_token_ttl_days);
+       }},
+      {"DOCKET_INQUIRY_OTP_TTL_SECONDS", "600",
+       "How long an e-mail verification code of an inquiry is accepted (60 - 86400).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 60, 86400, c.inquiry_otp_ttl_seconds);
+       }},
+      {"DOCKET_INQUIRY_OTP_MAX_ATTEMPTS", "5",
+       "Wrong codes allowed against one verification code (1 - 20); then a new code must be "
+       "requested.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 20, c.inquiry_otp_max_attempts);
+       }},
+      {"DOCKET_INQUIRY_GREETING",
+       "Thanks for reaching out! A member of our support team will reply here shortly.",
+       "The system greeting message every new inquiry starts with (1 - 1000 characters).",
+       [](Config& c, std::string_view v) {
+         if (v.empty() || v.size() > 1000) return false;
+         c.inquiry_greeting = std::string(v);
+         return true;
+       }},
+      {"SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON", "0 * * * *",
+       "When the inactive-close job runs: a 5-field cron expression (minute hour "
+       "day-of-month month day-of-week) in UTC.",
+       [](Config& c, std::string_view v) {
+         // The expression is parsed (and a bad one refused) when the server starts.
+         if (v.empty() || v.size() > 200 || v.find_first_of("\r\n") != std::string_view::npos) {
+           return false;
+         }
+         c.inactive_close_cron = std::string(v);
+         return true;
+       }},
+      {"SUPPORT_INQUIRIES_INACTIVE_CLOSE_DAYS", "7",
+       "Days without activity after which an open, active, waiting or resolved inquiry is "
+       "closed by the inactive-close job; fractional values allowed (0.5 = 12 hours); 0 "
+       "closes every such inquiry at the next run.",
+       [](Config& c, std::string_view v) { return parse_days(v, c.inactive_close_days); }},
       // Rate limits
       {"DOCKET_RATE_LIMIT_ENABLED", "true",
        "Per-client-address rate limits; false switches every limit off (tests, benchmarks).",
@@ -313,8 +367,9 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return Config::RateLimitRule::parse(v, c.rate_limit_global);
        }},
-      {"DOCKET_RATE_LIMIT_PUBLIC_CREATE", "3/600",
-       "Public creations per client address (route group public.create).",
+      {"DOCKET_RATE_LIMIT_PUBLIC_CREATE", "10/600",
+       "Public creations per client address: support inquiries opened (route group "
+       "public.create).",
        [](Config& c, std::string_view v) {
          return Config::RateLimitRule::parse(v, c.rate_limit_public_create);
        }},
@@ -322,6 +377,17 @@ const std::vector<ConfigVariable>& config_variables() {
        "Public lookups by tracking code per client address (route group public.lookup).",
        [](Config& c, std::string_view v) {
          return Config::RateLimitRule::parse(v, c.rate_limit_public_lookup);
+       }},
+      {"DOCKET_RATE_LIMIT_INQUIRY_WRITE", "60/60",
+       "Inquiry messages and contact updates per client address (route group inquiry.write).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_inquiry_write);
+       }},
+      {"DOCKET_RATE_LIMIT_INQUIRY_VERIFY", "10/600",
+       "Inquiry e-mail verification requests and confirmations per client address (route "
+       "group inquiry.verify).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_inquiry_verify);
        }},
       {"DOCKET_RATE_LIMIT_LOGIN", "10/60",
        "Login attempts per client address (route group auth.login).",

@@ -57,6 +57,14 @@ struct Config {
       {"account", "medium"},
       {"feature", "low"},
       {"general", "low"}};  // DOCKET_SUPPORT_CATEGORIES
+  // Support inquiries (docs/support-inquiries.md)
+  std::uint64_t inquiry_token_ttl_days = 30;    // DOCKET_INQUIRY_TOKEN_TTL_DAYS
+  std::uint64_t inquiry_otp_ttl_seconds = 600;  // DOCKET_INQUIRY_OTP_TTL_SECONDS
+  std::uint64_t inquiry_otp_max_attempts = 5;   // DOCKET_INQUIRY_OTP_MAX_ATTEMPTS
+  std::string inquiry_greeting =                // DOCKET_INQUIRY_GREETING
+      "Thanks for reaching out! A member of our support team will reply here shortly.";
+  std::string inactive_close_cron = "0 * * * *";  // SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON
+  double inactive_close_days = 7;                 // SUPPORT_INQUIRIES_INACTIVE_CLOSE_DAYS
   // Rate limits (docs/http.md)
   // One limit, `<count>/<seconds>`: a bucket of `count` requests per client address that
   // refills evenly over `seconds`. count 0 switches the limit off.
@@ -66,13 +74,15 @@ struct Config {
     // Parses "<count>/<seconds>" or "off" (count 0) into `out`; false leaves it unchanged.
     static bool parse(std::string_view text, RateLimitRule& out);
   };
-  bool rate_limit_enabled = true;                   // DOCKET_RATE_LIMIT_ENABLED
-  RateLimitRule rate_limit_global{1200, 60};        // DOCKET_RATE_LIMIT_GLOBAL
-  RateLimitRule rate_limit_public_create{3, 600};   // DOCKET_RATE_LIMIT_PUBLIC_CREATE
-  RateLimitRule rate_limit_public_lookup{20, 300};  // DOCKET_RATE_LIMIT_PUBLIC_LOOKUP
-  RateLimitRule rate_limit_login{10, 60};           // DOCKET_RATE_LIMIT_LOGIN
-  RateLimitRule rate_limit_register{5, 600};        // DOCKET_RATE_LIMIT_REGISTER
-  std::uint64_t rate_limit_max_clients = 100'000;   // DOCKET_RATE_LIMIT_MAX_CLIENTS
+  bool rate_limit_enabled = true;                    // DOCKET_RATE_LIMIT_ENABLED
+  RateLimitRule rate_limit_global{1200, 60};         // DOCKET_RATE_LIMIT_GLOBAL
+  RateLimitRule rate_limit_public_create{10, 600};   // DOCKET_RATE_LIMIT_PUBLIC_CREATE
+  RateLimitRule rate_limit_public_lookup{20, 300};   // DOCKET_RATE_LIMIT_PUBLIC_LOOKUP
+  RateLimitRule rate_limit_inquiry_write{60, 60};    // DOCKET_RATE_LIMIT_INQUIRY_WRITE
+  RateLimitRule rate_limit_inquiry_verify{10, 600};  // DOCKET_RATE_LIMIT_INQUIRY_VERIFY
+  RateLimitRule rate_limit_login{10, 60};            // DOCKET_RATE_LIMIT_LOGIN
+  RateLimitRule rate_limit_register{5, 600};         // DOCKET_RATE_LIMIT_REGISTER
+  std::uint64_t rate_limit_max_clients = 100'000;    // DOCKET_RATE_LIMIT_MAX_CLIENTS
   // Mail (docs/mail.md)
   std::string smtp_url;                                   // SMTP_URL; "" = .eml files (FileSink)
   std::string smtp_from = "Docket <no-reply@localhost>";  // SMTP_FROM

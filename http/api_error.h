@@ -39,6 +39,19 @@ inline constexpr std::string_view kAccountStateConflict = "ACCOUNT_STATE_CONFLIC
 inline constexpr std::string_view kSupportRequestNotFound = "SUPPORT_REQUEST_NOT_FOUND";   // 404
 inline constexpr std::string_view kSupportRequestClosed = "SUPPORT_REQUEST_CLOSED";        // 409
 inline constexpr std::string_view kInvalidStatusTransition = "INVALID_STATUS_TRANSITION";  // 409
+// Support inquiries (seed 000 §16).
+inline constexpr std::string_view kSupportInquiryNotFound = "SUPPORT_INQUIRY_NOT_FOUND";  // 404
+inline constexpr std::string_view kSupportInquiryAccessDenied =
+    "SUPPORT_INQUIRY_ACCESS_DENIED";  // 403
+inline constexpr std::string_view kSupportInquiryTokenInvalid =
+    "SUPPORT_INQUIRY_TOKEN_INVALID";                                                 // 403
+inline constexpr std::string_view kSupportInquiryClosed = "SUPPORT_INQUIRY_CLOSED";  // 400
+inline constexpr std::string_view kSupportInquiryLinkInvalid =
+    "SUPPORT_INQUIRY_LINK_INVALID";  // 400
+inline constexpr std::string_view kSupportInquiryEmailVerificationInvalid =
+    "SUPPORT_INQUIRY_EMAIL_VERIFICATION_INVALID";  // 400
+inline constexpr std::string_view kSupportInquirySupportRequestRequired =
+    "SUPPORT_INQUIRY_SUPPORT_REQUEST_REQUIRED";  // 400
 // Operations.
 inline constexpr std::string_view kProjectionNotFound = "PROJECTION_NOT_FOUND";  // 404
 inline constexpr std::string_view kRebuildInProgress = "REBUILD_IN_PROGRESS";    // 409

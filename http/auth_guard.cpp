@@ -72,10 +72,12 @@ Authenticator::Outcome Authenticator::authenticate(std::string_view authorizatio
   while (!credential.empty() && credential.front() == ' ')
     credential.remove_prefix(1);
   if (credential.empty()) return invalid("Authorization must be a Bearer token");
-  if (auth::looks_like_guest_token(credential)) {
-    if (!guest_) return invalid("Guest access tokens are not accepted here");
+  if (credential.starts_with(auth::kGuestTokenPrefix)) {
+    Outcome refused = invalid("The inquiry access token is invalid, expired or revoked");
+    refused.kind = Outcome::kInvalidGuestToken;
+    if (!guest_ || !auth::looks_like_guest_token(credential)) return refused;
     auto inquiry = guest_(credential);
-    if (!inquiry) return invalid("Invalid guest access token");
+    if (!inquiry) return refused;
     return valid(auth::Identity::guest(*inquiry));
   }
   return from_jwt(credential);
@@ -130,6 +132,9 @@ Middleware make_auth_guard(const Authenticator& authenticator) {
     auto outcome = authenticator.authenticate(ctx.request().header("authorization"));
     if (outcome.kind == Authenticator::Outcome::kInvalid) {
       return Response(ApiError::unauthorized(outcome.message));
+    }
+    if (outcome.kind == Authenticator::Outcome::kInvalidGuestToken) {
+      return Response(ApiError(403, error_code::kSupportInquiryTokenInvalid, outcome.message));
     }
     ctx.identity = std::move(outcome.identity);
     ctx.account = std::move(outcome.account);

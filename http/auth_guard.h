@@ -7,7 +7,9 @@
 //     on every request, so deactivation and permission changes apply at once; a token
 //     whose role kind (customer vs staff) no longer matches the account is refused.
 //   * `si_…` — a guest inquiry token, resolved by the GuestTokenResolver the inquiry
-//     routes install; without one, guest tokens are refused.
+//     routes install. A credential starting with `si_` that is malformed, unknown,
+//     expired or revoked (or any when no resolver is installed) is kInvalidGuestToken:
+//     403 SUPPORT_INQUIRY_TOKEN_INVALID, so the chat widget knows to start over.
 //
 // Route access (router.h Access):
 //   kPublic         credentials are not read
@@ -48,12 +50,12 @@ using GuestTokenResolver = std::function<std::optional<std::int64_t>(std::string
 class Authenticator {
  public:
   struct Outcome {
-    enum Kind { kNone, kValid, kInvalid };
+    enum Kind { kNone, kValid, kInvalid, kInvalidGuestToken };
     Kind kind = kNone;
     auth::Identity identity;  // kValid
     // kValid with a JWT: the account's read-model row, so handlers need no second read.
     std::optional<projections::AccountRow> account;
-    std::string message;  // kInvalid: for the 401 body (never echoes the credential)
+    std::string message;  // kInvalid*: for the error body (never echoes the credential)
   };
 
   // REQUIRES: `readers` and `cache` (when given) outlive the authenticator; `cache`

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -235,21 +236,48 @@ void write_responses(JsonWriter& w, const Route& route, std::string_view data_sc
     w.key(e.status);
     write_ref(w, "responses", e.name);
   };
+  // The generic answers this route can give, then its domain codes merged in by status:
+  // a status with domain codes gets its own description naming every code.
+  std::vector<const ErrorResponse*> generic;
+  if (body || !route.param_names.empty()) generic.push_back(&kValidationError);
+  if (guarded) {
+    generic.push_back(&kUnauthorized);
+    generic.push_back(&kForbidden);
+  }
+  generic.push_back(&kNotFound);
+  if (body) {
+    generic.push_back(&kPayloadTooLarge);
+    generic.push_back(&kUnsupportedMediaType);
+  }
+  generic.push_back(&kRateLimited);
+  generic.push_back(&kInternalError);
+  generic.push_back(&kServiceUnavailable);
+  std::map<std::string, std::pair<const ErrorResponse*, std::vector<std::string_view>>> by_status;
+  for (const ErrorResponse* e : generic)
+    by_status[std::string(e->status)].first = e;
+  for (const RouteError& e : route.meta.errors)
+    by_status[std::to_string(e.status)].second.push_back(e.code);
   w.key("responses").begin_object();
   write_success(w, route, data_schema);
-  if (body || !route.param_names.empty()) error(kValidationError);
-  if (guarded) {
-    error(kUnauthorized);
-    error(kForbidden);
+  for (const auto& [status, entry] : by_status) {
+    const auto& [common, codes] = entry;
+    if (codes.empty()) {
+      error(*common);
+      continue;
+    }
+    std::string description;
+    for (std::string_view code : codes)
+      description += (description.empty() ? "" : ", ") + std::string(code);
+    if (common != nullptr) description += "; or " + std::string(common->description);
+    w.key(status).begin_object().field("description", description);
+    w.key("content").begin_object().key("application/json").begin_object().key("schema");
+    write_ref(w, "schemas", "Error");
+    w.end_object().end_object();
+    w.key("x-error-codes").begin_array();
+    for (std::string_view code : codes)
+      w.value(code);
+    w.end_array().end_object();
   }
-  error(kNotFound);
-  if (body) {
-    error(kPayloadTooLarge);
-    error(kUnsupportedMediaType);
-  }
-  error(kRateLimited);
-  error(kInternalError);
-  error(kServiceUnavailable);
   w.end_object();
 }
 

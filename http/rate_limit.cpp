@@ -95,6 +95,8 @@ RateLimitOptions RateLimitOptions::from_config(const Config& config) {
   o.groups = {
       {std::string(rate_group::kPublicCreate), config.rate_limit_public_create},
       {std::string(rate_group::kPublicLookup), config.rate_limit_public_lookup},
+      {std::string(rate_group::kInquiryWrite), config.rate_limit_inquiry_write},
+      {std::string(rate_group::kInquiryVerify), config.rate_limit_inquiry_verify},
       {std::string(rate_group::kLogin), config.rate_limit_login},
       {std::string(rate_group::kRegister), config.rate_limit_register},
   };

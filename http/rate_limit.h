@@ -41,6 +41,8 @@ using RateLimitRule = Config::RateLimitRule;
 namespace rate_group {
 inline constexpr std::string_view kPublicCreate = "public.create";
 inline constexpr std::string_view kPublicLookup = "public.lookup";
+inline constexpr std::string_view kInquiryWrite = "inquiry.write";
+inline constexpr std::string_view kInquiryVerify = "inquiry.verify";
 inline constexpr std::string_view kLogin = "auth.login";
 inline constexpr std::string_view kRegister = "auth.register";
 }  // namespace rate_group
@@ -55,7 +57,7 @@ struct RateLimitOptions {
   std::uint64_t max_clients = 100'000;  // addresses kept at most (all shards together)
   std::size_t shards = 64;              // clamped to [1, max_clients]
 
-  // DOCKET_RATE_LIMIT_*: the global limit, the four groups of rate_group, max_clients.
+  // DOCKET_RATE_LIMIT_*: the global limit, every group of rate_group, max_clients.
   static RateLimitOptions from_config(const Config& config);
 };
 

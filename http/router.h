@@ -51,6 +51,12 @@ enum class Access {
 };
 
 // What logs, metrics, guards, rate limits and the OpenAPI document know about a route.
+// A domain error a route may answer with besides the generic ones (OpenAPI lists it).
+struct RouteError {
+  int status = 400;
+  std::string_view code;  // an error_code:: constant
+};
+
 struct RouteMeta {
   std::string name;     // stable identifier, e.g. "inquiries.create"; default "GET /pattern"
   std::string tag;      // OpenAPI tag, e.g. "Support Inquiries (Admin)"
@@ -64,6 +70,8 @@ struct RouteMeta {
   std::string request_schema;
   // JSON Schema (JSON text) of the success envelope's `data`; empty: unspecified.
   std::string response_schema;
+  // Domain error codes of this route, e.g. {404, SUPPORT_INQUIRY_NOT_FOUND}.
+  std::vector<RouteError> errors;
 };
 
 struct Route {

@@ -214,8 +214,10 @@ TEST_SUITE("http") {
     for (const auto& [name, rule] : d.groups)
       groups[name] = {rule.count, rule.seconds};
     CHECK(groups == std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>{
-                        {"public.create", {3, 600}},
+                        {"public.create", {10, 600}},
                         {"public.lookup", {20, 300}},
+                        {"inquiry.write", {60, 60}},
+                        {"inquiry.verify", {10, 600}},
                         {"auth.login", {10, 60}},
                         {"auth.register", {5, 600}}});
 
@@ -372,7 +374,9 @@ TEST_SUITE("http") {
     service_options.metrics = &metrics;
     service_options.access_log = nullptr;
     HttpService service(router, std::move(service_options));
-    auto limiter = std::make_shared<RateLimiter>(RateLimitOptions::from_config(Config{}), clock);
+    Config config;
+    config.rate_limit_public_create = {3, 600};
+    auto limiter = std::make_shared<RateLimiter>(RateLimitOptions::from_config(config), clock);
     service.use(rate_limit_middleware(limiter, &metrics));
 
     auto post = [&](std::string client) {
