@@ -166,14 +166,15 @@ Response review_feedback(ApiContext& api, RequestContext& ctx) {
 }
 
 RouteMeta admin_meta(std::string name, std::string summary, auth::Permission permission,
-                     std::string request_schema = "") {
+                     std::string request_schema = "", std::vector<RouteError> errors = {}) {
   return {.name = std::move(name),
           .tag = std::string(kAdminTag),
           .summary = std::move(summary),
           .access = Access::kStaff,
           .permission = permission,
           .request_schema = std::move(request_schema),
-          .response_schema = std::string(kFeedbackSchema)};
+          .response_schema = std::string(kFeedbackSchema),
+          .errors = std::move(errors)};
 }
 
 }  // namespace
@@ -195,12 +196,15 @@ void add_feedback_routes(Router& router, ApiContext& api) {
                  auth::Permission::kFeedbackRead));
   router.get(
       "/api/admin/feedback/{id}", [&api](RequestContext& ctx) { return get_feedback(api, ctx); },
-      admin_meta("feedback.admin.get", "One feedback submission", auth::Permission::kFeedbackRead));
+      admin_meta("feedback.admin.get", "One feedback submission", auth::Permission::kFeedbackRead,
+                 "", {{404, error_code::kFeedbackNotFound}}));
   router.patch(
       "/api/admin/feedback/{id}/review",
       [&api](RequestContext& ctx) { return review_feedback(api, ctx); },
-      admin_meta("feedback.admin.review", "Mark a feedback submission reviewed",
-                 auth::Permission::kFeedbackUpdate, std::string(kReviewSchema)));
+      admin_meta(
+          "feedback.admin.review", "Mark a feedback submission reviewed",
+          auth::Permission::kFeedbackUpdate, std::string(kReviewSchema),
+          {{404, error_code::kFeedbackNotFound}, {409, error_code::kFeedbackAlreadyReviewed}}));
 }
 
 }  // namespace docket::http

@@ -377,24 +377,32 @@ Response stats(ApiContext& api, RequestContext& ctx) {
   });
 }
 
-RouteMeta customer_route(std::string name, std::string summary, std::string request_schema = "") {
+// The domain errors of the routes on one request (for the OpenAPI document).
+const RouteError kNotFoundError{404, error_code::kSupportRequestNotFound};
+const RouteError kClosedError{409, error_code::kSupportRequestClosed};
+const RouteError kTransitionError{409, error_code::kInvalidStatusTransition};
+
+RouteMeta customer_route(std::string name, std::string summary, std::string request_schema = "",
+                         std::vector<RouteError> errors = {}) {
   return {.name = std::move(name),
           .tag = std::string(kCustomerTag),
           .summary = std::move(summary),
           .access = Access::kCustomer,
           .request_schema = std::move(request_schema),
-          .response_schema = std::string(kRequestSchema)};
+          .response_schema = std::string(kRequestSchema),
+          .errors = std::move(errors)};
 }
 
 RouteMeta admin_route(std::string name, std::string summary, auth::Permission permission,
-                      std::string request_schema = "") {
+                      std::string request_schema = "", std::vector<RouteError> errors = {}) {
   return {.name = std::move(name),
           .tag = std::string(kAdminTag),
           .summary = std::move(summary),
           .access = Access::kStaff,
           .permission = permission,
           .request_schema = std::move(request_schema),
-          .response_schema = std::string(kRequestSchema)};
+          .response_schema = std::string(kRequestSchema),
+          .errors = std::move(errors)};
 }
 
 }  // namespace
@@ -411,13 +419,14 @@ void add_support_request_routes(Router& router, ApiContext& api) {
   router.get(
       "/api/mobile/support-requests/{id}",
       [&api](RequestContext& ctx) { return detail(api, ctx, false); },
-      customer_route("support_requests.get", "One own support request with its messages"));
+      customer_route("support_requests.get", "One own support request with its messages", "",
+                     {kNotFoundError}));
   router.post(
       "/api/mobile/support-requests/{id}/messages",
       [&api](RequestContext& ctx) { return reply(api, ctx, false); },
       customer_route("support_requests.messages.create",
                      "Reply; a resolved request reopens, a closed one refuses",
-                     std::string(kReplySchema)));
+                     std::string(kReplySchema), {kNotFoundError, kClosedError}));
 
   router.get(
       "/api/admin/support-requests", [&api](RequestContext& ctx) { return list(api, ctx, true); },
@@ -429,23 +438,26 @@ void add_support_request_routes(Router& router, ApiContext& api) {
       [&api](RequestContext& ctx) { return detail(api, ctx, true); },
       admin_route("admin.support_requests.get",
                   "One support request with messages, customer and assignee",
-                  Permission::kSupportRequestsRead));
+                  Permission::kSupportRequestsRead, "", {kNotFoundError}));
   router.patch(
       "/api/admin/support-requests/{id}/status",
       [&api](RequestContext& ctx) { return change_status(api, ctx); },
       admin_route("admin.support_requests.status", "Change the status (lifecycle rules)",
-                  Permission::kSupportRequestsUpdate, std::string(kStatusSchema)));
+                  Permission::kSupportRequestsUpdate, std::string(kStatusSchema),
+                  {kNotFoundError, kTransitionError}));
   router.patch(
       "/api/admin/support-requests/{id}/assign",
       [&api](RequestContext& ctx) { return assign(api, ctx); },
       admin_route("admin.support_requests.assign",
                   "Assign to an active staff member, or unassign with null",
-                  Permission::kSupportRequestsUpdate, std::string(kAssignSchema)));
+                  Permission::kSupportRequestsUpdate, std::string(kAssignSchema),
+                  {kNotFoundError}));
   router.patch(
       "/api/admin/support-requests/{id}/priority",
       [&api](RequestContext& ctx) { return change_priority(api, ctx); },
       admin_route("admin.support_requests.priority", "Override the automatic priority",
-                  Permission::kSupportRequestsUpdate, std::string(kPrioritySchema)));
+                  Permission::kSupportRequestsUpdate, std::string(kPrioritySchema),
+                  {kNotFoundError}));
   router.get("/api/admin/stats", [&api](RequestContext& ctx) { return stats(api, ctx); },
              {.name = "admin.stats",
               .tag = std::string(kAdminTag),
@@ -456,7 +468,8 @@ void add_support_request_routes(Router& router, ApiContext& api) {
       "/api/admin/support-requests/{id}/messages",
       [&api](RequestContext& ctx) { return reply(api, ctx, true); },
       admin_route("admin.support_requests.messages.create", "Staff reply; a closed request refuses",
-                  Permission::kSupportRequestsUpdate, std::string(kReplySchema)));
+                  Permission::kSupportRequestsUpdate, std::string(kReplySchema),
+                  {kNotFoundError, kClosedError}));
 }
 
 }  // namespace docket::http

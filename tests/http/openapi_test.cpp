@@ -62,6 +62,9 @@ void add_sample_routes(Router& r) {
   RouteMeta status = meta("inquiries.admin.status", "Support Inquiries (Admin)", Access::kStaff);
   status.permission = auth::Permission::kSupportInquiriesUpdate;
   status.request_schema = R"({"type":"object","properties":{"status":{"enum":["open","closed"]}}})";
+  status.errors = {{404, "SUPPORT_INQUIRY_NOT_FOUND"},
+                   {400, "SUPPORT_INQUIRY_CLOSED"},
+                   {409, "INVALID_STATUS_TRANSITION"}};
   r.patch("/api/admin/support-inquiries/{id}/status", ok_handler(), status);
 
   RouteMeta link = meta("inquiries.admin.link", "Support Inquiries (Admin)", Access::kStaff);
@@ -330,6 +333,23 @@ TEST_SUITE("http") {
             "#/components/schemas/Error");
       CHECK(json(doc.root["components"]["schemas"]["Error"]["required"].value()) ==
             R"(["success","errorCode","message","details","requestId"])");
+    }
+    SUBCASE("a route's domain codes are merged into the responses of their status") {
+      simdjson::dom::element status =
+          doc.operation(route_named(r, "inquiries.admin.status"))["responses"];
+      // 400 and 404 join the generic answers of that status; 409 is the route's own.
+      CHECK(json(status["400"]["x-error-codes"].value()) == R"(["SUPPORT_INQUIRY_CLOSED"])");
+      CHECK(str(status["400"]["description"])
+                .starts_with("SUPPORT_INQUIRY_CLOSED; or VALIDATION_ERROR"));
+      CHECK(json(status["404"]["x-error-codes"].value()) == R"(["SUPPORT_INQUIRY_NOT_FOUND"])");
+      CHECK(json(status["409"]["x-error-codes"].value()) == R"(["INVALID_STATUS_TRANSITION"])");
+      CHECK(str(status["409"]["description"]) == "INVALID_STATUS_TRANSITION");
+      CHECK(str(status["409"]["content"]["application/json"]["schema"]["$ref"]) ==
+            "#/components/schemas/Error");
+      CHECK(str(status["401"]["$ref"]) == "#/components/responses/Unauthorized");
+      // A route without domain codes refers to the shared responses only.
+      CHECK_FALSE(has(
+          doc.operation(route_named(r, "inquiries.detail"))["responses"]["404"]["x-error-codes"]));
     }
   }
 
