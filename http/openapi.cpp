@@ -44,6 +44,9 @@ constexpr TagDescription kTags[] = {
     {"Support Requests", "Customer tickets tied to a verified customer (customer JWT)."},
     {"Support Requests (Admin)",
      "Staff handling of support requests: list, detail, reply, assign and status."},
+    {"Public",
+     "The status of an inquiry or support request by its reference and the e-mail it was "
+     "filed under; no account needed."},
     {"Feedback", "One-way product feedback submitted by customers."},
     {"Feedback (Admin)", "Staff review of feedback submissions."},
     {"Auth", "Sign-in and tokens for customers and staff."},
@@ -211,8 +214,13 @@ void write_envelope(JsonWriter& w, std::string_view data_schema, bool list) {
 
 void write_success(JsonWriter& w, const Route& route, std::string_view data_schema) {
   const bool created = is_created(route);
-  w.key(created ? "201" : "200").begin_object();
-  w.field("description", created ? "Created" : "OK").key("content").begin_object();
+  if (route.meta.success_status == 202) {
+    w.key("202").begin_object().field("description", "Accepted");
+  } else {
+    w.key(created ? "201" : "200").begin_object();
+    w.field("description", created ? "Created" : "OK");
+  }
+  w.key("content").begin_object();
   if (route.meta.name == kMetricsRouteName) {
     w.key("text/plain").begin_object().key("schema").begin_object();
     w.field("type", "string").field("description", "Prometheus text exposition format 0.0.4");

@@ -70,6 +70,9 @@ struct RouteMeta {
   std::string request_schema;
   // JSON Schema (JSON text) of the success envelope's `data`; empty: unspecified.
   std::string response_schema;
+  // 202 for a route that accepts work it finishes later (a mail is queued); 0: 201 for
+  // POST routes named *.create / *.register, else 200.
+  int success_status = 0;
   // Domain error codes of this route, e.g. {404, SUPPORT_INQUIRY_NOT_FOUND}.
   std::vector<RouteError> errors;
 };

@@ -707,13 +707,15 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
       public_route("inquiries.identify",
                    "Leave contact data (stored as given, never proves identity)",
                    public_errors({kClosedError}), rate_group::kInquiryWrite, kIdentifySchema));
+  RouteMeta verify_request = public_route(
+      "inquiries.verify_email.request", "E-mail a one-time code; the same answer for every address",
+      public_errors({kClosedError}), rate_group::kInquiryVerify, kVerifyRequestSchema,
+      kVerificationSentSchema);
+  verify_request.success_status = 202;  // the mail is queued
   router.post(
       item + "/verify-email/request",
       [&api, opts](RequestContext& ctx) { return request_verification(api, *opts, ctx); },
-      public_route("inquiries.verify_email.request",
-                   "E-mail a one-time code; the same answer for every address",
-                   public_errors({kClosedError}), rate_group::kInquiryVerify, kVerifyRequestSchema,
-                   kVerificationSentSchema));
+      std::move(verify_request));
   router.post(
       item + "/verify-email/confirm",
       [&api, opts](RequestContext& ctx) { return confirm_verification(api, *opts, ctx); },
