@@ -179,12 +179,13 @@ void check_access(ApiContext& api, const RequestContext& ctx, std::int64_t id) {
     return;
   }
   if (!who.is_customer()) throw access_denied();
-  auto row = find(api, id);
-  if (!row.ok()) {
-    if (row.status().IsNotFound()) throw not_found();
-    throw unexpected(row.status(), "reading a support inquiry");
+  auto lease = read_lease(api);
+  auto owner = projections::SupportInquiryQuery(lease.db()).customer_of(id);
+  if (!owner.ok()) {
+    if (owner.status().IsNotFound()) throw not_found();
+    throw unexpected(owner.status(), "reading a support inquiry");
   }
-  if (row->customerId != who.accountId) throw access_denied();
+  if (*owner != who.accountId) throw access_denied();
 }
 
 std::int64_t path_id(const RequestContext& ctx) {

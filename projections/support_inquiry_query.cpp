@@ -86,6 +86,19 @@ Result<std::optional<std::int64_t>> SupportInquiryQuery::token_inquiry(std::stri
   return out;
 }
 
+Result<std::optional<std::int64_t>> SupportInquiryQuery::customer_of(std::int64_t id) {
+  Result<CachedStatement> st =
+      db_.cached("SELECT customer_id FROM support_inquiries.inquiries WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind(1, id); !s.ok()) return s;
+  Result<bool> row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no such support inquiry");
+  std::optional<std::int64_t> customer = (*st)->column_optional_int64(0);
+  (*st)->reset();
+  return customer;
+}
+
 Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListRequest& r) {
   if (r.page == 0) return Status::InvalidArgument("page starts at 1");
   if (r.pageSize == 0 || r.pageSize > kMaxSupportInquiryPageSize) {

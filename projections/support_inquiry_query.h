@@ -76,6 +76,9 @@ class SupportInquiryQuery {
 
   // NotFound when there is no such inquiry.
   Result<SupportInquiryRow> find(std::int64_t id);
+  // The customer an inquiry belongs to (none for a guest's); NotFound when there is no
+  // such inquiry. Reads one row: the access check of the public routes.
+  Result<std::optional<std::int64_t>> customer_of(std::int64_t id);
   // The inquiry a guest token (by its hash) grants at `now`: nullopt when the hash is
   // unknown, revoked or expired.
   Result<std::optional<std::int64_t>> token_inquiry(std::string_view token_hash, UnixMillis now);
