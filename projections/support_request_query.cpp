@@ -104,9 +104,13 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
       // The trigram index drives: its matches are few next to a status's rows, so
       // the join starts from it (CROSS JOIN fixes the order) and checks the other
       // filters on each match.
-      from =
-          " FROM support_requests.requests_search CROSS JOIN support_requests.requests"
-          " ON requests.id = requests_search.rowid";
+      // Sorted by creation (= id) with no other filter, the index alone gives the
+      // matches: its rowids are the ids, and only the page's rows are read.
+      const bool index_only = order == "id" && !r.customerId && !r.status && !r.category &&
+                              !r.priority && !r.assignedAdminId && !r.unassigned;
+      from = index_only ? " FROM support_requests.requests_search"
+                        : " FROM support_requests.requests_search CROSS JOIN "
+                          "support_requests.requests ON requests.id = requests_search.rowid";
       filter.condition("requests_search MATCH ?", fts5_substring_query(*r.search));
       indexed_search = true;
     } else {  // too short for the trigram index: a scan
@@ -180,8 +184,10 @@ Status SupportRequestQuery::search_page(const SupportRequestListRequest& r,
   };
   std::vector<Match> matches;
   {
-    Result<CachedStatement> select =
-        db_.cached("SELECT requests.id, requests.priority_rank, requests.updated_at" + from);
+    const bool index_only = from.find(" JOIN ") == std::string::npos;
+    Result<CachedStatement> select = db_.cached(
+        index_only ? "SELECT requests_search.rowid, 0, NULL" + from
+                   : "SELECT requests.id, requests.priority_rank, requests.updated_at" + from);
     if (!select.ok()) return select.status();
     if (Status s = filter.bind(**select); !s.ok()) return s;
     for (;;) {
