@@ -56,6 +56,8 @@ class GroupStage final : public StagedView {
 
   // The staged events in eventId order, and the unique changes in the order to apply.
   const std::vector<EventRecord>& records() const { return records_; }
+  // Moves the records out (after the group is durable); records() is empty then.
+  std::vector<EventRecord> take_records() { return std::move(records_); }
   const std::vector<UniqueChange>& unique_changes() const { return unique_changes_; }
   // The last id of each sequence the group took ids from.
   const std::unordered_map<std::string, std::uint64_t>& staged_ids() const { return staged_ids_; }

@@ -29,7 +29,47 @@ LogWriter::LogWriter(LogDb& db, const LogReader& reader, HeadWatch& head, const 
       max_request_bytes_(max_request_bytes),
       before_group_write_(std::move(before_group_write)),
       durable_head_(head_event_id),
-      prev_hash_(std::move(prev_hash)) {}
+      prev_hash_(std::move(prev_hash)),
+      publisher_([this] { publish_loop(); }) {}
+
+LogWriter::~LogWriter() {
+  stop_publishing();
+}
+
+void LogWriter::stop_publishing() {
+  {
+    std::unique_lock lock(publish_mu_);
+    if (stop_publisher_ && !publisher_.joinable()) return;
+    stop_publisher_ = true;
+  }
+  publish_cv_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
+}
+
+void LogWriter::publish_loop() {
+  for (;;) {
+    Published group;
+    {
+      std::unique_lock lock(publish_mu_);
+      publish_cv_.wait(lock, [&] { return !backlog_.empty() || stop_publisher_; });
+      if (backlog_.empty()) return;  // stopping, and everything handed over is published
+      group = std::move(backlog_.front());
+      backlog_.pop_front();
+    }
+    publish_room_cv_.notify_all();
+    publish(group);
+  }
+}
+
+void LogWriter::publish(Published& group) {
+  {
+    std::lock_guard lock(observers_mu_);
+    for (CommitObserver* observer : observers_)
+      observer->on_commit(group.records);
+  }
+  for (std::size_t i = 0; i < group.commands.size(); ++i)
+    group.commands[i].done(std::move(group.outcomes[i]));
+}
 
 void LogWriter::add_observer(CommitObserver* observer) {
   std::lock_guard lock(observers_mu_);
@@ -134,11 +174,6 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     for (auto& [stream, snapshot] : stage.saved_snapshots())
       snapshots_.put(stream, std::move(snapshot));
     head_.publish(durable_head_);
-    {
-      std::lock_guard lock(observers_mu_);
-      for (CommitObserver* observer : observers_)
-        observer->on_commit(records);
-    }
   }
 
   {
@@ -151,8 +186,19 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     }
     stats_.commands_rejected += rejected;
   }
-  for (std::size_t i = 0; i < group.size(); ++i)
-    group[i].done(std::move(outcomes[i]));
+  if (records.empty()) {  // nothing to observe: every command was rejected
+    for (std::size_t i = 0; i < group.size(); ++i)
+      group[i].done(std::move(outcomes[i]));
+    return;
+  }
+  Published published{stage.take_records(), std::move(group), std::move(outcomes)};
+  group.clear();
+  {
+    std::unique_lock lock(publish_mu_);
+    publish_room_cv_.wait(lock, [&] { return backlog_.size() < kMaxPublishBacklog; });
+    backlog_.push_back(std::move(published));
+  }
+  publish_cv_.notify_one();
 }
 
 }  // namespace docket::events

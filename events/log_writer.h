@@ -9,25 +9,35 @@
 //      unique changes in order, and meta "head";
 //   3. calls the before_group_write hook, then writes the batch with sync=true (one WAL
 //      append + fsync for the whole group);
-//   4. on success publishes the new head, updates the stream version cache, runs the
-//      commit observers with the group's records in order, then completes every command
-//      in queue order;
+//   4. on success publishes the new head, updates the stream version and snapshot
+//      caches, and hands the group to the publisher thread, which runs the commit
+//      observers with the group's records (groups in log order, one at a time), then
+//      completes every command of the group in queue order. The writer goes on staging
+//      and writing the next group meanwhile, so projecting group N overlaps deciding
+//      and writing group N+1 (decision 0014); at most kMaxPublishBacklog groups wait
+//      for the publisher before the writer waits too;
 //   5. on failure completes every command of the group with IOError, drops the stage,
 //      and enters the failed state: every later command fails with IOError until the
 //      store is reopened. Nothing acknowledged is lost: acknowledgements only follow a
 //      durable write, and a reopen recovers whatever the WAL really holds.
 //
-// A group in which every command was rejected writes nothing.
+// A group in which every command was rejected writes nothing; its commands complete on
+// the writer thread at once.
 //
 // Thread safety: commit_group on the writer thread only. add_observer, remove_observer
-// and stats from any thread; observers are called with observers_mu_ held, so
-// remove_observer waits for a running on_commit to return (and must not be called from
-// one).
+// and stats from any thread; observers are called on the publisher thread with
+// observers_mu_ held, so remove_observer waits for a running on_commit to return (and
+// must not be called from one). Neither observers nor `done` callbacks may wait for
+// another command of the same store (the publisher would wait on the writer, which may
+// wait on the publisher).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/clock.h"
@@ -57,8 +67,19 @@ class LogWriter {
             std::function<Status(std::size_t commands)> before_group_write,
             std::uint64_t head_event_id, std::string prev_hash);
 
-  // Commits `group` (see above). Every command's `done` has run when it returns.
+  // Groups handed to the publisher that it has not started yet, at most.
+  static constexpr std::size_t kMaxPublishBacklog = 2;
+
+  ~LogWriter();
+
+  // Commits `group` (see above) and takes its commands; their `done` runs on the
+  // publisher thread (or, for a failed or empty write, before this returns).
   void commit_group(std::vector<PendingCommand>& group);
+
+  // Waits until every handed-over group is published (observers ran, commands
+  // completed), then stops the publisher thread. Idempotent; commit_group must not run
+  // afterwards.
+  void stop_publishing();
 
   void add_observer(CommitObserver* observer);
   void remove_observer(CommitObserver* observer);
@@ -69,6 +90,15 @@ class LogWriter {
   // Stages one command; returns its outcome (an error means nothing was staged).
   Result<AppendResult> stage_command(class GroupStage& stage, PendingCommand& command);
   void fail_group(std::vector<PendingCommand>& group, const Status& status);
+
+  // A durable group on its way to the observers and the waiting commands.
+  struct Published {
+    std::vector<EventRecord> records;
+    std::vector<PendingCommand> commands;
+    std::vector<Result<AppendResult>> outcomes;
+  };
+  void publish_loop();
+  void publish(Published& group);
 
   LogDb& db_;
   const LogReader& reader_;
@@ -89,6 +119,13 @@ class LogWriter {
 
   mutable std::mutex stats_mu_;
   StoreStats stats_;  // guarded by stats_mu_; head is filled in by stats()
+
+  std::mutex publish_mu_;
+  std::condition_variable publish_cv_;       // work for the publisher, or stop
+  std::condition_variable publish_room_cv_;  // room in the backlog, or drained
+  std::deque<Published> backlog_;            // guarded by publish_mu_
+  bool stop_publisher_ = false;              // guarded by publish_mu_
+  std::thread publisher_;
 };
 
 }  // namespace docket::events

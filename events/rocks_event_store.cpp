@@ -86,6 +86,7 @@ void RocksEventStore::close() {
     // writer objects stay (stopped) until destruction, so a racing append_async still
     // finds a queue that refuses it; the database stays open for reads.
     queue_->stop();
+    writer_->stop_publishing();  // the last groups' observers and callbacks
     Status st = db_->flush();
     if (!st.ok()) {
       log_warn("events.flush_failed", [&](JsonWriter& w) { w.field("error", st.ToString()); });

@@ -89,7 +89,8 @@ struct ProjectionEngine::Slot {
   int schema_version = 0;
 
   // The live file and its checkpoint. Used by start() before registration, then only
-  // on the writer thread (on_commit, and the swap step of rebuild()).
+  // under apply_mu_ (on_commit on the publisher thread, the swap step of rebuild() on
+  // the writer thread).
   std::unique_ptr<Database> db;
   std::uint64_t checkpoint = 0;
   // The checkpoint stored in the file: behind `checkpoint` while the groups since were
@@ -413,6 +414,7 @@ Status ProjectionEngine::apply_group(Slot& slot, std::span<const events::EventRe
 
 void ProjectionEngine::on_commit(std::span<const events::EventRecord> events) {
   if (events.empty()) return;
+  std::lock_guard apply(apply_mu_);
   for (auto& slot : slots_) {
     ProjectionState before;
     {
@@ -541,9 +543,11 @@ Status ProjectionEngine::rebuild(std::string_view name, const ProgressFn& progre
   }
   if (status.ok()) status = seal_shadow(*shadow, checkpoint);
 
-  // Phase 2, writer thread: no group commits meanwhile, so the shadow can take the
-  // last events and replace the live file without missing or repeating one. The
-  // command appends nothing: its PrepareFn always returns an error.
+  // Phase 2, writer thread: no group commits meanwhile, and apply_mu_ keeps on_commit
+  // out, so the shadow can take the last durable events and replace the live file
+  // without missing or repeating one (groups still waiting for the publisher are then
+  // below the new checkpoint and skipped). The command appends nothing: its PrepareFn
+  // always returns an error.
   if (status.ok()) {
     struct Swap {
       bool ran = false;
@@ -553,6 +557,8 @@ Status ProjectionEngine::rebuild(std::string_view name, const ProgressFn& progre
     store_.execute_async(
         [&](const events::StagedView&) -> Result<events::AppendRequest> {
           swap.ran = true;
+          // The publisher may still be applying an earlier group to the live file.
+          std::lock_guard apply(apply_mu_);
           swap.status = catch_up(*slot, *shadow, false, checkpoint, store_.head(), {});
           if (swap.status.ok()) {
             swap.status = install_shadow(*slot, std::move(shadow), checkpoint);

@@ -6,14 +6,19 @@
 //                  log epoch or checkpoint (ahead of head: an older log was restored)
 //                  does not match the store, catches up from its checkpoint, then
 //                  registers as the store's commit observer;
-//   * on_commit(): on the writer thread, applies each durable group to each projection
-//                  in one transaction that also moves its checkpoint (exactly once);
+//   * on_commit(): on the store's publisher thread, applies each durable group to each
+//                  projection in one transaction that also moves its checkpoint
+//                  (exactly once: events at or below the checkpoint are skipped);
 //   * rebuild():   builds <name>.sqlite.rebuild from the log while the old file keeps
 //                  serving, then finishes it on the writer thread and swaps it in.
 // See docs/projections.md.
 //
-// Threads: on_commit runs on the store's writer thread. start(), stop() and rebuild()
-// run on a caller thread (never the writer thread). status(), generation() and
+// Threads: on_commit runs on the store's publisher thread, groups in log order
+// (events/log_writer.h), while the writer thread already decides the next group.
+// apply_mu_ makes a swap (on the writer thread) and on_commit exclusive: the swap
+// catches the shadow up to the durable head, so groups published after it find their
+// events below the new checkpoint and skip them. start(), stop() and rebuild() run on
+// a caller thread (never the writer thread). status(), generation() and
 // open_reader() may be called from any thread.
 #pragma once
 
@@ -150,6 +155,8 @@ class ProjectionEngine final : public events::CommitObserver {
 
   // Guards the status fields of every Slot (checkpoint copy, state, error, rebuilding).
   mutable std::mutex mu_;
+  // Held by on_commit for a whole group and by a swap: see "Threads" above.
+  std::mutex apply_mu_;
 };
 
 }  // namespace docket::projections
