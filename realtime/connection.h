@@ -1,0 +1,66 @@
+// The seam between the websocket transport (realtime/ws_server.h: Beast, Engine.IO
+// framing, heartbeats, limits) and the Socket.IO layer (realtime/socket_server.h:
+// namespaces, authentication, rooms, events and acks).
+//
+// The transport owns each websocket. Once the Engine.IO handshake is sent it tells the
+// ConnectionHandler about the connection, passes it the text of every Engine.IO
+// `message` packet (a Socket.IO packet such as `2["support:join_request_messages",…]`)
+// and says when the connection ended. The Socket.IO layer answers through
+// Connection::send, from any thread.
+//
+// No Beast or Asio here: the Socket.IO layer and its tests do not compile them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docket::realtime {
+
+// One open websocket, as the Socket.IO layer sees it. Thread-safe: send() and close()
+// may be called from any thread, also after the connection ended (they do nothing then).
+class Connection {
+ public:
+  virtual ~Connection() = default;
+
+  // The Engine.IO session id (also the Socket.IO connection's `sid`).
+  virtual const std::string& id() const = 0;
+
+  // Queues one Engine.IO `message` packet carrying `packet` (Socket.IO text; the
+  // transport adds the leading '4'). Returns false when the connection is gone or its
+  // send queue is over its bound — then the transport closes the connection (a slow
+  // consumer never makes the server hold unbounded memory).
+  virtual bool send(std::string packet) = 0;
+
+  // Closes the websocket (Engine.IO close packet, then the close frame).
+  virtual void close() = 0;
+};
+
+// What the transport knows about a connection when it opens.
+struct ConnectionInfo {
+  std::string client_ip;
+  std::string request_id;
+  // The handshake's query parameters (EIO, transport, and anything the client added).
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string authorization;  // the handshake's Authorization header, "" when absent
+};
+
+// Implemented by the Socket.IO layer. Calls for one connection never overlap and come
+// in order: on_open, then on_message any number of times, then on_close once.
+class ConnectionHandler {
+ public:
+  virtual ~ConnectionHandler() = default;
+
+  virtual void on_open(const std::shared_ptr<Connection>& connection,
+                       const ConnectionInfo& info) = 0;
+  // `packet` is the Engine.IO message's text. Binary messages are refused by the
+  // transport before they get here.
+  virtual void on_message(const std::shared_ptr<Connection>& connection,
+                          std::string_view packet) = 0;
+  virtual void on_close(const std::shared_ptr<Connection>& connection) = 0;
+};
+
+}  // namespace docket::realtime

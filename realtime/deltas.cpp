@@ -1,0 +1,93 @@
+#include "realtime/deltas.h"
+
+#include <charconv>
+
+#include <simdjson.h>
+
+#include "core/json_writer.h"
+#include "core/time_format.h"
+#include "domain/support_inquiry.h"
+#include "domain/support_request.h"
+#include "events/event_data.h"
+
+namespace docket::realtime {
+namespace {
+
+constexpr std::string_view kRequestPrefix = "support:request:";
+constexpr std::string_view kInquiryPrefix = "support:inquiry:";
+constexpr std::string_view kSuffix = ":messages";
+
+}  // namespace
+
+std::string room_name(const RoomRef& room) {
+  std::string out(room.kind == RoomKind::kRequest ? kRequestPrefix : kInquiryPrefix);
+  out += std::to_string(room.id);
+  out += kSuffix;
+  return out;
+}
+
+std::optional<RoomRef> parse_room_name(std::string_view name) {
+  RoomRef room;
+  if (name.starts_with(kRequestPrefix)) {
+    room.kind = RoomKind::kRequest;
+    name.remove_prefix(kRequestPrefix.size());
+  } else if (name.starts_with(kInquiryPrefix)) {
+    room.kind = RoomKind::kInquiry;
+    name.remove_prefix(kInquiryPrefix.size());
+  } else {
+    return std::nullopt;
+  }
+  if (!name.ends_with(kSuffix)) return std::nullopt;
+  name.remove_suffix(kSuffix.size());
+  if (name.empty() || name.front() == '0') return std::nullopt;
+  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), room.id);
+  if (ec != std::errc() || end != name.data() + name.size() || room.id <= 0) return std::nullopt;
+  return room;
+}
+
+std::string room_stream(const RoomRef& room) {
+  return room.kind == RoomKind::kRequest ? domain::support_request_stream(room.id)
+                                         : domain::support_inquiry_stream(room.id);
+}
+
+std::string_view delta_event_name(RoomKind kind) {
+  return kind == RoomKind::kRequest ? domain::kSupportRequestMessageCreated
+                                    : domain::kInquiryMessageCreated;
+}
+
+std::optional<Delta> message_delta(const events::EventRecord& event, std::string_view log_epoch,
+                                   std::string_view tracking_code) {
+  RoomRef room;
+  const char* id_field = nullptr;
+  if (event.type == domain::kSupportRequestMessageCreated) {
+    room.kind = RoomKind::kRequest;
+    id_field = "supportRequestId";
+  } else if (event.type == domain::kInquiryMessageCreated) {
+    room.kind = RoomKind::kInquiry;
+    id_field = "supportInquiryId";
+  } else {
+    return std::nullopt;
+  }
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object data;
+  if (parser.parse(event.data).get_object().get(data)) return std::nullopt;
+  auto parent = events::optional_int(data, id_field);
+  auto message_id = events::optional_int(data, "messageId");
+  if (!parent || !message_id) return std::nullopt;
+  room.id = *parent;
+  Delta delta{room, event.eventId, {}};
+  JsonWriter w;
+  w.begin_object().field("eventId", event.eventId).field("logEpoch", log_epoch);
+  w.field("room", room_name(room));
+  if (room.kind == RoomKind::kInquiry) w.field("trackingCode", tracking_code);
+  w.key("message").begin_object().field("id", *message_id);
+  w.field("senderType", events::text(data, "senderType"));
+  w.field("senderId", events::optional_int(data, "senderId"));
+  w.field("message", events::text(data, "message"));
+  w.field("createdAt", format_iso8601(event.occurredAt)).field("eventId", event.eventId);
+  w.end_object().end_object();
+  delta.json = w.take();
+  return delta;
+}
+
+}  // namespace docket::realtime
