@@ -1,0 +1,708 @@
+#include "realtime/socket_server.h"
+
+#include <cassert>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "core/crypto.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "core/time_format.h"
+#include "domain/support_inquiry.h"
+#include "domain/support_request.h"
+#include "events/event_data.h"
+#include "http/api_error.h"
+#include "realtime/socket_io.h"
+
+namespace docket::realtime {
+
+namespace error_code = http::error_code;
+
+// One connection's Socket.IO state.
+struct SocketServer::Socket {
+  // Held for each packet of the connection and by the feed when it ends a guest's
+  // session, so an authorization and the room join it allows are never split by a
+  // revocation. Lock order: Socket::mu, then sockets_mu_ or the registry's lock.
+  std::mutex mu;
+  std::shared_ptr<Connection> connection;
+  std::string handshake_authorization;  // ConnectionInfo::authorization
+
+  bool connected = false;  // to the namespace
+  // The server ended the namespace session (a revoked guest token): packets the client
+  // sent before it saw the DISCONNECT are dropped instead of closing the connection.
+  bool ended_by_server = false;
+  std::string sid;
+  auth::Identity identity;
+  std::string credential;   // the "Bearer …" value authenticated at CONNECT; "" if none
+  std::string guest_token;  // the raw si_… token of a guest; "" otherwise
+};
+
+namespace {
+
+constexpr std::uint64_t kMaxSafeInteger = (std::uint64_t{1} << 53) - 1;
+constexpr std::size_t kSidBytes = 15;  // 20 base64url characters, as the JS server's ids
+constexpr std::size_t kMaxLogEpochBytes = 128;
+
+constexpr std::string_view kBearer = "bearer";
+
+// "Bearer " in any case, then the credential.
+bool has_bearer_scheme(std::string_view value) {
+  if (value.size() <= kBearer.size() || value[kBearer.size()] != ' ') return false;
+  for (std::size_t i = 0; i < kBearer.size(); ++i) {
+    char c = value[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kBearer[i]) return false;
+  }
+  return true;
+}
+
+// The credential of an Authorization value: after "Bearer" and the spaces.
+std::string_view credential_of(std::string_view authorization) {
+  if (!has_bearer_scheme(authorization)) return authorization;
+  authorization.remove_prefix(kBearer.size());
+  while (!authorization.empty() && authorization.front() == ' ')
+    authorization.remove_prefix(1);
+  return authorization;
+}
+
+std::string ok_answer() {
+  return R"({"ok":true})";
+}
+
+std::string error_answer(std::string_view code, std::string_view message) {
+  JsonWriter w;
+  w.begin_object().field("ok", false).field("errorCode", code).field("message", message);
+  w.end_object();
+  return w.take();
+}
+
+std::string connect_error_data(std::string_view code) {
+  JsonWriter w;
+  w.begin_object().field("errorCode", code).end_object();
+  return w.take();
+}
+
+// The message of an authorization refusal, as the REST routes word them.
+std::string refusal_message(std::string_view code, const auth::Identity& who, const RoomRef& room) {
+  if (code == error_code::kUnauthorized) return "Authentication required";
+  if (code == error_code::kForbidden) {
+    if (who.is_staff()) {
+      const auth::Permission needed = room.kind == RoomKind::kRequest
+                                          ? auth::Permission::kSupportRequestsRead
+                                          : auth::Permission::kSupportInquiriesRead;
+      return "This room needs the " + std::string(auth::permission_name(needed)) + " permission";
+    }
+    return "Access denied";
+  }
+  if (code == error_code::kSupportRequestNotFound) return "Support request not found";
+  if (code == error_code::kSupportInquiryNotFound) return "Support inquiry not found";
+  if (code == error_code::kSupportInquiryAccessDenied) {
+    return "Log in or use the access link of this inquiry";
+  }
+  if (code == error_code::kSupportInquiryTokenInvalid) {
+    return "The inquiry access token is invalid, expired or revoked";
+  }
+  if (code == error_code::kServiceUnavailable) return "Service unavailable";
+  if (code == error_code::kInternalError) return "Internal error";
+  return "Access denied";
+}
+
+// ---- Client events.
+
+enum class Op { kJoin, kLeave, kSync };
+
+struct EventSpec {
+  std::string_view name;
+  Op op;
+  RoomKind kind;
+};
+
+constexpr EventSpec kEvents[] = {
+    {kJoinRequestMessages, Op::kJoin, RoomKind::kRequest},
+    {kLeaveRequestMessages, Op::kLeave, RoomKind::kRequest},
+    {kSyncRequestMessages, Op::kSync, RoomKind::kRequest},
+    {kJoinInquiryMessages, Op::kJoin, RoomKind::kInquiry},
+    {kLeaveInquiryMessages, Op::kLeave, RoomKind::kInquiry},
+    {kSyncInquiryMessages, Op::kSync, RoomKind::kInquiry},
+};
+
+const EventSpec* find_event(std::string_view name) {
+  for (const EventSpec& spec : kEvents) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+// An integer field in [min, 2^53 - 1]. Only JSON integers count: 1.0, "1" and 1e3
+// are refused (a JavaScript client writes whole numbers without a fraction).
+std::optional<std::uint64_t> safe_integer(simdjson::dom::object object, const char* key,
+                                          std::uint64_t min) {
+  simdjson::dom::element value;
+  if (object[key].get(value)) return std::nullopt;
+  std::uint64_t out = 0;
+  if (value.type() == simdjson::dom::element_type::INT64) {
+    const std::int64_t n = value.get_int64().value_unsafe();
+    if (n < 0) return std::nullopt;
+    out = static_cast<std::uint64_t>(n);
+  } else if (value.type() == simdjson::dom::element_type::UINT64) {
+    out = value.get_uint64().value_unsafe();
+  } else {
+    return std::nullopt;
+  }
+  if (out < min || out > kMaxSafeInteger) return std::nullopt;
+  return out;
+}
+
+std::string_view id_field(RoomKind kind) {
+  return kind == RoomKind::kRequest ? "supportRequestId" : "supportInquiryId";
+}
+
+std::string new_sid() {
+  return base64url_encode(random_bytes(kSidBytes));
+}
+
+// An exception thrown by an injected function, as an ack's error.
+std::string exception_answer(std::string_view what, const std::exception* e) {
+  if (const auto* api = dynamic_cast<const http::ApiError*>(e)) {
+    // 503: shutting down or a rebuild; expected now and then, not a bug.
+    log(api->status() == 503 ? LogLevel::kWarn : LogLevel::kError, "realtime.event_failed",
+        [&](JsonWriter& w) {
+          w.field("event", what).field("errorCode", api->code()).field("error", api->message());
+        });
+    return error_answer(api->code(), api->message());
+  }
+  log_error("realtime.event_failed", [&](JsonWriter& w) {
+    w.field("event", what).field("error", e != nullptr ? e->what() : "unknown exception");
+  });
+  return error_answer(error_code::kInternalError, "Internal error");
+}
+
+}  // namespace
+
+// ---- SocketServer
+
+SocketServer::SocketServer(SocketServerOptions options, RealtimeAuth auth,
+                           RoomAuthorizer authorizer, Replayer replayer)
+    : options_(std::move(options)),
+      auth_(std::move(auth)),
+      authorizer_(std::move(authorizer)),
+      replayer_(std::move(replayer)) {
+  assert(!options_.nsp.empty() && options_.nsp.front() == '/' &&
+         options_.nsp.find(',') == std::string::npos);
+  assert(auth_.authenticate && authorizer_ && replayer_);
+}
+
+SocketServer::~SocketServer() = default;
+
+SocketServerStats SocketServer::stats() const {
+  SocketServerStats s;
+  s.connections = connections_.load(std::memory_order_relaxed);
+  s.connected = connected_.load(std::memory_order_relaxed);
+  s.connects = connects_.load(std::memory_order_relaxed);
+  s.connect_errors = connect_errors_.load(std::memory_order_relaxed);
+  s.joins = joins_.load(std::memory_order_relaxed);
+  s.joins_refused = joins_refused_.load(std::memory_order_relaxed);
+  s.syncs = syncs_.load(std::memory_order_relaxed);
+  s.syncs_refused = syncs_refused_.load(std::memory_order_relaxed);
+  s.invalid_events = invalid_events_.load(std::memory_order_relaxed);
+  s.protocol_closes = protocol_closes_.load(std::memory_order_relaxed);
+  s.guests_disconnected = guests_disconnected_.load(std::memory_order_relaxed);
+  s.deltas_sent = deltas_sent_.load(std::memory_order_relaxed);
+  s.staff_events_sent = staff_events_sent_.load(std::memory_order_relaxed);
+  return s;
+}
+
+std::shared_ptr<SocketServer::Socket> SocketServer::find(const Connection& connection) const {
+  std::shared_lock lock(sockets_mu_);
+  auto it = sockets_.find(connection.id());
+  return it == sockets_.end() ? nullptr : it->second;
+}
+
+void SocketServer::on_open(const std::shared_ptr<Connection>& connection,
+                           const ConnectionInfo& info) {
+  auto socket = std::make_shared<Socket>();
+  socket->connection = connection;
+  socket->handshake_authorization = info.authorization;
+  {
+    std::unique_lock lock(sockets_mu_);
+    sockets_[connection->id()] = std::move(socket);
+  }
+  connections_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void SocketServer::on_close(const std::shared_ptr<Connection>& connection) {
+  std::shared_ptr<Socket> socket;
+  {
+    std::unique_lock lock(sockets_mu_);
+    auto it = sockets_.find(connection->id());
+    if (it != sockets_.end()) {
+      socket = std::move(it->second);
+      sockets_.erase(it);
+    }
+  }
+  if (socket) {
+    connections_.fetch_sub(1, std::memory_order_relaxed);
+    std::lock_guard lock(socket->mu);
+    end_session(*socket);
+  }
+  rooms_.leave_all(connection->id());
+}
+
+void SocketServer::on_message(const std::shared_ptr<Connection>& connection,
+                              std::string_view text) {
+  std::shared_ptr<Socket> socket = find(*connection);
+  if (!socket) return;  // not opened (or already closed): nothing to answer
+  std::lock_guard lock(socket->mu);
+  Socket& s = *socket;
+  Result<socket_io::Packet> decoded = socket_io::decode(text);
+  if (!decoded.ok()) {
+    protocol_close(s, decoded.status().message());
+    return;
+  }
+  socket_io::Packet& packet = *decoded;
+  const bool ours = packet.nsp == options_.nsp;
+  using socket_io::PacketType;
+  switch (packet.type) {
+    case PacketType::kConnect:
+      if (ours && s.connected) {
+        // The JavaScript server closes on a second CONNECT to a connected namespace.
+        protocol_close(s, "CONNECT to a connected namespace");
+        return;
+      }
+      handle_connect(s, std::move(packet.nsp), packet.auth());
+      return;
+    case PacketType::kDisconnect:
+    case PacketType::kEvent:
+    case PacketType::kAck:
+      if (!ours || !s.connected) {
+        if (ours && s.ended_by_server) return;  // sent before it saw our DISCONNECT
+        protocol_close(s, "packet for a namespace that is not connected");
+        return;
+      }
+      if (packet.type == PacketType::kDisconnect) {
+        end_session(s);
+      } else if (packet.type == PacketType::kEvent) {
+        handle_event(s, packet.event_name, packet.args, packet.ack_id);
+      }
+      // ACK: the server never asks the client for one; ignored as the JS server does.
+      return;
+    case PacketType::kConnectError:
+    case PacketType::kBinaryEvent:
+    case PacketType::kBinaryAck:
+      protocol_close(s, packet.is_binary() ? "binary packets are not supported"
+                                           : "CONNECT_ERROR from a client");
+      return;
+  }
+}
+
+void SocketServer::protocol_close(Socket& s, std::string_view why) {
+  protocol_closes_.fetch_add(1, std::memory_order_relaxed);
+  log(LogLevel::kDebug, "realtime.protocol_error",
+      [&](JsonWriter& w) { w.field("connection", s.connection->id()).field("reason", why); });
+  end_session(s);
+  s.connection->close();
+}
+
+void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view auth_json) {
+  if (nsp != options_.nsp) {
+    connect_errors_.fetch_add(1, std::memory_order_relaxed);
+    s.connection->send(socket_io::connect_error(nsp, kInvalidNamespaceMessage));
+    return;
+  }
+  auto refuse = [&](std::string_view message, std::string_view code) {
+    connect_errors_.fetch_add(1, std::memory_order_relaxed);
+    s.connection->send(socket_io::connect_error(nsp, message, connect_error_data(code)));
+  };
+
+  // The credential: auth.token ("<jwt>", "Bearer <jwt>", "si_…", "Bearer si_…"), else
+  // the handshake's Authorization header. A null or empty token counts as absent.
+  std::string authorization;
+  bool from_payload = false;
+  {
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::object auth;
+    simdjson::dom::element token;
+    if (!parser.parse(auth_json.data(), auth_json.size()).get_object().get(auth) &&
+        !auth["token"].get(token) && !token.is_null()) {
+      std::string_view text;
+      if (token.get_string().get(text)) {
+        refuse(kInvalidCredentialsMessage, error_code::kUnauthorized);
+        return;
+      }
+      if (!text.empty()) {
+        // One spelling for the authenticator: "Bearer " + the credential.
+        authorization = "Bearer " + std::string(credential_of(text));
+        from_payload = true;
+      }
+    }
+  }
+  if (!from_payload) authorization = s.handshake_authorization;
+
+  http::Authenticator::Outcome outcome;
+  try {
+    outcome = auth_.authenticate(authorization);
+  } catch (const http::ApiError& e) {
+    log_error("realtime.connect_failed", [&](JsonWriter& w) { w.field("error", e.message()); });
+    refuse(e.message(), e.code());
+    return;
+  } catch (const std::exception& e) {
+    log_error("realtime.connect_failed", [&](JsonWriter& w) { w.field("error", e.what()); });
+    refuse("Internal error", error_code::kInternalError);
+    return;
+  }
+  using Outcome = http::Authenticator::Outcome;
+  switch (outcome.kind) {
+    case Outcome::kInvalid:
+      refuse(kInvalidCredentialsMessage, error_code::kUnauthorized);
+      return;
+    case Outcome::kInvalidGuestToken:
+      refuse(kInvalidCredentialsMessage, error_code::kSupportInquiryTokenInvalid);
+      return;
+    case Outcome::kNone:
+      s.identity = auth::Identity::anonymous();
+      authorization.clear();
+      break;
+    case Outcome::kValid:
+      s.identity = std::move(outcome.identity);
+      break;
+  }
+  s.credential = std::move(authorization);
+  s.guest_token = s.identity.is_guest() ? std::string(credential_of(s.credential)) : std::string();
+  s.sid = new_sid();
+  s.connected = true;
+  s.ended_by_server = false;
+  if (s.identity.is_guest()) {
+    std::unique_lock lock(sockets_mu_);
+    guests_[s.identity.inquiryId].insert(s.connection->id());
+  }
+  update_staff_rooms(s);
+  connected_.fetch_add(1, std::memory_order_relaxed);
+  connects_.fetch_add(1, std::memory_order_relaxed);
+  s.connection->send(socket_io::connect_ok(options_.nsp, s.sid));
+}
+
+void SocketServer::update_staff_rooms(Socket& s) {
+  const bool requests = s.identity.has(auth::Permission::kSupportRequestsRead);
+  const bool inquiries = s.identity.has(auth::Permission::kSupportInquiriesRead);
+  auto place = [&](std::string_view room, bool member) {
+    if (member) {
+      rooms_.join(room, s.connection);
+    } else {
+      rooms_.leave(room, s.connection->id());
+    }
+  };
+  place(kStaffRoom, requests || inquiries);
+  place(kStaffRequestsRoom, requests);
+  place(kStaffInquiriesRoom, inquiries);
+}
+
+void SocketServer::end_session(Socket& s) {
+  if (!s.connected) return;
+  rooms_.leave_all(s.connection->id());
+  if (s.identity.is_guest()) {
+    std::unique_lock lock(sockets_mu_);
+    auto it = guests_.find(s.identity.inquiryId);
+    if (it != guests_.end()) {
+      it->second.erase(s.connection->id());
+      if (it->second.empty()) guests_.erase(it);
+    }
+  }
+  s.connected = false;
+  s.identity = auth::Identity::anonymous();
+  s.credential.clear();
+  s.guest_token.clear();
+  s.sid.clear();
+  connected_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void SocketServer::handle_event(Socket& s, std::string_view name, std::string_view args,
+                                std::optional<std::uint64_t> ack_id) {
+  std::string answer = answer_event(s, name, args);
+  if (ack_id) s.connection->send(socket_io::ack(options_.nsp, *ack_id, "[" + answer + "]"));
+}
+
+std::string SocketServer::authorize(Socket& s, const RoomRef& room) {
+  if (s.identity.is_customer() || s.identity.is_staff()) {
+    // The JWT again: an expired token, a deactivated account or a changed permission
+    // applies from the next join or sync, as on the REST routes.
+    http::Authenticator::Outcome outcome = auth_.authenticate(s.credential);
+    if (outcome.kind != http::Authenticator::Outcome::kValid || outcome.identity.is_guest() ||
+        outcome.identity.is_anonymous()) {
+      return std::string(error_code::kUnauthorized);
+    }
+    s.identity = std::move(outcome.identity);
+    update_staff_rooms(s);
+  }
+  if (s.identity.is_anonymous()) return std::string(error_code::kUnauthorized);
+  return authorizer_(s.identity, s.guest_token, room);
+}
+
+std::string SocketServer::answer_event(Socket& s, std::string_view name, std::string_view args) {
+  const EventSpec* spec = find_event(name);
+  if (spec == nullptr) {
+    invalid_events_.fetch_add(1, std::memory_order_relaxed);
+    return error_answer(realtime_error::kUnknownEvent, "Unknown event");
+  }
+  auto invalid = [&](std::string_view message) {
+    invalid_events_.fetch_add(1, std::memory_order_relaxed);
+    return error_answer(error_code::kValidationError, message);
+  };
+
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::array array;
+  simdjson::dom::object payload;
+  if (parser.parse(args.data(), args.size()).get_array().get(array) || array.size() == 0 ||
+      array.at(0).get_object().get(payload)) {
+    return invalid("The payload must be an object");
+  }
+  const std::string key(id_field(spec->kind));
+  auto id = safe_integer(payload, key.c_str(), 1);
+  if (!id) return invalid(key + " must be a positive integer");
+  const RoomRef room{spec->kind, static_cast<std::int64_t>(*id)};
+  const std::string name_of_room = room_name(room);
+
+  std::uint64_t since = 0;
+  std::optional<std::string> log_epoch;
+  if (spec->op == Op::kSync) {
+    auto since_id = safe_integer(payload, "sinceEventId", 0);
+    if (!since_id) return invalid("sinceEventId must be a non-negative integer");
+    since = *since_id;
+    simdjson::dom::element epoch;
+    if (!payload["logEpoch"].get(epoch) && !epoch.is_null()) {
+      std::string_view text;
+      if (epoch.get_string().get(text) || text.size() > kMaxLogEpochBytes) {
+        return invalid("logEpoch must be a string of at most 128 characters");
+      }
+      log_epoch = std::string(text);
+    }
+  }
+
+  if (spec->op == Op::kLeave) {
+    rooms_.leave(name_of_room, s.connection->id());
+    return ok_answer();
+  }
+
+  try {
+    std::string refusal = authorize(s, room);
+    if (!refusal.empty()) {
+      (spec->op == Op::kJoin ? joins_refused_ : syncs_refused_)
+          .fetch_add(1, std::memory_order_relaxed);
+      return error_answer(refusal, refusal_message(refusal, s.identity, room));
+    }
+    if (spec->op == Op::kJoin) {
+      rooms_.join(name_of_room, s.connection);
+      joins_.fetch_add(1, std::memory_order_relaxed);
+      JsonWriter w;
+      w.begin_object().field("ok", true).field("room", name_of_room).end_object();
+      return w.take();
+    }
+    Result<std::string> replay = replayer_(room, since, std::move(log_epoch));
+    if (!replay.ok()) {
+      const http::ApiError error = http::api_error_from_status(replay.status());
+      if (error.status() >= 500) {
+        log(error.status() == 503 ? LogLevel::kWarn : LogLevel::kError, "realtime.sync_failed",
+            [&](JsonWriter& w) {
+              w.field("room", name_of_room).field("error", replay.status().ToString());
+            });
+      }
+      return error_answer(error.code(), error.message());
+    }
+    syncs_.fetch_add(1, std::memory_order_relaxed);
+    return std::move(replay).value();
+  } catch (const std::exception& e) {
+    return exception_answer(name, &e);
+  } catch (...) {
+    return exception_answer(name, nullptr);
+  }
+}
+
+std::size_t SocketServer::send_delta(const Delta& delta) {
+  const std::string packet =
+      socket_io::event(options_.nsp, delta_event_name(delta.room.kind), "[" + delta.json + "]");
+  const std::size_t sent = rooms_.broadcast(room_name(delta.room), packet);
+  deltas_sent_.fetch_add(sent, std::memory_order_relaxed);
+  return sent;
+}
+
+std::size_t SocketServer::send_staff_event(std::string_view room, std::string_view name,
+                                           std::string_view object_json) {
+  std::string args;
+  args.reserve(object_json.size() + 2);
+  args.append("[").append(object_json).append("]");
+  const std::size_t sent = rooms_.broadcast(room, socket_io::event(options_.nsp, name, args));
+  staff_events_sent_.fetch_add(sent, std::memory_order_relaxed);
+  return sent;
+}
+
+std::size_t SocketServer::disconnect_guests(std::int64_t inquiry_id) {
+  std::vector<std::shared_ptr<Socket>> targets;
+  {
+    std::shared_lock lock(sockets_mu_);
+    auto it = guests_.find(inquiry_id);
+    if (it == guests_.end()) return 0;
+    for (const std::string& id : it->second) {
+      if (auto socket = sockets_.find(id); socket != sockets_.end()) {
+        targets.push_back(socket->second);
+      }
+    }
+  }
+  std::size_t ended = 0;
+  for (const auto& socket : targets) {
+    std::lock_guard lock(socket->mu);
+    Socket& s = *socket;
+    if (!s.connected || !s.identity.is_guest() || s.identity.inquiryId != inquiry_id) continue;
+    end_session(s);
+    s.ended_by_server = true;
+    s.connection->send(socket_io::disconnect(options_.nsp));
+    ++ended;
+  }
+  guests_disconnected_.fetch_add(ended, std::memory_order_relaxed);
+  return ended;
+}
+
+// ---- The staff feed
+
+bool is_staff_feed_event(std::string_view type) {
+  return type == domain::kSupportRequestCreated || type == domain::kSupportRequestAssigned ||
+         type == domain::kSupportRequestStatusChanged || type == domain::kInquiryCreated;
+}
+
+namespace {
+
+// Keys never sent to staff: the guest token's hash and expiry, and any other hash or
+// salt a future event may carry (one-time code hashes and salts).
+bool is_secret_key(std::string_view key) {
+  return key == "tokenHash" || key == "tokenExpiresAt" || key.ends_with("Hash") ||
+         key.ends_with("Salt");
+}
+
+}  // namespace
+
+std::optional<std::string> staff_event_payload(const events::EventRecord& event,
+                                               std::string_view log_epoch) {
+  if (!is_staff_feed_event(event.type)) return std::nullopt;
+  const char* id_key =
+      event.type == domain::kInquiryCreated ? "supportInquiryId" : "supportRequestId";
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::object data;
+  if (parser.parse(event.data).get_object().get(data)) return std::nullopt;
+  auto id = events::optional_int(data, id_key);
+  if (!id) return std::nullopt;
+  JsonWriter w;
+  w.begin_object().field("eventId", event.eventId).field("logEpoch", log_epoch);
+  w.field("type", event.type).field("occurredAt", format_iso8601(event.occurredAt));
+  w.field(id_key, *id);
+  w.key("data").begin_object();
+  for (auto field : data) {
+    if (is_secret_key(field.key)) continue;
+    w.key(field.key).raw(simdjson::minify(field.value));
+  }
+  w.end_object().end_object();
+  return w.take();
+}
+
+// ---- RealtimeFeed
+
+RealtimeFeed::RealtimeFeed(SocketServer& server, FeedOptions options, TrackingCodeLookup lookup)
+    : server_(server),
+      options_(std::move(options)),
+      lookup_(std::move(lookup)),
+      codes_(options_.tracking_code_capacity) {}
+
+std::size_t RealtimeFeed::cached_tracking_codes() const {
+  std::lock_guard lock(codes_mu_);
+  return codes_.size();
+}
+
+std::optional<std::string> RealtimeFeed::tracking_code(std::int64_t inquiry_id) {
+  const std::string key = std::to_string(inquiry_id);
+  {
+    std::lock_guard lock(codes_mu_);
+    if (const std::string* code = codes_.get(key)) return *code;
+  }
+  if (!lookup_) return std::nullopt;
+  std::optional<std::string> code = lookup_(inquiry_id);  // the read model; no lock held
+  if (code) {
+    std::lock_guard lock(codes_mu_);
+    codes_.put(key, *code);
+  }
+  return code;
+}
+
+void RealtimeFeed::on_commit(std::span<const events::EventRecord> records) {
+  for (const events::EventRecord& event : records) {
+    try {
+      deliver(event);
+    } catch (const std::exception& e) {
+      log_error("realtime.feed_failed", [&](JsonWriter& w) {
+        w.field("eventId", event.eventId).field("type", event.type).field("error", e.what());
+      });
+    } catch (...) {
+      log_error("realtime.feed_failed", [&](JsonWriter& w) {
+        w.field("eventId", event.eventId).field("type", event.type);
+      });
+    }
+  }
+}
+
+void RealtimeFeed::deliver(const events::EventRecord& event) {
+  const std::string_view type = event.type;
+  const bool request_message = type == domain::kSupportRequestMessageCreated;
+  const bool inquiry_message = type == domain::kInquiryMessageCreated;
+  const bool created = type == domain::kInquiryCreated;
+  const bool revoked = type == domain::kInquiryTokenRevoked;
+  const bool staff = is_staff_feed_event(type);
+  if (!request_message && !inquiry_message && !staff && !revoked) return;
+
+  // What this record needs from its data, read before anything else parses.
+  std::optional<std::int64_t> id;
+  std::optional<std::string> code;
+  {
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::object data;
+    if (parser.parse(event.data).get_object().get(data)) {
+      log_warn("realtime.feed_malformed_event",
+               [&](JsonWriter& w) { w.field("eventId", event.eventId).field("type", event.type); });
+      return;
+    }
+    id = events::optional_int(data, request_message ? "supportRequestId" : "supportInquiryId");
+    if (created) code = events::optional_text(data, "trackingCode");
+  }
+
+  if (created && id && code) {
+    std::lock_guard lock(codes_mu_);
+    codes_.put(std::to_string(*id), *code);
+  }
+
+  if (staff) {
+    const std::string_view room = created ? kStaffInquiriesRoom : kStaffRequestsRoom;
+    if (server_.rooms().member_count(room) == 0) return;
+    if (auto payload = staff_event_payload(event, options_.log_epoch)) {
+      server_.send_staff_event(room, type, *payload);
+    }
+    return;
+  }
+  if (!id) return;
+  if (revoked) {
+    server_.disconnect_guests(*id);
+    return;
+  }
+
+  const RoomRef room{request_message ? RoomKind::kRequest : RoomKind::kInquiry, *id};
+  if (server_.rooms().member_count(room_name(room)) == 0) return;
+  std::string tracking;
+  if (inquiry_message) {
+    std::optional<std::string> found = tracking_code(*id);
+    if (!found) {
+      log_warn("realtime.tracking_code_unknown", [&](JsonWriter& w) {
+        w.field("eventId", event.eventId).field("supportInquiryId", *id);
+      });
+    }
+    tracking = found.value_or(std::string());
+  }
+  if (auto delta = message_delta(event, options_.log_epoch, tracking)) server_.send_delta(*delta);
+}
+
+}  // namespace docket::realtime
