@@ -44,6 +44,10 @@
 #include "projections/stream_catalog.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
+#include "realtime/replay.h"
+#include "realtime/room_access.h"
+#include "realtime/socket_server.h"
+#include "realtime/ws_server.h"
 #include "scheduler/cron_job.h"
 #include "scheduler/delivery_worker.h"
 #include "scheduler/inactive_close.h"
@@ -141,6 +145,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
     if (Status s = rt->start_api(); !s.ok()) return s;
     rt->server_ = std::make_unique<http::Server>(
         http::ServerOptions::from_config(rt->options_.config), *rt->service_);
+    rt->server_->add_upgrade_handler(rt->options_.config.ws_path, rt->ws_);
     if (Status s = rt->server_->start(); !s.ok()) return s;
   }
   rt->startup_ms_ =
@@ -203,6 +208,33 @@ Status ServerRuntime::start_api() {
                    "# TYPE docket_outbox_queued gauge\n"
                    "docket_outbox_queued {}\n",
                    c.sent, c.failed, c.dead, stats.ok() ? stats->queued : 0);
+    if (ws_ && socket_server_) {
+      const realtime::WsCounters w = ws_->counters();
+      const realtime::SocketServerStats s = socket_server_->stats();
+      fmt::format_to(std::back_inserter(out),
+                     "# HELP docket_ws_connections Open websocket connections.\n"
+                     "# TYPE docket_ws_connections gauge\n"
+                     "docket_ws_connections {}\n"
+                     "# HELP docket_ws_closed_slow_consumer_total Websockets closed because "
+                     "their send queue was full.\n"
+                     "# TYPE docket_ws_closed_slow_consumer_total counter\n"
+                     "docket_ws_closed_slow_consumer_total {}\n"
+                     "# HELP docket_ws_closed_ping_timeout_total Websockets closed for a "
+                     "missing pong.\n"
+                     "# TYPE docket_ws_closed_ping_timeout_total counter\n"
+                     "docket_ws_closed_ping_timeout_total {}\n"
+                     "# HELP docket_ws_connect_errors_total Namespace connections refused.\n"
+                     "# TYPE docket_ws_connect_errors_total counter\n"
+                     "docket_ws_connect_errors_total {}\n"
+                     "# HELP docket_ws_joins_refused_total Room joins refused.\n"
+                     "# TYPE docket_ws_joins_refused_total counter\n"
+                     "docket_ws_joins_refused_total {}\n"
+                     "# HELP docket_ws_deltas_sent_total Message deltas queued to clients.\n"
+                     "# TYPE docket_ws_deltas_sent_total counter\n"
+                     "docket_ws_deltas_sent_total {}\n",
+                     ws_->connection_count(), w.closed_slow_consumer, w.closed_ping_timeout,
+                     s.connect_errors, s.joins_refused, s.deltas_sent);
+    }
   });
   http::add_auth_routes(*router_, *api_);
   http::add_staff_routes(*router_, *api_);
@@ -231,7 +263,43 @@ Status ServerRuntime::start_api() {
       metrics_.get()));
   service_->use(http::make_auth_guard(*authenticator_));
   if (Status s = service_->status(); !s.ok()) return s;
+  start_realtime(clock);
   return start_inactive_close(clock);
+}
+
+void ServerRuntime::start_realtime(const Clock& clock) {
+  const Config& config = options_.config;
+  http::Authenticator* authenticator = authenticator_.get();
+  realtime::RealtimeAuth auth{[authenticator](std::string_view authorization) {
+    return authenticator->authenticate(authorization);
+  }};
+  const realtime::ReplayOptions replay{
+      .max_events = static_cast<std::size_t>(config.ws_replay_max_events),
+      .window = std::chrono::seconds(config.ws_replay_window_seconds)};
+  events::EventStore* store = store_.get();
+  realtime::Replayer replayer = [store, replay, &clock](
+                                    const realtime::RoomRef& room, std::uint64_t since,
+                                    std::optional<std::string> epoch) -> Result<std::string> {
+    std::optional<std::string_view> epoch_view;
+    if (epoch) epoch_view = *epoch;
+    auto outcome = realtime::replay_room(*store, room, since, epoch_view, replay, clock.now_ms());
+    if (!outcome.ok()) return outcome.status();
+    return realtime::sync_ack_json(*outcome);
+  };
+  socket_server_ = std::make_shared<realtime::SocketServer>(
+      realtime::SocketServerOptions{.nsp = config.ws_namespace}, std::move(auth),
+      realtime::make_room_authorizer(*readers_, clock), std::move(replayer));
+  feed_ = std::make_unique<realtime::RealtimeFeed>(
+      *socket_server_, realtime::FeedOptions{.log_epoch = store_->log_epoch()},
+      realtime::make_tracking_code_lookup(*readers_));
+  store_->add_commit_observer(feed_.get());
+  realtime::WsOptions ws;
+  ws.ping_interval = std::chrono::milliseconds(config.ws_ping_interval_ms);
+  ws.ping_timeout = std::chrono::milliseconds(config.ws_ping_timeout_ms);
+  ws.max_payload_bytes = static_cast<std::size_t>(config.ws_max_payload_bytes);
+  ws.max_queued_bytes = static_cast<std::size_t>(config.ws_send_queue_bytes);
+  ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
+  ws_ = std::make_shared<realtime::WsServer>(ws, socket_server_);
 }
 
 Status ServerRuntime::start_inactive_close(const Clock& clock) {
@@ -275,6 +343,7 @@ std::uint16_t ServerRuntime::http_port() const {
 void ServerRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (ws_) ws_->stop();          // closes the websockets while the IO threads still run
   if (server_) server_->stop();  // finishes requests in flight; their commands complete
   if (inactive_close_) inactive_close_->stop();  // a sweep in progress completes
   if (rebuilds_) rebuilds_->stop();              // a rebuild's swap needs the writer
@@ -283,6 +352,7 @@ void ServerRuntime::stop() {
   if (mail_worker_) mail_worker_->stop();  // finishes the send in progress; the rest waits on disk
   if (store_) store_->close();             // completes every queued command first
   if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());
+  if (store_ && feed_) store_->remove_commit_observer(feed_.get());
   if (engine_) engine_->stop();
 }
 

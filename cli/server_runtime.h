@@ -37,6 +37,11 @@ class ProjectionEngine;
 class ReaderPool;
 class RebuildJobs;
 }  // namespace docket::projections
+namespace docket::realtime {
+class RealtimeFeed;
+class SocketServer;
+class WsServer;
+}  // namespace docket::realtime
 namespace docket::http {
 class AccountCache;
 struct ApiContext;
@@ -98,6 +103,8 @@ class ServerRuntime {
   explicit ServerRuntime(Options options);
   // Builds the identity services, the routes and the HTTP service (not yet serving).
   Status start_api();
+  // The realtime layer on top of the authenticator and the read models.
+  void start_realtime(const Clock& clock);
   // The inactive-close CronJob (SUPPORT_INQUIRIES_INACTIVE_CLOSE_*), once readers_ exist.
   Status start_inactive_close(const Clock& clock);
 
@@ -122,6 +129,11 @@ class ServerRuntime {
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::HttpService> service_;
   std::unique_ptr<http::Server> server_;
+  // Realtime (docs/realtime.md): the Socket.IO layer, its websocket transport (an
+  // upgrade handler of server_, stopped before it) and the feed observing the store.
+  std::shared_ptr<realtime::SocketServer> socket_server_;
+  std::shared_ptr<realtime::WsServer> ws_;
+  std::unique_ptr<realtime::RealtimeFeed> feed_;
   std::unique_ptr<scheduler::CronJob> inactive_close_;  // stopped before the store
   std::int64_t startup_ms_ = 0;
   bool stopped_ = false;

@@ -357,6 +357,71 @@ const std::vector<ConfigVariable>& config_variables() {
        "closed by the inactive-close job; fractional values allowed (0.5 = 12 hours); 0 "
        "closes every such inquiry at the next run.",
        [](Config& c, std::string_view v) { return parse_days(v, c.inactive_close_days); }},
+      // Realtime
+      {"WS_NAMESPACE", "/support",
+       "Socket.IO namespace of the support realtime events: `/` followed by 1 - 64 letters, "
+       "digits, `_` or `-`.",
+       [](Config& c, std::string_view v) {
+         if (v.size() < 2 || v.size() > 65 || v.front() != '/' ||
+             v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
+                                 1) != std::string_view::npos) {
+           return false;
+         }
+         c.ws_namespace = std::string(v);
+         return true;
+       }},
+      {"DOCKET_WS_PATH", "/socket.io/",
+       "HTTP path prefix of the websocket endpoint (Socket.IO clients' `path` option); starts "
+       "and ends with `/`.",
+       [](Config& c, std::string_view v) {
+         if (v.size() < 2 || v.size() > 100 || v.front() != '/' || v.back() != '/' ||
+             v.find_first_of("?#% ") != std::string_view::npos) {
+           return false;
+         }
+         c.ws_path = std::string(v);
+         return true;
+       }},
+      {"DOCKET_WS_PING_INTERVAL_MS", "25000",
+       "How often the server pings each websocket (1000 - 300000).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1000, 300'000, c.ws_ping_interval_ms);
+       }},
+      {"DOCKET_WS_PING_TIMEOUT_MS", "20000",
+       "How long a websocket may take to answer a ping before it is closed (1000 - 300000).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1000, 300'000, c.ws_ping_timeout_ms);
+       }},
+      {"DOCKET_WS_MAX_PAYLOAD_BYTES", "1000000",
+       "Largest websocket message accepted (1024 - 16777216); a larger one closes the "
+       "connection.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1024, 16u << 20, c.ws_max_payload_bytes);
+       }},
+      {"DOCKET_WS_MAX_CONNECTIONS", "10000",
+       "Open websockets at once (1 - 1000000); beyond it new ones are refused. Keep below "
+       "the file-descriptor limit.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 1'000'000, c.ws_max_connections);
+       }},
+      {"DOCKET_WS_SEND_QUEUE_BYTES", "4194304",
+       "Bytes queued for one websocket at most (65536 - 268435456), counted until written "
+       "to the socket: a client that reads slower than its deltas arrive, or one burst "
+       "larger than this, is disconnected there and recovers through sync.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 65536, 256u << 20, c.ws_send_queue_bytes);
+       }},
+      {"DOCKET_WS_REPLAY_MAX_EVENTS", "500",
+       "Missed events a sync replays at most (1 - 10000); more is answered with "
+       "gapDetected, and the client refetches over REST.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 10'000, c.ws_replay_max_events);
+       }},
+      {"DOCKET_WS_REPLAY_WINDOW_SECONDS", "86400",
+       "How old (by its time) the last event a client saw may be for a sync to replay "
+       "from it (60 - 31536000); older is gapDetected.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 60, 31'536'000, c.ws_replay_window_seconds);
+       }},
       // Rate limits
       {"DOCKET_RATE_LIMIT_ENABLED", "true",
        "Per-client-address rate limits; false switches every limit off (tests, benchmarks).",

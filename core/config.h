@@ -65,6 +65,16 @@ struct Config {
       "Thanks for reaching out! A member of our support team will reply here shortly.";
   std::string inactive_close_cron = "0 * * * *";  // SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON
   double inactive_close_days = 7;                 // SUPPORT_INQUIRIES_INACTIVE_CLOSE_DAYS
+  // Realtime (docs/realtime.md)
+  std::string ws_namespace = "/support";            // WS_NAMESPACE
+  std::string ws_path = "/socket.io/";              // DOCKET_WS_PATH
+  std::uint64_t ws_ping_interval_ms = 25'000;       // DOCKET_WS_PING_INTERVAL_MS
+  std::uint64_t ws_ping_timeout_ms = 20'000;        // DOCKET_WS_PING_TIMEOUT_MS
+  std::uint64_t ws_max_payload_bytes = 1'000'000;   // DOCKET_WS_MAX_PAYLOAD_BYTES
+  std::uint64_t ws_max_connections = 10'000;        // DOCKET_WS_MAX_CONNECTIONS
+  std::uint64_t ws_send_queue_bytes = 4u << 20;     // DOCKET_WS_SEND_QUEUE_BYTES
+  std::uint64_t ws_replay_max_events = 500;         // DOCKET_WS_REPLAY_MAX_EVENTS
+  std::uint64_t ws_replay_window_seconds = 86'400;  // DOCKET_WS_REPLAY_WINDOW_SECONDS
   // Rate limits (docs/http.md)
   // One limit, `<count>/<seconds>`: a bucket of `count` requests per client address that
   // refills evenly over `seconds`. count 0 switches the limit off.
