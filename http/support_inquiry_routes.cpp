@@ -294,17 +294,38 @@ Response create(ApiContext& api, const InquiryOptions& options, RequestContext& 
   });
 }
 
-Response list_own(ApiContext& api, RequestContext& ctx) {
+// The customer's own inquiries, or (admin) every inquiry with the staff filters and search.
+Response list(ApiContext& api, RequestContext& ctx, bool admin) {
   QueryParams params;
   if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
   QueryValidator q(params);
   const PageRequest page = q.page(20, projections::kMaxSupportInquiryPageSize);
   projections::SupportInquiryListRequest request;
-  request.customerId = ctx.identity.accountId;
   request.sortBy = q.sort_by(kSortFields, "createdAt");
   request.ascending = q.sort_order() == SortOrder::kAsc;
   request.status = q.enumeration("status", domain::kInquiryStatuses);
   request.category = q.string("category", 40);
+  if (admin) {
+    request.customerId = q.integer("customerId", 1, kMaxId);
+    request.supportRequestId = q.integer("supportRequestId", 1, kMaxId);
+    if (auto assigned = q.string("assignedAdminId", 20)) {
+      if (*assigned == "unassigned") {
+        request.unassigned = true;
+      } else {
+        std::int64_t value = 0;
+        auto [end, ec] =
+            std::from_chars(assigned->data(), assigned->data() + assigned->size(), value);
+        if (ec != std::errc() || end != assigned->data() + assigned->size() || value < 1) {
+          q.fail("assignedAdminId", rule::kType, "assignedAdminId must be an id or 'unassigned'");
+        } else {
+          request.assignedAdminId = value;
+        }
+      }
+    }
+    request.search = q.string("search", 200);
+  } else {
+    request.customerId = ctx.identity.accountId;
+  }
   if (auto err = q.finish()) return *err;
   request.page = static_cast<std::uint32_t>(page.page);
   request.pageSize = static_cast<std::uint32_t>(page.page_size);
@@ -487,49 +508,6 @@ Response confirm_verification(ApiContext& api, const InquiryOptions& options, Re
 
 // ---- admin routes -------------------------------------------------------------------
 
-Response list_admin(ApiContext& api, RequestContext& ctx) {
-  QueryParams params;
-  if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
-  QueryValidator q(params);
-  const PageRequest page = q.page(20, projections::kMaxSupportInquiryPageSize);
-  projections::SupportInquiryListRequest request;
-  request.sortBy = q.sort_by(kSortFields, "createdAt");
-  request.ascending = q.sort_order() == SortOrder::kAsc;
-  request.status = q.enumeration("status", domain::kInquiryStatuses);
-  request.category = q.string("category", 40);
-  request.customerId = q.integer("customerId", 1, kMaxId);
-  request.supportRequestId = q.integer("supportRequestId", 1, kMaxId);
-  if (auto assigned = q.string("assignedAdminId", 20)) {
-    if (*assigned == "unassigned") {
-      request.unassigned = true;
-    } else {
-      std::int64_t value = 0;
-      auto [end, ec] =
-          std::from_chars(assigned->data(), assigned->data() + assigned->size(), value);
-      if (ec != std::errc() || end != assigned->data() + assigned->size() || value < 1) {
-        q.fail("assignedAdminId", rule::kType, "assignedAdminId must be an id or 'unassigned'");
-      } else {
-        request.assignedAdminId = value;
-      }
-    }
-  }
-  request.search = q.string("search", 200);
-  if (auto err = q.finish()) return *err;
-  request.page = static_cast<std::uint32_t>(page.page);
-  request.pageSize = static_cast<std::uint32_t>(page.page_size);
-  auto lease = read_lease(api);
-  auto result = projections::SupportInquiryQuery(lease.db()).list(request);
-  if (!result.ok()) throw unexpected(result.status(), "listing support inquiries");
-  return Response::list(
-      [&](JsonWriter& w) {
-        for (const auto& row : result->items) {
-          write_inquiry(w, row, false);
-          w.end_object();
-        }
-      },
-      Pagination{page.page, page.page_size, static_cast<std::int64_t>(result->total)});
-}
-
 Response assign(ApiContext& api, RequestContext& ctx) {
   const std::int64_t id = path_id(ctx);
   auto body = json_body(ctx);
@@ -687,7 +665,7 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
   RouteMeta own = public_route("inquiries.list", "The signed-in customer's own inquiries", {});
   own.access = Access::kCustomer;
   router.get(
-      std::string(base), [&api](RequestContext& ctx) { return list_own(api, ctx); },
+      std::string(base), [&api](RequestContext& ctx) { return list(api, ctx, false); },
       std::move(own));
   router.get(
       item, [&api](RequestContext& ctx) { return detail(api, ctx, false, false); },
@@ -729,7 +707,7 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
   const std::string admin = "/api/admin/support-inquiries";
   const std::string admin_item = admin + "/{id}";
   router.get(
-      admin, [&api](RequestContext& ctx) { return list_admin(api, ctx); },
+      admin, [&api](RequestContext& ctx) { return list(api, ctx, true); },
       admin_route("admin.inquiries.list",
                   "Inquiries: filters, search over tracking code, subject and contact, "
                   "sort, pagination",
