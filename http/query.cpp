@@ -120,6 +120,21 @@ std::optional<std::int64_t> QueryValidator::integer(std::string_view key, std::i
   return v;
 }
 
+std::optional<std::int64_t> QueryValidator::assignee(std::string_view key, bool& unassigned) {
+  const std::optional<std::string_view> text = take(key);
+  if (!text) return std::nullopt;
+  if (*text == "unassigned") {
+    unassigned = true;
+    return std::nullopt;
+  }
+  std::int64_t v = 0;
+  if (!parse_int(*text, v) || v < 1 || v > 9007199254740991) {
+    fail(key, rule::kType, fmt::format("{} must be an id or 'unassigned'", key));
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::optional<std::string> QueryValidator::string(std::string_view key, std::size_t max_length) {
   const std::optional<std::string_view> text = take(key);
   if (!text) return std::nullopt;

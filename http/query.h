@@ -81,6 +81,8 @@ class QueryValidator {
   // Optional filters: nullopt when absent, empty, or invalid (recorded).
   std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max);
   std::optional<std::string> string(std::string_view key, std::size_t max_length);  // trimmed
+  // An assignee filter: an id in [1, 2^53 - 1], or "unassigned" (sets `unassigned`).
+  std::optional<std::int64_t> assignee(std::string_view key, bool& unassigned);
   std::optional<std::string> enumeration(std::string_view key,
                                          std::span<const std::string_view> allowed);
   std::optional<std::string> enumeration(std::string_view key,

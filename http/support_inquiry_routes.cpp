@@ -1,6 +1,5 @@
 #include "http/support_inquiry_routes.h"
 
-#include <charconv>
 #include <memory>
 
 #include <simdjson.h>
@@ -308,20 +307,7 @@ Response list(ApiContext& api, RequestContext& ctx, bool admin) {
   if (admin) {
     request.customerId = q.integer("customerId", 1, kMaxId);
     request.supportRequestId = q.integer("supportRequestId", 1, kMaxId);
-    if (auto assigned = q.string("assignedAdminId", 20)) {
-      if (*assigned == "unassigned") {
-        request.unassigned = true;
-      } else {
-        std::int64_t value = 0;
-        auto [end, ec] =
-            std::from_chars(assigned->data(), assigned->data() + assigned->size(), value);
-        if (ec != std::errc() || end != assigned->data() + assigned->size() || value < 1) {
-          q.fail("assignedAdminId", rule::kType, "assignedAdminId must be an id or 'unassigned'");
-        } else {
-          request.assignedAdminId = value;
-        }
-      }
-    }
+    request.assignedAdminId = q.assignee("assignedAdminId", request.unassigned);
     request.search = q.string("search", 200);
   } else {
     request.customerId = ctx.identity.accountId;

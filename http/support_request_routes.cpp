@@ -165,20 +165,7 @@ Response list(ApiContext& api, RequestContext& ctx, bool admin) {
   if (admin) {
     request.priority = q.enumeration("priority", domain::kPriorities);
     request.customerId = q.integer("customerId", 1, kMaxId);
-    if (auto assigned = q.string("assignedAdminId", 20)) {
-      if (*assigned == "unassigned") {
-        request.unassigned = true;
-      } else {
-        try {
-          std::size_t used = 0;
-          const long long value = std::stoll(*assigned, &used);
-          if (used != assigned->size() || value < 1) throw std::invalid_argument("id");
-          request.assignedAdminId = value;
-        } catch (const std::exception&) {
-          q.fail("assignedAdminId", rule::kType, "assignedAdminId must be an id or 'unassigned'");
-        }
-      }
-    }
+    request.assignedAdminId = q.assignee("assignedAdminId", request.unassigned);
     request.search = q.string("search", 200);
   } else {
     request.customerId = ctx.identity.accountId;

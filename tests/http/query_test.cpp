@@ -105,6 +105,29 @@ TEST_SUITE("http") {
     REQUIRE(q.finish().has_value());
     CHECK(failures(q.errors()) == std::vector<std::string>{"search:maxLength"});
   }
+
+  TEST_CASE("an assignee filter is an id or 'unassigned'") {
+    {
+      const QueryParams p = parsed("a=12&b=unassigned");
+      QueryValidator q(p);
+      bool a_unassigned = false;
+      bool b_unassigned = false;
+      CHECK(q.assignee("a", a_unassigned) == 12);
+      CHECK_FALSE(a_unassigned);
+      CHECK_FALSE(q.assignee("b", b_unassigned).has_value());
+      CHECK(b_unassigned);
+      CHECK_FALSE(q.finish().has_value());
+    }
+    const QueryParams p = parsed("a=0&b=x&c=9007199254740992");
+    QueryValidator q(p);
+    bool unassigned = false;
+    CHECK_FALSE(q.assignee("a", unassigned).has_value());
+    CHECK_FALSE(q.assignee("b", unassigned).has_value());
+    CHECK_FALSE(q.assignee("c", unassigned).has_value());
+    CHECK_FALSE(unassigned);
+    REQUIRE(q.finish().has_value());
+    CHECK(failures(q.errors()) == std::vector<std::string>{"a:type", "b:type", "c:type"});
+  }
 }
 
 }  // namespace docket::http
