@@ -418,9 +418,14 @@ Response request_verification(ApiContext& api, const InquiryOptions& options, Re
   BodyValidator v(body);
   auto email = v.email("email", Presence::kOptional);
   if (auto err = v.finish()) return *err;
+  // The read model gives the default address and the tracking code for the mail (the
+  // code never changes), so the writer only decides.
+  auto row = find(api, id);
+  if (!row.ok()) {
+    if (row.status().IsNotFound()) return not_found();
+    throw unexpected(row.status(), "reading a support inquiry");
+  }
   if (!email) {
-    auto row = find(api, id);
-    if (!row.ok()) throw unexpected(row.status(), "reading a support inquiry");
     if (!row->guestEmail) {
       ValidationErrors errors;
       errors.add("email", rule::kRequired, "identify an e-mail first or send one");
@@ -436,16 +441,10 @@ Response request_verification(ApiContext& api, const InquiryOptions& options, Re
   command.codeHash = auth::otp_hash(code, command.codeSalt);
   command.expiresAt = api.clock.now_ms() + options.otp_ttl_ms;
   const domain::CommandMeta meta = command_meta(ctx);
-  std::string tracking;
-  run(api, "requesting an inquiry e-mail verification",
-      [&](const events::StagedView& view) -> Result<events::AppendRequest> {
-        auto req = domain::decide_request_inquiry_verification(view, command, meta);
-        if (req.ok()) {
-          auto inquiry = domain::load_support_inquiry(view, id);
-          if (inquiry.ok()) tracking = inquiry->trackingCode;
-        }
-        return req;
-      });
+  const std::string& tracking = row->trackingCode;
+  run(api, "requesting an inquiry e-mail verification", [&](const events::StagedView& view) {
+    return domain::decide_request_inquiry_verification(view, command, meta);
+  });
   // The code goes to the outbox only (never the log): a crash before this line loses
   // the mail, and the visitor asks for a new code.
   if (api.send_mail) {
@@ -516,15 +515,14 @@ Response set_status(ApiContext& api, RequestContext& ctx) {
   if (auto err = v.finish()) return *err;
   const domain::SetInquiryStatus command{id, *status};
   const domain::CommandMeta meta = command_meta(ctx);
-  std::string from;
   auto appended = api.store.execute([&](const events::StagedView& view) {
-    auto inquiry = domain::load_support_inquiry(view, id);
-    if (inquiry.ok()) from = inquiry->status;
     return domain::decide_set_inquiry_status(view, command, meta);
   });
   if (!appended.ok()) {
     const Status& s = appended.status();
     if (s.IsInvalidArgument()) {
+      // Refused: the status it was refused from, as the read model has it now.
+      const std::string from = reread(api, id, "reading a support inquiry").status;
       if (!domain::inquiry_accepts_messages(from)) return closed();
       return ApiError(409, error_code::kInvalidStatusTransition,
                       "A " + from + " inquiry cannot become " + *status);
@@ -544,20 +542,22 @@ Response link(ApiContext& api, RequestContext& ctx) {
   command.inquiryId = id;
   command.supportRequestId = target.value;
   const domain::CommandMeta meta = command_meta(ctx);
-  run(api, "linking a support inquiry",
-      [&](const events::StagedView& view) -> Result<events::AppendRequest> {
-        // A created request takes the inquiry's category when it is a support request
-        // category, else the last configured one (by default "general").
-        auto inquiry = domain::load_support_inquiry(view, id);
-        if (!inquiry.ok()) return inquiry.status();
-        const domain::CategoryPriority* chosen = &api.categories.back();
-        for (const auto& c : api.categories) {
-          if (inquiry->category && c.category == *inquiry->category) chosen = &c;
-        }
-        command.category = chosen->category;
-        command.priority = chosen->priority;
-        return domain::decide_link_inquiry(view, command, meta);
-      });
+  // A created request takes the inquiry's category (which never changes) when it is a
+  // support request category, else the last configured one (by default "general").
+  auto row = find(api, id);
+  if (!row.ok()) {
+    if (row.status().IsNotFound()) return not_found();
+    throw unexpected(row.status(), "reading a support inquiry");
+  }
+  const domain::CategoryPriority* chosen = &api.categories.back();
+  for (const auto& c : api.categories) {
+    if (row->category && c.category == *row->category) chosen = &c;
+  }
+  command.category = chosen->category;
+  command.priority = chosen->priority;
+  run(api, "linking a support inquiry", [&](const events::StagedView& view) {
+    return domain::decide_link_inquiry(view, command, meta);
+  });
   return show(reread(api, id, "reading a linked support inquiry"));
 }
 
