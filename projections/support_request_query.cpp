@@ -74,6 +74,19 @@ Result<SupportRequestRow> SupportRequestQuery::find(std::int64_t id,
   return row;
 }
 
+Result<std::int64_t> SupportRequestQuery::customer_of(std::int64_t id) {
+  Result<CachedStatement> st =
+      db_.cached("SELECT customer_id FROM support_requests.requests WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind(1, id); !s.ok()) return s;
+  Result<bool> row = (*st)->step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no such support request");
+  const std::int64_t customer = (*st)->column_int64(0);
+  (*st)->reset();
+  return customer;
+}
+
 Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListRequest& r) {
   if (r.page == 0) return Status::InvalidArgument("page starts at 1");
   if (r.pageSize == 0 || r.pageSize > kMaxSupportRequestPageSize) {

@@ -75,6 +75,9 @@ class SupportRequestQuery {
   Result<SupportRequestRow> find(std::int64_t id, std::optional<std::int64_t> customer_id = {});
   // InvalidArgument for page 0, a page size outside 1..100 or an unknown sortBy.
   Result<SupportRequestPage> list(const SupportRequestListRequest& request);
+  // The customer a request belongs to; NotFound when there is no such request. Reads
+  // one row (room authorization).
+  Result<std::int64_t> customer_of(std::int64_t id);
 
  private:
   // The page of a search through the trigram index (see the .cpp).
