@@ -110,7 +110,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
   // Mail: the outbox (its own SQLite file) and the worker that delivers it.
   const Clock& mail_clock = rt->options_.clock ? *rt->options_.clock : SystemClock::instance();
   auto outbox =
-      scheduler::Outbox::open(dir.root + "/outbox.sqlite", mail_clock,
+      scheduler::Outbox::open(dir.outbox(), mail_clock,
                               {.max_attempts = static_cast<std::uint32_t>(config.mail_max_attempts),
                                .retry_base = std::chrono::seconds(config.mail_retry_base_seconds),
                                .jitter_fraction = 0.1});
@@ -231,9 +231,25 @@ Status ServerRuntime::start_api() {
                      "docket_ws_joins_refused_total {}\n"
                      "# HELP docket_ws_deltas_sent_total Message deltas queued to clients.\n"
                      "# TYPE docket_ws_deltas_sent_total counter\n"
-                     "docket_ws_deltas_sent_total {}\n",
+                     "docket_ws_deltas_sent_total {}\n"
+                     "# HELP docket_ws_recoveries_total Sessions recovered at CONNECT.\n"
+                     "# TYPE docket_ws_recoveries_total counter\n"
+                     "docket_ws_recoveries_total {}\n"
+                     "# HELP docket_ws_recoveries_failed_total CONNECTs naming a session "
+                     "that could not be recovered (a new session was started).\n"
+                     "# TYPE docket_ws_recoveries_failed_total counter\n"
+                     "docket_ws_recoveries_failed_total {}\n"
+                     "# HELP docket_ws_recovered_events_total Events replayed to recovered "
+                     "sessions.\n"
+                     "# TYPE docket_ws_recovered_events_total counter\n"
+                     "docket_ws_recovered_events_total {}\n"
+                     "# HELP docket_ws_session_store_errors_total Failed writes of the "
+                     "recoverable sessions file.\n"
+                     "# TYPE docket_ws_session_store_errors_total counter\n"
+                     "docket_ws_session_store_errors_total {}\n",
                      ws_->connection_count(), w.closed_slow_consumer, w.closed_ping_timeout,
-                     s.connect_errors, s.joins_refused, s.deltas_sent);
+                     s.connect_errors, s.joins_refused, s.deltas_sent, s.recoveries,
+                     s.recoveries_failed, s.recovered_events, s.session_store_errors);
     }
   });
   http::add_auth_routes(*router_, *api_);
@@ -263,11 +279,11 @@ Status ServerRuntime::start_api() {
       metrics_.get()));
   service_->use(http::make_auth_guard(*authenticator_));
   if (Status s = service_->status(); !s.ok()) return s;
-  start_realtime(clock);
+  if (Status s = start_realtime(clock); !s.ok()) return s;
   return start_inactive_close(clock);
 }
 
-void ServerRuntime::start_realtime(const Clock& clock) {
+Status ServerRuntime::start_realtime(const Clock& clock) {
   const Config& config = options_.config;
   http::Authenticator* authenticator = authenticator_.get();
   realtime::RealtimeAuth auth{[authenticator](std::string_view authorization) {
@@ -286,9 +302,24 @@ void ServerRuntime::start_realtime(const Clock& clock) {
     if (!outcome.ok()) return outcome.status();
     return realtime::sync_ack_json(*outcome);
   };
+  realtime::SessionRecovery recovery;
+  if (config.ws_recovery_seconds > 0) {
+    auto sessions = realtime::SessionStore::open(
+        DataDir{config.data_dir}.ws_sessions(),
+        {.ttl = std::chrono::seconds(config.ws_recovery_seconds)}, clock);
+    if (!sessions.ok()) return sessions.status();
+    recovery.sessions = std::move(sessions).value();
+    recovery.log_epoch = store->log_epoch();
+    recovery.head = [store] { return store->head(); };
+    const std::uint64_t max_scan = config.ws_recovery_scan_events;
+    recovery.replay = [store, replay, max_scan, &clock](const realtime::RecoveryScope& scope,
+                                                        std::uint64_t since) {
+      return realtime::replay_session(*store, scope, since, replay, max_scan, clock.now_ms());
+    };
+  }
   socket_server_ = std::make_shared<realtime::SocketServer>(
       realtime::SocketServerOptions{.nsp = config.ws_namespace}, std::move(auth),
-      realtime::make_room_authorizer(*readers_, clock), std::move(replayer));
+      realtime::make_room_authorizer(*readers_, clock), std::move(replayer), std::move(recovery));
   feed_ = std::make_unique<realtime::RealtimeFeed>(
       *socket_server_, realtime::FeedOptions{.log_epoch = store_->log_epoch()},
       realtime::make_tracking_code_lookup(*readers_));
@@ -300,6 +331,7 @@ void ServerRuntime::start_realtime(const Clock& clock) {
   ws.max_queued_bytes = static_cast<std::size_t>(config.ws_send_queue_bytes);
   ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
   ws_ = std::make_shared<realtime::WsServer>(ws, socket_server_);
+  return Status();
 }
 
 Status ServerRuntime::start_inactive_close(const Clock& clock) {

@@ -104,7 +104,7 @@ class ServerRuntime {
   // Builds the identity services, the routes and the HTTP service (not yet serving).
   Status start_api();
   // The realtime layer on top of the authenticator and the read models.
-  void start_realtime(const Clock& clock);
+  Status start_realtime(const Clock& clock);
   // The inactive-close CronJob (SUPPORT_INQUIRIES_INACTIVE_CLOSE_*), once readers_ exist.
   Status start_inactive_close(const Clock& clock);
 

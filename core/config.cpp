@@ -422,6 +422,19 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 60, 31'536'000, c.ws_replay_window_seconds);
        }},
+      {"DOCKET_WS_RECOVERY_SECONDS", "120",
+       "How long after its connection dropped a Socket.IO session may be recovered, its "
+       "rooms joined again and its missed events replayed (0 - 86400; 0 turns connection "
+       "state recovery off). Sessions are kept in the data directory and survive a restart.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 0, 86'400, c.ws_recovery_seconds);
+       }},
+      {"DOCKET_WS_RECOVERY_SCAN_EVENTS", "10000",
+       "Log events a staff session's recovery reads at most to find the staff feed events "
+       "it missed (100 - 1000000); further behind, it is not recovered.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 100, 1'000'000, c.ws_recovery_scan_events);
+       }},
       // Rate limits
       {"DOCKET_RATE_LIMIT_ENABLED", "true",
        "Per-client-address rate limits; false switches every limit off (tests, benchmarks).",

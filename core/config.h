@@ -75,6 +75,8 @@ struct Config {
   std::uint64_t ws_send_queue_bytes = 4u << 20;     // DOCKET_WS_SEND_QUEUE_BYTES
   std::uint64_t ws_replay_max_events = 500;         // DOCKET_WS_REPLAY_MAX_EVENTS
   std::uint64_t ws_replay_window_seconds = 86'400;  // DOCKET_WS_REPLAY_WINDOW_SECONDS
+  std::uint64_t ws_recovery_seconds = 120;          // DOCKET_WS_RECOVERY_SECONDS
+  std::uint64_t ws_recovery_scan_events = 10'000;   // DOCKET_WS_RECOVERY_SCAN_EVENTS
   // Rate limits (docs/http.md)
   // One limit, `<count>/<seconds>`: a bucket of `count` requests per client address that
   // refills evenly over `seconds`. count 0 switches the limit off.

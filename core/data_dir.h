@@ -2,6 +2,8 @@
 //
 //   <root>/log/            the event log (RocksDB)            — the source of truth
 //   <root>/projections/    SQLite read models, one file each  — rebuildable from log/
+//   <root>/outbox.sqlite   mail waiting for delivery
+//   <root>/ws-sessions.sqlite  recoverable Socket.IO sessions (realtime/sessions.h)
 //   <root>/control.sock    operator channel of a running server
 //
 // A backup is a copy of log/ (docket backup); restoring it as <root>/log of an empty
@@ -17,6 +19,8 @@ struct DataDir {
 
   std::string log() const { return root + "/log"; }
   std::string projections() const { return root + "/projections"; }
+  std::string outbox() const { return root + "/outbox.sqlite"; }
+  std::string ws_sessions() const { return root + "/ws-sessions.sqlite"; }
   std::string control_socket() const { return root + "/control.sock"; }
 };
 

@@ -10,6 +10,7 @@
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
 #include "events/event_data.h"
+#include "realtime/socket_server.h"
 
 namespace docket::realtime {
 namespace {
@@ -89,6 +90,7 @@ Result<std::string> inquiry_tracking_code(const events::EventStore& store,
 
 ReplayOutcome gap(ReplayOutcome out, std::string_view reason, std::uint64_t last_event_id) {
   out.events.clear();
+  out.eventIds.clear();
   out.gapDetected = true;
   out.gapReason = std::string(reason);
   out.lastEventId = last_event_id;
@@ -172,16 +174,61 @@ Result<ReplayOutcome> replay_room(const events::EventStore& store, const RoomRef
     tracking_code = std::move(code).value();
   }
   out.events.reserve(messages);
+  out.eventIds.reserve(messages);
   for (auto chunk = chunks.rbegin(); chunk != chunks.rend(); ++chunk) {
     for (const events::EventRecord& e : *chunk) {
       if (e.eventId > head || e.eventId <= since_event_id || !is_message(e)) continue;
       auto delta = message_delta(e, out.logEpoch, tracking_code);
       if (!delta) continue;
       out.events.push_back(std::move(delta->json));
+      out.eventIds.push_back(e.eventId);
     }
   }
   out.lastEventId = std::max(since_event_id, last_message);
   return out;
+}
+
+Result<std::optional<std::vector<ReplayedEvent>>> replay_session(
+    const events::EventStore& store, const RecoveryScope& scope, std::uint64_t since_event_id,
+    const ReplayOptions& options, std::uint64_t max_scan, UnixMillis now) {
+  using Missed = std::optional<std::vector<ReplayedEvent>>;
+  const std::uint64_t head = store.head();
+  if (since_event_id > head) return Missed();
+  std::vector<ReplayedEvent> out;
+  for (const RoomRef& room : scope.rooms) {
+    auto replay = replay_room(store, room, since_event_id, std::nullopt, options, now);
+    if (!replay.ok()) return replay.status();
+    if (replay->gapDetected) return Missed();
+    for (std::size_t i = 0; i < replay->events.size(); ++i) {
+      // A room's events may be newer than `head` (appended meanwhile): they are sent
+      // live to the rooms the session joins before this replay.
+      if (replay->eventIds[i] > head) break;
+      out.push_back({replay->eventIds[i], std::string(delta_event_name(room.kind)),
+                     std::move(replay->events[i])});
+    }
+  }
+  if (scope.staff_requests || scope.staff_inquiries) {
+    if (head - since_event_id > max_scan) return Missed();
+    const std::string& epoch = store.log_epoch();
+    Status scanned = head == since_event_id
+                         ? Status()
+                         : store.scan(since_event_id + 1, head, [&](const events::EventRecord& e) {
+                             const std::string_view room = staff_feed_room(e.type);
+                             const bool wanted =
+                                 (room == kStaffRequestsRoom && scope.staff_requests) ||
+                                 (room == kStaffInquiriesRoom && scope.staff_inquiries);
+                             if (!wanted) return true;
+                             if (auto payload = staff_event_payload(e, epoch)) {
+                               out.push_back({e.eventId, e.type, std::move(*payload)});
+                             }
+                             return true;
+                           });
+    if (!scanned.ok()) return scanned;
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ReplayedEvent& a, const ReplayedEvent& b) {
+    return a.eventId < b.eventId;
+  });
+  return Missed(std::move(out));
 }
 
 std::string sync_ack_json(const ReplayOutcome& outcome) {

@@ -81,7 +81,8 @@ struct ReplayOptions {
 };
 
 struct ReplayOutcome {
-  std::vector<std::string> events;  // delta JSON objects, in log order
+  std::vector<std::string> events;      // delta JSON objects, in log order
+  std::vector<std::uint64_t> eventIds;  // the eventId of each of `events`
   bool gapDetected = false;
   std::string gapReason;  // "epoch" | "ahead" | "window" | "bound" | "" (no gap)
   std::uint64_t lastEventId = 0;
@@ -99,6 +100,34 @@ Result<ReplayOutcome> replay_room(const events::EventStore& store, const RoomRef
                                   std::uint64_t since_event_id,
                                   std::optional<std::string_view> log_epoch,
                                   const ReplayOptions& options, UnixMillis now);
+
+// ---- Connection state recovery (docs/realtime.md, "Connection state recovery").
+
+// What a recovering session receives: its message rooms, and the staff events of the
+// staff rooms its identity is in now.
+struct RecoveryScope {
+  std::vector<RoomRef> rooms;
+  bool staff_requests = false;   // the events sent to kStaffRequestsRoom
+  bool staff_inquiries = false;  // the events sent to kStaffInquiriesRoom
+};
+
+// One server event to send again: its eventId, EVENT name and argument (the object the
+// live feed sent, byte for byte).
+struct ReplayedEvent {
+  std::uint64_t eventId = 0;
+  std::string name;
+  std::string json;
+};
+
+// The events a session missed after `since_event_id`, in log order, up to the head
+// read at the start; nullopt when they cannot all be sent: a room's replay_room would
+// answer a gap (ahead, window or bound, with `options`), or the scope has staff events
+// and more than `max_scan` log records follow since_event_id (the staff feed has no
+// stream index: its events are found by reading the log from since_event_id on).
+// Errors: the store's.
+Result<std::optional<std::vector<ReplayedEvent>>> replay_session(
+    const events::EventStore& store, const RecoveryScope& scope, std::uint64_t since_event_id,
+    const ReplayOptions& options, std::uint64_t max_scan, UnixMillis now);
 
 // The sync ack object: {"ok":true,"events":[...],"gapDetected":false,"lastEventId":N,
 // "logEpoch":"..."}, with "gapReason" after gapDetected when there is a gap. The deltas

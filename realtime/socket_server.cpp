@@ -34,6 +34,7 @@ struct SocketServer::Socket {
   // sent before it saw the DISCONNECT are dropped instead of closing the connection.
   bool ended_by_server = false;
   std::string sid;
+  std::string pid;  // its recoverable session ("" without recovery)
   auth::Identity identity;
   std::string credential;   // the "Bearer …" value authenticated at CONNECT; "" if none
   std::string guest_token;  // the raw si_… token of a guest; "" otherwise
@@ -107,6 +108,27 @@ std::string refusal_message(std::string_view code, const auth::Identity& who, co
   if (code == error_code::kServiceUnavailable) return "Service unavailable";
   if (code == error_code::kInternalError) return "Internal error";
   return "Access denied";
+}
+
+// Whose a session is: a recovery needs the same principal's credential again.
+std::string session_principal(const auth::Identity& who) {
+  if (who.is_staff()) return "staff:" + std::to_string(who.accountId);
+  if (who.is_customer()) return "customer:" + std::to_string(who.accountId);
+  if (who.is_guest()) return "guest:" + std::to_string(who.inquiryId);
+  return "anonymous";
+}
+
+// A recovery offset: the eventId the client last received, as the decimal string the
+// server sent (1 .. 2^53 - 1).
+std::optional<std::uint64_t> parse_offset(std::string_view text) {
+  if (text.empty() || text.size() > 16 || text.front() == '0') return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (n > kMaxSafeInteger) return std::nullopt;
+  return n;
 }
 
 // ---- Client events.
@@ -184,14 +206,16 @@ std::string exception_answer(std::string_view what, const std::exception* e) {
 // ---- SocketServer
 
 SocketServer::SocketServer(SocketServerOptions options, RealtimeAuth auth,
-                           RoomAuthorizer authorizer, Replayer replayer)
+                           RoomAuthorizer authorizer, Replayer replayer, SessionRecovery recovery)
     : options_(std::move(options)),
       auth_(std::move(auth)),
       authorizer_(std::move(authorizer)),
-      replayer_(std::move(replayer)) {
+      replayer_(std::move(replayer)),
+      recovery_(std::move(recovery)) {
   assert(!options_.nsp.empty() && options_.nsp.front() == '/' &&
          options_.nsp.find(',') == std::string::npos);
   assert(auth_.authenticate && authorizer_ && replayer_);
+  assert(!recovery_.sessions || (recovery_.head && recovery_.replay));
 }
 
 SocketServer::~SocketServer() = default;
@@ -211,6 +235,10 @@ SocketServerStats SocketServer::stats() const {
   s.guests_disconnected = guests_disconnected_.load(std::memory_order_relaxed);
   s.deltas_sent = deltas_sent_.load(std::memory_order_relaxed);
   s.staff_events_sent = staff_events_sent_.load(std::memory_order_relaxed);
+  s.recoveries = recoveries_.load(std::memory_order_relaxed);
+  s.recoveries_failed = recoveries_failed_.load(std::memory_order_relaxed);
+  s.recovered_events = recovered_events_.load(std::memory_order_relaxed);
+  s.session_store_errors = session_store_errors_.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -245,7 +273,7 @@ void SocketServer::on_close(const std::shared_ptr<Connection>& connection) {
   if (socket) {
     connections_.fetch_sub(1, std::memory_order_relaxed);
     std::lock_guard lock(socket->mu);
-    end_session(*socket);
+    end_session(*socket, SessionEnd::kDetach);  // the client may recover it
   }
   rooms_.leave_all(connection->id());
 }
@@ -282,7 +310,7 @@ void SocketServer::on_message(const std::shared_ptr<Connection>& connection,
         return;
       }
       if (packet.type == PacketType::kDisconnect) {
-        end_session(s);
+        end_session(s, SessionEnd::kRemove);
       } else if (packet.type == PacketType::kEvent) {
         handle_event(s, packet.event_name, packet.args, packet.ack_id);
       }
@@ -301,7 +329,7 @@ void SocketServer::protocol_close(Socket& s, std::string_view why) {
   protocol_closes_.fetch_add(1, std::memory_order_relaxed);
   log(LogLevel::kDebug, "realtime.protocol_error",
       [&](JsonWriter& w) { w.field("connection", s.connection->id()).field("reason", why); });
-  end_session(s);
+  end_session(s, SessionEnd::kRemove);
   s.connection->close();
 }
 
@@ -320,12 +348,27 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
   // the handshake's Authorization header. A null or empty token counts as absent.
   std::string authorization;
   bool from_payload = false;
+  // Connection state recovery: {pid, offset} as socket.io-client adds them to the auth
+  // payload. Anything but strings counts as absent, as in the JavaScript server.
+  std::optional<std::string> pid;
+  std::optional<std::uint64_t> offset;
+  bool bad_offset = false;
   {
     thread_local simdjson::dom::parser parser;
     simdjson::dom::object auth;
     simdjson::dom::element token;
-    if (!parser.parse(auth_json.data(), auth_json.size()).get_object().get(auth) &&
-        !auth["token"].get(token) && !token.is_null()) {
+    const bool is_object = !parser.parse(auth_json.data(), auth_json.size()).get_object().get(auth);
+    if (is_object && recovery_.sessions) {
+      std::string_view text;
+      if (!auth["pid"].get_string().get(text) && !text.empty() && text.size() <= 64) {
+        pid = std::string(text);
+      }
+      if (!auth["offset"].get_string().get(text)) {
+        offset = parse_offset(text);
+        bad_offset = !offset;
+      }
+    }
+    if (is_object && !auth["token"].get(token) && !token.is_null()) {
       std::string_view text;
       if (token.get_string().get(text)) {
         refuse(kInvalidCredentialsMessage, error_code::kUnauthorized);
@@ -370,7 +413,6 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
   }
   s.credential = std::move(authorization);
   s.guest_token = s.identity.is_guest() ? std::string(credential_of(s.credential)) : std::string();
-  s.sid = new_sid();
   s.connected = true;
   s.ended_by_server = false;
   if (s.identity.is_guest()) {
@@ -380,7 +422,120 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
   update_staff_rooms(s);
   connected_.fetch_add(1, std::memory_order_relaxed);
   connects_.fetch_add(1, std::memory_order_relaxed);
-  s.connection->send(socket_io::connect_ok(options_.nsp, s.sid));
+
+  std::optional<std::vector<ReplayedEvent>> missed;
+  if (pid) {
+    if (!bad_offset) missed = recover(s, *pid, offset);
+    if (!missed) recoveries_failed_.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!missed) {
+    s.sid = new_sid();
+    if (recovery_.sessions) {
+      SessionRecord session{.pid = new_sid(),
+                            .sid = s.sid,
+                            .principal = session_principal(s.identity),
+                            .log_epoch = recovery_.log_epoch,
+                            .baseline_event_id = recovery_.head(),
+                            .rooms = {}};
+      if (Status created = recovery_.sessions->create(session); created.ok()) {
+        s.pid = std::move(session.pid);
+      } else {
+        session_store_failed("create", created);  // no pid: this one cannot recover
+      }
+    }
+  }
+  s.connection->send(socket_io::connect_ok(
+      options_.nsp, s.sid, s.pid.empty() ? std::nullopt : std::optional<std::string_view>(s.pid)));
+  if (missed) {
+    recoveries_.fetch_add(1, std::memory_order_relaxed);
+    recovered_events_.fetch_add(missed->size(), std::memory_order_relaxed);
+    for (const ReplayedEvent& e : *missed) {
+      s.connection->send(socket_io::event(options_.nsp, e.name, event_args(e.json, e.eventId)));
+    }
+  }
+}
+
+std::optional<std::vector<ReplayedEvent>> SocketServer::recover(
+    Socket& s, std::string_view pid, std::optional<std::uint64_t> offset) {
+  using Missed = std::optional<std::vector<ReplayedEvent>>;
+  auto claimed = recovery_.sessions->claim(pid);
+  if (!claimed.ok()) {
+    session_store_failed("claim", claimed.status());
+    return Missed();
+  }
+  if (!claimed->has_value()) return Missed();  // unknown, expired or in use
+  const SessionRecord& session = **claimed;
+  auto give_up = [&](std::string_view why) {
+    log(LogLevel::kDebug, "realtime.recovery_refused",
+        [&](JsonWriter& w) { w.field("connection", s.connection->id()).field("reason", why); });
+    if (Status removed = recovery_.sessions->remove(pid); !removed.ok()) {
+      session_store_failed("remove", removed);
+    }
+    return Missed();
+  };
+  if (session.principal != session_principal(s.identity)) return give_up("another principal");
+  if (session.log_epoch != recovery_.log_epoch) return give_up("another log epoch");
+
+  RecoveryScope scope;
+  scope.staff_requests = rooms_.is_member(kStaffRequestsRoom, s.connection->id());
+  scope.staff_inquiries = rooms_.is_member(kStaffInquiriesRoom, s.connection->id());
+  Missed missed;
+  try {
+    for (const std::string& name : session.rooms) {
+      std::optional<RoomRef> room = parse_room_name(name);
+      if (!room) return give_up("unknown room");
+      // Every room as a join would be: a revoked token or a lost permission ends it.
+      if (!authorize(s, *room).empty()) return give_up("room no longer allowed");
+      scope.rooms.push_back(*room);
+    }
+    // Join first: an event appended from now on is sent live, and one appended before
+    // is in the replay (or both: deltas are at-least-once).
+    for (const RoomRef& room : scope.rooms)
+      rooms_.join(room_name(room), s.connection);
+    auto replayed = recovery_.replay(scope, offset.value_or(session.baseline_event_id));
+    if (!replayed.ok()) {
+      log_warn("realtime.recovery_failed",
+               [&](JsonWriter& w) { w.field("error", replayed.status().ToString()); });
+    } else {
+      missed = std::move(replayed).value();
+    }
+  } catch (const std::exception& e) {
+    log_warn("realtime.recovery_failed", [&](JsonWriter& w) { w.field("error", e.what()); });
+  }
+  if (!missed) {
+    for (const RoomRef& room : scope.rooms)
+      rooms_.leave(room_name(room), s.connection->id());
+    return give_up("missed events cannot be replayed");
+  }
+  s.sid = session.sid;
+  s.pid = std::string(pid);
+  return missed;
+}
+
+std::string SocketServer::event_args(std::string_view object_json, std::uint64_t event_id) const {
+  std::string args;
+  args.reserve(object_json.size() + 24);
+  args.append("[").append(object_json);
+  if (recovery_.sessions) args.append(",\"").append(std::to_string(event_id)).append("\"");
+  args.append("]");
+  return args;
+}
+
+void SocketServer::save_rooms(Socket& s) {
+  if (s.pid.empty()) return;
+  std::vector<std::string> rooms;
+  for (std::string& room : rooms_.rooms_of(s.connection->id())) {
+    if (parse_room_name(room)) rooms.push_back(std::move(room));
+  }
+  if (Status saved = recovery_.sessions->set_rooms(s.pid, rooms); !saved.ok()) {
+    session_store_failed("rooms", saved);
+  }
+}
+
+void SocketServer::session_store_failed(std::string_view what, const Status& status) {
+  session_store_errors_.fetch_add(1, std::memory_order_relaxed);
+  log_error("realtime.session_store_failed",
+            [&](JsonWriter& w) { w.field("operation", what).field("error", status.ToString()); });
 }
 
 void SocketServer::update_staff_rooms(Socket& s) {
@@ -398,9 +553,14 @@ void SocketServer::update_staff_rooms(Socket& s) {
   place(kStaffInquiriesRoom, inquiries);
 }
 
-void SocketServer::end_session(Socket& s) {
+void SocketServer::end_session(Socket& s, SessionEnd how) {
   if (!s.connected) return;
   rooms_.leave_all(s.connection->id());
+  if (!s.pid.empty()) {
+    const Status saved = how == SessionEnd::kDetach ? recovery_.sessions->detach(s.pid)
+                                                    : recovery_.sessions->remove(s.pid);
+    if (!saved.ok()) session_store_failed("end", saved);
+  }
   if (s.identity.is_guest()) {
     std::unique_lock lock(sockets_mu_);
     auto it = guests_.find(s.identity.inquiryId);
@@ -414,6 +574,7 @@ void SocketServer::end_session(Socket& s) {
   s.credential.clear();
   s.guest_token.clear();
   s.sid.clear();
+  s.pid.clear();
   connected_.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -480,7 +641,7 @@ std::string SocketServer::answer_event(Socket& s, std::string_view name, std::st
   }
 
   if (spec->op == Op::kLeave) {
-    rooms_.leave(name_of_room, s.connection->id());
+    if (rooms_.leave(name_of_room, s.connection->id())) save_rooms(s);
     return ok_answer();
   }
 
@@ -492,7 +653,7 @@ std::string SocketServer::answer_event(Socket& s, std::string_view name, std::st
       return error_answer(refusal, refusal_message(refusal, s.identity, room));
     }
     if (spec->op == Op::kJoin) {
-      rooms_.join(name_of_room, s.connection);
+      if (rooms_.join(name_of_room, s.connection)) save_rooms(s);
       joins_.fetch_add(1, std::memory_order_relaxed);
       JsonWriter w;
       w.begin_object().field("ok", true).field("room", name_of_room).end_object();
@@ -519,19 +680,17 @@ std::string SocketServer::answer_event(Socket& s, std::string_view name, std::st
 }
 
 std::size_t SocketServer::send_delta(const Delta& delta) {
-  const std::string packet =
-      socket_io::event(options_.nsp, delta_event_name(delta.room.kind), "[" + delta.json + "]");
+  const std::string packet = socket_io::event(options_.nsp, delta_event_name(delta.room.kind),
+                                              event_args(delta.json, delta.eventId));
   const std::size_t sent = rooms_.broadcast(room_name(delta.room), packet);
   deltas_sent_.fetch_add(sent, std::memory_order_relaxed);
   return sent;
 }
 
 std::size_t SocketServer::send_staff_event(std::string_view room, std::string_view name,
-                                           std::string_view object_json) {
-  std::string args;
-  args.reserve(object_json.size() + 2);
-  args.append("[").append(object_json).append("]");
-  const std::size_t sent = rooms_.broadcast(room, socket_io::event(options_.nsp, name, args));
+                                           std::string_view object_json, std::uint64_t event_id) {
+  const std::size_t sent = rooms_.broadcast(
+      room, socket_io::event(options_.nsp, name, event_args(object_json, event_id)));
   staff_events_sent_.fetch_add(sent, std::memory_order_relaxed);
   return sent;
 }
@@ -553,7 +712,7 @@ std::size_t SocketServer::disconnect_guests(std::int64_t inquiry_id) {
     std::lock_guard lock(socket->mu);
     Socket& s = *socket;
     if (!s.connected || !s.identity.is_guest() || s.identity.inquiryId != inquiry_id) continue;
-    end_session(s);
+    end_session(s, SessionEnd::kRemove);
     s.ended_by_server = true;
     s.connection->send(socket_io::disconnect(options_.nsp));
     ++ended;
@@ -565,8 +724,16 @@ std::size_t SocketServer::disconnect_guests(std::int64_t inquiry_id) {
 // ---- The staff feed
 
 bool is_staff_feed_event(std::string_view type) {
-  return type == domain::kSupportRequestCreated || type == domain::kSupportRequestAssigned ||
-         type == domain::kSupportRequestStatusChanged || type == domain::kInquiryCreated;
+  return !staff_feed_room(type).empty();
+}
+
+std::string_view staff_feed_room(std::string_view type) {
+  if (type == domain::kSupportRequestCreated || type == domain::kSupportRequestAssigned ||
+      type == domain::kSupportRequestStatusChanged) {
+    return kStaffRequestsRoom;
+  }
+  if (type == domain::kInquiryCreated) return kStaffInquiriesRoom;
+  return {};
 }
 
 namespace {
@@ -677,10 +844,10 @@ void RealtimeFeed::deliver(const events::EventRecord& event) {
   }
 
   if (staff) {
-    const std::string_view room = created ? kStaffInquiriesRoom : kStaffRequestsRoom;
+    const std::string_view room = staff_feed_room(type);
     if (server_.rooms().member_count(room) == 0) return;
     if (auto payload = staff_event_payload(event, options_.log_epoch)) {
-      server_.send_staff_event(room, type, *payload);
+      server_.send_staff_event(room, type, *payload, event.eventId);
     }
     return;
   }

@@ -45,7 +45,9 @@
 #include "http/auth_guard.h"
 #include "realtime/connection.h"
 #include "realtime/deltas.h"
+#include "realtime/replay.h"
 #include "realtime/rooms.h"
+#include "realtime/sessions.h"
 
 namespace docket::realtime {
 
@@ -82,6 +84,18 @@ struct SocketServerOptions {
   std::string nsp = "/support";  // REQUIRES: starts with '/', no ','
 };
 
+// Connection state recovery (docs/realtime.md, "Connection state recovery"). Without
+// `sessions` the server sends no pid, appends no offset and recovers nothing.
+struct SessionRecovery {
+  std::shared_ptr<SessionStore> sessions;
+  std::string log_epoch;                // EventStore::log_epoch()
+  std::function<std::uint64_t()> head;  // EventStore::head()
+  // replay_session with the server's options. May throw http::ApiError.
+  std::function<Result<std::optional<std::vector<ReplayedEvent>>>(const RecoveryScope&,
+                                                                  std::uint64_t since)>
+      replay;
+};
+
 struct RealtimeAuth {
   // What http::Authenticator::authenticate does with an Authorization header value
   // ("Bearer <jwt>", "Bearer si_…"). May throw http::ApiError (storage failures).
@@ -102,26 +116,30 @@ using Replayer = std::function<Result<std::string>(const RoomRef&, std::uint64_t
 
 // Counters for /metrics. `connected` is a gauge; the rest only grow.
 struct SocketServerStats {
-  std::uint64_t connections = 0;          // open transport connections (gauge)
-  std::uint64_t connected = 0;            // connected to the namespace (gauge)
-  std::uint64_t connects = 0;             // CONNECTs accepted
-  std::uint64_t connect_errors = 0;       // CONNECT_ERRORs sent (namespace, credentials)
-  std::uint64_t joins = 0;                // joins accepted
-  std::uint64_t joins_refused = 0;        // joins refused by authorization
-  std::uint64_t syncs = 0;                // syncs answered with the replay
-  std::uint64_t syncs_refused = 0;        // syncs refused by authorization
-  std::uint64_t invalid_events = 0;       // VALIDATION_ERROR and UNKNOWN_EVENT answers
-  std::uint64_t protocol_closes = 0;      // connections closed for a protocol violation
-  std::uint64_t guests_disconnected = 0;  // sessions ended by a token revocation
-  std::uint64_t deltas_sent = 0;          // message deltas accepted by Connection::send
-  std::uint64_t staff_events_sent = 0;    // staff feed events accepted by Connection::send
+  std::uint64_t connections = 0;           // open transport connections (gauge)
+  std::uint64_t connected = 0;             // connected to the namespace (gauge)
+  std::uint64_t connects = 0;              // CONNECTs accepted
+  std::uint64_t connect_errors = 0;        // CONNECT_ERRORs sent (namespace, credentials)
+  std::uint64_t joins = 0;                 // joins accepted
+  std::uint64_t joins_refused = 0;         // joins refused by authorization
+  std::uint64_t syncs = 0;                 // syncs answered with the replay
+  std::uint64_t syncs_refused = 0;         // syncs refused by authorization
+  std::uint64_t invalid_events = 0;        // VALIDATION_ERROR and UNKNOWN_EVENT answers
+  std::uint64_t protocol_closes = 0;       // connections closed for a protocol violation
+  std::uint64_t guests_disconnected = 0;   // sessions ended by a token revocation
+  std::uint64_t deltas_sent = 0;           // message deltas accepted by Connection::send
+  std::uint64_t staff_events_sent = 0;     // staff feed events accepted by Connection::send
+  std::uint64_t recoveries = 0;            // sessions recovered at CONNECT
+  std::uint64_t recoveries_failed = 0;     // CONNECTs with a pid that got a new session
+  std::uint64_t recovered_events = 0;      // events replayed to recovered sessions
+  std::uint64_t session_store_errors = 0;  // failed writes of the session store
 };
 
 class SocketServer final : public ConnectionHandler {
  public:
   // REQUIRES: every function is set.
   SocketServer(SocketServerOptions options, RealtimeAuth auth, RoomAuthorizer authorizer,
-               Replayer replayer);
+               Replayer replayer, SessionRecovery recovery = {});
   SocketServer(const SocketServer&) = delete;
   SocketServer& operator=(const SocketServer&) = delete;
   ~SocketServer() override;
@@ -138,12 +156,14 @@ class SocketServer final : public ConnectionHandler {
 
   // ---- For the feed (any thread).
 
-  // Sends the delta's EVENT (delta_event_name, one argument: the delta object) to the
-  // members of its room; returns how many accepted it.
+  // Sends the delta's EVENT (delta_event_name; arguments: the delta object, then, with
+  // recovery on, its eventId as a string: the offset) to the members of its room;
+  // returns how many accepted it.
   std::size_t send_delta(const Delta& delta);
-  // Sends EVENT `name` with the one argument `object_json` to the members of `room`.
+  // Sends EVENT `name` with the argument `object_json` (and, with recovery on, the
+  // offset `event_id` as a string) to the members of `room`.
   std::size_t send_staff_event(std::string_view room, std::string_view name,
-                               std::string_view object_json);
+                               std::string_view object_json, std::uint64_t event_id);
   // Ends the namespace session of every guest connection of inquiry `inquiry_id` (its
   // token was revoked): leaves their rooms and sends DISCONNECT; the websocket stays
   // open (the client may CONNECT again, and is refused). Returns how many.
@@ -154,6 +174,17 @@ class SocketServer final : public ConnectionHandler {
 
   std::shared_ptr<Socket> find(const Connection& connection) const;
   void handle_connect(Socket& socket, std::string nsp, std::string_view auth_json);
+  // Restores the session `pid` for the authenticated socket: its rooms joined again and
+  // the events it missed after `offset` (its baseline when nullopt); nullopt when it
+  // cannot be recovered (the session is then forgotten). REQUIRES: socket.mu held.
+  std::optional<std::vector<ReplayedEvent>> recover(Socket& socket, std::string_view pid,
+                                                    std::optional<std::uint64_t> offset);
+  // The EVENT args of a live or replayed event: [object] or [object,"<eventId>"].
+  std::string event_args(std::string_view object_json, std::uint64_t event_id) const;
+  // Writes the socket's message rooms to its session. REQUIRES: socket.mu held.
+  void save_rooms(Socket& socket);
+  // Counts and logs a failed session store call.
+  void session_store_failed(std::string_view what, const Status& status);
   void handle_event(Socket& socket, std::string_view name, std::string_view args,
                     std::optional<std::uint64_t> ack_id);
   // The ack object of one client event.
@@ -163,14 +194,18 @@ class SocketServer final : public ConnectionHandler {
   std::string authorize(Socket& socket, const RoomRef& room);
   // Puts a staff identity in (or out of) the staff rooms. REQUIRES: socket.mu held.
   void update_staff_rooms(Socket& socket);
+  // How a namespace session ends: the transport was lost (the client may recover it) or
+  // the session is over (client DISCONNECT, revocation, protocol error).
+  enum class SessionEnd { kDetach, kRemove };
   // Leaves every room and the namespace. REQUIRES: socket.mu held.
-  void end_session(Socket& socket);
+  void end_session(Socket& socket, SessionEnd how);
   void protocol_close(Socket& socket, std::string_view why);
 
   const SocketServerOptions options_;
   const RealtimeAuth auth_;
   const RoomAuthorizer authorizer_;
   const Replayer replayer_;
+  const SessionRecovery recovery_;
   RoomRegistry rooms_;
 
   mutable std::shared_mutex sockets_mu_;
@@ -182,7 +217,8 @@ class SocketServer final : public ConnectionHandler {
 
   std::atomic<std::uint64_t> connections_{0}, connected_{0}, connects_{0}, connect_errors_{0},
       joins_{0}, joins_refused_{0}, syncs_{0}, syncs_refused_{0}, invalid_events_{0},
-      protocol_closes_{0}, guests_disconnected_{0}, deltas_sent_{0}, staff_events_sent_{0};
+      protocol_closes_{0}, guests_disconnected_{0}, deltas_sent_{0}, staff_events_sent_{0},
+      recoveries_{0}, recoveries_failed_{0}, recovered_events_{0}, session_store_errors_{0};
 };
 
 // ---- The live feed.
@@ -200,6 +236,9 @@ struct FeedOptions {
 // support.request.status_changed (to kStaffRequestsRoom) and support.inquiry.created
 // (to kStaffInquiriesRoom).
 bool is_staff_feed_event(std::string_view type);
+// The staff room an event of the staff feed goes to (kStaffRequestsRoom or
+// kStaffInquiriesRoom); "" for any other type.
+std::string_view staff_feed_room(std::string_view type);
 // The one argument of a staff event:
 //   {"eventId":…,"logEpoch":"…","type":"…","occurredAt":"<ISO-8601>",
 //    "supportRequestId"|"supportInquiryId":…,"data":{…}}

@@ -15,10 +15,11 @@ export const requestRoom = (id) => `support:request:${id}:messages`;
 export const inquiryRoom = (id) => `support:inquiry:${id}:messages`;
 
 // Starts docket with the bootstrap admin and cheap password hashing; `dataDir` reuses a
-// data directory (restart).
-export function startRealtime({ env = {}, dataDir } = {}) {
+// data directory (restart), `port` a port (a client reconnecting to the same address).
+export function startRealtime({ env = {}, dataDir, port } = {}) {
   return startServer({
     dataDir,
+    args: port === undefined ? [] : ['--port', String(port)],
     env: {
       DOCKET_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
       DOCKET_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
