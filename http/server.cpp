@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <ctime>
 #include <exception>
@@ -639,6 +640,10 @@ void Server::Impl::spawn(tcp::socket socket, IoThread& thread, bool rejected) {
 
 asio::awaitable<void> Server::Impl::accept_loop() {
   std::size_t next = 0;
+  // accept failures are logged once per kAcceptFailureLogEvery, with how many were not.
+  constexpr auto kAcceptFailureLogEvery = std::chrono::seconds(10);
+  std::optional<std::chrono::steady_clock::time_point> last_failure_log;
+  std::uint64_t unlogged_failures = 0;
   for (;;) {
     IoThread& thread = *io[next];
     next = (next + 1) % io.size();
@@ -646,7 +651,16 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open()) co_return;
       // Out of descriptors or buffers: back off instead of spinning on the error.
-      log_warn("http.accept_failed", [&](JsonWriter& w) { w.field("error", ec.message()); });
+      const auto now = std::chrono::steady_clock::now();
+      if (!last_failure_log || now - *last_failure_log >= kAcceptFailureLogEvery) {
+        log_warn("http.accept_failed", [&](JsonWriter& w) {
+          w.field("error", ec.message()).field("failuresNotLogged", unlogged_failures);
+        });
+        last_failure_log = now;
+        unlogged_failures = 0;
+      } else {
+        ++unlogged_failures;
+      }
       asio::steady_timer timer(accept_ioc, std::chrono::milliseconds(50));
       co_await timer.async_wait(kTuple);
       continue;
