@@ -223,6 +223,10 @@ Status ServerRuntime::start_api() {
                      "missing pong.\n"
                      "# TYPE docket_ws_closed_ping_timeout_total counter\n"
                      "docket_ws_closed_ping_timeout_total {}\n"
+                     "# HELP docket_ws_closed_connect_timeout_total Websockets closed for "
+                     "not connecting to the namespace within DOCKET_WS_CONNECT_TIMEOUT_MS.\n"
+                     "# TYPE docket_ws_closed_connect_timeout_total counter\n"
+                     "docket_ws_closed_connect_timeout_total {}\n"
                      "# HELP docket_ws_connect_errors_total Namespace connections refused.\n"
                      "# TYPE docket_ws_connect_errors_total counter\n"
                      "docket_ws_connect_errors_total {}\n"
@@ -248,8 +252,8 @@ Status ServerRuntime::start_api() {
                      "# TYPE docket_ws_session_store_errors_total counter\n"
                      "docket_ws_session_store_errors_total {}\n",
                      ws_->connection_count(), w.closed_slow_consumer, w.closed_ping_timeout,
-                     s.connect_errors, s.joins_refused, s.deltas_sent, s.recoveries,
-                     s.recoveries_failed, s.recovered_events, s.session_store_errors);
+                     w.closed_connect_timeout, s.connect_errors, s.joins_refused, s.deltas_sent,
+                     s.recoveries, s.recoveries_failed, s.recovered_events, s.session_store_errors);
     }
   });
   http::add_auth_routes(*router_, *api_);
@@ -327,6 +331,7 @@ Status ServerRuntime::start_realtime(const Clock& clock) {
   realtime::WsOptions ws;
   ws.ping_interval = std::chrono::milliseconds(config.ws_ping_interval_ms);
   ws.ping_timeout = std::chrono::milliseconds(config.ws_ping_timeout_ms);
+  ws.connect_timeout = std::chrono::milliseconds(config.ws_connect_timeout_ms);
   ws.max_payload_bytes = static_cast<std::size_t>(config.ws_max_payload_bytes);
   ws.max_queued_bytes = static_cast<std::size_t>(config.ws_send_queue_bytes);
   ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);

@@ -391,6 +391,12 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1000, 300'000, c.ws_ping_timeout_ms);
        }},
+      {"DOCKET_WS_CONNECT_TIMEOUT_MS", "45000",
+       "A websocket not connected to the namespace this long after it opened is closed "
+       "(1000 - 300000; the Socket.IO server's connectTimeout).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1000, 300'000, c.ws_connect_timeout_ms);
+       }},
       {"DOCKET_WS_MAX_PAYLOAD_BYTES", "1000000",
        "Largest websocket message accepted (1024 - 16777216); a larger one closes the "
        "connection.",

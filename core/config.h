@@ -70,6 +70,7 @@ struct Config {
   std::string ws_path = "/socket.io/";              // DOCKET_WS_PATH
   std::uint64_t ws_ping_interval_ms = 25'000;       // DOCKET_WS_PING_INTERVAL_MS
   std::uint64_t ws_ping_timeout_ms = 20'000;        // DOCKET_WS_PING_TIMEOUT_MS
+  std::uint64_t ws_connect_timeout_ms = 45'000;     // DOCKET_WS_CONNECT_TIMEOUT_MS
   std::uint64_t ws_max_payload_bytes = 1'000'000;   // DOCKET_WS_MAX_PAYLOAD_BYTES
   std::uint64_t ws_max_connections = 10'000;        // DOCKET_WS_MAX_CONNECTIONS
   std::uint64_t ws_send_queue_bytes = 4u << 20;     // DOCKET_WS_SEND_QUEUE_BYTES

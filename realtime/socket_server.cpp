@@ -278,6 +278,13 @@ void SocketServer::on_close(const std::shared_ptr<Connection>& connection) {
   rooms_.leave_all(connection->id());
 }
 
+bool SocketServer::has_session(const Connection& connection) {
+  std::shared_ptr<Socket> socket = find(connection);
+  if (!socket) return false;
+  std::lock_guard lock(socket->mu);
+  return socket->connected;
+}
+
 void SocketServer::on_message(const std::shared_ptr<Connection>& connection,
                               std::string_view text) {
   std::shared_ptr<Socket> socket = find(*connection);
@@ -351,8 +358,7 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
   // Connection state recovery: {pid, offset} as socket.io-client adds them to the auth
   // payload. Anything but strings counts as absent, as in the JavaScript server.
   std::optional<std::string> pid;
-  std::optional<std::uint64_t> offset;
-  bool bad_offset = false;
+  std::optional<std::string> offset;
   {
     thread_local simdjson::dom::parser parser;
     simdjson::dom::object auth;
@@ -364,8 +370,7 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
         pid = std::string(text);
       }
       if (!auth["offset"].get_string().get(text)) {
-        offset = parse_offset(text);
-        bad_offset = !offset;
+        offset = std::string(text.substr(0, 32));
       }
     }
     if (is_object && !auth["token"].get(token) && !token.is_null()) {
@@ -425,7 +430,7 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
 
   std::optional<std::vector<ReplayedEvent>> missed;
   if (pid) {
-    if (!bad_offset) missed = recover(s, *pid, offset);
+    missed = recover(s, *pid, offset);
     if (!missed) recoveries_failed_.fetch_add(1, std::memory_order_relaxed);
   }
   if (!missed) {
@@ -456,7 +461,7 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
 }
 
 std::optional<std::vector<ReplayedEvent>> SocketServer::recover(
-    Socket& s, std::string_view pid, std::optional<std::uint64_t> offset) {
+    Socket& s, std::string_view pid, const std::optional<std::string>& offset_text) {
   using Missed = std::optional<std::vector<ReplayedEvent>>;
   auto claimed = recovery_.sessions->claim(pid);
   if (!claimed.ok()) {
@@ -475,6 +480,11 @@ std::optional<std::vector<ReplayedEvent>> SocketServer::recover(
   };
   if (session.principal != session_principal(s.identity)) return give_up("another principal");
   if (session.log_epoch != recovery_.log_epoch) return give_up("another log epoch");
+  std::optional<std::uint64_t> offset;
+  if (offset_text) {
+    offset = parse_offset(*offset_text);
+    if (!offset) return give_up("malformed offset");
+  }
 
   RecoveryScope scope;
   scope.staff_requests = rooms_.is_member(kStaffRequestsRoom, s.connection->id());

@@ -148,6 +148,8 @@ class SocketServer final : public ConnectionHandler {
   void on_open(const std::shared_ptr<Connection>& connection, const ConnectionInfo& info) override;
   void on_message(const std::shared_ptr<Connection>& connection, std::string_view packet) override;
   void on_close(const std::shared_ptr<Connection>& connection) override;
+  // Connected to the namespace.
+  bool has_session(const Connection& connection) override;
 
   const std::string& nsp() const { return options_.nsp; }
   RoomRegistry& rooms() { return rooms_; }
@@ -175,10 +177,11 @@ class SocketServer final : public ConnectionHandler {
   std::shared_ptr<Socket> find(const Connection& connection) const;
   void handle_connect(Socket& socket, std::string nsp, std::string_view auth_json);
   // Restores the session `pid` for the authenticated socket: its rooms joined again and
-  // the events it missed after `offset` (its baseline when nullopt); nullopt when it
-  // cannot be recovered (the session is then forgotten). REQUIRES: socket.mu held.
+  // the events it missed after `offset` (a decimal eventId; the session's baseline when
+  // nullopt); nullopt when it cannot be recovered (a stored session that failed a check
+  // is then forgotten). REQUIRES: socket.mu held.
   std::optional<std::vector<ReplayedEvent>> recover(Socket& socket, std::string_view pid,
-                                                    std::optional<std::uint64_t> offset);
+                                                    const std::optional<std::string>& offset);
   // The EVENT args of a live or replayed event: [object] or [object,"<eventId>"].
   std::string event_args(std::string_view object_json, std::uint64_t event_id) const;
   // Writes the socket's message rooms to its session. REQUIRES: socket.mu held.

@@ -286,7 +286,7 @@ class WsServer::Impl : public std::enable_shared_from_this<WsServer::Impl> {
   const std::shared_ptr<ConnectionHandler> handler;
 
   std::atomic<std::uint64_t> opened{0}, closed{0}, refused{0}, ping_timeouts{0}, slow_consumers{0},
-      protocol_errors{0}, messages_in{0}, messages_out{0};
+      protocol_errors{0}, connect_timeouts{0}, messages_in{0}, messages_out{0};
 
   mutable std::mutex mu;  // guards sessions, stopping
   std::condition_variable drained;
@@ -310,6 +310,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         ping_timer_(ws_.get_executor()),
         wake_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()),
+        connect_timer_(ws_.get_executor()),
         request_(std::move(context.request)),
         outbox_(std::make_shared<Outbox>(engine_io::new_session_id(),
                                          server_->options.max_queued_messages,
@@ -385,6 +386,18 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
                    [](std::exception_ptr e) { log_failure("realtime.ws_ping_failed", e); });
     call_handler([&] { server_->handler->on_open(connection_, info_); });
     info_ = {};
+    if (o.connect_timeout.count() > 0) {
+      connect_timer_.expires_after(o.connect_timeout);
+      connect_timer_.async_wait([self](beast::error_code ec) {
+        if (ec || self->ending()) return;
+        bool has_session = true;
+        self->call_handler(
+            [&] { has_session = self->server_->handler->has_session(*self->connection_); });
+        if (has_session || self->ending()) return;
+        self->server_->connect_timeouts.fetch_add(1, std::memory_order_relaxed);
+        self->close_for(Reason::kServerClose);
+      });
+    }
 
     beast::flat_buffer buffer;
     for (;;) {
@@ -558,6 +571,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     ping_timer_.cancel();
     wake_timer_.cancel();
     close_timer_.cancel();
+    connect_timer_.cancel();
   }
 
   // run() is over: no more reads. The handler hears of it last.
@@ -574,8 +588,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   const std::shared_ptr<WsServer::Impl> server_;
   websocket::stream<PrefixedStream<Next>> ws_;
   asio::steady_timer ping_timer_;
-  asio::steady_timer wake_timer_;   // the writer waits on it; cancel() wakes it
-  asio::steady_timer close_timer_;  // bounds the close handshake
+  asio::steady_timer wake_timer_;     // the writer waits on it; cancel() wakes it
+  asio::steady_timer close_timer_;    // bounds the close handshake
+  asio::steady_timer connect_timer_;  // connect_timeout after the open packet
   http::UpgradeRequest request_;
   ConnectionInfo info_;
   const std::shared_ptr<Outbox> outbox_;
@@ -699,6 +714,7 @@ WsCounters WsServer::counters() const {
       .closed_ping_timeout = s.ping_timeouts.load(r),
       .closed_slow_consumer = s.slow_consumers.load(r),
       .closed_protocol_error = s.protocol_errors.load(r),
+      .closed_connect_timeout = s.connect_timeouts.load(r),
       .messages_in = s.messages_in.load(r),
       .messages_out = s.messages_out.load(r),
   };

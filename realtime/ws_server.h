@@ -15,6 +15,8 @@
 //     then ConnectionHandler::on_open;
 //   - heartbeat: the server sends ping "2" every ping_interval; a client that does not
 //     answer pong "3" within ping_timeout is disconnected (counted);
+//   - a connection that has no session (ConnectionHandler::has_session: not connected
+//     to a namespace) connect_timeout after it opened is closed (counted);
 //   - "4<text>" from the client reaches on_message as <text>; Connection::send(text)
 //     sends "4<text>" (one writer per connection drains a queue);
 //   - a client close packet "1", Connection::close() or stop(): the websocket is closed
@@ -61,18 +63,22 @@ struct WsOptions {
   std::size_t max_connections = 10'000;
   // The websocket opening handshake, and the closing handshake before a forced close.
   std::chrono::milliseconds handshake_timeout{10'000};
+  // A connection without a session (ConnectionHandler::has_session) this long after
+  // its open packet is closed (the JavaScript server's connectTimeout). 0: never.
+  std::chrono::milliseconds connect_timeout{45'000};
 };
 
 // Totals since construction, for metrics. Each is read atomically on its own.
 struct WsCounters {
-  std::uint64_t connections_opened = 0;     // handshake done, open packet sent
-  std::uint64_t connections_closed = 0;     // opened connections that ended (any reason)
-  std::uint64_t connections_refused = 0;    // answered 400/503 instead of upgrading
-  std::uint64_t closed_ping_timeout = 0;    // no pong within ping_timeout
-  std::uint64_t closed_slow_consumer = 0;   // send queue over its bound
-  std::uint64_t closed_protocol_error = 0;  // binary frame, oversize or bad packet
-  std::uint64_t messages_in = 0;            // Engine.IO message packets received
-  std::uint64_t messages_out = 0;           // Engine.IO message packets written
+  std::uint64_t connections_opened = 0;      // handshake done, open packet sent
+  std::uint64_t connections_closed = 0;      // opened connections that ended (any reason)
+  std::uint64_t connections_refused = 0;     // answered 400/503 instead of upgrading
+  std::uint64_t closed_ping_timeout = 0;     // no pong within ping_timeout
+  std::uint64_t closed_slow_consumer = 0;    // send queue over its bound
+  std::uint64_t closed_protocol_error = 0;   // binary frame, oversize or bad packet
+  std::uint64_t closed_connect_timeout = 0;  // no session within connect_timeout
+  std::uint64_t messages_in = 0;             // Engine.IO message packets received
+  std::uint64_t messages_out = 0;            // Engine.IO message packets written
 };
 
 class WsServer final : public http::UpgradeHandler {

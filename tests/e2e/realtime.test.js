@@ -740,3 +740,23 @@ test('heartbeat: with 1 s ping interval and timeout a client that answers stays 
       t.diagnostic(`mute client disconnect reason: ${muteReason}`);
     });
 });
+
+test('connect timeout: a websocket that never CONNECTs to the namespace is closed after DOCKET_WS_CONNECT_TIMEOUT_MS; a connected one stays', async () => {
+  await withServer({ DOCKET_WS_CONNECT_TIMEOUT_MS: '1000' }, async ({ base, clients }) => {
+    const kim = await registerCustomer(base, 'kim@example.com', 'Kim');
+    const connected = await clients.connect({ token: kim.token });
+    // The Manager opens the Engine.IO connection; the socket never sends its CONNECT.
+    const idle = clients.open({ token: kim.token, options: { autoConnect: false } });
+    const engineClosed = once(idle.io, 'close', 'the idle websocket is closed', 5000);
+    idle.io.open();
+    const opened = Date.now();
+    const [reason] = await engineClosed;
+    const waited = Date.now() - opened;
+    assert.equal(reason, 'transport close', 'closed by the server');
+    assert.ok(waited >= 900 && waited < 4000, `closed after ${waited} ms`);
+    const m = await metrics(base);
+    assert.equal(m.docket_ws_closed_connect_timeout_total, 1);
+    assert.ok(connected.connected, 'the connected socket stays');
+    assert.equal(m.docket_ws_connections, 1);
+  });
+});

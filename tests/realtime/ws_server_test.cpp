@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -77,6 +78,14 @@ class FakeHandler final : public ConnectionHandler {
     if (hook) hook(connection, packet);
     leave(connection);
   }
+
+  bool has_session(const Connection& /*connection*/) override {
+    has_session_calls.fetch_add(1);
+    return session.load();
+  }
+  // What has_session answers, and how often it was asked.
+  std::atomic<bool> session{true};
+  std::atomic<int> has_session_calls{0};
 
   void on_close(const std::shared_ptr<Connection>& connection) override {
     enter(connection, State::kOpen);
@@ -500,6 +509,35 @@ TEST_SUITE("realtime.integration") {
     std::this_thread::sleep_for(50ms);
     CHECK(f.handler->closes() == 1);
     CHECK(!f.handler->connection(0)->send("late"));
+  }
+
+  TEST_CASE("a connection without a session connect_timeout after it opened is closed") {
+    WsOptions o = quiet_options();
+    o.connect_timeout = 150ms;
+    Fixture f(o);
+    f.handler->session = false;
+    auto c = f.open_client();
+    const auto opened = Clock::now();
+    CHECK(c->read(1000ms) == "1");  // the server's close packet
+    CHECK(c->wait_closed(1000ms));
+    const auto waited = Clock::now() - opened;
+    CHECK(waited >= 120ms);
+    CHECK(waited < 800ms);
+    REQUIRE(f.handler->wait_closes(1));
+    CHECK(f.ws->counters().closed_connect_timeout == 1);
+    CHECK(f.handler->has_session_calls.load() == 1);
+  }
+
+  TEST_CASE("a connection with a session outlives connect_timeout") {
+    WsOptions o = quiet_options();
+    o.connect_timeout = 100ms;
+    Fixture f(o);
+    auto c = f.open_client();
+    CHECK(eventually([&] { return f.handler->has_session_calls.load() == 1; }));
+    REQUIRE(c->send("4still here"));
+    CHECK(eventually([&] { return f.handler->messages().size() == 1; }));
+    CHECK(f.handler->closes() == 0);
+    CHECK(f.ws->counters().closed_connect_timeout == 0);
   }
 
   TEST_CASE("a client close packet ends the connection") {
