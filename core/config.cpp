@@ -424,9 +424,9 @@ const std::vector<ConfigVariable>& config_variables() {
        }},
       {"DOCKET_WS_REPLAY_WINDOW_SECONDS", "86400",
        "How old (by its time) the last event a client saw may be for a sync to replay "
-       "from it (60 - 31536000); older is gapDetected.",
+       "from it (1 - 31536000); older is gapDetected.",
        [](Config& c, std::string_view v) {
-         return parse_uint_in(v, 60, 31'536'000, c.ws_replay_window_seconds);
+         return parse_uint_in(v, 1, 31'536'000, c.ws_replay_window_seconds);
        }},
       {"DOCKET_WS_RECOVERY_SECONDS", "120",
        "How long after its connection dropped a Socket.IO session may be recovered, its "

@@ -483,14 +483,28 @@ test('gap: more missed messages than DOCKET_WS_REPLAY_MAX_EVENTS (3) is a gap; e
   });
 });
 
-// The "window" cause needs a sinceEventId whose event is older than
-// DOCKET_WS_REPLAY_WINDOW_SECONDS, whose minimum is 60 s: too long for this suite, and the
-// binary has no way to fake its clock (none is faked here). The replay unit tests cover
-// it with an injected clock, the exact boundary included: tests/realtime/replay_test.cpp,
-// "replay: a position older than the replay window is a gap".
-test('gap: sinceEventId older than DOCKET_WS_REPLAY_WINDOW_SECONDS', {
-  skip: 'needs >= 60 s of real time; covered by the replay unit tests with an injected clock',
-}, () => {});
+test('gap: a sinceEventId older than DOCKET_WS_REPLAY_WINDOW_SECONDS (2 s) is a gap, even with nothing new', async () => {
+  await withServer({ DOCKET_WS_REPLAY_WINDOW_SECONDS: '2' }, async ({ base, clients, logEpoch }) => {
+    const kim = await registerCustomer(base, 'kim@example.com', 'Kim');
+    const request = await openRequest(base, kim.token, 'Zero');
+    const since = request.messages[0].eventId;
+    const socket = await clients.connect({ token: kim.token });
+    const fresh = await syncRequest(socket, request.id, since, logEpoch);
+    assert.equal(fresh.gapDetected, false, `inside the window: ${JSON.stringify(fresh)}`);
+
+    await sleep(2500);
+    const stale = await syncRequest(socket, request.id, since, logEpoch);
+    assert.deepEqual(stale, {
+      ok: true, events: [], gapDetected: true, gapReason: 'window', lastEventId: since, logEpoch,
+    });
+    // A newer position inside the window replays again.
+    const reply = (await replyRequest(base, kim.token, request.id, 'Inside the window')).message;
+    const later = (await replyRequest(base, kim.token, request.id, 'After it')).message;
+    const ok = await syncRequest(socket, request.id, reply.eventId, logEpoch);
+    assert.equal(ok.gapDetected, false, JSON.stringify(ok));
+    assert.deepEqual(ok.events.map((d) => d.message), [later]);
+  });
+});
 
 test('sync across a restart: the replay reads the log, with the same logEpoch', async () => {
   const first = await startRealtime();
