@@ -16,7 +16,7 @@ import {
 import {
   Clients, QUIET_MS, ack, assertJoined, assertRefused, inquiryRoom, joinInquiry, joinRequest,
   metrics, once, openRequest, record, replyRequest, requestMessages, requestRoom, startRealtime,
-  syncInquiry, syncRequest, waitForMetrics, withTimeout,
+  syncInquiry, syncRequest, waitForMetrics, withServer, withTimeout,
 } from './lib/realtime.js';
 
 const A = '/api/admin/support-inquiries';
@@ -24,18 +24,6 @@ const DELTA_REQUEST = 'support.request_message.created';
 const DELTA_INQUIRY = 'support.inquiry_message.created';
 const STAFF_EVENTS = ['support.request.created', 'support.request.assigned',
   'support.request.status_changed', 'support.inquiry.created'];
-
-// Runs `body(ctx)` against a fresh server; sockets and the server are always closed.
-async function withServer(env, body) {
-  const server = await startRealtime({ env });
-  const clients = new Clients(server.baseUrl);
-  try {
-    return await body({ server, base: server.baseUrl, clients, logEpoch: server.ready.logEpoch });
-  } finally {
-    clients.close();
-    await server.cleanup();
-  }
-}
 
 // Asserts a request delta equals the REST message it announces.
 function assertRequestDelta(delta, { id, message, logEpoch }, what) {

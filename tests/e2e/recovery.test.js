@@ -15,22 +15,11 @@ import {
 } from './lib/inquiries.js';
 import {
   Clients, assertJoined, inquiryRoom, joinInquiry, joinRequest, metrics, once, openRequest, record,
-  replyRequest, requestRoom, startRealtime, waitForMetrics,
+  replyRequest, requestRoom, startRealtime, waitForMetrics, withServer,
 } from './lib/realtime.js';
 
 const DELTA_REQUEST = 'support.request_message.created';
 const DELTA_INQUIRY = 'support.inquiry_message.created';
-
-async function withServer(env, body) {
-  const server = await startRealtime({ env });
-  const clients = new Clients(server.baseUrl);
-  try {
-    return await body({ server, base: server.baseUrl, clients, logEpoch: server.ready.logEpoch });
-  } finally {
-    clients.close();
-    await server.cleanup();
-  }
-}
 
 // Closes the socket's websocket without a Socket.IO DISCONNECT, as a network failure
 // would, and waits until the server has seen it.

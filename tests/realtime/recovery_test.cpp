@@ -30,10 +30,14 @@
 #include "realtime/replay.h"
 #include "realtime/sessions.h"
 #include "realtime/socket_server.h"
+#include "tests/realtime/realtime_doubles.h"
 #include "tests/support/test_support.h"
 
 namespace docket::realtime {
 namespace {
+
+using testing::CountingStore;
+using testing::FakeConnection;
 
 using Outcome = http::Authenticator::Outcome;
 namespace error_code = http::error_code;
@@ -223,106 +227,7 @@ void check_same(const std::vector<ReplayedEvent>& got, const std::vector<Replaye
   }
 }
 
-// Forwards to a store and counts the log scans (the staff feed's only way to its events).
-class ScanCountingStore final : public events::EventStore {
- public:
-  explicit ScanCountingStore(const events::EventStore& inner) : inner_(inner) {}
-
-  mutable int scans = 0;
-
-  void append_async(events::AppendRequest, events::AppendCallback done) override {
-    done(Status::Unavailable("read only"));
-  }
-  void execute_async(events::PrepareFn, events::AppendCallback done) override {
-    done(Status::Unavailable("read only"));
-  }
-  Result<events::AppendResult> append(events::AppendRequest) override {
-    return Status::Unavailable("read only");
-  }
-  Result<events::AppendResult> execute(events::PrepareFn) override {
-    return Status::Unavailable("read only");
-  }
-  std::uint64_t head() const override { return inner_.head(); }
-  const std::string& log_epoch() const override { return inner_.log_epoch(); }
-  Result<std::vector<events::EventRecord>> read_range(std::uint64_t from,
-                                                      std::size_t limit) const override {
-    return inner_.read_range(from, limit);
-  }
-  Status scan(std::uint64_t from, std::uint64_t to,
-              const std::function<bool(const events::EventRecord&)>& fn) const override {
-    ++scans;
-    return inner_.scan(from, to, fn);
-  }
-  Result<std::vector<events::EventRecord>> read_stream(std::string_view stream,
-                                                       std::uint64_t fromVersion,
-                                                       std::size_t limit) const override {
-    return inner_.read_stream(stream, fromVersion, limit);
-  }
-  Result<std::vector<std::uint64_t>> stream_event_ids(std::string_view stream,
-                                                      std::uint64_t fromVersion,
-                                                      std::size_t limit) const override {
-    return inner_.stream_event_ids(stream, fromVersion, limit);
-  }
-  Result<std::uint64_t> stream_version(std::string_view stream) const override {
-    return inner_.stream_version(stream);
-  }
-  Result<std::string> unique_owner(std::string_view key) const override {
-    return inner_.unique_owner(key);
-  }
-  Result<std::uint64_t> last_id(std::string_view sequence) const override {
-    return inner_.last_id(sequence);
-  }
-  void add_commit_observer(events::CommitObserver*) override {}
-  void remove_commit_observer(events::CommitObserver*) override {}
-  std::uint64_t wait_for_head(std::uint64_t after,
-                              std::chrono::milliseconds timeout) const override {
-    return inner_.wait_for_head(after, timeout);
-  }
-  Status backup(const std::string& dir) const override { return inner_.backup(dir); }
-  Status scan_raw(events::LogColumn column, std::string_view start,
-                  const events::RawEntryFn& fn) const override {
-    return inner_.scan_raw(column, start, fn);
-  }
-  events::StoreStats stats() const override { return inner_.stats(); }
-  std::uint64_t disk_bytes() const override { return inner_.disk_bytes(); }
-  void close() override {}
-
- private:
-  const events::EventStore& inner_;
-};
-
 // ---- The Socket.IO layer without a network (as socket_server_test drives it).
-
-class FakeConnection final : public Connection {
- public:
-  explicit FakeConnection(std::string id) : id_(std::move(id)) {}
-
-  const std::string& id() const override { return id_; }
-  bool send(std::string packet) override {
-    std::lock_guard lock(mu_);
-    if (closed_) return false;
-    sent_.push_back(std::move(packet));
-    return true;
-  }
-  void close() override {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-  }
-  std::vector<std::string> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(sent_, {});
-  }
-  bool closed() const {
-    std::lock_guard lock(mu_);
-    return closed_;
-  }
-
- private:
-  const std::string id_;
-  mutable std::mutex mu_;
-  std::vector<std::string> sent_;
-  bool closed_ = false;
-};
 
 constexpr std::string_view kEpoch = "0123456789abcdef0123456789abcdef";
 constexpr std::string_view kGuestToken11 = "si_guest-token-of-inquiry-11";
@@ -812,7 +717,7 @@ TEST_SUITE("realtime.integration") {
     CHECK(ids_of(**unbounded) == std::vector<std::uint64_t>{r1});
 
     // The scans themselves, counted: none without staff rooms, one with.
-    ScanCountingStore spy(*log.store);
+    CountingStore spy(*log.store);
     auto spied = replay_session(spy, rooms_only, since, {}, 1'000'000, log.clock.now_ms());
     REQUIRE(spied.ok());
     REQUIRE(spied->has_value());

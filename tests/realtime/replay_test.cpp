@@ -20,10 +20,13 @@
 #include "domain/support_request.h"
 #include "events/event_store.h"
 #include "realtime/deltas.h"
+#include "tests/realtime/realtime_doubles.h"
 #include "tests/support/test_support.h"
 
 namespace docket::realtime {
 namespace {
+
+using testing::CountingStore;
 
 // 2026-11-22T10:17:30Z
 constexpr UnixMillis kStart = 1'795'342'650'000;
@@ -221,86 +224,6 @@ struct Fixture {
     REQUIRE(delta.starts_with(prefix));
     return std::stoull(delta.substr(prefix.size()));
   }
-};
-
-// Forwards to a store and counts what replay reads: the efficiency contract (only the
-// tail after the position is read), checked without timing anything.
-class CountingStore final : public events::EventStore {
- public:
-  explicit CountingStore(const events::EventStore& inner) : inner_(inner) {}
-
-  mutable std::uint64_t events_read = 0;  // records returned by read_range / read_stream / scan
-  mutable std::uint64_t ids_read = 0;     // stream index entries returned by stream_event_ids
-  mutable std::uint64_t index_calls = 0;  // stream_event_ids calls
-
-  void append_async(events::AppendRequest, events::AppendCallback done) override {
-    done(Status::Unavailable("read only"));
-  }
-  void execute_async(events::PrepareFn, events::AppendCallback done) override {
-    done(Status::Unavailable("read only"));
-  }
-  Result<events::AppendResult> append(events::AppendRequest) override {
-    return Status::Unavailable("read only");
-  }
-  Result<events::AppendResult> execute(events::PrepareFn) override {
-    return Status::Unavailable("read only");
-  }
-  std::uint64_t head() const override { return inner_.head(); }
-  const std::string& log_epoch() const override { return inner_.log_epoch(); }
-  Result<std::vector<events::EventRecord>> read_range(std::uint64_t from,
-                                                      std::size_t limit) const override {
-    auto r = inner_.read_range(from, limit);
-    if (r.ok()) events_read += r->size();
-    return r;
-  }
-  Status scan(std::uint64_t from, std::uint64_t to,
-              const std::function<bool(const events::EventRecord&)>& fn) const override {
-    return inner_.scan(from, to, [&](const events::EventRecord& e) {
-      ++events_read;
-      return fn(e);
-    });
-  }
-  Result<std::vector<events::EventRecord>> read_stream(std::string_view stream,
-                                                       std::uint64_t fromVersion,
-                                                       std::size_t limit) const override {
-    auto r = inner_.read_stream(stream, fromVersion, limit);
-    if (r.ok()) events_read += r->size();
-    return r;
-  }
-  Result<std::vector<std::uint64_t>> stream_event_ids(std::string_view stream,
-                                                      std::uint64_t fromVersion,
-                                                      std::size_t limit) const override {
-    auto r = inner_.stream_event_ids(stream, fromVersion, limit);
-    ++index_calls;
-    if (r.ok()) ids_read += r->size();
-    return r;
-  }
-  Result<std::uint64_t> stream_version(std::string_view stream) const override {
-    return inner_.stream_version(stream);
-  }
-  Result<std::string> unique_owner(std::string_view key) const override {
-    return inner_.unique_owner(key);
-  }
-  Result<std::uint64_t> last_id(std::string_view sequence) const override {
-    return inner_.last_id(sequence);
-  }
-  void add_commit_observer(events::CommitObserver*) override {}
-  void remove_commit_observer(events::CommitObserver*) override {}
-  std::uint64_t wait_for_head(std::uint64_t after,
-                              std::chrono::milliseconds timeout) const override {
-    return inner_.wait_for_head(after, timeout);
-  }
-  Status backup(const std::string& dir) const override { return inner_.backup(dir); }
-  Status scan_raw(events::LogColumn column, std::string_view start,
-                  const events::RawEntryFn& fn) const override {
-    return inner_.scan_raw(column, start, fn);
-  }
-  events::StoreStats stats() const override { return inner_.stats(); }
-  std::uint64_t disk_bytes() const override { return inner_.disk_bytes(); }
-  void close() override {}
-
- private:
-  const events::EventStore& inner_;
 };
 
 RoomRef request_room(std::int64_t id) {

@@ -19,45 +19,15 @@
 #include "core/json_writer.h"
 #include "http/api_error.h"
 #include "realtime/rooms.h"
+#include "tests/realtime/realtime_doubles.h"
 
 namespace docket::realtime {
 namespace {
 
+using testing::FakeConnection;
+
 using Outcome = http::Authenticator::Outcome;
 namespace error_code = http::error_code;
-
-class FakeConnection final : public Connection {
- public:
-  explicit FakeConnection(std::string id) : id_(std::move(id)) {}
-
-  const std::string& id() const override { return id_; }
-  bool send(std::string packet) override {
-    std::lock_guard lock(mu_);
-    if (closed_) return false;
-    sent_.push_back(std::move(packet));
-    return true;
-  }
-  void close() override {
-    std::lock_guard lock(mu_);
-    closed_ = true;
-  }
-
-  // Everything sent since the last take().
-  std::vector<std::string> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(sent_, {});
-  }
-  bool closed() const {
-    std::lock_guard lock(mu_);
-    return closed_;
-  }
-
- private:
-  const std::string id_;
-  mutable std::mutex mu_;
-  std::vector<std::string> sent_;
-  bool closed_ = false;
-};
 
 constexpr std::string_view kEpoch = "0123456789abcdef0123456789abcdef";
 constexpr std::string_view kGuestToken11 = "si_guest-token-of-inquiry-11";

@@ -29,6 +29,19 @@ export function startRealtime({ env = {}, dataDir, port } = {}) {
   });
 }
 
+// Runs `body({server, base, clients, logEpoch})` against a fresh server started with
+// `env`; its sockets and the server are always closed.
+export async function withServer(env, body) {
+  const server = await startRealtime({ env });
+  const clients = new Clients(server.baseUrl);
+  try {
+    return await body({ server, base: server.baseUrl, clients, logEpoch: server.ready.logEpoch });
+  } finally {
+    clients.close();
+    await server.cleanup();
+  }
+}
+
 // Rejects with a test failure when `promise` does not settle within `ms`.
 export function withTimeout(promise, what, ms = WAIT_MS) {
   let timer;

@@ -1,0 +1,135 @@
+// Test doubles shared by the realtime tests: a Connection that records what is sent
+// to it, and an EventStore that forwards to a real one and counts the reads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "events/event_store.h"
+#include "realtime/connection.h"
+
+namespace docket::realtime::testing {
+
+// A connection without a network: send() records, close() refuses later sends.
+class FakeConnection final : public Connection {
+ public:
+  explicit FakeConnection(std::string id) : id_(std::move(id)) {}
+
+  const std::string& id() const override { return id_; }
+  bool send(std::string packet) override {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    sent_.push_back(std::move(packet));
+    return true;
+  }
+  void close() override {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+
+  // Everything sent since the last take().
+  std::vector<std::string> take() {
+    std::lock_guard lock(mu_);
+    return std::exchange(sent_, {});
+  }
+  bool closed() const {
+    std::lock_guard lock(mu_);
+    return closed_;
+  }
+
+ private:
+  const std::string id_;
+  mutable std::mutex mu_;
+  std::vector<std::string> sent_;
+  bool closed_ = false;
+};
+
+// Forwards to a store and counts what is read: the efficiency contracts of replay (only
+// the tail after the position is read) and recovery (the log is scanned only for staff
+// sessions), checked without timing anything.
+class CountingStore final : public events::EventStore {
+ public:
+  explicit CountingStore(const events::EventStore& inner) : inner_(inner) {}
+
+  mutable std::uint64_t events_read = 0;  // records returned by read_range / read_stream / scan
+  mutable std::uint64_t ids_read = 0;     // stream index entries returned by stream_event_ids
+  mutable std::uint64_t index_calls = 0;  // stream_event_ids calls
+  mutable std::uint64_t scans = 0;        // scan calls
+
+  void append_async(events::AppendRequest, events::AppendCallback done) override {
+    done(Status::Unavailable("read only"));
+  }
+  void execute_async(events::PrepareFn, events::AppendCallback done) override {
+    done(Status::Unavailable("read only"));
+  }
+  Result<events::AppendResult> append(events::AppendRequest) override {
+    return Status::Unavailable("read only");
+  }
+  Result<events::AppendResult> execute(events::PrepareFn) override {
+    return Status::Unavailable("read only");
+  }
+  std::uint64_t head() const override { return inner_.head(); }
+  const std::string& log_epoch() const override { return inner_.log_epoch(); }
+  Result<std::vector<events::EventRecord>> read_range(std::uint64_t from,
+                                                      std::size_t limit) const override {
+    auto r = inner_.read_range(from, limit);
+    if (r.ok()) events_read += r->size();
+    return r;
+  }
+  Status scan(std::uint64_t from, std::uint64_t to,
+              const std::function<bool(const events::EventRecord&)>& fn) const override {
+    ++scans;
+    return inner_.scan(from, to, [&](const events::EventRecord& e) {
+      ++events_read;
+      return fn(e);
+    });
+  }
+  Result<std::vector<events::EventRecord>> read_stream(std::string_view stream,
+                                                       std::uint64_t fromVersion,
+                                                       std::size_t limit) const override {
+    auto r = inner_.read_stream(stream, fromVersion, limit);
+    if (r.ok()) events_read += r->size();
+    return r;
+  }
+  Result<std::vector<std::uint64_t>> stream_event_ids(std::string_view stream,
+                                                      std::uint64_t fromVersion,
+                                                      std::size_t limit) const override {
+    auto r = inner_.stream_event_ids(stream, fromVersion, limit);
+    ++index_calls;
+    if (r.ok()) ids_read += r->size();
+    return r;
+  }
+  Result<std::uint64_t> stream_version(std::string_view stream) const override {
+    return inner_.stream_version(stream);
+  }
+  Result<std::string> unique_owner(std::string_view key) const override {
+    return inner_.unique_owner(key);
+  }
+  Result<std::uint64_t> last_id(std::string_view sequence) const override {
+    return inner_.last_id(sequence);
+  }
+  void add_commit_observer(events::CommitObserver*) override {}
+  void remove_commit_observer(events::CommitObserver*) override {}
+  std::uint64_t wait_for_head(std::uint64_t after,
+                              std::chrono::milliseconds timeout) const override {
+    return inner_.wait_for_head(after, timeout);
+  }
+  Status backup(const std::string& dir) const override { return inner_.backup(dir); }
+  Status scan_raw(events::LogColumn column, std::string_view start,
+                  const events::RawEntryFn& fn) const override {
+    return inner_.scan_raw(column, start, fn);
+  }
+  events::StoreStats stats() const override { return inner_.stats(); }
+  std::uint64_t disk_bytes() const override { return inner_.disk_bytes(); }
+  void close() override {}
+
+ private:
+  const events::EventStore& inner_;
+};
+
+}  // namespace docket::realtime::testing
