@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Socket.IO (realtime) benchmarks of docket serve, with node socket.io-client processes
+# on the same machine (bench/realtime/*.mjs; each script's header says how it measures):
+#   1. connections: 5,000 sockets (customer JWT, 10 per support-request room) over 4
+#      client processes; the server's RSS (VmRSS) before connecting and once all have
+#      joined, and the RSS a connection costs (connections.mjs);
+#   2. fan-out at a set rate: 200 rooms × 10 subscribers, staff replies POSTed at 2,000
+#      messages/s (open loop, keep-alive, bounded in flight) for DURATION after a 3 s
+#      warm-up; deliveries expected/delivered/missing/duplicate and the latency from the
+#      POST's answer to each subscriber's receipt, p50/p90/p99/max (fanout.mjs);
+#   3. fan-out throughput: the same rooms posted to by 64 closed-loop posters as fast as
+#      answers come, deliveries/s, against docket and then against the reference Node
+#      socket.io server (node_server.mjs: the same broadcast with no auth, storage or log);
+#      the ratio docket/node of deliveries/s closes the run.
+#
+#   bench/realtime/run.sh [BUILD_DIR] [DURATION]   e.g. bench/realtime/run.sh build 10s
+#
+# Sizes: DOCKET_BENCH_CONNECTIONS (5000), DOCKET_BENCH_ROOMS (200),
+# DOCKET_BENCH_SUBSCRIBERS (10 per room), DOCKET_BENCH_RATE (2000 messages/s),
+# DOCKET_BENCH_CONCURRENCY (64 closed-loop posters), DOCKET_BENCH_PROCESSES (4 client
+# processes), DOCKET_BENCH_WARMUP (3 s); ports DOCKET_BENCH_PORT (18094) and
+# DOCKET_BENCH_NODE_PORT (18095). The data directory is temporary and removed at the end.
+# Each fan-out run opens fresh rooms: a staff reply answers the whole request with its
+# messages, and queues a notification mail (outbox) — both part of Docket's cost here.
+# Every socket takes a file descriptor in a client process and one in the server: the
+# limit is raised to 65536 (or the hard limit, with a warning). The clients, the poster
+# and the server share the machine's cores: the cpu_s lines tell which one was busy.
+set -euo pipefail
+build=${1:-build}
+duration=${2:-10}
+duration=${duration%s}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+port=${DOCKET_BENCH_PORT:-18094}
+node_port=${DOCKET_BENCH_NODE_PORT:-18095}
+connections=${DOCKET_BENCH_CONNECTIONS:-5000}
+rooms=${DOCKET_BENCH_ROOMS:-200}
+subscribers=${DOCKET_BENCH_SUBSCRIBERS:-10}
+rate=${DOCKET_BENCH_RATE:-2000}
+concurrency=${DOCKET_BENCH_CONCURRENCY:-64}
+processes=${DOCKET_BENCH_PROCESSES:-4}
+warmup=${DOCKET_BENCH_WARMUP:-3}
+
+if ! ulimit -n 65536 2>/dev/null; then
+  ulimit -n "$(ulimit -Hn)"
+  echo "== warning: ulimit -n 65536 refused; the file-descriptor limit is the hard limit $(ulimit -n)"
+fi
+sockets=$((connections > rooms * subscribers ? connections : rooms * subscribers))
+if (($(ulimit -n) < sockets + 1000)); then
+  echo "== warning: ulimit -n $(ulimit -n) is below $((sockets + 1000)) (sockets + margin): expect EMFILE"
+fi
+
+if [[ ! -d "$here/node_modules" ]]; then
+  (cd "$here" && npm ci --no-audit --no-fund >/dev/null)
+fi
+
+data=$(mktemp -d)
+pid=
+node_pid=
+cleanup() {
+  for p in $node_pid $pid; do
+    kill "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+# Polls GET /healthz on port $1 until it answers 200 (at most 3 minutes: a read model
+# rebuilding delays the start).
+wait_ready() {
+  for _ in $(seq 1 1800); do
+    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not become ready" >&2
+  return 1
+}
+
+DOCKET_RATE_LIMIT_ENABLED=false DOCKET_PASSWORD_HASH_COST=minimal \
+  DOCKET_BOOTSTRAP_ADMIN_EMAIL=bench-admin@example.com \
+  DOCKET_BOOTSTRAP_ADMIN_PASSWORD=bench-admin-password \
+  DOCKET_WS_MAX_CONNECTIONS=$((sockets + 1000 > 20000 ? sockets + 1000 : 20000)) \
+  "$build/cli/docket" serve --data-dir "$data/server" --port "$port" 2>"$data/docket.log" &
+pid=$!
+wait_ready "$port"
+base=http://127.0.0.1:$port
+echo "== fd limit $(ulimit -n); docket pid $pid; ${duration}s windows after ${warmup}s warm-up"
+
+echo "== connections: $connections sockets, 10 per room, $processes client processes"
+node "$here/connections.mjs" --base "$base" --server-pid "$pid" --connections "$connections" \
+  --processes "$processes" || true
+
+echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $rate messages/s"
+node "$here/fanout.mjs" --target docket --base "$base" --server-pid "$pid" --rooms "$rooms" \
+  --subscribers "$subscribers" --processes "$processes" --rate "$rate" \
+  --duration "$duration" --warmup "$warmup" || true
+
+echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $concurrency posters, closed loop"
+node "$here/fanout.mjs" --target docket --base "$base" --server-pid "$pid" --rooms "$rooms" \
+  --subscribers "$subscribers" --processes "$processes" --rate max --concurrency "$concurrency" \
+  --duration "$duration" --warmup "$warmup" | tee "$data/docket_max.txt" || true
+
+node "$here/node_server.mjs" --port "$node_port" >/dev/null &
+node_pid=$!
+wait_ready "$node_port"
+echo "== fan-out node socket.io: $rooms rooms × $subscribers subscribers, $concurrency posters, closed loop"
+node "$here/fanout.mjs" --target node --base "http://127.0.0.1:$node_port" --server-pid "$node_pid" \
+  --rooms "$rooms" --subscribers "$subscribers" --processes "$processes" --rate max \
+  --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$data/node_max.txt" || true
+
+rate_of() { sed -n 's/^deliveries_per_s: //p' "$1"; }
+docket_rate=$(rate_of "$data/docket_max.txt")
+node_rate=$(rate_of "$data/node_max.txt")
+if [[ -n "$docket_rate" && -n "$node_rate" ]]; then
+  echo "ratio_docket_over_node: $(awk -v d="$docket_rate" -v n="$node_rate" 'BEGIN { printf "%.2f", d / n }') (deliveries/s $docket_rate / $node_rate)"
+fi
+
+# What the server logged above info level (errors, refused connections, slow consumers).
+echo "== docket log: $(grep -c '"level":"warn"' "$data/docket.log" || true) warn, $(grep -c '"level":"error"' "$data/docket.log" || true) error lines"
+grep -E '"level":"(warn|error)"' "$data/docket.log" | grep -o '"msg":"[^"]*"' | sort | uniq -c | sort -rn | head -5 || true
