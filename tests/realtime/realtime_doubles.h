@@ -1,17 +1,24 @@
 // Test doubles shared by the realtime tests: a Connection that records what is sent
-// to it, and an EventStore that forwards to a real one and counts the reads.
+// to it, an EventStore that forwards to a real one and counts the reads, and the read
+// models' access rules in memory.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/auth/identity.h"
 #include "events/event_store.h"
+#include "http/api_error.h"
+#include "http/auth_guard.h"
 #include "realtime/connection.h"
+#include "realtime/deltas.h"
 
 namespace docket::realtime::testing {
 
@@ -130,6 +137,102 @@ class CountingStore final : public events::EventStore {
 
  private:
   const events::EventStore& inner_;
+};
+
+inline constexpr std::string_view kGuestToken11 = "si_guest-token-of-inquiry-11";
+inline constexpr std::string_view kGuestToken12 = "si_guest-token-of-inquiry-12";
+
+inline auth::Identity staff(std::int64_t id, auth::PermissionSet permissions) {
+  return auth::Identity::staff(id, "agent", permissions);
+}
+
+// The read models, in memory: the credentials the authenticator knows, who owns which
+// request and inquiry, and the room rules of docs/realtime.md over them.
+struct AccessRules {
+  using Outcome = http::Authenticator::Outcome;
+
+  std::map<std::string, auth::Identity> jwts;        // "Bearer <jwt>" -> identity
+  std::map<std::string, std::int64_t> guest_tokens;  // raw token -> inquiry (valid ones)
+  std::map<std::int64_t, std::int64_t> requests;     // request id -> customer
+  std::map<std::int64_t, std::optional<std::int64_t>> inquiries;  // id -> customer
+
+  AccessRules() {
+    jwts["Bearer customer-7"] = auth::Identity::customer(7);
+    jwts["Bearer customer-8"] = auth::Identity::customer(8);
+    jwts["Bearer staff-7"] = staff(7, auth::PermissionSet::all());  // staff:7, not customer:7
+    jwts["Bearer staff-all"] = staff(100, auth::PermissionSet::all());
+    jwts["Bearer staff-requests"] = staff(101, {auth::Permission::kSupportRequestsRead});
+    jwts["Bearer staff-inquiries"] = staff(102, {auth::Permission::kSupportInquiriesRead});
+    jwts["Bearer staff-feedback"] = staff(103, {auth::Permission::kFeedbackRead});
+    guest_tokens[std::string(kGuestToken11)] = 11;
+    guest_tokens[std::string(kGuestToken12)] = 12;
+    requests[1] = 7;
+    requests[2] = 8;
+    inquiries[10] = 7;
+    inquiries[11] = std::nullopt;
+    inquiries[12] = std::nullopt;
+  }
+
+  Outcome authenticate(std::string_view authorization) const {
+    Outcome out;
+    if (authorization.empty()) return out;
+    const std::string header(authorization);
+    if (header.starts_with("Bearer si_")) {
+      auto it = guest_tokens.find(header.substr(7));
+      if (it == guest_tokens.end()) {
+        out.kind = Outcome::kInvalidGuestToken;
+        return out;
+      }
+      out.kind = Outcome::kValid;
+      out.identity = auth::Identity::guest(it->second);
+      return out;
+    }
+    auto it = jwts.find(header);
+    if (it == jwts.end()) {
+      out.kind = Outcome::kInvalid;
+      out.message = "Invalid token";
+      return out;
+    }
+    out.kind = Outcome::kValid;
+    out.identity = it->second;
+    return out;
+  }
+
+  std::string authorize(const auth::Identity& who, std::string_view guest_token,
+                        const RoomRef& room) const {
+    const bool request = room.kind == RoomKind::kRequest;
+    switch (who.kind) {
+      case auth::Identity::kAnonymous:
+        return std::string(http::error_code::kUnauthorized);
+      case auth::Identity::kStaff:
+        return who.has(request ? auth::Permission::kSupportRequestsRead
+                               : auth::Permission::kSupportInquiriesRead)
+                   ? ""
+                   : std::string(http::error_code::kForbidden);
+      case auth::Identity::kGuest: {
+        if (request) return std::string(http::error_code::kForbidden);
+        auto it = guest_tokens.find(std::string(guest_token));
+        if (it == guest_tokens.end()) {
+          return std::string(http::error_code::kSupportInquiryTokenInvalid);
+        }
+        return it->second == room.id ? ""
+                                     : std::string(http::error_code::kSupportInquiryAccessDenied);
+      }
+      case auth::Identity::kCustomer:
+        if (request) {
+          auto it = requests.find(room.id);
+          return it != requests.end() && it->second == who.accountId
+                     ? ""
+                     : std::string(http::error_code::kSupportRequestNotFound);
+        }
+        auto it = inquiries.find(room.id);
+        if (it == inquiries.end()) return std::string(http::error_code::kSupportInquiryNotFound);
+        return it->second == who.accountId
+                   ? ""
+                   : std::string(http::error_code::kSupportInquiryAccessDenied);
+    }
+    return std::string(http::error_code::kInternalError);
+  }
 };
 
 }  // namespace docket::realtime::testing

@@ -36,8 +36,12 @@
 namespace docket::realtime {
 namespace {
 
+using testing::AccessRules;
 using testing::CountingStore;
 using testing::FakeConnection;
+using testing::kGuestToken11;
+using testing::kGuestToken12;
+using testing::staff;
 
 using Outcome = http::Authenticator::Outcome;
 namespace error_code = http::error_code;
@@ -230,93 +234,17 @@ void check_same(const std::vector<ReplayedEvent>& got, const std::vector<Replaye
 // ---- The Socket.IO layer without a network (as socket_server_test drives it).
 
 constexpr std::string_view kEpoch = "0123456789abcdef0123456789abcdef";
-constexpr std::string_view kGuestToken11 = "si_guest-token-of-inquiry-11";
-constexpr std::string_view kGuestToken12 = "si_guest-token-of-inquiry-12";
 
-auth::Identity staff(std::int64_t id, auth::PermissionSet permissions) {
-  return auth::Identity::staff(id, "agent", permissions);
-}
-
-// Who may read what (the rules of docs/realtime.md over maps).
-struct World {
-  std::map<std::string, auth::Identity> jwts;                     // "Bearer <jwt>" -> identity
-  std::map<std::string, std::int64_t> guest_tokens;               // raw token -> inquiry
-  std::map<std::int64_t, std::int64_t> requests;                  // request id -> customer
-  std::map<std::int64_t, std::optional<std::int64_t>> inquiries;  // id -> customer
+// The access rules, counting the authorizations and failing them on demand.
+struct World : AccessRules {
   bool authorizer_throws = false;
   int authorize_calls = 0;
-
-  World() {
-    jwts["Bearer customer-7"] = auth::Identity::customer(7);
-    jwts["Bearer customer-8"] = auth::Identity::customer(8);
-    jwts["Bearer staff-7"] = staff(7, auth::PermissionSet::all());  // staff:7, not customer:7
-    jwts["Bearer staff-all"] = staff(100, auth::PermissionSet::all());
-    jwts["Bearer staff-requests"] = staff(101, {auth::Permission::kSupportRequestsRead});
-    guest_tokens[std::string(kGuestToken11)] = 11;
-    guest_tokens[std::string(kGuestToken12)] = 12;
-    requests[1] = 7;
-    requests[2] = 8;
-    inquiries[10] = 7;
-    inquiries[11] = std::nullopt;
-    inquiries[12] = std::nullopt;
-  }
-
-  Outcome authenticate(std::string_view authorization) const {
-    Outcome out;
-    if (authorization.empty()) return out;
-    const std::string header(authorization);
-    if (header.starts_with("Bearer si_")) {
-      auto it = guest_tokens.find(header.substr(7));
-      if (it == guest_tokens.end()) {
-        out.kind = Outcome::kInvalidGuestToken;
-        return out;
-      }
-      out.kind = Outcome::kValid;
-      out.identity = auth::Identity::guest(it->second);
-      return out;
-    }
-    auto it = jwts.find(header);
-    if (it == jwts.end()) {
-      out.kind = Outcome::kInvalid;
-      return out;
-    }
-    out.kind = Outcome::kValid;
-    out.identity = it->second;
-    return out;
-  }
 
   std::string authorize(const auth::Identity& who, std::string_view guest_token,
                         const RoomRef& room) {
     ++authorize_calls;
     if (authorizer_throws) throw http::ApiError::service_unavailable();
-    const bool request = room.kind == RoomKind::kRequest;
-    switch (who.kind) {
-      case auth::Identity::kAnonymous:
-        return std::string(error_code::kUnauthorized);
-      case auth::Identity::kStaff:
-        return who.has(request ? auth::Permission::kSupportRequestsRead
-                               : auth::Permission::kSupportInquiriesRead)
-                   ? ""
-                   : std::string(error_code::kForbidden);
-      case auth::Identity::kGuest: {
-        if (request) return std::string(error_code::kForbidden);
-        auto it = guest_tokens.find(std::string(guest_token));
-        if (it == guest_tokens.end()) return std::string(error_code::kSupportInquiryTokenInvalid);
-        return it->second == room.id ? "" : std::string(error_code::kSupportInquiryAccessDenied);
-      }
-      case auth::Identity::kCustomer:
-        if (request) {
-          auto it = requests.find(room.id);
-          return it != requests.end() && it->second == who.accountId
-                     ? ""
-                     : std::string(error_code::kSupportRequestNotFound);
-        }
-        auto it = inquiries.find(room.id);
-        if (it == inquiries.end()) return std::string(error_code::kSupportInquiryNotFound);
-        return it->second == who.accountId ? ""
-                                           : std::string(error_code::kSupportInquiryAccessDenied);
-    }
-    return std::string(error_code::kInternalError);
+    return AccessRules::authorize(who, guest_token, room);
   }
 };
 

@@ -24,26 +24,21 @@
 namespace docket::realtime {
 namespace {
 
+using testing::AccessRules;
 using testing::FakeConnection;
+using testing::kGuestToken11;
+using testing::kGuestToken12;
+using testing::staff;
 
 using Outcome = http::Authenticator::Outcome;
 namespace error_code = http::error_code;
 
 constexpr std::string_view kEpoch = "0123456789abcdef0123456789abcdef";
-constexpr std::string_view kGuestToken11 = "si_guest-token-of-inquiry-11";
-constexpr std::string_view kGuestToken12 = "si_guest-token-of-inquiry-12";
 
-auth::Identity staff(std::int64_t id, auth::PermissionSet permissions) {
-  return auth::Identity::staff(id, "agent", permissions);
-}
-
-// The read models, in memory: who may read what.
-struct World {
+// The access rules, with a lock (tests change them while connections run) and a record
+// of the calls.
+struct World : AccessRules {
   std::mutex mu;
-  std::map<std::string, auth::Identity> jwts;        // "Bearer <jwt>" -> identity
-  std::map<std::string, std::int64_t> guest_tokens;  // raw token -> inquiry (valid ones)
-  std::map<std::int64_t, std::int64_t> requests;     // request id -> customer
-  std::map<std::int64_t, std::optional<std::int64_t>> inquiries;  // id -> customer
   bool authorizer_throws = false;
 
   struct AuthorizeCall {
@@ -61,82 +56,17 @@ struct World {
   std::vector<ReplayCall> replay_calls;
   std::optional<Status> replay_error;
 
-  World() {
-    jwts["Bearer customer-7"] = auth::Identity::customer(7);
-    jwts["Bearer customer-8"] = auth::Identity::customer(8);
-    jwts["Bearer staff-all"] = staff(100, auth::PermissionSet::all());
-    jwts["Bearer staff-requests"] = staff(101, {auth::Permission::kSupportRequestsRead});
-    jwts["Bearer staff-inquiries"] = staff(102, {auth::Permission::kSupportInquiriesRead});
-    jwts["Bearer staff-feedback"] = staff(103, {auth::Permission::kFeedbackRead});
-    guest_tokens[std::string(kGuestToken11)] = 11;
-    guest_tokens[std::string(kGuestToken12)] = 12;
-    requests[1] = 7;
-    requests[2] = 8;
-    inquiries[10] = 7;
-    inquiries[11] = std::nullopt;
-    inquiries[12] = std::nullopt;
-  }
-
   Outcome authenticate(std::string_view authorization) {
     std::lock_guard lock(mu);
-    Outcome out;
-    if (authorization.empty()) return out;
-    const std::string header(authorization);
-    if (header.starts_with("Bearer si_")) {
-      auto it = guest_tokens.find(header.substr(7));
-      if (it == guest_tokens.end()) {
-        out.kind = Outcome::kInvalidGuestToken;
-        return out;
-      }
-      out.kind = Outcome::kValid;
-      out.identity = auth::Identity::guest(it->second);
-      return out;
-    }
-    auto it = jwts.find(header);
-    if (it == jwts.end()) {
-      out.kind = Outcome::kInvalid;
-      out.message = "Invalid token";
-      return out;
-    }
-    out.kind = Outcome::kValid;
-    out.identity = it->second;
-    return out;
+    return AccessRules::authenticate(authorization);
   }
 
-  // The rules of docs/realtime.md over the maps above.
   std::string authorize(const auth::Identity& who, std::string_view guest_token,
                         const RoomRef& room) {
     std::lock_guard lock(mu);
     authorize_calls.push_back({who.kind, std::string(guest_token), room});
     if (authorizer_throws) throw http::ApiError::service_unavailable();
-    const bool request = room.kind == RoomKind::kRequest;
-    switch (who.kind) {
-      case auth::Identity::kAnonymous:
-        return std::string(error_code::kUnauthorized);
-      case auth::Identity::kStaff:
-        return who.has(request ? auth::Permission::kSupportRequestsRead
-                               : auth::Permission::kSupportInquiriesRead)
-                   ? ""
-                   : std::string(error_code::kForbidden);
-      case auth::Identity::kGuest: {
-        if (request) return std::string(error_code::kForbidden);
-        auto it = guest_tokens.find(std::string(guest_token));
-        if (it == guest_tokens.end()) return std::string(error_code::kSupportInquiryTokenInvalid);
-        return it->second == room.id ? "" : std::string(error_code::kSupportInquiryAccessDenied);
-      }
-      case auth::Identity::kCustomer:
-        if (request) {
-          auto it = requests.find(room.id);
-          return it != requests.end() && it->second == who.accountId
-                     ? ""
-                     : std::string(error_code::kSupportRequestNotFound);
-        }
-        auto it = inquiries.find(room.id);
-        if (it == inquiries.end()) return std::string(error_code::kSupportInquiryNotFound);
-        return it->second == who.accountId ? ""
-                                           : std::string(error_code::kSupportInquiryAccessDenied);
-    }
-    return std::string(error_code::kInternalError);
+    return AccessRules::authorize(who, guest_token, room);
   }
 
   Result<std::string> replay(const RoomRef& room, std::uint64_t since,
