@@ -37,7 +37,7 @@
 #include <simdjson.h>
 
 #include "bench/bench_util.h"
-#include "tests/http/http_test_client.h"
+#include "http/testing/raw_client.h"
 
 namespace {
 

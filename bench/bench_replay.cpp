@@ -42,7 +42,7 @@ events::NewEvent message(std::mt19937_64& rng, std::int64_t request) {
   w.begin_object().field("supportRequestId", request).field("messageId", ++g_message_id);
   w.field("senderType", "customer").field("senderId", std::int64_t{5}).field("message", text);
   w.end_object();
-  return {std::string(domain::kSupportRequestMessageCreated), 1, w.take()};
+  return {std::string(domain::SupportRequestMessageCreated::kType), 1, w.take()};
 }
 
 events::NewEvent created(std::int64_t request) {
@@ -51,7 +51,7 @@ events::NewEvent created(std::int64_t request) {
   w.field("customerId", std::int64_t{5}).field("subject", "Where is my order?");
   w.field("category", "general").field("priority", "low").field_raw("metadata", "null");
   w.end_object();
-  return {std::string(domain::kSupportRequestCreated), 1, w.take()};
+  return {std::string(domain::SupportRequestCreated::kType), 1, w.take()};
 }
 
 events::NewEvent status_changed(std::int64_t request) {
@@ -59,7 +59,7 @@ events::NewEvent status_changed(std::int64_t request) {
   w.begin_object().field("supportRequestId", request).field("from", "open");
   w.field("to", "in_progress").field_raw("resolutionNote", "null").field("reason", "staff");
   w.end_object();
-  return {std::string(domain::kSupportRequestStatusChanged), 1, w.take()};
+  return {std::string(domain::SupportRequestStatusChanged::kType), 1, w.take()};
 }
 
 // CPU time of the calling thread, in ms: the work itself, whatever else the machine runs.

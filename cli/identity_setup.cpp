@@ -14,6 +14,8 @@
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "domain/account_commands.h"
+#include "domain/command.h"
+#include "domain/refusal.h"
 #include "events/event_store.h"
 #include "http/validation.h"
 
@@ -105,15 +107,9 @@ Result<std::int64_t> create_admin(events::EventStore& store, const auth::Passwor
   command.permissions = auth::PermissionSet::all();
   command.passwordHash = std::move(hash).value();
   command.onlyIfFirstStaff = only_if_first;
-  std::int64_t id = 0;
-  auto appended =
-      store.execute([&](const events::StagedView& view) -> Result<events::AppendRequest> {
-        auto req = domain::decide_create_staff(view, command, domain::CommandMeta{});
-        if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
-        return req;
-      });
-  if (!appended.ok()) return appended.status();
-  return id;
+  auto executed = domain::execute(store, command, domain::CommandMeta{});
+  if (!executed.ok()) return executed.status();
+  return executed->id(domain::kAccountSequence);
 }
 
 Status bootstrap_admin(const Config& config, events::EventStore& store,
@@ -131,7 +127,7 @@ Status bootstrap_admin(const Config& config, events::EventStore& store,
     log_info("auth.bootstrap_admin_created", [&](JsonWriter& w) { w.field("accountId", *id); });
     return Status::Ok();
   }
-  if (id.status().IsFailedPrecondition()) {
+  if (domain::refusal_of(id.status()) == domain::Refusal::kStaffExists) {
     log_info("auth.bootstrap_admin_skipped",
              [&](JsonWriter& w) { w.field("reason", "a staff account exists"); });
     return Status::Ok();

@@ -16,15 +16,15 @@
 #include "core/data_dir.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "domain/permission_catalogue.h"
 #include "events/event_store.h"
-#include "http/account_cache.h"
+#include "events/log_metrics.h"
 #include "http/admin_routes.h"
 #include "http/api_context.h"
 #include "http/auth_guard.h"
 #include "http/auth_routes.h"
 #include "http/feedback_routes.h"
-#include "http/metrics.h"
 #include "http/openapi.h"
 #include "http/operations_routes.h"
 #include "http/password_work.h"
@@ -36,9 +36,12 @@
 #include "http/support_inquiry_routes.h"
 #include "http/support_request_routes.h"
 #include "http/token_issuer.h"
+#include "projections/account_cache.h"
 #include "projections/accounts.h"
+#include "projections/authenticator.h"
 #include "projections/feedback.h"
 #include "projections/projection_engine.h"
+#include "projections/projection_metrics.h"
 #include "projections/reader_pool.h"
 #include "projections/rebuild_jobs.h"
 #include "projections/stream_catalog.h"
@@ -51,6 +54,7 @@
 #include "scheduler/cron_job.h"
 #include "scheduler/delivery_worker.h"
 #include "scheduler/inactive_close.h"
+#include "scheduler/mail_metrics.h"
 #include "scheduler/mail_sender.h"
 #include "scheduler/notification_relay.h"
 #include "scheduler/outbox.h"
@@ -95,7 +99,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
   if (!started.ok()) return started;
 
   // Observes after the engine (registered by start()), before the first append.
-  rt->account_cache_ = std::make_unique<http::AccountCache>();
+  rt->account_cache_ = std::make_unique<projections::AccountCache>();
   rt->store_->add_commit_observer(rt->account_cache_.get());
 
   const Config& config = rt->options_.config;
@@ -171,14 +175,14 @@ Status ServerRuntime::start_api() {
   tokens_ =
       std::make_unique<http::TokenIssuer>(*secret, config.jwt_issuer, config.jwt_audience,
                                           static_cast<std::int64_t>(config.jwt_ttl_seconds), clock);
-  authenticator_ = std::make_unique<http::Authenticator>(std::move(verifier).value(), *readers_,
-                                                         account_cache_.get());
+  authenticator_ = std::make_unique<projections::Authenticator>(std::move(verifier).value(),
+                                                                *readers_, account_cache_.get());
   std::vector<domain::CategoryPriority> categories;
   for (const auto& [category, priority] : config.support_categories)
     categories.push_back({category, priority});
   scheduler::Outbox* outbox = outbox_.get();
   scheduler::DeliveryWorker* worker = mail_worker_.get();
-  auto send_mail = [outbox, worker](const scheduler::OutgoingMail& mail) {
+  auto send_mail = [outbox, worker](const OutgoingMail& mail) {
     if (Status s = outbox->enqueue(mail); !s.ok()) {
       log_warn("mail.enqueue_failed",
                [&](JsonWriter& w) { w.field("kind", mail.kind).field("error", s.ToString()); });
@@ -189,73 +193,12 @@ Status ServerRuntime::start_api() {
   api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_,
                                   std::move(categories), std::move(send_mail)});
 
-  metrics_ = std::make_unique<http::MetricsRegistry>();
+  metrics_ = std::make_unique<MetricsRegistry>();
+  events::register_log_metrics(*metrics_, *store_);
+  projections::register_projection_metrics(*metrics_, *engine_);
+  scheduler::register_mail_metrics(*metrics_, *outbox_, *mail_worker_);
   router_ = std::make_unique<http::Router>();
-  http::add_operations_routes(*router_, *store_, *engine_, *metrics_, [this](std::string& out) {
-    const scheduler::DeliveryCounters c = mail_worker_->counters();
-    const auto stats = outbox_->stats();
-    fmt::format_to(std::back_inserter(out),
-                   "# HELP docket_outbox_sent_total E-mails delivered since start.\n"
-                   "# TYPE docket_outbox_sent_total counter\n"
-                   "docket_outbox_sent_total {}\n"
-                   "# HELP docket_outbox_failed_total Delivery attempts that failed since start.\n"
-                   "# TYPE docket_outbox_failed_total counter\n"
-                   "docket_outbox_failed_total {}\n"
-                   "# HELP docket_outbox_dead_total E-mails given up since start.\n"
-                   "# TYPE docket_outbox_dead_total counter\n"
-                   "docket_outbox_dead_total {}\n"
-                   "# HELP docket_outbox_queued E-mails waiting in the outbox.\n"
-                   "# TYPE docket_outbox_queued gauge\n"
-                   "docket_outbox_queued {}\n",
-                   c.sent, c.failed, c.dead, stats.ok() ? stats->queued : 0);
-    if (ws_ && socket_server_) {
-      const realtime::WsCounters w = ws_->counters();
-      const realtime::SocketServerStats s = socket_server_->stats();
-      fmt::format_to(std::back_inserter(out),
-                     "# HELP docket_ws_connections Open websocket connections.\n"
-                     "# TYPE docket_ws_connections gauge\n"
-                     "docket_ws_connections {}\n"
-                     "# HELP docket_ws_closed_slow_consumer_total Websockets closed because "
-                     "their send queue was full.\n"
-                     "# TYPE docket_ws_closed_slow_consumer_total counter\n"
-                     "docket_ws_closed_slow_consumer_total {}\n"
-                     "# HELP docket_ws_closed_ping_timeout_total Websockets closed for a "
-                     "missing pong.\n"
-                     "# TYPE docket_ws_closed_ping_timeout_total counter\n"
-                     "docket_ws_closed_ping_timeout_total {}\n"
-                     "# HELP docket_ws_closed_connect_timeout_total Websockets closed for "
-                     "not connecting to the namespace within DOCKET_WS_CONNECT_TIMEOUT_MS.\n"
-                     "# TYPE docket_ws_closed_connect_timeout_total counter\n"
-                     "docket_ws_closed_connect_timeout_total {}\n"
-                     "# HELP docket_ws_connect_errors_total Namespace connections refused.\n"
-                     "# TYPE docket_ws_connect_errors_total counter\n"
-                     "docket_ws_connect_errors_total {}\n"
-                     "# HELP docket_ws_joins_refused_total Room joins refused.\n"
-                     "# TYPE docket_ws_joins_refused_total counter\n"
-                     "docket_ws_joins_refused_total {}\n"
-                     "# HELP docket_ws_deltas_sent_total Message deltas queued to clients.\n"
-                     "# TYPE docket_ws_deltas_sent_total counter\n"
-                     "docket_ws_deltas_sent_total {}\n"
-                     "# HELP docket_ws_recoveries_total Sessions recovered at CONNECT.\n"
-                     "# TYPE docket_ws_recoveries_total counter\n"
-                     "docket_ws_recoveries_total {}\n"
-                     "# HELP docket_ws_recoveries_failed_total CONNECTs naming a session "
-                     "that could not be recovered (a new session was started).\n"
-                     "# TYPE docket_ws_recoveries_failed_total counter\n"
-                     "docket_ws_recoveries_failed_total {}\n"
-                     "# HELP docket_ws_recovered_events_total Events replayed to recovered "
-                     "sessions.\n"
-                     "# TYPE docket_ws_recovered_events_total counter\n"
-                     "docket_ws_recovered_events_total {}\n"
-                     "# HELP docket_ws_session_store_errors_total Failed writes of the "
-                     "recoverable sessions file.\n"
-                     "# TYPE docket_ws_session_store_errors_total counter\n"
-                     "docket_ws_session_store_errors_total {}\n",
-                     ws_->connection_count(), w.closed_slow_consumer, w.closed_ping_timeout,
-                     w.closed_connect_timeout, s.connect_errors, s.joins_refused, s.deltas_sent,
-                     s.recoveries, s.recoveries_failed, s.recovered_events, s.session_store_errors);
-    }
-  });
+  http::add_operations_routes(*router_, *store_, *engine_, *metrics_);
   http::add_auth_routes(*router_, *api_);
   http::add_staff_routes(*router_, *api_);
   http::add_support_request_routes(*router_, *api_);
@@ -289,7 +232,7 @@ Status ServerRuntime::start_api() {
 
 Status ServerRuntime::start_realtime(const Clock& clock) {
   const Config& config = options_.config;
-  http::Authenticator* authenticator = authenticator_.get();
+  projections::Authenticator* authenticator = authenticator_.get();
   realtime::RealtimeAuth auth{[authenticator](std::string_view authorization) {
     return authenticator->authenticate(authorization);
   }};
@@ -336,6 +279,8 @@ Status ServerRuntime::start_realtime(const Clock& clock) {
   ws.max_queued_bytes = static_cast<std::size_t>(config.ws_send_queue_bytes);
   ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
   ws_ = std::make_shared<realtime::WsServer>(ws, socket_server_);
+  ws_->register_metrics(*metrics_);
+  socket_server_->register_metrics(*metrics_);
   return Status();
 }
 

@@ -18,6 +18,10 @@
 #include "core/config.h"
 #include "core/result.h"
 
+namespace docket {
+class MetricsRegistry;
+}  // namespace docket
+
 namespace docket::events {
 class EventStore;
 }
@@ -42,12 +46,13 @@ class RealtimeFeed;
 class SocketServer;
 class WsServer;
 }  // namespace docket::realtime
-namespace docket::http {
+namespace docket::projections {
 class AccountCache;
-struct ApiContext;
 class Authenticator;
+}  // namespace docket::projections
+namespace docket::http {
+struct ApiContext;
 class HttpService;
-class MetricsRegistry;
 class PasswordWork;
 class RateLimiter;
 class Router;
@@ -117,15 +122,15 @@ class ServerRuntime {
   std::unique_ptr<scheduler::MailSender> mail_sender_;
   std::unique_ptr<scheduler::DeliveryWorker> mail_worker_;
   std::unique_ptr<scheduler::NotificationRelay> relay_;  // stopped before mail_worker_
-  std::unique_ptr<http::AccountCache> account_cache_;
+  std::unique_ptr<projections::AccountCache> account_cache_;
   std::unique_ptr<auth::PasswordHasher> hasher_;
   std::unique_ptr<projections::ReaderPool> readers_;
   std::unique_ptr<projections::RebuildJobs> rebuilds_;
   std::unique_ptr<http::PasswordWork> passwords_;
   std::unique_ptr<http::TokenIssuer> tokens_;
-  std::unique_ptr<http::Authenticator> authenticator_;
+  std::unique_ptr<projections::Authenticator> authenticator_;
   std::unique_ptr<http::ApiContext> api_;
-  std::unique_ptr<http::MetricsRegistry> metrics_;
+  std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::HttpService> service_;
   std::unique_ptr<http::Server> server_;

@@ -29,6 +29,8 @@ std::string_view Status::CodeName(Code code) {
       return "FailedPrecondition";
     case Code::kInternal:
       return "Internal";
+    case Code::kRefused:
+      return "Refused";
   }
   return "Unknown";
 }

@@ -1,10 +1,13 @@
 // Status: the outcome of an operation in core/, events/ and projections/.
 //
 // A Status is either OK (cheap: no allocation) or carries a code and a message.
-// Codes are coarse categories; callers that need a user-facing errorCode map them
-// in http/. Thread-compatible: a Status is a value, safe to copy across threads.
+// Codes are coarse categories. kRefused is a domain decision saying no: it carries a
+// reason (a domain::Refusal, see domain/refusal.h) that callers switch on, and a
+// message for people; nothing ever compares the message. Thread-compatible: a Status
+// is a value, safe to copy across threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +27,7 @@ class Status {
     kUnavailable,         // the component is shutting down or not started
     kFailedPrecondition,  // the state does not allow the operation
     kInternal,            // a bug: an invariant did not hold
+    kRefused,             // a domain decision refused the command; see reason()
   };
 
   Status() = default;  // OK
@@ -42,6 +46,10 @@ class Status {
     return Status(Code::kFailedPrecondition, msg);
   }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
+  // REQUIRES: reason != 0 (0 means "no reason" on every other code).
+  static Status Refused(std::uint16_t reason, std::string_view msg) {
+    return Status(Code::kRefused, msg, reason);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -53,6 +61,9 @@ class Status {
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   bool IsFailedPrecondition() const { return code_ == Code::kFailedPrecondition; }
+  bool IsRefused() const { return code_ == Code::kRefused; }
+  // The refusal's reason for kRefused; 0 for every other code.
+  std::uint16_t reason() const { return reason_; }
 
   // The message without the code name; empty for OK.
   const std::string& message() const;
@@ -61,10 +72,11 @@ class Status {
   static std::string_view CodeName(Code code);
 
  private:
-  Status(Code code, std::string_view msg)
-      : code_(code), msg_(std::make_shared<const std::string>(msg)) {}
+  Status(Code code, std::string_view msg, std::uint16_t reason = 0)
+      : code_(code), reason_(reason), msg_(std::make_shared<const std::string>(msg)) {}
 
   Code code_ = Code::kOk;
+  std::uint16_t reason_ = 0;
   std::shared_ptr<const std::string> msg_;  // null when OK
 };
 

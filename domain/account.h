@@ -3,16 +3,8 @@
 //
 // Stream `account-<id>`; ids come from the id sequence "account" (1, 2, 3, ...). An
 // account's e-mail is normalized (trimmed, lower-cased) and owned through the unique key
-// `email:<email>`, so two accounts can never share one. Events (docs/events.md):
-//
-//   account.registered           customer signed up       {accountId, email, name, phone,
-//                                                           passwordHash}
-//   account.staff_created        staff member created     {accountId, email, name, role,
-//                                                           permissions, passwordHash,
-//                                                           createdByAccountId}
-//   account.permissions_changed  staff role/permissions   {accountId, role, permissions}
-//   account.deactivated          staff can no longer sign in  {accountId}
-//   account.reactivated          and again can               {accountId}
+// `email:<email>`, so two accounts can never share one. The events are in
+// domain/account_events.h.
 //
 // passwordHash is a self-describing Argon2id string (never the password). Pure: folding
 // and the decisions in account_commands.h do no I/O. Thread-safe (values only).
@@ -23,21 +15,17 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/auth/permissions.h"
 #include "core/clock.h"
 #include "core/result.h"
+#include "domain/account_events.h"
 #include "events/event.h"
 
 namespace docket::domain {
 
 inline constexpr std::string_view kAccountSequence = "account";
-inline constexpr std::string_view kAccountRegistered = "account.registered";
-inline constexpr std::string_view kStaffCreated = "account.staff_created";
-inline constexpr std::string_view kAccountPermissionsChanged = "account.permissions_changed";
-inline constexpr std::string_view kAccountDeactivated = "account.deactivated";
-inline constexpr std::string_view kAccountReactivated = "account.reactivated";
-
 inline constexpr std::string_view kRoleCustomer = "customer";
 
 // "account-<id>".
@@ -65,8 +53,15 @@ struct Account {
   bool is_staff() const { return role != kRoleCustomer; }
 };
 
-// Folds the events of one account stream, oldest first. NotFound when `events` is
-// empty; Corruption when an event is not an account event or its data is malformed.
+// The permission set an event's names grant: a name no longer in the catalogue grants
+// nothing (the others still do).
+auth::PermissionSet permission_set(const std::vector<std::string>& names);
+
+// Applies one event of the account's stream (the caller sets `version`).
+Status apply(Account& a, const AccountEvent::Variant& event, const events::EventRecord& record);
+// Folds the events of one account stream, oldest first. Refused kAccountNotFound when
+// `events` is empty; Corruption when an event is not an account event or its data is
+// malformed.
 Result<Account> fold_account(std::span<const events::EventRecord> events);
 
 }  // namespace docket::domain

@@ -1,12 +1,13 @@
 // Decisions of the account aggregate (domain/account.h), as PrepareFns run on the
 // writer thread against the staged view, and the reads login and the CLI need.
 //
-// Each decide_* reads only what it needs from the view (the e-mail's unique key, the
+// Each decision reads only what it needs from the view (the e-mail's unique key, the
 // account's own stream, the id sequence) and returns the AppendRequest of the events,
-// or an error that rejects only this command:
-//   AlreadyExists       the e-mail belongs to another account
-//   NotFound            no such account (or not a staff account, for staff commands)
-//   FailedPrecondition  the command does not apply in the account's state
+// or a refusal (domain/refusal.h) that rejects only this command:
+//   kEmailTaken            the e-mail belongs to another account
+//   kStaffNotFound         no such staff account (staff commands)
+//   kAccountStateConflict  already active / deactivated, or deactivating oneself
+//   kStaffExists           the bootstrap admin when a staff account exists
 // Passwords are hashed by the caller before the command is queued (hashing takes tens
 // of milliseconds and must not run on the writer thread); commands carry only hashes.
 // Thread-safe: pure functions of their arguments.
@@ -29,6 +30,7 @@ namespace docket::domain {
 inline constexpr std::string_view kFirstStaffKey = "staff:first";
 
 struct RegisterCustomer {
+  static constexpr std::string_view kName = "account.register_customer";
   std::string email;  // REQUIRES: normalized, valid
   std::string name;
   std::optional<std::string> phone;
@@ -36,44 +38,49 @@ struct RegisterCustomer {
 };
 
 struct CreateStaff {
+  static constexpr std::string_view kName = "account.create_staff";
   std::string email;  // REQUIRES: normalized, valid
   std::string name;
   std::string role;  // REQUIRES: "agent" or "admin"
   auth::PermissionSet permissions;
   std::string passwordHash;
   std::optional<std::int64_t> createdBy;  // the admin; none for the operator/bootstrap
-  // FailedPrecondition when any staff account exists already (bootstrap).
+  // Refused kStaffExists when any staff account exists already (bootstrap).
   bool onlyIfFirstStaff = false;
 };
 
 struct ChangeStaffPermissions {
+  static constexpr std::string_view kName = "account.change_staff_permissions";
   std::int64_t accountId = 0;
-  std::string role;  // REQUIRES: "agent" or "admin"
+  std::optional<std::string> role;  // REQUIRES: "agent" or "admin"; none: keep the role
   auth::PermissionSet permissions;
 };
 
 struct SetStaffActive {
+  static constexpr std::string_view kName = "account.set_staff_active";
   std::int64_t accountId = 0;
   bool active = false;
-  std::optional<std::int64_t> byAccountId;  // FailedPrecondition when deactivating oneself
+  std::optional<std::int64_t> byAccountId;  // kAccountStateConflict when deactivating oneself
 };
 
-Result<events::AppendRequest> decide_register_customer(const events::StagedView& view,
-                                                       const RegisterCustomer& command,
-                                                       const CommandMeta& meta);
-Result<events::AppendRequest> decide_create_staff(const events::StagedView& view,
-                                                  const CreateStaff& command,
-                                                  const CommandMeta& meta);
-Result<events::AppendRequest> decide_change_staff_permissions(const events::StagedView& view,
-                                                              const ChangeStaffPermissions& command,
-                                                              const CommandMeta& meta);
-Result<events::AppendRequest> decide_set_staff_active(const events::StagedView& view,
-                                                      const SetStaffActive& command,
-                                                      const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const RegisterCustomer& command, const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view, const CreateStaff& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ChangeStaffPermissions& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view, const SetStaffActive& command,
+                                     const CommandMeta& meta);
+
+// OK when `assignee` is none (unassigning) or an active staff member; refused
+// kAssigneeNotActiveStaff otherwise. Shared by every aggregate that assigns work.
+Status check_assignee(const events::StagedView& view, std::optional<std::int64_t> assignee);
 
 // The account with this id, folded from its stream (durable and staged events).
 Result<Account> load_account(const events::StagedView& view, std::int64_t id);
-// The account with this id from the durable log. NotFound when there is none.
+// The account with this id from the durable log. Refused kAccountNotFound when there
+// is none.
 Result<Account> load_account(const events::EventStore& store, std::int64_t id);
 // The account owning a normalized e-mail, or nullopt.
 Result<std::optional<Account>> find_account_by_email(const events::EventStore& store,

@@ -1,12 +1,8 @@
 // The feedback aggregate: one-way app feedback a customer submits and an admin marks
 // reviewed (seed 000 §6.3, §7.3). Feedback is not a conversation: no replies, no thread.
 //
-// Stream `feedback-<id>`; ids come from the id sequence "feedback" (1, 2, 3, ...).
-// Events (docs/events.md):
-//
-//   support.feedback.submitted  customer submitted   {feedbackId, customerId, category,
-//                                                      message, rating, appVersion, platform}
-//   support.feedback.reviewed   staff marked reviewed {feedbackId, reviewedByAdminId}
+// Stream `feedback-<id>`; ids come from the id sequence "feedback" (1, 2, 3, ...). The
+// events are in domain/feedback_events.h.
 //
 // Status lifecycle: new -> reviewed (terminal). A reviewed item has reviewedByAdminId
 // and reviewedAt; a new one has neither. Pure: folding and the decisions do no I/O
@@ -23,14 +19,13 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "domain/command_meta.h"
+#include "domain/feedback_events.h"
 #include "events/event.h"
 #include "events/event_store.h"
 
 namespace docket::domain {
 
 inline constexpr std::string_view kFeedbackSequence = "feedback";
-inline constexpr std::string_view kFeedbackSubmitted = "support.feedback.submitted";
-inline constexpr std::string_view kFeedbackReviewed = "support.feedback.reviewed";
 
 inline constexpr std::string_view kFeedbackStatusNew = "new";
 inline constexpr std::string_view kFeedbackStatusReviewed = "reviewed";
@@ -72,12 +67,15 @@ struct Feedback {
   }
 };
 
-// Folds the events of one feedback stream, oldest first. NotFound when `events` is
-// empty; Corruption when an event is not a feedback event, comes out of order (a review
+// Applies one event of the feedback's stream (the caller sets `version`).
+Status apply(Feedback& f, const FeedbackEvent::Variant& event, const events::EventRecord& record);
+// Folds the events of one feedback stream, oldest first. Refused kFeedbackNotFound when
+// `events` is empty; Corruption when an event is not a feedback event, comes out of order (a review
 // before the submission, a second submission or review) or its data is malformed.
 Result<Feedback> fold_feedback(std::span<const events::EventRecord> events);
 
 struct SubmitFeedback {
+  static constexpr std::string_view kName = "feedback.submit";
   std::int64_t customerId = 0;            // REQUIRES: a customer account id
   std::string category;                   // REQUIRES: one of kFeedbackCategories
   std::string message;                    // REQUIRES: 1..kFeedbackMessageMaxLength code points
@@ -87,22 +85,21 @@ struct SubmitFeedback {
 };
 
 struct ReviewFeedback {
+  static constexpr std::string_view kName = "feedback.review";
   std::int64_t feedbackId = 0;
   std::int64_t reviewedByAdminId = 0;  // the staff account marking it
 };
 
-// Decisions, as PrepareFns run on the writer thread against the staged view. They
-// return the AppendRequest of the events, or an error that rejects only this command:
-//   NotFound            no feedback with this id
-//   FailedPrecondition  the feedback is already reviewed (nothing is appended)
-// Takes the next id of the "feedback" sequence and opens the stream.
-Result<events::AppendRequest> decide_submit_feedback(const events::StagedView& view,
-                                                     const SubmitFeedback& command,
-                                                     const CommandMeta& meta);
+// Decisions, run on the writer thread against the staged view. They return the
+// AppendRequest of the events, or a refusal that rejects only this command:
+//   kFeedbackNotFound         no feedback with this id
+//   kFeedbackAlreadyReviewed  the feedback is already reviewed (nothing is appended)
+// Submitting takes the next id of the "feedback" sequence and opens the stream.
+Result<events::AppendRequest> decide(const events::StagedView& view, const SubmitFeedback& command,
+                                     const CommandMeta& meta);
 // Appends support.feedback.reviewed at the folded stream version.
-Result<events::AppendRequest> decide_review_feedback(const events::StagedView& view,
-                                                     const ReviewFeedback& command,
-                                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view, const ReviewFeedback& command,
+                                     const CommandMeta& meta);
 
 // The feedback with this id, folded from its stream (durable and staged events).
 Result<Feedback> load_feedback(const events::StagedView& view, std::int64_t id);

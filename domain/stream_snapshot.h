@@ -1,14 +1,22 @@
-// load_with_snapshot: folds a stream for a decision, continuing from the writer's
-// snapshot of it (StagedView::snapshot) so a stream's events are read once, not on
-// every command that touches it.
+// Folding an aggregate's stream into its state: the kit every aggregate uses.
+//
+// An aggregate supplies its state struct (with a `std::uint64_t version` member), its
+// EventSet (domain/<aggregate>_events.h) and one function found by argument-dependent
+// lookup:
+//
+//   Status apply(State& state, const Events::Variant& event, const events::EventRecord& rec);
+//
+// fold_stream() folds a whole stream; load_with_snapshot() folds for a decision on the
+// writer thread, continuing from the writer's snapshot of the stream
+// (StagedView::snapshot) so a stream's events are read once, not on every command that
+// touches it:
 //
 //   state = snapshot (version v) or State{}          -- a copy: the snapshot is shared
 //   apply(state, read_stream(stream, v + 1))         -- usually zero or one event
 //   save_snapshot(stream, state) when anything new was folded
 //
-// `apply(State&, span<const EventRecord>)` must give the same state whether it folds
-// 1..n at once or 1..k then k+1..n, and must set `state.version` to the last event's
-// streamVersion. Writer thread only (PrepareFn).
+// `apply` must give the same state whether it folds 1..n at once or 1..k then k+1..n.
+// An empty stream is the aggregate's not-found refusal.
 #pragma once
 
 #include <memory>
@@ -18,13 +26,36 @@
 #include <typeindex>
 
 #include "core/result.h"
+#include "domain/refusal.h"
 #include "events/event_store.h"
 
 namespace docket::domain {
 
-template <typename State, typename ApplyFn>
+// Decodes each record with `Events` and applies it; state.version follows the records.
+template <typename Events, typename State>
+Status apply_records(State& state, std::span<const events::EventRecord> records) {
+  for (const events::EventRecord& record : records) {
+    auto event = Events::decode(record);
+    if (!event.ok()) return event.status();
+    if (Status s = apply(state, *event, record); !s.ok()) return s;
+    state.version = record.streamVersion;
+  }
+  return Status::Ok();
+}
+
+// The state of a whole stream; `not_found` when it has no events.
+template <typename Events, typename State>
+Result<State> fold_stream(std::span<const events::EventRecord> records, Refusal not_found) {
+  if (records.empty()) return refuse(not_found);
+  State state;
+  if (Status s = apply_records<Events>(state, records); !s.ok()) return s;
+  return state;
+}
+
+// The state of `stream` in the staged view. Writer thread only (decisions).
+template <typename Events, typename State>
 Result<State> load_with_snapshot(const events::StagedView& view, std::string_view stream,
-                                 ApplyFn&& apply, std::string_view what) {
+                                 Refusal not_found) {
   State state;
   std::uint64_t from = 1;
   if (const events::StreamSnapshot* snap = view.snapshot(stream);
@@ -36,13 +67,16 @@ Result<State> load_with_snapshot(const events::StagedView& view, std::string_vie
     if (!version.ok()) return version.status();
     if (*version == snap->version) return state;
   }
-  auto events = view.read_stream(stream, from);
-  if (!events.ok()) return events.status();
-  if (events->empty()) {
-    if (from == 1) return Status::NotFound("no such " + std::string(what));
+  auto records = view.read_stream(stream, from);
+  if (!records.ok()) return records.status();
+  if (records->empty()) {
+    if (from == 1) return refuse(not_found);
     return state;
   }
-  if (Status s = apply(state, std::span<const events::EventRecord>(*events)); !s.ok()) return s;
+  if (Status s = apply_records<Events>(state, std::span<const events::EventRecord>(*records));
+      !s.ok()) {
+    return s;
+  }
   view.save_snapshot(stream, events::StreamSnapshot{state.version, std::type_index(typeid(State)),
                                                     std::make_shared<const State>(state)});
   return state;

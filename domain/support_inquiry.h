@@ -4,26 +4,7 @@
 // Stream `support_inquiry-<id>` (id sequence "support_inquiry"); messages take ids from
 // "support_inquiry_message". The public tracking code `INQ-XXXXXX` (6 characters of an
 // alphabet without look-alikes) is independent of the id and reserved as the unique key
-// `tracking:<code>`. Events (docs/events.md):
-//
-//   support.inquiry.created              {supportInquiryId, trackingCode, subject, category,
-//                                         customerId, guestName, guestEmail, guestPhone,
-//                                         tokenHash, tokenExpiresAt}
-//   support.inquiry_message.created      {supportInquiryId, messageId, senderType, senderId,
-//                                         message}
-//   support.inquiry.status_changed       {supportInquiryId, from, to, reason}
-//   support.inquiry.assigned             {supportInquiryId, assignedAdminId, previousAdminId}
-//   support.inquiry.contact_identified   {supportInquiryId, guestName, guestEmail, guestPhone}
-//   support.inquiry.email_verification_requested
-//                                        {supportInquiryId, email, codeHash, codeSalt,
-//                                         expiresAt}
-//   support.inquiry.email_verification_failed {supportInquiryId, attempts}
-//   support.inquiry.email_verified       {supportInquiryId, email, customerId}
-//   support.inquiry.linked               {supportInquiryId, supportRequestId, created, from}
-//   support.inquiry.token_revoked        {supportInquiryId, reason}
-//
-// Secrets never enter these events: the guest token and the one-time code appear only
-// as SHA-256 hashes (core/auth/guest_token.h, core/auth/otp.h).
+// `tracking:<code>`. The events are in domain/support_inquiry_events.h.
 //
 // Status (docs/support-inquiries.md has the table):
 //
@@ -38,7 +19,13 @@
 //
 // `linked` is reached only by linking to a support request. closedAt is recorded when
 // an inquiry becomes closed or spam. Inactive close moves open, active, waiting and
-// resolved inquiries without activity since a cutoff to closed. Pure; thread-safe.
+// resolved inquiries without activity since a cutoff to closed.
+//
+// Guest tokens: closing or resolving changes the status only (seed 000 §5): the guest
+// keeps reading the thread until the token expires, and posting is refused. Marking
+// spam revokes the token in the same append; staff may revoke it at any time. Logs
+// written before this rule hold revocations with reason "closed": they stand.
+// Pure; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -51,25 +38,13 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "domain/command_meta.h"
+#include "domain/support_inquiry_events.h"
 #include "events/event_store.h"
 
 namespace docket::domain {
 
 inline constexpr std::string_view kSupportInquirySequence = "support_inquiry";
 inline constexpr std::string_view kSupportInquiryMessageSequence = "support_inquiry_message";
-
-inline constexpr std::string_view kInquiryCreated = "support.inquiry.created";
-inline constexpr std::string_view kInquiryMessageCreated = "support.inquiry_message.created";
-inline constexpr std::string_view kInquiryStatusChanged = "support.inquiry.status_changed";
-inline constexpr std::string_view kInquiryAssigned = "support.inquiry.assigned";
-inline constexpr std::string_view kInquiryContactIdentified = "support.inquiry.contact_identified";
-inline constexpr std::string_view kInquiryVerificationRequested =
-    "support.inquiry.email_verification_requested";
-inline constexpr std::string_view kInquiryVerificationFailed =
-    "support.inquiry.email_verification_failed";
-inline constexpr std::string_view kInquiryEmailVerified = "support.inquiry.email_verified";
-inline constexpr std::string_view kInquiryLinkedToRequest = "support.inquiry.linked";
-inline constexpr std::string_view kInquiryTokenRevoked = "support.inquiry.token_revoked";
 
 inline constexpr std::string_view kInquiryOpen = "open";
 inline constexpr std::string_view kInquiryActive = "active";
@@ -128,14 +103,18 @@ struct SupportInquiry {
   std::uint64_t version = 0;
 };
 
-// Folds one inquiry stream. NotFound when empty; Corruption on a foreign or malformed
-// event.
+// Applies one event of the inquiry's stream (the caller sets `version`). Corruption
+// for an event before the inquiry was created.
+Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
+             const events::EventRecord& record);
+// Folds one inquiry stream. Refused kInquiryNotFound when empty; Corruption on a
+// foreign or malformed event.
 Result<SupportInquiry> fold_support_inquiry(std::span<const events::EventRecord> events);
-// Folds more events of the same stream onto `i`.
-Status apply_support_inquiry_events(SupportInquiry& i, std::span<const events::EventRecord> events);
+// The inquiry as the staged view has it (from the writer's snapshot when it has one).
 Result<SupportInquiry> load_support_inquiry(const events::StagedView& view, std::int64_t id);
 
 struct CreateSupportInquiry {
+  static constexpr std::string_view kName = "support_inquiry.create";
   std::string subject;
   std::optional<std::string> category;
   std::optional<std::string> message;  // the visitor's first message
@@ -146,12 +125,13 @@ struct CreateSupportInquiry {
   std::optional<std::string> tokenHash;    // a guest: guest_token_hash(token)
   std::optional<UnixMillis> tokenExpiresAt;
   std::string greeting;  // the system greeting message
-  // Tracking codes to try in order (random; the first free one is taken). Conflict
-  // when every one is taken.
+  // Tracking codes to try in order (random; the first free one is taken). Refused
+  // kTrackingCodesTaken when every one is taken.
   std::vector<std::string> trackingCandidates;
 };
 
 struct PostInquiryMessage {
+  static constexpr std::string_view kName = "support_inquiry.post_message";
   std::int64_t inquiryId = 0;
   std::string senderType;  // "visitor", "customer", "admin" or "system"
   std::optional<std::int64_t> senderId;
@@ -159,11 +139,13 @@ struct PostInquiryMessage {
 };
 
 struct SetInquiryStatus {
+  static constexpr std::string_view kName = "support_inquiry.set_status";
   std::int64_t inquiryId = 0;
   std::string status;
 };
 
 struct AssignInquiry {
+  static constexpr std::string_view kName = "support_inquiry.assign";
   std::int64_t inquiryId = 0;
   std::optional<std::int64_t> assignedAdminId;  // none: unassign; else an active staff id
 };
@@ -171,6 +153,7 @@ struct AssignInquiry {
 // Contact data only: never proves identity. Each field replaces the stored one when
 // set; a new e-mail drops a verification of the old one.
 struct IdentifyInquiryContact {
+  static constexpr std::string_view kName = "support_inquiry.identify";
   std::int64_t inquiryId = 0;
   std::optional<std::string> name;
   std::optional<std::string> email;  // REQUIRES: normalized when set
@@ -178,6 +161,7 @@ struct IdentifyInquiryContact {
 };
 
 struct RequestInquiryVerification {
+  static constexpr std::string_view kName = "support_inquiry.request_verification";
   std::int64_t inquiryId = 0;
   std::string email;     // normalized
   std::string codeHash;  // otp_hash(code, codeSalt)
@@ -186,6 +170,7 @@ struct RequestInquiryVerification {
 };
 
 struct ConfirmInquiryVerification {
+  static constexpr std::string_view kName = "support_inquiry.confirm_verification";
   std::int64_t inquiryId = 0;
   std::string code;     // as typed; compared through its hash in constant time
   int maxAttempts = 5;  // wrong codes allowed per requested code
@@ -197,74 +182,67 @@ struct ConfirmInquiryVerification {
 // per non-system inquiry message in order (visitor and customer messages as the
 // customer's, admin messages as that admin's). The inquiry becomes `linked`.
 struct LinkInquiryToSupportRequest {
+  static constexpr std::string_view kName = "support_inquiry.link";
   std::int64_t inquiryId = 0;
   std::optional<std::int64_t> supportRequestId;  // none: create a new request
   std::string category;  // of a created request (a configured support request category)
   std::string priority;  // of a created request (the category's priority)
 };
 
-// Revokes the guest token (reason "admin" or "closed"); nothing to append
-// (FailedPrecondition "no token") when there is no token or it is already revoked.
+// Revokes the guest token (reason "admin"); refused kInquiryNoLiveToken (nothing to
+// append) when there is no token or it is already revoked.
 struct RevokeInquiryToken {
+  static constexpr std::string_view kName = "support_inquiry.revoke_token";
   std::int64_t inquiryId = 0;
   std::string reason = "admin";
 };
 
 struct CloseInactiveInquiry {
+  static constexpr std::string_view kName = "support_inquiry.close_inactive";
   std::int64_t inquiryId = 0;
   UnixMillis cutoff = 0;  // no activity since: closed
 };
 
-// Errors a decision may return besides storage failures:
-//   NotFound             no such inquiry
-//   FailedPrecondition   "closed": the inquiry takes no messages (closed or spam)
-//   InvalidArgument      a refused status change, an unknown staff member, a bad code
-//   Conflict             every tracking candidate was taken
-// Linking adds:
-//   FailedPrecondition   kCustomerRequiredMessage: no supportRequestId and no customer
-//   InvalidArgument      kLinkInvalidMessage: the target request does not exist, belongs
-//                        to another customer, the inquiry has no customer, or the
-//                        inquiry is already linked
-// Closing or marking spam (staff or inactive close) also revokes a live guest token in
-// the same append (support.inquiry.token_revoked, reason "closed").
-inline constexpr std::string_view kInquiryClosedMessage = "closed";
-inline constexpr std::string_view kCustomerRequiredMessage = "customer required";
-inline constexpr std::string_view kLinkInvalidMessage = "link target invalid";
-Result<events::AppendRequest> decide_create_inquiry(const events::StagedView& view,
-                                                    const CreateSupportInquiry& command,
-                                                    const CommandMeta& meta);
-Result<events::AppendRequest> decide_post_inquiry_message(const events::StagedView& view,
-                                                          const PostInquiryMessage& command,
-                                                          const CommandMeta& meta);
-Result<events::AppendRequest> decide_set_inquiry_status(const events::StagedView& view,
-                                                        const SetInquiryStatus& command,
-                                                        const CommandMeta& meta);
-Result<events::AppendRequest> decide_assign_inquiry(const events::StagedView& view,
-                                                    const AssignInquiry& command,
-                                                    const CommandMeta& meta);
-Result<events::AppendRequest> decide_identify_inquiry_contact(const events::StagedView& view,
-                                                              const IdentifyInquiryContact& command,
-                                                              const CommandMeta& meta);
-Result<events::AppendRequest> decide_request_inquiry_verification(
-    const events::StagedView& view, const RequestInquiryVerification& command,
-    const CommandMeta& meta);
-// A right code verifies the e-mail, links the customer owning it if there is one (the
-// answer does not say which) and sets `verified`; a wrong one appends the counted
-// attempt and leaves `verified` false; an expired, used-up or missing code is
-// InvalidArgument without an event.
-Result<events::AppendRequest> decide_confirm_inquiry_verification(
-    const events::StagedView& view, const ConfirmInquiryVerification& command,
-    const CommandMeta& meta, bool& verified);
-Result<events::AppendRequest> decide_link_inquiry(const events::StagedView& view,
-                                                  const LinkInquiryToSupportRequest& command,
-                                                  const CommandMeta& meta);
-Result<events::AppendRequest> decide_revoke_inquiry_token(const events::StagedView& view,
-                                                          const RevokeInquiryToken& command,
-                                                          const CommandMeta& meta);
-// Nothing to append (FailedPrecondition "active") when the inquiry moved since the
-// cutoff or is not in open, active, waiting or resolved.
-Result<events::AppendRequest> decide_close_inactive_inquiry(const events::StagedView& view,
-                                                            const CloseInactiveInquiry& command,
-                                                            const CommandMeta& meta);
+// Decisions. Refusals (domain/refusal.h) besides storage failures:
+//   kInquiryNotFound      no such inquiry
+//   kInquiryClosed        the inquiry is closed or spam: no messages, contact changes,
+//                         verification, status changes or links
+//   kInquiryTransition    a status staff may not set from the current one
+//   kAssigneeNotActiveStaff
+//   kTrackingCodesTaken   every tracking candidate was taken
+//   kInquiryLinkInvalid   the target request does not exist or belongs to another
+//                         customer, the inquiry has no customer, or it is linked already
+//   kInquiryCustomerRequired  creating a request for an inquiry without a customer
+//   kInquiryVerificationInvalid  no pending code, or it expired or was tried too often
+//   kInquiryNoLiveToken, kInquiryStillActive  (nothing to do)
+// A wrong code is not refused: it appends the counted attempt (InquiryVerificationFailed)
+// and the route answers kInquiryVerificationInvalid once it is recorded; a right one
+// appends InquiryEmailVerified, linking the customer who owns the address if any.
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const CreateSupportInquiry& command, const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const PostInquiryMessage& command, const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const SetInquiryStatus& command, const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view, const AssignInquiry& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const IdentifyInquiryContact& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const RequestInquiryVerification& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ConfirmInquiryVerification& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const LinkInquiryToSupportRequest& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const RevokeInquiryToken& command, const CommandMeta& meta);
+// Refused kInquiryStillActive when the inquiry moved since the cutoff or is not in
+// open, active, waiting or resolved.
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const CloseInactiveInquiry& command, const CommandMeta& meta);
 
 }  // namespace docket::domain

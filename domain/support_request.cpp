@@ -4,53 +4,29 @@
 #include <ctime>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
-#include "core/json_writer.h"
 #include "domain/account_commands.h"
+#include "domain/append.h"
+#include "domain/refusal.h"
 #include "domain/stream_snapshot.h"
-#include "events/event_data.h"
 
 namespace docket::domain {
 namespace {
 
-using events::malformed;
-using events::optional_int;
-using events::text;
-
-events::AppendRequest on_stream(const SupportRequest& r, const CommandMeta& meta) {
-  events::AppendRequest req;
-  req.streams.push_back({support_request_stream(r.id), r.version, {}});
-  req.actor = meta.actor;
-  req.meta = meta.request;
-  return req;
+events::StreamAppend& on_stream(events::AppendRequest& req, const SupportRequest& r) {
+  return open_stream(req, support_request_stream(r.id), r.version);
 }
 
-void add(events::AppendRequest& req, std::string_view type, std::string data) {
-  req.streams.front().events.push_back({std::string(type), 1, std::move(data)});
-}
-
-std::string status_change(std::int64_t id, std::string_view from, std::string_view to,
-                          const std::optional<std::string>& note, std::string_view reason) {
-  JsonWriter w;
-  w.begin_object().field("supportRequestId", id).field("from", from).field("to", to);
-  w.field("resolutionNote", note).field("reason", reason).end_object();
-  return w.take();
-}
-
-// The next message id and its event.
-Result<std::string> message_event(const events::StagedView& view, events::AppendRequest& req,
-                                  std::int64_t request_id, std::string_view sender_type,
-                                  std::int64_t sender_id, std::string_view message) {
-  auto last = view.last_id(kSupportRequestMessageSequence);
-  if (!last.ok()) return last.status();
-  const std::int64_t message_id = static_cast<std::int64_t>(*last + 1);
-  req.ids.push_back({std::string(kSupportRequestMessageSequence), *last + 1});
-  JsonWriter w;
-  w.begin_object().field("supportRequestId", request_id).field("messageId", message_id);
-  w.field("senderType", sender_type).field("senderId", sender_id).field("message", message);
-  w.end_object();
-  return w.take();
+// A message of the request, taking the next message id for this command.
+Result<SupportRequestMessageCreated> message_event(const events::StagedView& view,
+                                                   events::AppendRequest& req,
+                                                   std::int64_t request_id,
+                                                   std::string_view sender_type,
+                                                   std::int64_t sender_id, std::string message) {
+  auto id = claim_next_id(view, req, kSupportRequestMessageSequence);
+  if (!id.ok()) return id.status();
+  return SupportRequestMessageCreated{
+      request_id, *id, std::string(sender_type), sender_id, std::move(message), std::nullopt};
 }
 
 }  // namespace
@@ -91,56 +67,48 @@ std::vector<CategoryPriority> default_category_priorities() {
           {"general", "low"}};
 }
 
-Status apply_support_request_events(SupportRequest& r,
-                                    std::span<const events::EventRecord> events) {
-  // One parser per thread: its buffers are reused from event to event.
-  thread_local simdjson::dom::parser parser;
-  for (const events::EventRecord& e : events) {
-    simdjson::dom::object data;
-    if (parser.parse(e.data).get_object().get(data)) return malformed(e, "data is not an object");
-    if (e.type == kSupportRequestCreated) {
-      auto id = optional_int(data, "supportRequestId");
-      auto customer = optional_int(data, "customerId");
-      if (!id || !customer) return malformed(e, "missing supportRequestId or customerId");
-      r.id = *id;
-      r.customerId = *customer;
-      r.ticketNumber = text(data, "ticketNumber");
-      r.subject = text(data, "subject");
-      r.category = text(data, "category");
-      r.priority = text(data, "priority");
-      r.status = std::string(kStatusOpen);
-    } else if (r.version == 0) {
-      return malformed(e, "event before the request was created");
-    } else if (e.type == kSupportRequestMessageCreated) {
-      if (text(data, "senderType") == "admin" && !r.firstResponseAt)
-        r.firstResponseAt = e.occurredAt;
-    } else if (e.type == kSupportRequestStatusChanged) {
-      r.status = text(data, "to");
-      std::string_view note;
-      if (!data["resolutionNote"].get_string().get(note)) r.resolutionNote = std::string(note);
-      if (r.status == kStatusResolved) r.resolvedAt = e.occurredAt;
-    } else if (e.type == kSupportRequestAssigned) {
-      r.assignedAdminId = optional_int(data, "assignedAdminId");
-    } else if (e.type == kSupportRequestPriorityChanged) {
-      r.priority = text(data, "to");
-    } else {
-      return malformed(e, "not a support request event");
-    }
-    r.version = e.streamVersion;
+Status apply(SupportRequest& r, const SupportRequestEvent::Variant& event,
+             const events::EventRecord& record) {
+  const bool created = std::holds_alternative<SupportRequestCreated>(event);
+  if (created == (r.version != 0)) {
+    return Status::Corruption(fmt::format(
+        "event {} ({}) of {}: {}", record.eventId, record.type, record.stream,
+        created ? "the request is created twice" : "event before the request was created"));
   }
+  std::visit(events::Overloaded{
+                 [&](const SupportRequestCreated& e) {
+                   r.id = e.supportRequestId;
+                   r.customerId = e.customerId;
+                   r.ticketNumber = e.ticketNumber;
+                   r.subject = e.subject;
+                   r.category = e.category;
+                   r.priority = e.priority;
+                   r.status = std::string(kStatusOpen);
+                 },
+                 [&](const SupportRequestMessageCreated& e) {
+                   if (e.senderType == "admin" && !r.firstResponseAt)
+                     r.firstResponseAt = record.occurredAt;
+                 },
+                 [&](const SupportRequestStatusChanged& e) {
+                   r.status = e.to;
+                   if (e.resolutionNote) r.resolutionNote = e.resolutionNote;
+                   if (r.status == kStatusResolved) r.resolvedAt = record.occurredAt;
+                 },
+                 [&](const SupportRequestAssigned& e) { r.assignedAdminId = e.assignedAdminId; },
+                 [&](const SupportRequestPriorityChanged& e) { r.priority = e.to; },
+             },
+             event);
   return Status::Ok();
 }
 
-Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> events) {
-  if (events.empty()) return Status::NotFound("no such support request");
-  SupportRequest r;
-  if (Status s = apply_support_request_events(r, events); !s.ok()) return s;
-  return r;
+Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> records) {
+  return fold_stream<SupportRequestEvent, SupportRequest>(records,
+                                                          Refusal::kSupportRequestNotFound);
 }
 
 Result<SupportRequest> load_support_request(const events::StagedView& view, std::int64_t id) {
-  return load_with_snapshot<SupportRequest>(view, support_request_stream(id),
-                                            apply_support_request_events, "support request");
+  return load_with_snapshot<SupportRequestEvent, SupportRequest>(view, support_request_stream(id),
+                                                                 Refusal::kSupportRequestNotFound);
 }
 
 Result<std::int64_t> add_support_request_creation(const events::StagedView& view,
@@ -152,94 +120,74 @@ Result<std::int64_t> add_support_request_creation(const events::StagedView& view
   const std::string number = ticket_number(id, view.now_ms());
   req.ids.push_back({std::string(kSupportRequestSequence), *last + 1});
   req.claims.push_back({ticket_key(number), support_request_stream(id)});
-  JsonWriter w;
-  w.begin_object().field("supportRequestId", id).field("ticketNumber", number);
-  w.field("customerId", c.customerId).field("subject", c.subject).field("category", c.category);
-  w.field("priority", c.priority).field_raw("metadata", c.metadataJson).end_object();
-  events::StreamAppend stream{support_request_stream(id), events::kNoStream, {}};
-  stream.events.push_back({std::string(kSupportRequestCreated), 1, w.take()});
-  req.streams.push_back(std::move(stream));
+  add_event(open_stream(req, support_request_stream(id), events::kNoStream),
+            SupportRequestCreated{id, number, c.customerId, c.subject, c.category, c.priority,
+                                  c.metadata});
   return id;
 }
 
-Result<events::AppendRequest> decide_create_support_request(const events::StagedView& view,
-                                                            const CreateSupportRequest& c,
-                                                            const CommandMeta& meta) {
-  events::AppendRequest req;
-  req.actor = meta.actor;
-  req.meta = meta.request;
+Result<events::AppendRequest> decide(const events::StagedView& view, const CreateSupportRequest& c,
+                                     const CommandMeta& meta) {
+  auto req = start_append(meta);
   auto id = add_support_request_creation(view, c, req);
   if (!id.ok()) return id.status();
   auto message = message_event(view, req, *id, "customer", c.customerId, c.message);
   if (!message.ok()) return message.status();
-  add(req, kSupportRequestMessageCreated, std::move(message).value());
+  add_event(req.streams.front(), *message);
   return req;
 }
 
-Result<events::AppendRequest> decide_reply(const events::StagedView& view,
-                                           const ReplyToSupportRequest& c,
-                                           const CommandMeta& meta) {
+Result<events::AppendRequest> decide(const events::StagedView& view, const ReplyToSupportRequest& c,
+                                     const CommandMeta& meta) {
   auto r = load_support_request(view, c.requestId);
   if (!r.ok()) return r.status();
   const bool customer = c.senderType == "customer";
-  if (customer && r->customerId != c.senderId) return Status::NotFound("no such support request");
-  if (r->status == kStatusClosed) return Status::FailedPrecondition(kClosedMessage);
-  auto req = on_stream(*r, meta);
+  if (customer && r->customerId != c.senderId) return refuse(Refusal::kSupportRequestNotFound);
+  if (r->status == kStatusClosed) return refuse(Refusal::kSupportRequestClosed);
+  auto req = start_append(meta);
+  auto& stream = on_stream(req, *r);
   auto message = message_event(view, req, r->id, c.senderType, c.senderId, c.message);
   if (!message.ok()) return message.status();
-  add(req, kSupportRequestMessageCreated, std::move(message).value());
+  add_event(stream, *message);
   if (customer && r->status == kStatusResolved) {
-    add(req, kSupportRequestStatusChanged,
-        status_change(r->id, r->status, kStatusOpen, std::nullopt, "customer_reply"));
+    add_event(stream, SupportRequestStatusChanged{r->id, r->status, std::string(kStatusOpen),
+                                                  std::nullopt, "customer_reply"});
   }
   return req;
 }
 
-Result<events::AppendRequest> decide_change_status(const events::StagedView& view,
-                                                   const ChangeSupportRequestStatus& c,
-                                                   const CommandMeta& meta) {
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ChangeSupportRequestStatus& c, const CommandMeta& meta) {
   auto r = load_support_request(view, c.requestId);
   if (!r.ok()) return r.status();
   if (!status_transition_allowed(r->status, c.status)) {
-    return Status::FailedPrecondition(
-        fmt::format("a {} support request cannot become {}", r->status, c.status));
+    return refuse(Refusal::kSupportRequestTransition,
+                  fmt::format("a {} support request cannot become {}", r->status, c.status));
   }
-  auto req = on_stream(*r, meta);
-  add(req, kSupportRequestStatusChanged,
-      status_change(r->id, r->status, c.status, c.resolutionNote, "staff"));
+  auto req = start_append(meta);
+  add_event(on_stream(req, *r),
+            SupportRequestStatusChanged{r->id, r->status, c.status, c.resolutionNote, "staff"});
   return req;
 }
 
-Result<events::AppendRequest> decide_assign(const events::StagedView& view,
-                                            const AssignSupportRequest& c,
-                                            const CommandMeta& meta) {
+Result<events::AppendRequest> decide(const events::StagedView& view, const AssignSupportRequest& c,
+                                     const CommandMeta& meta) {
   auto r = load_support_request(view, c.requestId);
   if (!r.ok()) return r.status();
-  if (c.assignedAdminId) {
-    auto staff = load_account(view, *c.assignedAdminId);
-    if (!staff.ok() && !staff.status().IsNotFound()) return staff.status();
-    if (!staff.ok() || !staff->is_staff() || !staff->active) {
-      return Status::InvalidArgument("assignedAdminId is not an active staff member");
-    }
-  }
-  auto req = on_stream(*r, meta);
-  JsonWriter w;
-  w.begin_object().field("supportRequestId", r->id).field("assignedAdminId", c.assignedAdminId);
-  w.field("previousAdminId", r->assignedAdminId).end_object();
-  add(req, kSupportRequestAssigned, w.take());
+  if (Status s = check_assignee(view, c.assignedAdminId); !s.ok()) return s;
+  auto req = start_append(meta);
+  add_event(on_stream(req, *r),
+            SupportRequestAssigned{r->id, c.assignedAdminId, r->assignedAdminId});
   return req;
 }
 
-Result<events::AppendRequest> decide_change_priority(const events::StagedView& view,
-                                                     const ChangeSupportRequestPriority& c,
-                                                     const CommandMeta& meta) {
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ChangeSupportRequestPriority& c,
+                                     const CommandMeta& meta) {
   auto r = load_support_request(view, c.requestId);
   if (!r.ok()) return r.status();
-  auto req = on_stream(*r, meta);
-  JsonWriter w;
-  w.begin_object().field("supportRequestId", r->id).field("from", r->priority);
-  w.field("to", c.priority).end_object();
-  add(req, kSupportRequestPriorityChanged, w.take());
+  auto req = start_append(meta);
+  add_event(on_stream(req, *r), SupportRequestPriorityChanged{r->id, r->priority, c.priority});
   return req;
 }
 

@@ -3,15 +3,8 @@
 //
 // Stream `support_request-<id>` (id sequence "support_request"); messages take ids from
 // the sequence "support_request_message". The ticket number `SUP-<year>-<id, 6 digits>`
-// is reserved as the unique key `ticket:<number>`. Events (docs/events.md):
-//
-//   support.request.created           {supportRequestId, ticketNumber, customerId, subject,
-//                                      category, priority, metadata}
-//   support.request_message.created   {supportRequestId, messageId, senderType, senderId,
-//                                      message}
-//   support.request.status_changed    {supportRequestId, from, to, resolutionNote, reason}
-//   support.request.assigned          {supportRequestId, assignedAdminId, previousAdminId}
-//   support.request.priority_changed  {supportRequestId, from, to}
+// is reserved as the unique key `ticket:<number>`. The events are in
+// domain/support_request_events.h.
 //
 // Status transitions (docs/support-requests.md has the table):
 //   open        -> in_progress, resolved, closed
@@ -31,19 +24,13 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "domain/command_meta.h"
+#include "domain/support_request_events.h"
 #include "events/event_store.h"
 
 namespace docket::domain {
 
 inline constexpr std::string_view kSupportRequestSequence = "support_request";
 inline constexpr std::string_view kSupportRequestMessageSequence = "support_request_message";
-inline constexpr std::string_view kSupportRequestCreated = "support.request.created";
-inline constexpr std::string_view kSupportRequestMessageCreated = "support.request_message.created";
-inline constexpr std::string_view kSupportRequestStatusChanged = "support.request.status_changed";
-inline constexpr std::string_view kSupportRequestAssigned = "support.request.assigned";
-inline constexpr std::string_view kSupportRequestPriorityChanged =
-    "support.request.priority_changed";
-
 inline constexpr std::string_view kStatusOpen = "open";
 inline constexpr std::string_view kStatusInProgress = "in_progress";
 inline constexpr std::string_view kStatusResolved = "resolved";
@@ -85,23 +72,27 @@ struct SupportRequest {
   std::uint64_t version = 0;
 };
 
-// Folds one request stream. NotFound when empty; Corruption on a foreign or malformed event.
+// Applies one event of the request's stream (the caller sets `version`).
+Status apply(SupportRequest& r, const SupportRequestEvent::Variant& event,
+             const events::EventRecord& record);
+// Folds one request stream. Refused kSupportRequestNotFound when empty; Corruption on a
+// foreign or malformed event.
 Result<SupportRequest> fold_support_request(std::span<const events::EventRecord> events);
-// Folds more events of the same stream onto `r` (r.version becomes the last one's).
-Status apply_support_request_events(SupportRequest& r, std::span<const events::EventRecord> events);
 Result<SupportRequest> load_support_request(const events::StagedView& view, std::int64_t id);
 
 struct CreateSupportRequest {
+  static constexpr std::string_view kName = "support_request.create";
   std::int64_t customerId = 0;
   std::string subject;
   std::string category;
   std::string priority;  // from the category mapping
   std::string message;
-  std::string metadataJson = "null";  // a JSON object or null, stored as given
+  RawJson metadata;  // a JSON object or null, stored as given
 };
 
 // Who replies: a customer on their own request, or staff.
 struct ReplyToSupportRequest {
+  static constexpr std::string_view kName = "support_request.reply";
   std::int64_t requestId = 0;
   std::string senderType;  // "customer" or "admin"
   std::int64_t senderId = 0;
@@ -109,25 +100,27 @@ struct ReplyToSupportRequest {
 };
 
 struct ChangeSupportRequestStatus {
+  static constexpr std::string_view kName = "support_request.change_status";
   std::int64_t requestId = 0;
   std::string status;
   std::optional<std::string> resolutionNote;  // REQUIRES: only for resolved/closed
 };
 
 struct AssignSupportRequest {
+  static constexpr std::string_view kName = "support_request.assign";
   std::int64_t requestId = 0;
   std::optional<std::int64_t> assignedAdminId;  // none: unassign
 };
 
 struct ChangeSupportRequestPriority {
+  static constexpr std::string_view kName = "support_request.change_priority";
   std::int64_t requestId = 0;
   std::string priority;
 };
 
-// Errors: NotFound (no such request; for customers also another customer's request),
-// FailedPrecondition with one of the messages below, InvalidArgument for an
-// assignee that is not an active staff member.
-inline constexpr std::string_view kClosedMessage = "support request is closed";
+// Refusals (domain/refusal.h): kSupportRequestNotFound (no such request; for a
+// customer also another customer's request), kSupportRequestClosed (a reply to a
+// closed request), kSupportRequestTransition, kAssigneeNotActiveStaff.
 // The creation of a new request inside a larger append, shared by
 // decide_create_support_request and the inquiry link (domain/support_inquiry.h): pushes
 // the stream `support_request-<next id>` (expectedVersion kNoStream) holding
@@ -137,22 +130,19 @@ inline constexpr std::string_view kClosedMessage = "support request is closed";
 Result<std::int64_t> add_support_request_creation(const events::StagedView& view,
                                                   const CreateSupportRequest& command,
                                                   events::AppendRequest& req);
-Result<events::AppendRequest> decide_create_support_request(const events::StagedView& view,
-                                                            const CreateSupportRequest& command,
-                                                            const CommandMeta& meta);
-// A customer reply checks ownership (NotFound otherwise) and reopens a resolved request.
-// An admin reply records firstResponseAt on the first one. Closed: FailedPrecondition.
-Result<events::AppendRequest> decide_reply(const events::StagedView& view,
-                                           const ReplyToSupportRequest& command,
-                                           const CommandMeta& meta);
-Result<events::AppendRequest> decide_change_status(const events::StagedView& view,
-                                                   const ChangeSupportRequestStatus& command,
-                                                   const CommandMeta& meta);
-Result<events::AppendRequest> decide_assign(const events::StagedView& view,
-                                            const AssignSupportRequest& command,
-                                            const CommandMeta& meta);
-Result<events::AppendRequest> decide_change_priority(const events::StagedView& view,
-                                                     const ChangeSupportRequestPriority& command,
-                                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const CreateSupportRequest& command, const CommandMeta& meta);
+// A customer reply checks ownership and reopens a resolved request. An admin reply
+// records firstResponseAt on the first one.
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ReplyToSupportRequest& command, const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ChangeSupportRequestStatus& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const AssignSupportRequest& command, const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const ChangeSupportRequestPriority& command,
+                                     const CommandMeta& meta);
 
 }  // namespace docket::domain

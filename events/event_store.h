@@ -79,6 +79,8 @@ struct AppendResult {
   std::uint64_t lastEventId = 0;
   // The version of streams[i] after the append.
   std::vector<std::uint64_t> streamVersions;
+  // The events' occurredAt (one time per command: StagedView::now_ms() of its decision).
+  UnixMillis occurredAt = 0;
 };
 
 // A state folded from the events 1..version of one stream, kept by the writer across

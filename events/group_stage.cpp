@@ -164,6 +164,7 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
     staged_versions_[sa.stream] = version;
   }
   result.lastEventId = next_event_id_ - 1;
+  result.occurredAt = now_;
   for (const std::string& key : request.releases) {
     staged_unique_[key] = "";
     unique_changes_.push_back({key, ""});

@@ -4,8 +4,8 @@
 
 #include "events/event_store.h"
 #include "http/api_context.h"
-#include "http/query.h"
-#include "http/router.h"
+#include "http/endpoint.h"
+#include "http/route_kit.h"
 #include "projections/projection_engine.h"
 #include "projections/projection_status.h"
 #include "projections/rebuild_jobs.h"
@@ -19,15 +19,99 @@ constexpr std::string_view kTag = "Operations";
 constexpr std::size_t kScanBudget = 10'000;
 constexpr std::int64_t kMaxLimit = 1000;
 
-constexpr std::string_view kEventsSchema = R"({"type":"object",
-"required":["events","nextAfter","head"],"properties":{
-"events":{"type":"array","items":{"type":"object","description":"A stored event record (docs/event-log.md); password hashes are redacted"}},
-"nextAfter":{"type":"integer","description":"Pass as `after` to read on"},
-"head":{"type":"integer"}}})";
+// A page of the log.
+struct EventsPage {
+  std::vector<std::string> events;  // stored records, password hashes redacted
+  std::uint64_t nextAfter = 0;
+  std::uint64_t head = 0;
+};
 
-constexpr std::string_view kProjectionsSchema = R"({"type":"array","items":{"type":"object",
-"properties":{"name":{"type":"string"},"state":{"type":"string"},"checkpoint":{"type":"integer"},
-"head":{"type":"integer"},"lag":{"type":"integer"},"rebuilding":{"type":"boolean"}}}})";
+const Shape<EventsPage>& events_shape() {
+  static const Shape<EventsPage> shape = [] {
+    Shape<EventsPage> s;
+    s.computed("events",
+               R"({"type":"array","items":{"type":"object","description":"A stored event )"
+               R"(record (docs/event-log.md); password hashes are redacted"}})",
+               [](JsonWriter& w, const EventsPage& p) {
+                 w.begin_array();
+                 for (const std::string& json : p.events)
+                   w.raw(json);
+                 w.end_array();
+               })
+        .field("nextAfter", &EventsPage::nextAfter, {.description = "Pass as `after` to read on"})
+        .field("head", &EventsPage::head);
+    return s;
+  }();
+  return shape;
+}
+
+struct ProjectionView {
+  projections::ProjectionStatus status;
+  bool rebuilding = false;
+};
+
+const Shape<projections::ProjectionStatus>& projection_status_shape() {
+  static const Shape<projections::ProjectionStatus> shape = [] {
+    using P = projections::ProjectionStatus;
+    Shape<P> s;
+    s.field("name", &P::name)
+        .field("schemaVersion", &P::schemaVersion)
+        .field("checkpoint", &P::checkpoint)
+        .field("head", &P::head)
+        .field("lag", &P::lag)
+        .computed("state",
+                  R"({"type":"string","enum":["ready","catching_up","rebuilding","failed"]})",
+                  [](JsonWriter& w, const P& p) { w.value(projections::state_name(p.state)); })
+        .field("lastError", &P::lastError);
+    return s;
+  }();
+  return shape;
+}
+
+const Shape<ProjectionView>& projection_view_shape() {
+  static const Shape<ProjectionView> shape = [] {
+    Shape<ProjectionView> s;
+    s.include(&ProjectionView::status, projection_status_shape())
+        .field("rebuilding", &ProjectionView::rebuilding);
+    return s;
+  }();
+  return shape;
+}
+
+struct RebuildStarted {
+  std::string name;
+  std::string state = "rebuilding";
+};
+
+const Shape<RebuildStarted>& rebuild_shape() {
+  static const Shape<RebuildStarted> shape = [] {
+    Shape<RebuildStarted> s;
+    s.field("name", &RebuildStarted::name)
+        .field("state", &RebuildStarted::state, {.values = {"rebuilding"}});
+    return s;
+  }();
+  return shape;
+}
+
+struct EventsQuery {
+  std::int64_t after = 0;
+  std::int64_t limit = 100;
+  std::optional<std::string> stream;
+  std::optional<std::string> type;
+};
+
+std::shared_ptr<const QueryContract<EventsQuery>> events_contract() {
+  auto q = std::make_shared<QueryContract<EventsQuery>>();
+  q->param(Integer("after")
+               .range(0, INT64_MAX)
+               .defaults_to("0")
+               .describe("Events with a larger eventId"),
+           &EventsQuery::after)
+      .param(Integer("limit").range(1, kMaxLimit).defaults_to("100"), &EventsQuery::limit)
+      .param(Text("stream").length(1, 200), &EventsQuery::stream)
+      .param(Text("type").length(1, 128), &EventsQuery::type);
+  return q;
+}
 
 // The record as stored, with the value of a "passwordHash" key replaced. Inside a JSON
 // string every quote is escaped, so `"passwordHash":"` can only be the key itself;
@@ -44,18 +128,11 @@ std::string redacted(const events::EventRecord& record) {
   return out;
 }
 
-Response list_events(ApiContext& api, RequestContext& ctx) {
-  QueryParams params;
-  if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
-  QueryValidator q(params);
-  const std::uint64_t after =
-      static_cast<std::uint64_t>(q.integer("after", 0, INT64_MAX).value_or(0));
-  const std::size_t limit =
-      static_cast<std::size_t>(q.integer("limit", 1, kMaxLimit).value_or(100));
-  auto stream = q.string("stream", 200);
-  auto type = q.string("type", 128);
-  if (auto err = q.finish()) return *err;
-
+Response list_events(ApiContext& api, const EventsQuery& q) {
+  const auto after = static_cast<std::uint64_t>(q.after);
+  const auto limit = static_cast<std::size_t>(q.limit);
+  const std::optional<std::string>& stream = q.stream;
+  const std::optional<std::string>& type = q.type;
   const std::uint64_t head = api.store.head();
   std::vector<std::string> found;
   std::uint64_t next_after = after;
@@ -83,27 +160,19 @@ Response list_events(ApiContext& api, RequestContext& ctx) {
     });
     if (!s.ok()) throw unexpected(s, "reading the log");
   }
-  return Response::ok([&](JsonWriter& w) {
-    w.begin_object().key("events").begin_array();
-    for (const auto& json : found)
-      w.raw(json);
-    w.end_array().field("nextAfter", next_after).field("head", head).end_object();
-  });
+  return answer(events_shape(), EventsPage{std::move(found), next_after, head});
 }
 
 Response list_projections(ApiContext& api, projections::RebuildJobs& jobs) {
-  const auto statuses = api.engine.status();
+  std::vector<ProjectionView> views;
+  for (auto& st : api.engine.status()) {
+    const bool running = jobs.running(st.name);
+    views.push_back({std::move(st), running});
+  }
   return Response::ok([&](JsonWriter& w) {
     w.begin_array();
-    for (const auto& st : statuses) {
-      // write_status_json writes one object; add the job flag beside it.
-      JsonWriter one;
-      projections::write_status_json(one, st);
-      std::string text = one.take();
-      text.pop_back();  // the closing brace
-      text += jobs.running(st.name) ? R"(,"rebuilding":true})" : R"(,"rebuilding":false})";
-      w.raw(text);
-    }
+    for (const ProjectionView& v : views)
+      projection_view_shape().write(w, v);
     w.end_array();
   });
 }
@@ -118,38 +187,33 @@ Response rebuild(RequestContext& ctx, projections::RebuildJobs& jobs) {
     return ApiError(409, error_code::kRebuildInProgress, "A rebuild of " + name + " is running");
   }
   if (!s.ok()) throw unexpected(s, "starting a rebuild");
-  return Response::ok(
-      [&](JsonWriter& w) {
-        w.begin_object().field("name", name).field("state", "rebuilding").end_object();
-      },
-      202);
+  return answer(rebuild_shape(), RebuildStarted{name}, 202);
 }
 
 }  // namespace
 
 void add_admin_routes(Router& router, ApiContext& api, projections::RebuildJobs& jobs) {
-  router.get("/api/admin/events", [&api](RequestContext& ctx) { return list_events(api, ctx); },
-             {.name = "audit.events",
-              .tag = std::string(kTag),
-              .summary = "Read the event log in eventId order (after, limit, stream, type)",
-              .access = Access::kStaff,
-              .permission = auth::Permission::kAuditRead,
-              .response_schema = std::string(kEventsSchema)});
-  router.get("/api/admin/projections",
-             [&api, &jobs](RequestContext&) { return list_projections(api, jobs); },
-             {.name = "projections.status",
-              .tag = std::string(kTag),
-              .summary = "Status of every read model",
-              .access = Access::kStaff,
-              .permission = auth::Permission::kOperationsManage,
-              .response_schema = std::string(kProjectionsSchema)});
-  router.post("/api/admin/projections/{name}/rebuild",
-              [&jobs](RequestContext& ctx) { return rebuild(ctx, jobs); },
-              {.name = "projections.rebuild",
-               .tag = std::string(kTag),
-               .summary = "Rebuild a read model from the log while the old one keeps serving",
-               .access = Access::kStaff,
-               .permission = auth::Permission::kOperationsManage});
+  RouteMeta events = staff_route_meta(
+      "audit.events", kTag, "Read the event log in eventId order (after, limit, stream, type)",
+      auth::Permission::kAuditRead);
+  events.response = schema_of(events_shape());
+  add_route(router, Method::kGet, "/api/admin/events", std::move(events), events_contract(),
+            [&api](RequestContext&, EventsQuery q) { return list_events(api, q); });
+  RouteMeta status = staff_route_meta("projections.status", kTag, "Status of every read model",
+                                      auth::Permission::kOperationsManage);
+  status.response = std::make_shared<ListShape<ProjectionView>>(projection_view_shape());
+  router.get(
+      "/api/admin/projections",
+      [&api, &jobs](RequestContext&) { return list_projections(api, jobs); }, std::move(status));
+  RouteMeta start = staff_route_meta(
+      "projections.rebuild", kTag,
+      "Rebuild a read model from the log while the old one keeps serving",
+      auth::Permission::kOperationsManage,
+      {{404, error_code::kProjectionNotFound}, {409, error_code::kRebuildInProgress}});
+  start.success_status = 202;
+  start.response = schema_of(rebuild_shape());
+  add_route(router, Method::kPost, "/api/admin/projections/{name}/rebuild", std::move(start),
+            no_body(), [&jobs](RequestContext& ctx, NoBody) { return rebuild(ctx, jobs); });
 }
 
 }  // namespace docket::http

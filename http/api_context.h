@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/clock.h"
+#include "core/mail.h"
 #include "core/status.h"
 #include "domain/command_meta.h"
 #include "domain/support_request.h"
-#include "http/api_error.h"
 #include "http/request_context.h"
-#include "scheduler/outbox.h"
 
 namespace docket::events {
 class EventStore;
@@ -39,10 +39,9 @@ struct ApiContext {
   PasswordWork& passwords;
   // Support request categories and their automatic priorities (DOCKET_SUPPORT_CATEGORIES).
   std::vector<domain::CategoryPriority> categories;
-  // Queues an e-mail in the outbox (scheduler/outbox.h) and wakes the delivery worker;
-  // failures are logged, never returned: the command that caused the mail has already
-  // completed. Empty in tests that need no mail.
-  std::function<void(const scheduler::OutgoingMail&)> send_mail;
+  // Queues an e-mail (core/mail.h; the server wires the scheduler's outbox and wakes
+  // its delivery worker). Empty in tests that need no mail.
+  QueueMail send_mail;
 };
 
 // The actor and request metadata of the events a request's command appends: the

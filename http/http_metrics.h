@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "core/metrics.h"
 #include "http/method.h"
-#include "http/metrics.h"
 
 namespace docket::http {
 

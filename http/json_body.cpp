@@ -84,11 +84,6 @@ ApiError json_error(std::string message) {
   return errors.to_api_error("Request body is not valid JSON");
 }
 
-struct ThreadParser {
-  simdjson::dom::parser parser;
-  std::string padded;  // body copy with SIMDJSON_PADDING spare capacity, reused
-};
-
 }  // namespace
 
 bool is_json_content_type(std::string_view content_type) {
@@ -113,7 +108,7 @@ bool is_json_content_type(std::string_view content_type) {
   return true;
 }
 
-std::optional<ApiError> parse_json_object(const Request& request, simdjson::dom::object& out) {
+std::optional<ApiError> parse_json_body(const Request& request, JsonView& out) {
   const std::optional<std::string_view> content_type = request.find_header("Content-Type");
   if (request.body.empty() && !content_type) {
     return json_error("a JSON object body is required");
@@ -123,20 +118,16 @@ std::optional<ApiError> parse_json_object(const Request& request, simdjson::dom:
   }
   if (trim(request.body).empty()) return json_error("a JSON object body is required");
 
-  thread_local ThreadParser tp;
-  tp.padded.reserve(request.body.size() + simdjson::SIMDJSON_PADDING);
-  tp.padded.assign(request.body);
-  simdjson::dom::element root;
-  const simdjson::error_code error =
-      tp.parser.parse(tp.padded.data(), tp.padded.size(), false).get(root);
-  if (error) {
+  thread_local JsonDocument document;
+  auto root = document.parse(request.body);
+  if (!root.ok()) {
     const simdjson::padded_string copy(request.body);
     const long offset = locate_error(copy);
-    if (offset < 0) return json_error(simdjson::error_message(error));
-    return json_error(fmt::format("{} (near byte {})", simdjson::error_message(error), offset));
+    if (offset < 0) return json_error(root.status().message());
+    return json_error(fmt::format("{} (near byte {})", root.status().message(), offset));
   }
-  if (!root.is_object()) return json_error("the body must be a JSON object");
-  out = root.get_object().value_unsafe();
+  if (root->kind() != JsonView::Kind::kObject) return json_error("the body must be a JSON object");
+  out = *root;
   return std::nullopt;
 }
 

@@ -5,21 +5,18 @@
 // is empty, not JSON, or not an object is 400 VALIDATION_ERROR whose details say why and,
 // for syntax errors, near which byte.
 //
-// Parsing uses one simdjson DOM parser per thread, reused across requests (no
-// per-request allocation once warm). The parsed object points into that parser: it is
-// valid until the next parse_json_object() on the same thread — in a handler, until it
-// returns. Thread-safe (each thread has its own parser).
+// Parsing uses one JsonDocument per thread, reused across requests (no per-request
+// allocation once warm). The parsed object points into that document: it is valid
+// until the next parse_json_body() on the same thread — in a handler, until it
+// returns. Thread-safe (each thread has its own document).
 #pragma once
 
 #include <optional>
 #include <string_view>
 
-#include "http/api_error.h"
+#include "core/api_error.h"
+#include "core/json_view.h"
 #include "http/request.h"
-
-namespace simdjson::dom {
-class object;
-}
 
 namespace docket::http {
 
@@ -28,6 +25,6 @@ namespace docket::http {
 bool is_json_content_type(std::string_view content_type);
 
 // On success stores the body's top-level object in `out` and returns nullopt.
-std::optional<ApiError> parse_json_object(const Request& request, simdjson::dom::object& out);
+std::optional<ApiError> parse_json_body(const Request& request, JsonView& out);
 
 }  // namespace docket::http

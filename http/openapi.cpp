@@ -1,7 +1,5 @@
 #include "http/openapi.h"
 
-#include <simdjson.h>
-
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,9 +14,11 @@
 #include "core/auth/permissions.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "http/contract.h"
 #include "http/method.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "http/shape.h"
 
 namespace docket::http {
 namespace {
@@ -96,13 +96,12 @@ bool is_id_param(std::string_view name) {
   return name == "id" || name.ends_with("Id");
 }
 
-bool is_list(const Route& route) {
-  return route.meta.name.ends_with(".list");
-}
-
-bool is_created(const Route& route) {
-  return route.method == Method::kPost &&
-         (route.meta.name.ends_with(".create") || route.meta.name.ends_with(".register"));
+// The status of the route's success answer (RouteMeta::success_status).
+int success_status(const Route& route) {
+  if (route.meta.success_status != 0) return route.meta.success_status;
+  const bool created = route.method == Method::kPost && (route.meta.name.ends_with(".create") ||
+                                                         route.meta.name.ends_with(".register"));
+  return created ? 201 : 200;
 }
 
 bool id_char(char c) {
@@ -134,19 +133,6 @@ std::string lower_method(Method method) {
   return out;
 }
 
-// `text` when it is a JSON object or boolean (a JSON Schema), else "{}" (logged).
-std::string_view checked_schema(simdjson::dom::parser& parser, const Route& route,
-                                std::string_view which, const std::string& text) {
-  simdjson::dom::element schema;
-  if (!parser.parse(text).get(schema) && (schema.type() == simdjson::dom::element_type::OBJECT ||
-                                          schema.type() == simdjson::dom::element_type::BOOL)) {
-    return text;
-  }
-  log_error("openapi.invalid_schema",
-            [&](JsonWriter& w) { w.field("route", route.meta.name).field("schema", which); });
-  return "{}";
-}
-
 void write_ref(JsonWriter& w, std::string_view kind, std::string_view name) {
   std::string ref = "#/components/";
   ref.append(kind).append("/").append(name);
@@ -176,35 +162,44 @@ void write_security(JsonWriter& w, Access access) {
 }
 
 void write_parameters(JsonWriter& w, const Route& route) {
-  if (route.param_names.empty()) return;
+  if (route.param_names.empty() && !route.meta.query) return;
   w.key("parameters").begin_array();
   for (const std::string& name : route.param_names) {
     w.begin_object().field("name", name).field("in", "path").field("required", true);
     w.key("schema").begin_object();
     if (is_id_param(name)) {
-      w.field("type", "integer").field("minimum", 1);
+      w.field("type", "integer").field("minimum", 1).field("maximum", kMaxId);
+      w.field("description", "Decimal digits without leading zeros");
     } else {
       w.field("type", "string");
     }
     w.end_object().end_object();
   }
+  if (route.meta.query) write_query_parameters(w, *route.meta.query);
   w.end_array();
 }
 
-void write_request_body(JsonWriter& w, std::string_view schema) {
-  w.key("requestBody").begin_object().field("required", true).key("content").begin_object();
-  w.key("application/json").begin_object().field_raw("schema", schema).end_object();
-  w.end_object().end_object();
+void write_request_body(JsonWriter& w, const ContractSchema& body) {
+  w.key("requestBody").begin_object().field("required", !body.body_optional());
+  w.key("content").begin_object().key("application/json").begin_object().key("schema");
+  write_body_schema(w, body);
+  w.end_object().end_object().end_object();
 }
 
-// {success: true, data: <data_schema>} (+ pagination for lists).
-void write_envelope(JsonWriter& w, std::string_view data_schema, bool list) {
+// {success: true, data: <data schema>} (+ pagination for lists).
+void write_envelope(JsonWriter& w, const RouteMeta& meta) {
+  const bool list = meta.paginated;
   w.begin_object().field("type", "object").key("required").begin_array();
   w.value("success").value("data");
   if (list) w.value("pagination");
   w.end_array().key("properties").begin_object();
   w.key("success").begin_object().field("const", true).end_object();
-  w.field_raw("data", data_schema);
+  w.key("data");
+  if (meta.response) {
+    meta.response->write_schema(w);
+  } else {
+    w.begin_object().end_object();
+  }
   if (list) {
     w.key("pagination");
     write_ref(w, "schemas", "Pagination");
@@ -212,14 +207,10 @@ void write_envelope(JsonWriter& w, std::string_view data_schema, bool list) {
   w.end_object().end_object();
 }
 
-void write_success(JsonWriter& w, const Route& route, std::string_view data_schema) {
-  const bool created = is_created(route);
-  if (route.meta.success_status == 202) {
-    w.key("202").begin_object().field("description", "Accepted");
-  } else {
-    w.key(created ? "201" : "200").begin_object();
-    w.field("description", created ? "Created" : "OK");
-  }
+void write_success(JsonWriter& w, const Route& route) {
+  const int status = success_status(route);
+  w.key(std::to_string(status)).begin_object();
+  w.field("description", status == 202 ? "Accepted" : status == 201 ? "Created" : "OK");
   w.key("content").begin_object();
   if (route.meta.name == kMetricsRouteName) {
     w.key("text/plain").begin_object().key("schema").begin_object();
@@ -231,14 +222,14 @@ void write_success(JsonWriter& w, const Route& route, std::string_view data_sche
     w.end_object().end_object();
   } else {
     w.key("application/json").begin_object().key("schema");
-    write_envelope(w, data_schema, is_list(route));
+    write_envelope(w, route.meta);
     w.end_object();
   }
   w.end_object().end_object();
 }
 
-void write_responses(JsonWriter& w, const Route& route, std::string_view data_schema) {
-  const bool body = !route.meta.request_schema.empty();
+void write_responses(JsonWriter& w, const Route& route) {
+  const bool body = route.meta.body != nullptr;
   const bool guarded = route.meta.access != Access::kPublic;
   const auto error = [&w](const ErrorResponse& e) {
     w.key(e.status);
@@ -247,7 +238,9 @@ void write_responses(JsonWriter& w, const Route& route, std::string_view data_sc
   // The generic answers this route can give, then its domain codes merged in by status:
   // a status with domain codes gets its own description naming every code.
   std::vector<const ErrorResponse*> generic;
-  if (body || !route.param_names.empty()) generic.push_back(&kValidationError);
+  if (body || route.meta.query || !route.param_names.empty()) {
+    generic.push_back(&kValidationError);
+  }
   if (guarded) {
     generic.push_back(&kUnauthorized);
     generic.push_back(&kForbidden);
@@ -266,7 +259,7 @@ void write_responses(JsonWriter& w, const Route& route, std::string_view data_sc
   for (const RouteError& e : route.meta.errors)
     by_status[std::to_string(e.status)].second.push_back(e.code);
   w.key("responses").begin_object();
-  write_success(w, route, data_schema);
+  write_success(w, route);
   for (const auto& [status, entry] : by_status) {
     const auto& [common, codes] = entry;
     if (codes.empty()) {
@@ -289,8 +282,7 @@ void write_responses(JsonWriter& w, const Route& route, std::string_view data_sc
   w.end_object();
 }
 
-void write_operation(JsonWriter& w, const Route& route, const std::string& operation_id,
-                     simdjson::dom::parser& parser) {
+void write_operation(JsonWriter& w, const Route& route, const std::string& operation_id) {
   const RouteMeta& meta = route.meta;
   w.key(lower_method(route.method)).begin_object();
   w.field("operationId", operation_id);
@@ -302,14 +294,8 @@ void write_operation(JsonWriter& w, const Route& route, const std::string& opera
     w.field("x-permission", auth::permission_name(*meta.permission));
   }
   if (!meta.rate_group.empty()) w.field("x-rate-limit-group", meta.rate_group);
-  if (!meta.request_schema.empty()) {
-    write_request_body(w, checked_schema(parser, route, "request", meta.request_schema));
-  }
-  std::string_view data_schema = is_list(route) ? R"({"type":"array"})" : "{}";
-  if (!meta.response_schema.empty()) {
-    data_schema = checked_schema(parser, route, "response", meta.response_schema);
-  }
-  write_responses(w, route, data_schema);
+  if (meta.body) write_request_body(w, *meta.body);
+  write_responses(w, route);
   w.end_object();
 }
 
@@ -337,7 +323,6 @@ void write_paths(JsonWriter& w, const Router& router) {
     groups[it->second].push_back(&route);
   }
   std::unordered_set<std::string> operation_ids;
-  simdjson::dom::parser parser;
   w.key("paths").begin_object();
   for (const auto& group : groups) {
     w.key(group.front()->pattern).begin_object();
@@ -346,7 +331,7 @@ void write_paths(JsonWriter& w, const Router& router) {
       std::string id = base;
       for (int n = 2; !operation_ids.insert(id).second; ++n)
         id = base + "_" + std::to_string(n);
-      write_operation(w, *route, id, parser);
+      write_operation(w, *route, id);
     }
     w.end_object();
   }
@@ -363,8 +348,12 @@ void write_components(JsonWriter& w) {
                        R"("Stable code clients switch on: VALIDATION_ERROR, UNAUTHORIZED, )"
                        R"(FORBIDDEN, NOT_FOUND, …, or a domain code"},)"
                        R"("message":{"type":"string"},)"
-                       R"("details":{"type":["array","null"],)"
+                       R"("details":{"description":"VALIDATION_ERROR: every failing field )"
+                       R"((ValidationDetail items); FORBIDDEN: what was missing, e.g. )"
+                       R"({\"permission\":\"Staff_MANAGE\"}; otherwise null",)"
+                       R"("oneOf":[{"type":"array",)"
                        R"("items":{"$ref":"#/components/schemas/ValidationDetail"}},)"
+                       R"({"type":"object"},{"type":"null"}]},)"
                        R"("requestId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,64}$"}}})");
   w.field_raw("ValidationDetail", R"({"type":"object","required":["field","rule","message"],)"
                                   R"("properties":{"field":{"type":"string"},)"
@@ -405,7 +394,9 @@ std::string openapi_document(const Router& router, const OpenApiInfo& info) {
   w.begin_object().field("openapi", "3.1.0");
   w.key("info").begin_object().field("title", info.title).field("version", info.version);
   if (!info.description.empty()) w.field("description", info.description);
-  w.end_object();
+  w.key("license").begin_object().field("name", info.license_name);
+  if (!info.license_url.empty()) w.field("url", info.license_url);
+  w.end_object().end_object();
   w.key("servers").begin_array().begin_object().field("url", "/").end_object().end_array();
   write_tags(w, router);
   write_paths(w, router);

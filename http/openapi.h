@@ -2,8 +2,10 @@
 //
 // Every route of Router::routes() becomes one operation under its pattern: `{param}`
 // segments are required path parameters, RouteMeta::access is the operation's
-// `security`, request_schema / response_schema are embedded as JSON Schema, and the
-// error responses of the contract (api_error.h) refer to one shared Error schema.
+// `security`, the request contracts (body and query, http/contract.h) and the response
+// shape (http/shape.h) are written as JSON Schema from the same declarations the
+// handlers parse and answer with, and the error responses of the contract
+// (core/api_error.h) refer to one shared Error schema.
 // Extensions: `x-permission` (the staff permission a kStaff route requires) and
 // `x-rate-limit-group` (RouteMeta::rate_group). See docs/http.md, "OpenAPI".
 #pragma once
@@ -20,15 +22,17 @@ struct OpenApiInfo {
   std::string title = "Docket";
   std::string version;      // the API's version, e.g. "0.1.0"
   std::string description;  // CommonMark; omitted when empty
+  // The license the API is offered under (DOCKET_API_LICENSE_NAME / _URL).
+  std::string license_name = "Proprietary";
+  std::string license_url;  // omitted when empty
 };
 
 inline constexpr std::string_view kOpenApiPath = "/api/openapi.json";
 // RouteMeta::name of the route serving the document.
 inline constexpr std::string_view kOpenApiRouteName = "ops.openapi";
 
-// The document as compact JSON text (always valid JSON). A schema text in RouteMeta
-// that is not a JSON object or boolean is replaced by `{}` and logged as
-// `openapi.invalid_schema`. operationId is RouteMeta::name when it only holds
+// The document as compact JSON text (always valid JSON). operationId is
+// RouteMeta::name when it only holds
 // [A-Za-z0-9._-], else that name with every other run of characters turned into `_`;
 // a repeated id gets a `_2`, `_3`, … suffix.
 // REQUIRES: no thread is adding routes to `router`. Does not keep references.

@@ -4,14 +4,15 @@
 //   GET /readyz               200 when the log is open and every read model is caught up
 //                             (state ready, lag 0); otherwise 503 SERVICE_UNAVAILABLE
 //   GET /api/support/health   the log head, epoch and each read model's state
-//   GET /metrics              Prometheus text: HTTP series plus log and projection gauges
+//   GET /metrics              Prometheus text: every family of the registry (each component
+//                             registers its own)
 //
 // REQUIRES: `store`, `engine` and `metrics` outlive the router the routes are added to.
 #pragma once
 
-#include <functional>
-#include <string>
-
+namespace docket {
+class MetricsRegistry;
+}
 namespace docket::events {
 class EventStore;
 }
@@ -21,14 +22,10 @@ class ProjectionEngine;
 
 namespace docket::http {
 
-class MetricsRegistry;
 class Router;
-
-// Text appended to /metrics at scrape time by parts outside http/ (the mail outbox).
-using MetricsAppender = std::function<void(std::string& out)>;
 
 void add_operations_routes(Router& router, const events::EventStore& store,
                            const projections::ProjectionEngine& engine,
-                           const MetricsRegistry& metrics, MetricsAppender append = {});
+                           const MetricsRegistry& metrics);
 
 }  // namespace docket::http

@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "http/api_error.h"
-#include "http/metrics.h"
+#include "core/api_error.h"
+#include "core/metrics.h"
 #include "http/request_context.h"
 #include "http/response.h"
 

@@ -31,9 +31,11 @@
 #include "core/config.h"
 #include "http/service.h"
 
-namespace docket::http {
-
+namespace docket {
 class MetricsRegistry;
+}  // namespace docket
+
+namespace docket::http {
 
 using RateLimitRule = Config::RateLimitRule;
 

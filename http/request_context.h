@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/auth/identity.h"
-#include "http/api_error.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "projections/account_query.h"

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/json_writer.h"
-#include "http/api_error.h"
 #include "http/request_id.h"
 
 namespace docket::http {

@@ -31,7 +31,9 @@
 
 namespace docket::http {
 
+class ContractSchema;
 class RequestContext;
+class ShapeSchema;
 
 // A handler runs synchronously on an IO thread. It may block briefly (a domain command
 // waiting ~1 ms on the writer thread), never for long: every connection on that thread
@@ -66,12 +68,19 @@ struct RouteMeta {
   // Rate-limit bucket group beside the global per-IP limit, e.g. "auth.login",
   // "public.create", "public.lookup"; empty: only the global limit.
   std::string rate_group;
-  // JSON Schema (JSON text) of the request body; empty when the route takes none.
-  std::string request_schema;
-  // JSON Schema (JSON text) of the success envelope's `data`; empty: unspecified.
-  std::string response_schema;
-  // 202 for a route that accepts work it finishes later (a mail is queued); 0: 201 for
-  // POST routes named *.create / *.register, else 200.
+  // The request body's contract (http/contract.h), which the OpenAPI document
+  // describes and the route's handler parses with (http/endpoint.h). Null: the route
+  // takes no body, and the service refuses a non-empty one.
+  std::shared_ptr<const ContractSchema> body;
+  // The query string's contract; null: the route documents no query parameters.
+  std::shared_ptr<const ContractSchema> query;
+  // The success envelope's `data` (http/shape.h); null: unspecified.
+  std::shared_ptr<const ShapeSchema> response;
+  // A page of a list: `data` is an array and `pagination` follows it.
+  bool paginated = false;
+  // The success status: 200, 201 (a record was created) or 202 (work accepted and
+  // finished later, a mail queued); 0: 201 for POST routes named *.create /
+  // *.register, else 200.
   int success_status = 0;
   // Domain error codes of this route, e.g. {404, SUPPORT_INQUIRY_NOT_FOUND}.
   std::vector<RouteError> errors;

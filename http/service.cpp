@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "http/http_metrics.h"
+#include "http/text.h"
 #include "http/validation.h"
 
 namespace docket::http {
@@ -133,6 +134,12 @@ Response HttpService::run_handler(RequestContext& ctx) const {
   try {
     for (const Middleware& m : middleware_) {
       if (std::optional<Response> early = m(ctx)) return std::move(*early);
+    }
+    // A route without a body contract takes no body: one sent is refused, not ignored.
+    if (!ctx.route().meta.body && !trim(ctx.request().body).empty()) {
+      ValidationErrors errors;
+      errors.add("body", rule::kUnknown, "this route takes no request body");
+      return errors.to_api_error();
     }
     return ctx.route().handler(ctx);
   } catch (const ApiError& e) {

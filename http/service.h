@@ -27,10 +27,10 @@
 #include <string>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/config.h"
 #include "core/status.h"
 #include "http/access_log.h"
-#include "http/api_error.h"
 #include "http/client_ip.h"
 #include "http/cors.h"
 #include "http/request.h"
@@ -38,10 +38,13 @@
 #include "http/response.h"
 #include "http/router.h"
 
+namespace docket {
+class MetricsRegistry;
+}  // namespace docket
+
 namespace docket::http {
 
 class HttpMetrics;
-class MetricsRegistry;
 
 struct ServiceOptions {
   std::vector<std::string> cors_origins;     // see cors.h

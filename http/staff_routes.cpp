@@ -2,236 +2,179 @@
 
 #include <array>
 
-#include <simdjson.h>
-
 #include "core/auth/password_policy.h"
 #include "domain/account_commands.h"
-#include "events/event_store.h"
-#include "http/account_json.h"
+#include "http/account_shapes.h"
 #include "http/api_context.h"
-#include "http/json_body.h"
+#include "http/command.h"
+#include "http/endpoint.h"
 #include "http/password_work.h"
-#include "http/query.h"
-#include "http/router.h"
-#include "http/validation.h"
+#include "http/route_kit.h"
 #include "projections/account_query.h"
 #include "projections/reader_pool.h"
 
 namespace docket::http {
 namespace {
 
+using projections::AccountRow;
+
 constexpr std::string_view kTag = "Staff (Admin)";
 constexpr std::array<std::string_view, 2> kRoles = {"agent", "admin"};
 
-constexpr std::string_view kStaffSchema = R"({"type":"object",
-"required":["id","email","name","role","permissions","active"],"properties":{
-"id":{"type":"integer"},"email":{"type":"string"},"name":{"type":"string"},
-"role":{"enum":["agent","admin"]},"permissions":{"type":"array","items":{"type":"string"}},
-"active":{"type":"boolean"},"createdAt":{"type":"string","format":"date-time"},
-"updatedAt":{"type":"string","format":"date-time"},
-"deactivatedAt":{"type":["string","null"],"format":"date-time"},
-"createdByAdminId":{"type":["integer","null"]}}})";
-
-constexpr std::string_view kCreateSchema = R"({"type":"object","additionalProperties":false,
-"required":["email","password","name","role"],"properties":{
-"email":{"type":"string","format":"email","maxLength":254},
-"password":{"type":"string","minLength":8,"maxLength":256},
-"name":{"type":"string","minLength":1,"maxLength":100},
-"role":{"enum":["agent","admin"]},
-"permissions":{"type":["array","null"],"items":{"type":"string"},
-"description":"Defaults to the role's preset"}}})";
-
-constexpr std::string_view kPermissionsSchema = R"({"type":"object",
-"additionalProperties":false,"required":["permissions"],"properties":{
-"permissions":{"type":"array","items":{"type":"string"}},
-"role":{"enum":["agent","admin"]}}})";
-
-// Validates "permissions" against the catalogue; nullopt when absent or invalid.
-std::optional<auth::PermissionSet> permissions_field(BodyValidator& v, Presence presence) {
-  auto names = v.string_array("permissions", presence, auth::kPermissionCount * 2, 64);
-  if (!names) return std::nullopt;
-  std::vector<std::string_view> views(names->begin(), names->end());
-  std::vector<std::string> unknown;
-  auto set = auth::PermissionSet::from_names(views, &unknown);
-  if (!set.ok()) {
-    for (const std::string& name : unknown) {
-      v.fail("permissions", rule::kEnum, "unknown permission " + name);
-    }
-    return std::nullopt;
-  }
-  return *set;
+std::vector<std::string> permission_names() {
+  std::vector<std::string> names;
+  for (const auto& info : auth::permission_catalogue())
+    names.emplace_back(info.name);
+  return names;
 }
 
-// Runs a staff command and answers with the staff member's current view.
-template <typename Decide>
-// `id` is read after the command ran (a create learns it inside `decide`).
-Response run_staff_command(ApiContext& api, const std::int64_t& id, std::string_view what,
-                           Decide&& decide, int status = 200) {
-  auto appended = api.store.execute(std::forward<Decide>(decide));
-  if (!appended.ok()) {
-    const Status& s = appended.status();
-    if (s.IsNotFound()) return ApiError(404, error_code::kStaffNotFound, "Staff member not found");
-    if (s.IsFailedPrecondition()) {
-      return ApiError(409, error_code::kAccountStateConflict, s.message());
-    }
-    if (s.IsAlreadyExists()) {
-      return ApiError(409, error_code::kEmailAlreadyRegistered,
-                      "An account with this e-mail already exists");
-    }
-    throw unexpected(s, what);
-  }
-  auto lease = read_lease(api);
-  auto row = projections::AccountQuery(lease.db()).find(id);
-  if (!row.ok()) throw unexpected(row.status(), what);
-  return Response::ok([&](JsonWriter& w) { write_staff(w, *row); }, status);
+FieldRule permissions_rule() {
+  return TextList("permissions")
+      .one_of(permission_names())
+      .items(auth::kPermissionCount * 2)
+      .length(1, 64);
 }
 
-Response create_staff(ApiContext& api, RequestContext& ctx) {
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  auto email = v.email("email", Presence::kRequired);
-  auto password = v.string("password", {.min_length = 1, .max_length = 1024, .trim = false});
-  auto name = v.string("name", {.min_length = 1, .max_length = 100});
-  auto role = v.enumeration("role", kRoles, Presence::kRequired);
-  auto permissions = permissions_field(v, Presence::kOptional);
-  if (password) {
-    const auth::PasswordRule broken = auth::check_password_policy(*password);
-    if (broken != auth::PasswordRule::kOk) {
-      v.fail("password", broken == auth::PasswordRule::kTooShort ? rule::kMinLength : rule::kFormat,
-             std::string(auth::password_rule_message(broken)));
-    }
-  }
-  if (auto err = v.finish()) return *err;
-
-  auto hash = api.passwords.hash(*password);
-  if (!hash.ok()) throw unexpected(hash.status(), "hashing a password");
-  domain::CreateStaff command;
-  command.email = *email;
-  command.name = *name;
-  command.role = *role;
-  command.permissions = permissions ? *permissions : *auth::role_preset(*role);
-  command.passwordHash = std::move(hash).value();
-  command.createdBy = ctx.identity.accountId;
-  const domain::CommandMeta meta = command_meta(ctx);
-  std::int64_t id = 0;
-  return run_staff_command(
-      api, id, "creating staff",
-      [&](const events::StagedView& view) -> Result<events::AppendRequest> {
-        auto req = domain::decide_create_staff(view, command, meta);
-        if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
-        return req;
-      },
-      201);
+// The set the names of a valid permissions field grant.
+auth::PermissionSet permission_set(const std::vector<std::string>& names) {
+  std::vector<std::string_view> views(names.begin(), names.end());
+  return auth::PermissionSet::from_names(views).value();
 }
 
-Response list_staff(ApiContext& api, RequestContext& ctx) {
-  QueryParams params;
-  if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
-  QueryValidator q(params);
-  const PageRequest page = q.page(20, projections::kMaxAccountPageSize);
-  projections::StaffListRequest request;
-  request.role = q.enumeration("role", kRoles);
-  request.active = q.boolean("active");
-  request.search = q.string("search", 100);
-  if (auto err = q.finish()) return *err;
-  request.page = static_cast<std::uint32_t>(page.page);
-  request.pageSize = static_cast<std::uint32_t>(page.page_size);
+struct CreateBody {
+  std::string email;
+  std::string password;
+  std::string name;
+  std::string role;
+  std::optional<std::vector<std::string>> permissions;
+};
 
-  auto lease = read_lease(api);
-  auto result = projections::AccountQuery(lease.db()).list_staff(request);
-  if (!result.ok()) throw unexpected(result.status(), "listing staff");
-  return Response::list(
-      [&](JsonWriter& w) {
-        for (const auto& row : result->items)
-          write_staff(w, row);
-      },
-      Pagination{page.page, page.page_size, static_cast<std::int64_t>(result->total)});
+std::shared_ptr<const BodyContract<CreateBody>> create_contract() {
+  auto c = std::make_shared<BodyContract<CreateBody>>();
+  c->field(Email("email"), &CreateBody::email)
+      .field(Text("password")
+                 .length(auth::kPasswordMinChars, auth::kPasswordMaxChars)
+                 .untrimmed()
+                 .describe("8 to 256 characters, kept exactly as typed"),
+             &CreateBody::password)
+      .field(Text("name").length(1, 100), &CreateBody::name)
+      .field(OneOf("role", kRoles), &CreateBody::role)
+      .field(permissions_rule().describe("Defaults to the role's preset"),
+             &CreateBody::permissions);
+  return c;
 }
 
-Response get_staff(ApiContext& api, RequestContext& ctx) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
+struct PermissionsBody {
+  std::vector<std::string> permissions;
+  std::optional<std::string> role;
+};
+
+std::shared_ptr<const BodyContract<PermissionsBody>> permissions_contract() {
+  auto c = std::make_shared<BodyContract<PermissionsBody>>();
+  c->field(permissions_rule().describe("The whole new set"), &PermissionsBody::permissions)
+      .field(OneOf("role", kRoles).describe("Absent: the role stays"), &PermissionsBody::role);
+  return c;
+}
+
+using ListQuery = projections::StaffListRequest;
+
+std::shared_ptr<const QueryContract<ListQuery>> list_contract() {
+  auto q = std::make_shared<QueryContract<ListQuery>>();
+  q->param(Integer("page").range(1, kMaxPage).defaults_to("1"), &ListQuery::page)
+      .param(Integer("pageSize").range(1, projections::kMaxAccountPageSize).defaults_to("20"),
+             &ListQuery::pageSize)
+      .param(OneOf("role", kRoles), &ListQuery::role)
+      .param(Boolean("active"), &ListQuery::active)
+      .param(Text("search").length(1, 100).describe("A substring of the name or e-mail"),
+             &ListQuery::search);
+  return q;
+}
+
+// The staff member as the read model has it; 404 STAFF_NOT_FOUND for anyone else.
+AccountRow find_staff(ApiContext& api, std::int64_t id) {
   auto lease = read_lease(api);
   auto row = projections::AccountQuery(lease.db()).find(id);
   if (!row.ok() && !row.status().IsNotFound()) throw unexpected(row.status(), "reading staff");
-  if (!row.ok() || !row->is_staff()) {
-    return ApiError(404, error_code::kStaffNotFound, "Staff member not found");
-  }
-  return Response::ok([&](JsonWriter& w) { write_staff(w, *row); });
+  if (!row.ok() || !row->is_staff()) throw refusal_error(domain::Refusal::kStaffNotFound);
+  return std::move(row).value();
 }
 
-Response change_permissions(ApiContext& api, RequestContext& ctx) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  auto permissions = permissions_field(v, Presence::kRequired);
-  auto role = v.enumeration("role", kRoles, Presence::kOptional);
-  if (auto err = v.finish()) return *err;
+Response create_staff(ApiContext& api, RequestContext& ctx, CreateBody body) {
+  auto hash = api.passwords.hash(body.password);
+  if (!hash.ok()) throw unexpected(hash.status(), "hashing a password");
+  domain::CreateStaff command;
+  command.email = std::move(body.email);
+  command.name = std::move(body.name);
+  command.role = std::move(body.role);
+  command.permissions =
+      body.permissions ? permission_set(*body.permissions) : *auth::role_preset(command.role);
+  command.passwordHash = std::move(hash).value();
+  command.createdBy = ctx.identity.accountId;
+  const auto executed = run_command(api, ctx, command);
+  return answer(staff_shape(), find_staff(api, executed.id(domain::kAccountSequence)), 201);
+}
 
-  const domain::CommandMeta meta = command_meta(ctx);
-  return run_staff_command(
-      api, id, "changing staff permissions",
-      [&](const events::StagedView& view) -> Result<events::AppendRequest> {
-        domain::ChangeStaffPermissions command{id, role.value_or(""), *permissions};
-        if (command.role.empty()) {
-          auto current = domain::load_account(view, id);
-          if (!current.ok()) return current.status();
-          command.role = current->role;
-        }
-        return domain::decide_change_staff_permissions(view, command, meta);
-      });
+Response list_staff(ApiContext& api, const ListQuery& request) {
+  auto lease = read_lease(api);
+  auto result = projections::AccountQuery(lease.db()).list_staff(request);
+  if (!result.ok()) throw unexpected(result.status(), "listing staff");
+  return answer_page(staff_shape(), result->items, request.page, request.pageSize, result->total);
+}
+
+Response change_permissions(ApiContext& api, RequestContext& ctx, PermissionsBody body) {
+  const std::int64_t id = path_id(ctx);
+  run_command(
+      api, ctx,
+      domain::ChangeStaffPermissions{id, std::move(body.role), permission_set(body.permissions)});
+  return answer(staff_shape(), find_staff(api, id));
 }
 
 Response set_active(ApiContext& api, RequestContext& ctx, bool active) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
-  const domain::CommandMeta meta = command_meta(ctx);
-  const domain::SetStaffActive command{id, active, ctx.identity.accountId};
-  return run_staff_command(api, id, active ? "reactivating staff" : "deactivating staff",
-                           [&](const events::StagedView& view) {
-                             return domain::decide_set_staff_active(view, command, meta);
-                           });
+  const std::int64_t id = path_id(ctx);
+  run_command(api, ctx, domain::SetStaffActive{id, active, ctx.identity.accountId});
+  return answer(staff_shape(), find_staff(api, id));
 }
 
-RouteMeta meta(std::string name, std::string summary, std::string request_schema = "",
-               std::string response_schema = std::string(kStaffSchema)) {
-  return {.name = std::move(name),
-          .tag = std::string(kTag),
-          .summary = std::move(summary),
-          .access = Access::kStaff,
-          .permission = auth::Permission::kStaffManage,
-          .request_schema = std::move(request_schema),
-          .response_schema = std::move(response_schema)};
+RouteMeta meta(std::string name, std::string summary, std::vector<RouteError> errors = {}) {
+  RouteMeta m = staff_route_meta(std::move(name), kTag, std::move(summary),
+                                 auth::Permission::kStaffManage, std::move(errors));
+  m.response = schema_of(staff_shape());
+  return m;
 }
 
 }  // namespace
 
 void add_staff_routes(Router& router, ApiContext& api) {
-  router.post(
-      "/api/admin/staff", [&api](RequestContext& ctx) { return create_staff(api, ctx); },
-      meta("staff.create", "Create an agent or admin account", std::string(kCreateSchema)));
+  const RouteError not_found{404, error_code::kStaffNotFound};
+  const RouteError state{409, error_code::kAccountStateConflict};
+  RouteMeta create = meta("staff.create", "Create an agent or admin account",
+                          {{409, error_code::kEmailAlreadyRegistered}});
+  add_route(router, Method::kPost, "/api/admin/staff", std::move(create), create_contract(),
+            [&api](RequestContext& ctx, CreateBody body) {
+              return create_staff(api, ctx, std::move(body));
+            });
+  RouteMeta list = meta("staff.list", "List staff accounts (filters: role, active, search)");
+  list.paginated = true;
+  list.response = std::make_shared<ListShape<AccountRow>>(staff_shape());
+  add_route(router, Method::kGet, "/api/admin/staff", std::move(list), list_contract(),
+            [&api](RequestContext&, ListQuery q) { return list_staff(api, q); });
   router.get(
-      "/api/admin/staff", [&api](RequestContext& ctx) { return list_staff(api, ctx); },
-      meta("staff.list", "List staff accounts (filters: role, active, search)"));
-  router.get(
-      "/api/admin/staff/{id}", [&api](RequestContext& ctx) { return get_staff(api, ctx); },
-      meta("staff.get", "One staff account"));
-  router.patch(
-      "/api/admin/staff/{id}/permissions",
-      [&api](RequestContext& ctx) { return change_permissions(api, ctx); },
-      meta("staff.permissions", "Replace a staff member's permissions (and role)",
-           std::string(kPermissionsSchema)));
-  router.post(
-      "/api/admin/staff/{id}/deactivate",
-      [&api](RequestContext& ctx) { return set_active(api, ctx, false); },
-      meta("staff.deactivate", "Deactivate a staff account: its tokens stop working"));
-  router.post(
-      "/api/admin/staff/{id}/reactivate",
-      [&api](RequestContext& ctx) { return set_active(api, ctx, true); },
-      meta("staff.reactivate", "Reactivate a deactivated staff account"));
+      "/api/admin/staff/{id}",
+      [&api](RequestContext& ctx) { return answer(staff_shape(), find_staff(api, path_id(ctx))); },
+      meta("staff.get", "One staff account", {not_found}));
+  add_route(
+      router, Method::kPatch, "/api/admin/staff/{id}/permissions",
+      meta("staff.permissions", "Replace a staff member's permissions (and role)", {not_found}),
+      permissions_contract(), [&api](RequestContext& ctx, PermissionsBody body) {
+        return change_permissions(api, ctx, std::move(body));
+      });
+  add_route(router, Method::kPost, "/api/admin/staff/{id}/deactivate",
+            meta("staff.deactivate", "Deactivate a staff account: its tokens stop working",
+                 {not_found, state}),
+            no_body(), [&api](RequestContext& ctx, NoBody) { return set_active(api, ctx, false); });
+  add_route(router, Method::kPost, "/api/admin/staff/{id}/reactivate",
+            meta("staff.reactivate", "Reactivate a deactivated staff account", {not_found, state}),
+            no_body(), [&api](RequestContext& ctx, NoBody) { return set_active(api, ctx, true); });
 }
 
 }  // namespace docket::http

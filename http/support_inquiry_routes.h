@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/clock.h"
-#include "http/auth_guard.h"
+#include "projections/authenticator.h"
 
 namespace docket::http {
 
@@ -28,6 +28,6 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
 
 // Resolves a guest token through the token read model: the inquiry it grants, or nullopt
 // when it is unknown, revoked or expired. REQUIRES: `api` outlives the resolver.
-GuestTokenResolver make_guest_token_resolver(ApiContext& api);
+projections::GuestTokenResolver make_guest_token_resolver(ApiContext& api);
 
 }  // namespace docket::http

@@ -1,14 +1,10 @@
 #include "http/support_request_routes.h"
 
-#include <simdjson.h>
-
 #include "domain/support_request.h"
-#include "events/event_store.h"
 #include "http/api_context.h"
-#include "http/json_body.h"
-#include "http/query.h"
-#include "http/router.h"
-#include "http/validation.h"
+#include "http/command.h"
+#include "http/endpoint.h"
+#include "http/route_kit.h"
 #include "projections/account_query.h"
 #include "projections/reader_pool.h"
 #include "projections/stats_query.h"
@@ -17,351 +13,363 @@
 namespace docket::http {
 namespace {
 
+using domain::Refusal;
+using projections::AccountRow;
+using projections::MessageRow;
+using projections::SupportRequestRow;
+
 constexpr std::string_view kCustomerTag = "Support Requests";
 constexpr std::string_view kAdminTag = "Support Requests (Admin)";
 constexpr std::size_t kMaxMessageChars = 5000;
 constexpr std::size_t kMaxMetadataBytes = 4096;
 
-constexpr std::string_view kRequestSchema = R"({"type":"object","required":["id","ticketNumber",
-"customerId","subject","category","priority","status","assignedAdminId","resolutionNote",
-"createdAt","updatedAt"],"properties":{"id":{"type":"integer"},"ticketNumber":{"type":"string",
-"pattern":"^SUP-[0-9]{4}-[0-9]{6,}$"},"customerId":{"type":"integer"},"subject":{"type":"string"},
-"category":{"type":"string"},"priority":{"enum":["low","medium","high","urgent"]},
-"status":{"enum":["open","in_progress","resolved","closed"]},
-"assignedAdminId":{"type":["integer","null"]},"resolutionNote":{"type":["string","null"]},
-"metadata":{"type":["object","null"]},"messageCount":{"type":"integer"},
-"firstResponseAt":{"type":["string","null"]},"resolvedAt":{"type":["string","null"]},
-"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"},
-"messages":{"type":"array","items":{"type":"object","properties":{"id":{"type":"integer"},
-"senderType":{"enum":["customer","admin","system"]},"senderId":{"type":["integer","null"]},
-"message":{"type":"string"},"createdAt":{"type":"string"},"eventId":{"type":"integer"}}}}}})";
+// ---- response shapes ------------------------------------------------------------------
 
-constexpr std::string_view kCreateSchema = R"({"type":"object","additionalProperties":false,
-"required":["subject","category","message"],"properties":{
-"subject":{"type":"string","minLength":1,"maxLength":200},"category":{"type":"string"},
-"message":{"type":"string","minLength":1,"maxLength":5000},"metadata":{"type":["object","null"]}}})";
-constexpr std::string_view kReplySchema = R"({"type":"object","additionalProperties":false,
-"required":["message"],"properties":{"message":{"type":"string","minLength":1,"maxLength":5000}}})";
-constexpr std::string_view kStatusSchema = R"({"type":"object","additionalProperties":false,
-"required":["status"],"properties":{"status":{"enum":["open","in_progress","resolved","closed"]},
-"resolutionNote":{"type":["string","null"],"maxLength":2000,
-"description":"Only with resolved or closed"}}})";
-constexpr std::string_view kAssignSchema = R"({"type":"object","additionalProperties":false,
-"required":["assignedAdminId"],"properties":{"assignedAdminId":{"type":["integer","null"]}}})";
-constexpr std::string_view kPrioritySchema = R"({"type":"object","additionalProperties":false,
-"required":["priority"],"properties":{"priority":{"enum":["low","medium","high","urgent"]}}})";
-
-ApiError not_found() {
-  return ApiError(404, error_code::kSupportRequestNotFound, "Support request not found");
+const Shape<MessageRow>& message_shape() {
+  static const Shape<MessageRow> shape = [] {
+    Shape<MessageRow> s;
+    s.field("id", &MessageRow::id)
+        .field("senderType", &MessageRow::senderType, {.values = {"customer", "admin", "system"}})
+        .field("senderId", &MessageRow::senderId)
+        .field("message", &MessageRow::message)
+        .field("createdAt", &MessageRow::createdAt, {.format = "date-time"})
+        .field("eventId", &MessageRow::eventId);
+    return s;
+  }();
+  return shape;
 }
 
-// Writes the request object and leaves it open, so callers can add fields; they close it.
-void write_request(JsonWriter& w, const projections::SupportRequestRow& r, bool with_messages) {
-  w.begin_object().field("id", r.id).field("ticketNumber", r.ticketNumber);
-  w.field("customerId", r.customerId).field("subject", r.subject).field("category", r.category);
-  w.field("priority", r.priority).field("status", r.status);
-  w.field("assignedAdminId", r.assignedAdminId).field("resolutionNote", r.resolutionNote);
-  w.field_raw("metadata", r.metadata).field("messageCount", r.messageCount);
-  w.field("firstResponseAt", r.firstResponseAt).field("resolvedAt", r.resolvedAt);
-  w.field("createdAt", r.createdAt).field("updatedAt", r.updatedAt);
-  if (with_messages) {
-    w.key("messages").begin_array();
-    for (const auto& m : r.messages) {
-      w.begin_object().field("id", m.id).field("senderType", m.senderType);
-      w.field("senderId", m.senderId).field("message", m.message);
-      w.field("createdAt", m.createdAt).field("eventId", m.eventId).end_object();
-    }
-    w.end_array();
-  }
+const Shape<SupportRequestRow>& request_shape() {
+  static const Shape<SupportRequestRow> shape = [] {
+    using R = SupportRequestRow;
+    Shape<R> s;
+    s.field("id", &R::id)
+        .field("ticketNumber", &R::ticketNumber, {.pattern = "^SUP-[0-9]{4}-[0-9]{6,}$"})
+        .field("customerId", &R::customerId)
+        .field("subject", &R::subject)
+        .field("category", &R::category)
+        .field("priority", &R::priority,
+               {.values = {std::begin(domain::kPriorities), std::end(domain::kPriorities)}})
+        .field(
+            "status", &R::status,
+            {.values = {std::begin(domain::kRequestStatuses), std::end(domain::kRequestStatuses)}})
+        .field("assignedAdminId", &R::assignedAdminId)
+        .field("resolutionNote", &R::resolutionNote)
+        .field("metadata", &R::metadata,
+               {.schema = R"({"type":["object","null"],"description":"As the customer sent it"})"})
+        .field("messageCount", &R::messageCount)
+        .field("firstResponseAt", &R::firstResponseAt, {.format = "date-time"})
+        .field("resolvedAt", &R::resolvedAt, {.format = "date-time"})
+        .field("createdAt", &R::createdAt, {.format = "date-time"})
+        .field("updatedAt", &R::updatedAt, {.format = "date-time"});
+    return s;
+  }();
+  return shape;
 }
 
-// Maps a rejected command to the API's answer.
-Response command_error(const Status& s, std::string_view what) {
-  if (s.IsNotFound()) return not_found();
-  if (s.IsFailedPrecondition()) {
-    if (s.message() == domain::kClosedMessage) {
-      return ApiError(409, error_code::kSupportRequestClosed,
-                      "The support request is closed and accepts no replies");
-    }
-    return ApiError(409, error_code::kInvalidStatusTransition, s.message());
-  }
-  if (s.IsInvalidArgument()) {
-    ValidationErrors errors;
-    errors.add("assignedAdminId", rule::kEnum, s.message());
-    return errors.to_api_error();
-  }
-  throw unexpected(s, what);
+const Shape<SupportRequestRow>& request_detail_shape() {
+  static const Shape<SupportRequestRow> shape = [] {
+    Shape<SupportRequestRow> s = request_shape();
+    s.array("messages", &SupportRequestRow::messages, message_shape());
+    return s;
+  }();
+  return shape;
 }
 
-// Runs a command, then answers with the request as the read model has it.
-template <typename Decide>
-Response run_and_show(ApiContext& api, const std::int64_t& id, std::optional<std::int64_t> owner,
-                      std::string_view what, Decide&& decide, int status = 200) {
-  auto appended = api.store.execute(std::forward<Decide>(decide));
-  if (!appended.ok()) return command_error(appended.status(), what);
-  auto lease = read_lease(api);
-  auto row = projections::SupportRequestQuery(lease.db()).find(id, owner);
-  if (!row.ok()) throw unexpected(row.status(), what);
-  return Response::ok(
-      [&](JsonWriter& w) {
-        write_request(w, *row, true);
-        w.end_object();
-      },
-      status);
+// The staff view of one request: its customer and assignee too.
+struct AdminDetail {
+  SupportRequestRow request;
+  std::optional<AccountRow> customer;
+  std::optional<AccountRow> assignedAdmin;
+};
+
+const Shape<AdminDetail>& admin_detail_shape() {
+  static const Shape<AccountRow> customer = [] {
+    Shape<AccountRow> s;
+    s.field("id", &AccountRow::id)
+        .field("email", &AccountRow::email, {.format = "email"})
+        .field("name", &AccountRow::name)
+        .field("phone", &AccountRow::phone);
+    return s;
+  }();
+  static const Shape<AccountRow> staff = [] {
+    Shape<AccountRow> s;
+    s.field("id", &AccountRow::id)
+        .field("email", &AccountRow::email, {.format = "email"})
+        .field("name", &AccountRow::name)
+        .field("role", &AccountRow::role, {.values = {"agent", "admin"}});
+    return s;
+  }();
+  static const Shape<AdminDetail> shape = [] {
+    Shape<AdminDetail> s;
+    s.include(&AdminDetail::request, request_detail_shape())
+        .object("customer", &AdminDetail::customer, customer)
+        .object("assignedAdmin", &AdminDetail::assignedAdmin, staff);
+    return s;
+  }();
+  return shape;
 }
 
-std::vector<std::string_view> category_names(const ApiContext& api) {
-  std::vector<std::string_view> names;
+// ---- request contracts ----------------------------------------------------------------
+
+std::vector<std::string> category_names(const ApiContext& api) {
+  std::vector<std::string> names;
   for (const auto& c : api.categories)
     names.push_back(c.category);
   return names;
 }
 
-Response create(ApiContext& api, RequestContext& ctx) {
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  auto subject = v.string("subject", {.min_length = 1, .max_length = 200});
-  const auto names = category_names(api);
-  auto category = v.enumeration("category", names, Presence::kRequired);
-  auto message = v.string(
-      "message", {.min_length = 1, .max_length = kMaxMessageChars, .allow_line_breaks = true});
-  auto metadata = v.object_json("metadata", Presence::kOptional, kMaxMetadataBytes);
-  if (auto err = v.finish()) return *err;
-
-  domain::CreateSupportRequest command;
-  command.customerId = ctx.identity.accountId;
-  command.subject = *subject;
-  command.category = *category;
-  for (const auto& c : api.categories) {
-    if (c.category == *category) command.priority = c.priority;
-  }
-  command.message = *message;
-  command.metadataJson = metadata.value_or("null");
-  const domain::CommandMeta meta = command_meta(ctx);
-  std::int64_t id = 0;
-  return run_and_show(
-      api, id, command.customerId, "creating a support request",
-      [&](const events::StagedView& view) -> Result<events::AppendRequest> {
-        auto req = domain::decide_create_support_request(view, command, meta);
-        if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
-        return req;
-      },
-      201);
+std::shared_ptr<const BodyContract<domain::CreateSupportRequest>> create_contract(
+    const ApiContext& api) {
+  using B = domain::CreateSupportRequest;
+  auto c = std::make_shared<BodyContract<B>>();
+  c->field(Text("subject").length(1, 200), &B::subject)
+      .field(Choice("category", category_names(api))
+                 .describe("A configured category; it sets the priority"),
+             &B::category)
+      .field(Text("message").length(1, kMaxMessageChars).with_line_breaks(), &B::message)
+      .field(
+          Object("metadata")
+              .bytes(kMaxMetadataBytes)
+              .describe("Any JSON object the client keeps with the request (at most 4096 bytes)"),
+          &B::metadata);
+  return c;
 }
 
-Response list(ApiContext& api, RequestContext& ctx, bool admin) {
-  QueryParams params;
-  if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
-  QueryValidator q(params);
-  const PageRequest page = q.page(20, projections::kMaxSupportRequestPageSize);
-  projections::SupportRequestListRequest request;
-  request.sortBy = admin ? q.sort_by({"createdAt", "updatedAt", "priority"}, "createdAt")
-                         : q.sort_by({"createdAt", "updatedAt"}, "createdAt");
-  request.ascending = q.sort_order() == SortOrder::kAsc;
-  request.status = q.enumeration("status", domain::kRequestStatuses);
-  const auto names = category_names(api);
-  request.category = q.enumeration("category", names);
-  if (admin) {
-    request.priority = q.enumeration("priority", domain::kPriorities);
-    request.customerId = q.integer("customerId", 1, kMaxId);
-    request.assignedAdminId = q.assignee("assignedAdminId", request.unassigned);
-    request.search = q.string("search", 200);
-  } else {
-    request.customerId = ctx.identity.accountId;
-  }
-  if (auto err = q.finish()) return *err;
-  request.page = static_cast<std::uint32_t>(page.page);
-  request.pageSize = static_cast<std::uint32_t>(page.page_size);
+struct ReplyBody {
+  std::string message;
+};
 
+std::shared_ptr<const BodyContract<ReplyBody>> reply_contract() {
+  auto c = std::make_shared<BodyContract<ReplyBody>>();
+  c->field(Text("message").length(1, kMaxMessageChars).with_line_breaks(), &ReplyBody::message);
+  return c;
+}
+
+std::shared_ptr<const BodyContract<domain::ChangeSupportRequestStatus>> status_contract() {
+  using B = domain::ChangeSupportRequestStatus;
+  auto c = std::make_shared<BodyContract<B>>();
+  c->field(OneOf("status", domain::kRequestStatuses), &B::status)
+      .field(Text("resolutionNote")
+                 .length(1, 2000)
+                 .with_line_breaks()
+                 .describe("Only with resolved or closed"),
+             &B::resolutionNote)
+      .check("resolutionNote is only valid with status resolved or closed.",
+             [](const B& b, ValidationErrors& errors) {
+               if (b.resolutionNote && b.status != domain::kStatusResolved &&
+                   b.status != domain::kStatusClosed) {
+                 errors.add("resolutionNote", "status",
+                            "a resolution note is only valid for resolved or closed");
+               }
+             });
+  return c;
+}
+
+std::shared_ptr<const BodyContract<domain::AssignSupportRequest>> assign_contract() {
+  auto c = std::make_shared<BodyContract<domain::AssignSupportRequest>>();
+  c->field(
+      IdOrNull("assignedAdminId").must_send().describe("An active staff member; null unassigns"),
+      &domain::AssignSupportRequest::assignedAdminId);
+  return c;
+}
+
+std::shared_ptr<const BodyContract<domain::ChangeSupportRequestPriority>> priority_contract() {
+  auto c = std::make_shared<BodyContract<domain::ChangeSupportRequestPriority>>();
+  c->field(OneOf("priority", domain::kPriorities), &domain::ChangeSupportRequestPriority::priority);
+  return c;
+}
+
+using ListQuery = projections::SupportRequestListRequest;
+
+std::shared_ptr<const QueryContract<ListQuery>> list_contract(const ApiContext& api, bool admin) {
+  auto q = std::make_shared<QueryContract<ListQuery>>();
+  if (admin) {
+    add_paging(*q, {"createdAt", "updatedAt", "priority"}, projections::kMaxSupportRequestPageSize);
+  } else {
+    add_paging(*q, {"createdAt", "updatedAt"}, projections::kMaxSupportRequestPageSize);
+  }
+  q->param(OneOf("status", domain::kRequestStatuses), &ListQuery::status)
+      .param(Choice("category", category_names(api)), &ListQuery::category);
+  if (admin) {
+    q->param(OneOf("priority", domain::kPriorities), &ListQuery::priority)
+        .param(Id("customerId"), &ListQuery::customerId);
+    add_assignee_filter(*q);
+    q->param(Text("search").length(1, 200).describe("Subject or ticket number: a "
+                                                    "case-insensitive substring"),
+             &ListQuery::search);
+  }
+  return q;
+}
+
+struct StatsRange {
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+
+std::shared_ptr<const QueryContract<StatsRange>> stats_contract() {
+  auto q = std::make_shared<QueryContract<StatsRange>>();
+  q->param(Date("from").describe("Created at or after: YYYY-MM-DD (midnight UTC) or an ISO-8601 "
+                                 "UTC time"),
+           &StatsRange::from)
+      .param(Date("to").describe("Created before: YYYY-MM-DD (midnight UTC) or an ISO-8601 UTC "
+                                 "time"),
+             &StatsRange::to);
+  return q;
+}
+
+// ---- handlers -------------------------------------------------------------------------
+
+SupportRequestRow find_row(ApiContext& api, std::int64_t id, std::optional<std::int64_t> owner) {
+  auto lease = read_lease(api);
+  auto row = projections::SupportRequestQuery(lease.db()).find(id, owner);
+  if (!row.ok()) {
+    if (row.status().IsNotFound()) throw refusal_error(Refusal::kSupportRequestNotFound);
+    throw unexpected(row.status(), "reading a support request");
+  }
+  return std::move(row).value();
+}
+
+Response create(ApiContext& api, RequestContext& ctx, domain::CreateSupportRequest command) {
+  command.customerId = ctx.identity.accountId;
+  for (const auto& c : api.categories) {
+    if (c.category == command.category) command.priority = c.priority;
+  }
+  const auto executed = run_command(api, ctx, command);
+  return answer(request_detail_shape(),
+                find_row(api, executed.id(domain::kSupportRequestSequence), command.customerId),
+                201);
+}
+
+Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admin) {
+  if (!admin) request.customerId = ctx.identity.accountId;
   auto lease = read_lease(api);
   auto result = projections::SupportRequestQuery(lease.db()).list(request);
   if (!result.ok()) throw unexpected(result.status(), "listing support requests");
-  return Response::list(
-      [&](JsonWriter& w) {
-        for (const auto& row : result->items) {
-          write_request(w, row, false);
-          w.end_object();
-        }
-      },
-      Pagination{page.page, page.page_size, static_cast<std::int64_t>(result->total)});
+  return answer_page(request_shape(), result->items, request.page, request.pageSize, result->total);
 }
 
 Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
+  const std::int64_t id = path_id(ctx);
+  if (!admin) return answer(request_detail_shape(), find_row(api, id, ctx.identity.accountId));
+  AdminDetail view{find_row(api, id, std::nullopt), std::nullopt, std::nullopt};
   auto lease = read_lease(api);
+  projections::AccountQuery accounts(lease.db());
+  if (auto c = accounts.find(view.request.customerId); c.ok()) view.customer = *c;
+  if (view.request.assignedAdminId) {
+    if (auto a = accounts.find(*view.request.assignedAdminId); a.ok()) view.assignedAdmin = *a;
+  }
+  return answer(admin_detail_shape(), view);
+}
+
+// A reply; answers with the request and its thread. An admin's reply e-mails the
+// customer: the notification relay derives that mail from the event
+// (scheduler/notification_relay.h).
+Response reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
+  const std::int64_t id = path_id(ctx);
+  run_command(api, ctx,
+              domain::ReplyToSupportRequest{id, admin ? "admin" : "customer",
+                                            ctx.identity.accountId, std::move(body.message)});
   std::optional<std::int64_t> owner;
   if (!admin) owner = ctx.identity.accountId;
-  auto row = projections::SupportRequestQuery(lease.db()).find(id, owner);
-  if (!row.ok()) {
-    if (row.status().IsNotFound()) return not_found();
-    throw unexpected(row.status(), "reading a support request");
-  }
-  std::optional<projections::AccountRow> customer, assignee;
-  if (admin) {
-    projections::AccountQuery accounts(lease.db());
-    if (auto c = accounts.find(row->customerId); c.ok()) customer = *c;
-    if (row->assignedAdminId) {
-      if (auto a = accounts.find(*row->assignedAdminId); a.ok()) assignee = *a;
-    }
-  }
-  return Response::ok([&](JsonWriter& w) {
-    write_request(w, *row, true);
-    if (admin) {
-      w.key("customer");
-      if (customer) {
-        w.begin_object().field("id", customer->id).field("email", customer->email);
-        w.field("name", customer->name).field("phone", customer->phone).end_object();
-      } else {
-        w.null();
-      }
-      w.key("assignedAdmin");
-      if (assignee) {
-        w.begin_object().field("id", assignee->id).field("email", assignee->email);
-        w.field("name", assignee->name).field("role", assignee->role).end_object();
-      } else {
-        w.null();
-      }
-    }
-    w.end_object();
-  });
+  return answer(request_detail_shape(), find_row(api, id, owner), 201);
 }
 
-Response reply(ApiContext& api, RequestContext& ctx, bool admin) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  auto message = v.string(
-      "message", {.min_length = 1, .max_length = kMaxMessageChars, .allow_line_breaks = true});
-  if (auto err = v.finish()) return *err;
-  const domain::ReplyToSupportRequest command{id, admin ? "admin" : "customer",
-                                              ctx.identity.accountId, *message};
-  const domain::CommandMeta meta = command_meta(ctx);
-  std::optional<std::int64_t> owner;
-  if (!admin) owner = ctx.identity.accountId;
-  // An admin's reply e-mails the customer: the notification relay derives that mail
-  // from the event (scheduler/notification_relay.h).
-  return run_and_show(
-      api, id, owner, "replying to a support request",
-      [&](const events::StagedView& view) { return domain::decide_reply(view, command, meta); },
-      201);
+template <typename Command>
+Response change(ApiContext& api, RequestContext& ctx, Command command) {
+  command.requestId = path_id(ctx);
+  run_command(api, ctx, command);
+  return answer(request_detail_shape(), find_row(api, command.requestId, std::nullopt));
 }
 
-Response change_status(ApiContext& api, RequestContext& ctx) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  auto status = v.enumeration("status", domain::kRequestStatuses, Presence::kRequired);
-  auto note = v.string("resolutionNote", {.presence = Presence::kOptional,
-                                          .min_length = 1,
-                                          .max_length = 2000,
-                                          .allow_line_breaks = true});
-  if (status && note && *status != domain::kStatusResolved && *status != domain::kStatusClosed) {
-    v.fail("resolutionNote", "status", "a resolution note is only valid for resolved or closed");
-  }
-  if (auto err = v.finish()) return *err;
-  const domain::ChangeSupportRequestStatus command{id, *status, note};
-  const domain::CommandMeta meta = command_meta(ctx);
-  return run_and_show(api, id, std::nullopt, "changing a support request's status",
-                      [&](const events::StagedView& view) {
-                        return domain::decide_change_status(view, command, meta);
-                      });
+// ---- statistics -------------------------------------------------------------------------
+
+struct StatsView {
+  StatsRange range;
+  projections::SupportStats stats;
+};
+
+void write_counts(JsonWriter& w, const std::vector<std::pair<std::string, std::uint64_t>>& pairs) {
+  w.begin_object();
+  for (const auto& [name, n] : pairs)
+    w.field(name, n);
+  w.end_object();
 }
 
-Response assign(ApiContext& api, RequestContext& ctx) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  const NullableId assignee = v.nullable_id("assignedAdminId", Presence::kRequired);
-  if (auto err = v.finish()) return *err;
-  const domain::AssignSupportRequest command{id, assignee.value};
-  const domain::CommandMeta meta = command_meta(ctx);
-  return run_and_show(
-      api, id, std::nullopt, "assigning a support request",
-      [&](const events::StagedView& view) { return domain::decide_assign(view, command, meta); });
+const Shape<StatsView>& stats_shape() {
+  static const Shape<StatsView> shape = [] {
+    constexpr std::string_view kCounts =
+        R"({"type":"object","additionalProperties":{"type":"integer","minimum":0}})";
+    constexpr std::string_view kSeconds = R"({"type":["number","null"]})";
+    Shape<StatsView> s;
+    s.computed(
+         "from", R"({"type":["string","null"]})",
+         [](JsonWriter& w, const StatsView& v) { shape_detail::write_value(w, v.range.from); })
+        .computed(
+            "to", R"({"type":["string","null"]})",
+            [](JsonWriter& w, const StatsView& v) { shape_detail::write_value(w, v.range.to); })
+        .computed(
+            "supportRequests",
+            fmt::format(R"({{"type":"object","required":["total","byStatus","byPriority",)"
+                        R"("byCategory","firstResponse","resolution","resolvedPerDay"],)"
+                        R"("properties":{{"total":{{"type":"integer"}},"byStatus":{0},)"
+                        R"("byPriority":{0},"byCategory":{0},"firstResponse":{{"type":"object",)"
+                        R"("required":["count","averageSeconds","p90Seconds"],"properties":{{)"
+                        R"("count":{{"type":"integer"}},"averageSeconds":{1},"p90Seconds":{1}}}}},)"
+                        R"("resolution":{{"type":"object","required":["count","averageSeconds"],)"
+                        R"("properties":{{"count":{{"type":"integer"}},"averageSeconds":{1}}}}},)"
+                        R"("resolvedPerDay":{{"type":"array","items":{{"type":"object",)"
+                        R"("required":["date","count"],"properties":{{"date":{{"type":"string",)"
+                        R"("format":"date"}},"count":{{"type":"integer"}}}}}}}}}}}})",
+                        kCounts, kSeconds),
+            [](JsonWriter& w, const StatsView& v) {
+              const projections::SupportStats& s = v.stats;
+              w.begin_object().field("total", s.total);
+              w.key("byStatus");
+              write_counts(w, s.byStatus);
+              w.key("byPriority");
+              write_counts(w, s.byPriority);
+              w.key("byCategory");
+              write_counts(w, s.byCategory);
+              w.key("firstResponse").begin_object().field("count", s.responded);
+              w.field("averageSeconds", s.firstResponseAvgSeconds);
+              w.field("p90Seconds", s.firstResponseP90Seconds).end_object();
+              w.key("resolution").begin_object().field("count", s.resolved);
+              w.field("averageSeconds", s.resolutionAvgSeconds).end_object();
+              w.key("resolvedPerDay").begin_array();
+              for (const auto& [day, n] : s.resolvedPerDay)
+                w.begin_object().field("date", day).field("count", n).end_object();
+              w.end_array().end_object();
+            })
+        .computed("feedback",
+                  fmt::format(R"({{"type":"object","required":["total","byStatus",)"
+                              R"("averageRating"],"properties":{{"total":{{"type":"integer"}},)"
+                              R"("byStatus":{0},"averageRating":{1}}}}})",
+                              kCounts, kSeconds),
+                  [](JsonWriter& w, const StatsView& v) {
+                    const projections::SupportStats& s = v.stats;
+                    w.begin_object().field("total", s.feedbackTotal).key("byStatus");
+                    write_counts(w, s.feedbackByStatus);
+                    w.field("averageRating", s.feedbackAverageRating).end_object();
+                  });
+    return s;
+  }();
+  return shape;
 }
 
-Response change_priority(ApiContext& api, RequestContext& ctx) {
-  std::int64_t id = 0;
-  if (auto err = ctx.param_id("id", id)) return *err;
-  simdjson::dom::object body;
-  if (auto err = parse_json_object(ctx.request(), body)) return *err;
-  BodyValidator v(body);
-  auto priority = v.enumeration("priority", domain::kPriorities, Presence::kRequired);
-  if (auto err = v.finish()) return *err;
-  const domain::ChangeSupportRequestPriority command{id, *priority};
-  const domain::CommandMeta meta = command_meta(ctx);
-  return run_and_show(api, id, std::nullopt, "changing a support request's priority",
-                      [&](const events::StagedView& view) {
-                        return domain::decide_change_priority(view, command, meta);
-                      });
-}
-
-// "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SS[.sss]Z", as the ISO-8601 text
-// the read models store; nullopt (recorded) for anything else.
-std::optional<std::string> iso_bound(QueryValidator& q, std::string_view key) {
-  auto text = q.string(key, 30);
+// A date bound as the ISO-8601 text the read models store.
+std::optional<std::string> iso_bound(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
-  auto digits = [&](std::size_t at, std::size_t n) {
-    for (std::size_t i = at; i < at + n; ++i)
-      if (i >= text->size() || (*text)[i] < '0' || (*text)[i] > '9') return false;
-    return true;
-  };
-  const bool date = text->size() >= 10 && digits(0, 4) && (*text)[4] == '-' && digits(5, 2) &&
-                    (*text)[7] == '-' && digits(8, 2);
-  if (date && text->size() == 10) return *text + "T00:00:00.000Z";
-  if (date && text->size() >= 20 && (*text)[10] == 'T' && digits(11, 2) && (*text)[13] == ':' &&
-      digits(14, 2) && (*text)[16] == ':' && digits(17, 2) && text->back() == 'Z') {
-    return *text;
-  }
-  q.fail(key, rule::kFormat, std::string(key) + " must be YYYY-MM-DD or an ISO-8601 UTC time");
-  return std::nullopt;
+  return text->size() == 10 ? *text + "T00:00:00.000Z" : *text;
 }
 
-Response stats(ApiContext& api, RequestContext& ctx) {
-  QueryParams params;
-  if (auto err = QueryParams::parse(ctx.request().query, params)) return *err;
-  QueryValidator q(params);
-  auto from = iso_bound(q, "from");
-  auto to = iso_bound(q, "to");
-  if (auto err = q.finish()) return *err;
+Response stats(ApiContext& api, StatsRange range) {
   auto lease = read_lease(api);
-  auto result = projections::StatsQuery(lease.db()).compute(from, to);
+  auto result =
+      projections::StatsQuery(lease.db()).compute(iso_bound(range.from), iso_bound(range.to));
   if (!result.ok()) throw unexpected(result.status(), "computing statistics");
-  const projections::SupportStats& s = *result;
-  auto counts = [](JsonWriter& w, std::string_view key, const auto& pairs) {
-    w.key(key).begin_object();
-    for (const auto& [name, n] : pairs)
-      w.field(name, n);
-    w.end_object();
-  };
-  return Response::ok([&](JsonWriter& w) {
-    w.begin_object().field("from", from).field("to", to);
-    w.key("supportRequests").begin_object().field("total", s.total);
-    counts(w, "byStatus", s.byStatus);
-    counts(w, "byPriority", s.byPriority);
-    counts(w, "byCategory", s.byCategory);
-    w.key("firstResponse").begin_object().field("count", s.responded);
-    w.field("averageSeconds", s.firstResponseAvgSeconds);
-    w.field("p90Seconds", s.firstResponseP90Seconds).end_object();
-    w.key("resolution").begin_object().field("count", s.resolved);
-    w.field("averageSeconds", s.resolutionAvgSeconds).end_object();
-    w.key("resolvedPerDay").begin_array();
-    for (const auto& [day, n] : s.resolvedPerDay)
-      w.begin_object().field("date", day).field("count", n).end_object();
-    w.end_array().end_object();
-    w.key("feedback").begin_object().field("total", s.feedbackTotal);
-    counts(w, "byStatus", s.feedbackByStatus);
-    w.field("averageRating", s.feedbackAverageRating).end_object();
-    w.end_object();
-  });
+  StatsView view{{iso_bound(range.from), iso_bound(range.to)}, std::move(result).value()};
+  return answer(stats_shape(), view);
 }
 
 // The domain errors of the routes on one request (for the OpenAPI document).
@@ -369,94 +377,106 @@ const RouteError kNotFoundError{404, error_code::kSupportRequestNotFound};
 const RouteError kClosedError{409, error_code::kSupportRequestClosed};
 const RouteError kTransitionError{409, error_code::kInvalidStatusTransition};
 
-RouteMeta customer_route(std::string name, std::string summary, std::string request_schema = "",
+RouteMeta customer_route(std::string name, std::string summary,
                          std::vector<RouteError> errors = {}) {
-  return {.name = std::move(name),
-          .tag = std::string(kCustomerTag),
-          .summary = std::move(summary),
-          .access = Access::kCustomer,
-          .request_schema = std::move(request_schema),
-          .response_schema = std::string(kRequestSchema),
-          .errors = std::move(errors)};
+  RouteMeta meta = route_meta(std::move(name), kCustomerTag, std::move(summary), Access::kCustomer,
+                              std::move(errors));
+  meta.response = schema_of(request_detail_shape());
+  return meta;
 }
 
 RouteMeta admin_route(std::string name, std::string summary, auth::Permission permission,
-                      std::string request_schema = "", std::vector<RouteError> errors = {}) {
-  return {.name = std::move(name),
-          .tag = std::string(kAdminTag),
-          .summary = std::move(summary),
-          .access = Access::kStaff,
-          .permission = permission,
-          .request_schema = std::move(request_schema),
-          .response_schema = std::string(kRequestSchema),
-          .errors = std::move(errors)};
+                      std::vector<RouteError> errors = {}) {
+  RouteMeta meta = staff_route_meta(std::move(name), kAdminTag, std::move(summary), permission,
+                                    std::move(errors));
+  meta.response = schema_of(request_detail_shape());
+  return meta;
+}
+
+RouteMeta as_list(RouteMeta meta) {
+  meta.paginated = true;
+  meta.response = std::make_shared<ListShape<SupportRequestRow>>(request_shape());
+  return meta;
 }
 
 }  // namespace
 
 void add_support_request_routes(Router& router, ApiContext& api) {
   using auth::Permission;
-  router.post(
-      "/api/mobile/support-requests", [&api](RequestContext& ctx) { return create(api, ctx); },
-      customer_route("support_requests.create", "Open a support request with its first message",
-                     std::string(kCreateSchema)));
+  const std::string mobile = "/api/mobile/support-requests";
+  add_route(
+      router, Method::kPost, mobile,
+      customer_route("support_requests.create", "Open a support request with its first message"),
+      create_contract(api), [&api](RequestContext& ctx, domain::CreateSupportRequest c) {
+        return create(api, ctx, std::move(c));
+      });
+  add_route(router, Method::kGet, mobile,
+            as_list(customer_route("support_requests.list", "The customer's own support requests")),
+            list_contract(api, false), [&api](RequestContext& ctx, ListQuery q) {
+              return list(api, ctx, std::move(q), false);
+            });
   router.get(
-      "/api/mobile/support-requests", [&api](RequestContext& ctx) { return list(api, ctx, false); },
-      customer_route("support_requests.list", "The customer's own support requests"));
-  router.get(
-      "/api/mobile/support-requests/{id}",
-      [&api](RequestContext& ctx) { return detail(api, ctx, false); },
-      customer_route("support_requests.get", "One own support request with its messages", "",
+      mobile + "/{id}", [&api](RequestContext& ctx) { return detail(api, ctx, false); },
+      customer_route("support_requests.get", "One own support request with its messages",
                      {kNotFoundError}));
-  router.post(
-      "/api/mobile/support-requests/{id}/messages",
-      [&api](RequestContext& ctx) { return reply(api, ctx, false); },
-      customer_route("support_requests.messages.create",
-                     "Reply; a resolved request reopens, a closed one refuses",
-                     std::string(kReplySchema), {kNotFoundError, kClosedError}));
+  add_route(router, Method::kPost, mobile + "/{id}/messages",
+            customer_route("support_requests.messages.create",
+                           "Reply; a resolved request reopens, a closed one refuses",
+                           {kNotFoundError, kClosedError}),
+            reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
+              return reply(api, ctx, std::move(body), false);
+            });
 
+  const std::string admin = "/api/admin/support-requests";
+  add_route(router, Method::kGet, admin,
+            as_list(admin_route("admin.support_requests.list",
+                                "Support requests: filters, subject/ticket search, sort, "
+                                "pagination",
+                                Permission::kSupportRequestsRead)),
+            list_contract(api, true), [&api](RequestContext& ctx, ListQuery q) {
+              return list(api, ctx, std::move(q), true);
+            });
+  RouteMeta admin_detail = admin_route("admin.support_requests.get",
+                                       "One support request with messages, customer and assignee",
+                                       Permission::kSupportRequestsRead, {kNotFoundError});
+  admin_detail.response = schema_of(admin_detail_shape());
   router.get(
-      "/api/admin/support-requests", [&api](RequestContext& ctx) { return list(api, ctx, true); },
-      admin_route("admin.support_requests.list",
-                  "Support requests: filters, subject/ticket search, sort, pagination",
-                  Permission::kSupportRequestsRead));
-  router.get(
-      "/api/admin/support-requests/{id}",
-      [&api](RequestContext& ctx) { return detail(api, ctx, true); },
-      admin_route("admin.support_requests.get",
-                  "One support request with messages, customer and assignee",
-                  Permission::kSupportRequestsRead, "", {kNotFoundError}));
-  router.patch(
-      "/api/admin/support-requests/{id}/status",
-      [&api](RequestContext& ctx) { return change_status(api, ctx); },
-      admin_route("admin.support_requests.status", "Change the status (lifecycle rules)",
-                  Permission::kSupportRequestsUpdate, std::string(kStatusSchema),
-                  {kNotFoundError, kTransitionError}));
-  router.patch(
-      "/api/admin/support-requests/{id}/assign",
-      [&api](RequestContext& ctx) { return assign(api, ctx); },
-      admin_route("admin.support_requests.assign",
-                  "Assign to an active staff member, or unassign with null",
-                  Permission::kSupportRequestsUpdate, std::string(kAssignSchema),
-                  {kNotFoundError}));
-  router.patch(
-      "/api/admin/support-requests/{id}/priority",
-      [&api](RequestContext& ctx) { return change_priority(api, ctx); },
-      admin_route("admin.support_requests.priority", "Override the automatic priority",
-                  Permission::kSupportRequestsUpdate, std::string(kPrioritySchema),
-                  {kNotFoundError}));
-  router.get("/api/admin/stats", [&api](RequestContext& ctx) { return stats(api, ctx); },
-             {.name = "admin.stats",
-              .tag = std::string(kAdminTag),
-              .summary = "Support statistics for requests and feedback created in [from, to)",
-              .access = Access::kStaff,
-              .permission = Permission::kSupportRequestsRead});
-  router.post(
-      "/api/admin/support-requests/{id}/messages",
-      [&api](RequestContext& ctx) { return reply(api, ctx, true); },
+      admin + "/{id}", [&api](RequestContext& ctx) { return detail(api, ctx, true); },
+      std::move(admin_detail));
+  add_route(router, Method::kPatch, admin + "/{id}/status",
+            admin_route("admin.support_requests.status", "Change the status (lifecycle rules)",
+                        Permission::kSupportRequestsUpdate, {kNotFoundError, kTransitionError}),
+            status_contract(), [&api](RequestContext& ctx, domain::ChangeSupportRequestStatus c) {
+              return change(api, ctx, std::move(c));
+            });
+  add_route(router, Method::kPatch, admin + "/{id}/assign",
+            admin_route("admin.support_requests.assign",
+                        "Assign to an active staff member, or unassign with null",
+                        Permission::kSupportRequestsUpdate, {kNotFoundError}),
+            assign_contract(), [&api](RequestContext& ctx, domain::AssignSupportRequest c) {
+              return change(api, ctx, std::move(c));
+            });
+  add_route(router, Method::kPatch, admin + "/{id}/priority",
+            admin_route("admin.support_requests.priority", "Override the automatic priority",
+                        Permission::kSupportRequestsUpdate, {kNotFoundError}),
+            priority_contract(),
+            [&api](RequestContext& ctx, domain::ChangeSupportRequestPriority c) {
+              return change(api, ctx, std::move(c));
+            });
+  RouteMeta stats_meta =
+      staff_route_meta("admin.stats", kAdminTag,
+                       "Support statistics for requests and feedback created in [from, to)",
+                       Permission::kSupportRequestsRead);
+  stats_meta.response = schema_of(stats_shape());
+  add_route(router, Method::kGet, "/api/admin/stats", std::move(stats_meta), stats_contract(),
+            [&api](RequestContext&, StatsRange range) { return stats(api, std::move(range)); });
+  add_route(
+      router, Method::kPost, admin + "/{id}/messages",
       admin_route("admin.support_requests.messages.create", "Staff reply; a closed request refuses",
-                  Permission::kSupportRequestsUpdate, std::string(kReplySchema),
-                  {kNotFoundError, kClosedError}));
+                  Permission::kSupportRequestsUpdate, {kNotFoundError, kClosedError}),
+      reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
+        return reply(api, ctx, std::move(body), true);
+      });
 }
 
 }  // namespace docket::http

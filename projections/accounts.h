@@ -13,6 +13,7 @@
 
 #include <string_view>
 
+#include "domain/account_events.h"
 #include "projections/projection.h"
 
 namespace docket::projections {
@@ -27,7 +28,7 @@ class AccountsProjection final : public Projection {
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
-  bool wants(std::string_view type) const override { return type.starts_with("account."); }
+  bool wants(std::string_view type) const override { return domain::AccountEvent::contains(type); }
 };
 
 }  // namespace docket::projections

@@ -15,6 +15,7 @@
 
 #include <string_view>
 
+#include "domain/feedback_events.h"
 #include "projections/projection.h"
 
 namespace docket::projections {
@@ -29,7 +30,7 @@ class FeedbackProjection final : public Projection {
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
-  bool wants(std::string_view type) const override { return type.starts_with("support.feedback."); }
+  bool wants(std::string_view type) const override { return domain::FeedbackEvent::contains(type); }
 };
 
 }  // namespace docket::projections

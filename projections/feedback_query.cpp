@@ -31,11 +31,11 @@ FeedbackRow read_row(const Statement& st) {
 
 // One of four fixed clauses: column names cannot be bound, so they come from this
 // whitelist and each combination stays one cached statement.
-std::string_view order_by(FeedbackSort sort, bool descending) {
-  if (sort == FeedbackSort::kUpdatedAt) {
-    return descending ? " ORDER BY updated_at DESC, id DESC" : " ORDER BY updated_at, id";
+std::string_view order_by(std::string_view sort, bool ascending) {
+  if (sort == "updatedAt") {
+    return ascending ? " ORDER BY updated_at, id" : " ORDER BY updated_at DESC, id DESC";
   }
-  return descending ? " ORDER BY created_at DESC, id DESC" : " ORDER BY created_at, id";
+  return ascending ? " ORDER BY created_at, id" : " ORDER BY created_at DESC, id DESC";
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ Result<FeedbackPage> FeedbackQuery::list(const FeedbackListRequest& request) {
   {
     Result<CachedStatement> select = db_.cached(
         "SELECT " + std::string(kColumns) + where +
-        std::string(order_by(request.sortBy, request.descending)) + " LIMIT ?5 OFFSET ?6");
+        std::string(order_by(request.sortBy, request.ascending)) + " LIMIT ?5 OFFSET ?6");
     if (!select.ok()) return select.status();
     Statement& st = **select;
     Status s = st.bind_all(request.status, request.category, request.customerId, pattern,

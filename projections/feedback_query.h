@@ -30,17 +30,15 @@ struct FeedbackRow {
 
 inline constexpr std::uint32_t kMaxFeedbackPageSize = 100;
 
-enum class FeedbackSort { kCreatedAt, kUpdatedAt };
-
 struct FeedbackListRequest {
   std::optional<std::string> status;    // "new" | "reviewed"
   std::optional<std::string> category;  // one of domain::kFeedbackCategories
   std::optional<std::int64_t> customerId;
   std::optional<std::string> search;  // substring of the message (ASCII case-insensitive)
-  FeedbackSort sortBy = FeedbackSort::kCreatedAt;
-  bool descending = true;       // ties are broken by id in the same direction
-  std::uint32_t page = 1;       // 1-based
-  std::uint32_t pageSize = 20;  // 1..kMaxFeedbackPageSize
+  std::string sortBy = "createdAt";   // createdAt | updatedAt
+  bool ascending = false;             // ties are broken by id in the same direction
+  std::uint32_t page = 1;             // 1-based
+  std::uint32_t pageSize = 20;        // 1..kMaxFeedbackPageSize
 };
 
 struct FeedbackPage {

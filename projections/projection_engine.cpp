@@ -54,6 +54,8 @@ Status with_context(const Status& s, const std::string& context) {
       return Status::FailedPrecondition(msg);
     case Status::Code::kInternal:
       return Status::Internal(msg);
+    case Status::Code::kRefused:
+      return Status::Refused(s.reason(), msg);
   }
   return Status::Internal(msg);
 }

@@ -3,19 +3,13 @@
 #include <optional>
 #include <string>
 
-#include <simdjson.h>
-
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
-#include "events/event_data.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
 namespace {
-
-using events::optional_int;
-using events::optional_text;
 
 Status count_status(Database& db, const std::string& status, int delta) {
   return move_status_count(db, "inquiry_status_counts", status, delta);
@@ -96,121 +90,118 @@ Status SupportInquiriesProjection::create_schema(Database& db) {
       "WITHOUT ROWID;");
 }
 
+// Replaces the indexed contact text of an inquiry; `change` edits the stored text.
+template <typename Change>
+Status reindex(Database& db, std::int64_t id, Change&& change) {
+  auto old = indexed_text(db, id);
+  if (!old.ok()) return old.status();
+  if (!*old) return Status::Corruption("contact data for an unknown inquiry");
+  SearchText now = **old;
+  change(now);
+  Status s = index(db, id, **old, true);
+  if (s.ok()) s = index(db, id, now, false);
+  return s;
+}
+
 Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord& event) {
-  if (!wants(event.type)) return Status::Ok();
-  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
-  simdjson::dom::object data;
-  if (parser.parse(event.data).get_object().get(data)) {
-    return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
-  }
-  auto id = optional_int(data, "supportInquiryId");
-  if (!id) return Status::Corruption("event " + std::to_string(event.eventId) + ": no id");
+  if (!domain::SupportInquiryEvent::contains(event.type)) return Status::Ok();
+  auto decoded = domain::SupportInquiryEvent::decode(event);
+  if (!decoded.ok()) return decoded.status();
   const std::string at = format_iso8601(event.occurredAt);
   const std::int64_t ms = event.occurredAt;
 
-  if (event.type == domain::kInquiryCreated) {
-    const SearchText t{optional_text(data, "trackingCode").value_or(""),
-                       optional_text(data, "subject").value_or(""),
-                       optional_text(data, "guestEmail"), optional_text(data, "guestName"),
-                       optional_text(data, "guestPhone")};
+  if (const auto* e = std::get_if<domain::InquiryCreated>(&*decoded)) {
+    const SearchText t{e->trackingCode, e->subject, e->guestEmail, e->guestName, e->guestPhone};
     Status s = run_sql(db,
                        "INSERT INTO inquiries(id, tracking_code, subject, category, status, "
                        "customer_id, guest_name, guest_email, guest_phone, created_at, updated_at, "
                        "created_ms, updated_ms) "
                        "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10)",
-                       *id, t.tracking, t.subject, optional_text(data, "category"),
-                       optional_int(data, "customerId"), t.name, t.email, t.phone, at, ms);
+                       e->supportInquiryId, t.tracking, t.subject, e->category, e->customerId,
+                       t.name, t.email, t.phone, at, ms);
     if (s.ok()) s = count_status(db, "open", 1);
-    if (s.ok()) s = index(db, *id, t, false);
-    if (!s.ok()) return s;
-    if (auto hash = optional_text(data, "tokenHash")) {
-      return run_sql(db,
-                     "INSERT INTO support_inquiry_tokens(token_hash, inquiry_id, expires_at_ms) "
-                     "VALUES(?1, ?2, ?3)",
-                     *hash, *id, optional_int(data, "tokenExpiresAt"));
-    }
-    return Status::Ok();
+    if (s.ok()) s = index(db, e->supportInquiryId, t, false);
+    if (!s.ok() || !e->tokenHash) return s;
+    return run_sql(db,
+                   "INSERT INTO support_inquiry_tokens(token_hash, inquiry_id, expires_at_ms) "
+                   "VALUES(?1, ?2, ?3)",
+                   *e->tokenHash, e->supportInquiryId, e->tokenExpiresAt);
   }
 
   // Every later event is activity.
-  Status s = run_sql(db, "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3 WHERE id = ?1", *id,
+  const std::int64_t id = std::visit([](const auto& e) { return e.supportInquiryId; }, *decoded);
+  Status s = run_sql(db, "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3 WHERE id = ?1", id,
                      at, ms);
   if (!s.ok()) return s;
 
-  if (event.type == domain::kInquiryMessageCreated) {
-    s = run_sql(db,
-                "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, sender_id, message, "
-                "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                *id, optional_int(data, "messageId").value_or(0),
-                optional_text(data, "senderType").value_or(""), optional_int(data, "senderId"),
-                optional_text(data, "message").value_or(""), at, event.eventId);
-    if (!s.ok()) return s;
-    return run_sql(db, "UPDATE inquiries SET message_count = message_count + 1 WHERE id = ?1", *id);
-  }
-  if (event.type == domain::kInquiryStatusChanged) {
-    const std::string from = optional_text(data, "from").value_or("");
-    const std::string to = optional_text(data, "to").value_or("");
-    const bool ends = to == domain::kInquiryClosed || to == domain::kInquirySpam;
-    s = count_status(db, from, -1);
-    if (s.ok()) s = count_status(db, to, 1);
-    if (!s.ok()) return s;
-    return run_sql(db,
-                   "UPDATE inquiries SET status = ?2, closed_at = CASE WHEN ?3 THEN ?4 ELSE "
-                   "closed_at END, support_request_id = coalesce(?5, support_request_id) "
-                   "WHERE id = ?1",
-                   *id, to, ends ? 1 : 0, at, optional_int(data, "supportRequestId"));
-  }
-  if (event.type == domain::kInquiryLinkedToRequest) {
-    const std::string from = optional_text(data, "from").value_or("");
-    s = count_status(db, from, -1);
-    if (s.ok()) s = count_status(db, std::string(domain::kInquiryLinked), 1);
-    if (!s.ok()) return s;
-    return run_sql(db, "UPDATE inquiries SET status = ?2, support_request_id = ?3 WHERE id = ?1",
-                   *id, domain::kInquiryLinked, optional_int(data, "supportRequestId"));
-  }
-  if (event.type == domain::kInquiryTokenRevoked) {
-    return run_sql(db,
-                   "UPDATE support_inquiry_tokens SET revoked_at_ms = ?2 WHERE inquiry_id = ?1 "
-                   "AND revoked_at_ms IS NULL",
-                   *id, ms);
-  }
-  if (event.type == domain::kInquiryAssigned) {
-    return run_sql(db, "UPDATE inquiries SET assigned_admin_id = ?2 WHERE id = ?1", *id,
-                   optional_int(data, "assignedAdminId"));
-  }
-  if (event.type == domain::kInquiryContactIdentified) {
-    auto old = indexed_text(db, *id);
-    if (!old.ok()) return old.status();
-    if (!*old) return Status::Corruption("contact for an unknown inquiry");
-    SearchText now = **old;
-    now.email = optional_text(data, "guestEmail");
-    now.name = optional_text(data, "guestName");
-    now.phone = optional_text(data, "guestPhone");
-    s = index(db, *id, **old, true);
-    if (s.ok()) s = index(db, *id, now, false);
-    if (!s.ok()) return s;
-    return run_sql(db,
-                   "UPDATE inquiries SET email_verified = CASE WHEN guest_email IS ?3 THEN "
-                   "email_verified ELSE 0 END, guest_name = ?2, guest_email = ?3, guest_phone = ?4 "
-                   "WHERE id = ?1",
-                   *id, now.name, now.email, now.phone);
-  }
-  if (event.type == domain::kInquiryEmailVerified) {
-    auto old = indexed_text(db, *id);
-    if (!old.ok()) return old.status();
-    if (!*old) return Status::Corruption("verification for an unknown inquiry");
-    SearchText now = **old;
-    now.email = optional_text(data, "email");
-    s = index(db, *id, **old, true);
-    if (s.ok()) s = index(db, *id, now, false);
-    if (!s.ok()) return s;
-    return run_sql(db,
-                   "UPDATE inquiries SET guest_email = ?2, email_verified = 1, "
-                   "customer_id = coalesce(?3, customer_id) WHERE id = ?1",
-                   *id, now.email, optional_int(data, "customerId"));
-  }
-  // Verification requested or failed: activity only.
-  return Status::Ok();
+  return std::visit(
+      events::Overloaded{
+          [&](const domain::InquiryCreated&) { return Status::Ok(); },  // handled above
+          [&](const domain::InquiryMessageCreated& e) -> Status {
+            Status s =
+                run_sql(db,
+                        "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, "
+                        "sender_id, message, created_at, event_id) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        id, e.messageId, e.senderType, e.senderId, e.message, at, event.eventId);
+            if (!s.ok()) return s;
+            return run_sql(
+                db, "UPDATE inquiries SET message_count = message_count + 1 WHERE id = ?1", id);
+          },
+          [&](const domain::InquiryStatusChanged& e) -> Status {
+            const bool ends = e.to == domain::kInquiryClosed || e.to == domain::kInquirySpam;
+            Status s = count_status(db, e.from, -1);
+            if (s.ok()) s = count_status(db, e.to, 1);
+            if (!s.ok()) return s;
+            return run_sql(db,
+                           "UPDATE inquiries SET status = ?2, closed_at = CASE WHEN ?3 THEN ?4 "
+                           "ELSE closed_at END WHERE id = ?1",
+                           id, e.to, ends ? 1 : 0, at);
+          },
+          [&](const domain::InquiryLinked& e) -> Status {
+            Status s = count_status(db, e.from, -1);
+            if (s.ok()) s = count_status(db, std::string(domain::kInquiryLinked), 1);
+            if (!s.ok()) return s;
+            return run_sql(
+                db, "UPDATE inquiries SET status = ?2, support_request_id = ?3 WHERE id = ?1", id,
+                domain::kInquiryLinked, e.supportRequestId);
+          },
+          [&](const domain::InquiryTokenRevoked&) {
+            return run_sql(db,
+                           "UPDATE support_inquiry_tokens SET revoked_at_ms = ?2 "
+                           "WHERE inquiry_id = ?1 AND revoked_at_ms IS NULL",
+                           id, ms);
+          },
+          [&](const domain::InquiryAssigned& e) {
+            return run_sql(db, "UPDATE inquiries SET assigned_admin_id = ?2 WHERE id = ?1", id,
+                           e.assignedAdminId);
+          },
+          [&](const domain::InquiryContactIdentified& e) -> Status {
+            Status s = reindex(db, id, [&](SearchText& t) {
+              t.email = e.guestEmail;
+              t.name = e.guestName;
+              t.phone = e.guestPhone;
+            });
+            if (!s.ok()) return s;
+            return run_sql(db,
+                           "UPDATE inquiries SET email_verified = CASE WHEN guest_email IS ?3 THEN "
+                           "email_verified ELSE 0 END, guest_name = ?2, guest_email = ?3, "
+                           "guest_phone = ?4 WHERE id = ?1",
+                           id, e.guestName, e.guestEmail, e.guestPhone);
+          },
+          [&](const domain::InquiryEmailVerified& e) -> Status {
+            Status s = reindex(db, id, [&](SearchText& t) { t.email = e.email; });
+            if (!s.ok()) return s;
+            return run_sql(db,
+                           "UPDATE inquiries SET guest_email = ?2, email_verified = 1, "
+                           "customer_id = coalesce(?3, customer_id) WHERE id = ?1",
+                           id, e.email, e.customerId);
+          },
+          // Verification requested or failed: activity only.
+          [&](const domain::InquiryVerificationRequested&) { return Status::Ok(); },
+          [&](const domain::InquiryVerificationFailed&) { return Status::Ok(); },
+      },
+      *decoded);
 }
 
 }  // namespace docket::projections

@@ -22,6 +22,7 @@
 
 #include <string_view>
 
+#include "domain/support_inquiry_events.h"
 #include "projections/projection.h"
 
 namespace docket::projections {
@@ -37,7 +38,9 @@ class SupportInquiriesProjection final : public Projection {
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
-  bool wants(std::string_view type) const override { return type.starts_with("support.inquiry"); }
+  bool wants(std::string_view type) const override {
+    return domain::SupportInquiryEvent::contains(type);
+  }
 };
 
 }  // namespace docket::projections

@@ -4,6 +4,7 @@
 
 #include "core/utf8.h"
 #include "projections/like_pattern.h"
+#include "projections/message_thread.h"
 #include "projections/sql_filter.h"
 #include "projections/sqlite.h"
 
@@ -39,36 +40,12 @@ SupportInquiryRow read_row(const Statement& st) {
 }  // namespace
 
 Result<SupportInquiryRow> SupportInquiryQuery::find(std::int64_t id) {
-  Result<Transaction> txn = Transaction::begin(db_);
-  if (!txn.ok()) return txn.status();
-  SupportInquiryRow row;
-  {
-    Result<CachedStatement> select = db_.cached("SELECT " + std::string(kColumns) +
-                                                " FROM support_inquiries.inquiries WHERE id = ?1");
-    if (!select.ok()) return select.status();
-    if (Status s = (*select)->bind(1, id); !s.ok()) return s;
-    Result<bool> found = (*select)->step();
-    if (!found.ok()) return found.status();
-    if (!*found) return Status::NotFound("no such support inquiry");
-    row = read_row(**select);
-  }
-  Result<CachedStatement> messages = db_.cached(
+  return find_with_messages<SupportInquiryRow>(
+      db_, "SELECT " + std::string(kColumns) + " FROM support_inquiries.inquiries WHERE id = ?1",
+      read_row,
       "SELECT id, sender_type, sender_id, message, created_at, event_id "
-      "FROM support_inquiries.inquiry_messages WHERE inquiry_id = ?1 ORDER BY id");
-  if (!messages.ok()) return messages.status();
-  if (Status s = (*messages)->bind(1, id); !s.ok()) return s;
-  for (;;) {
-    Result<bool> more = (*messages)->step();
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    const Statement& st = **messages;
-    row.messages.push_back({st.column_int64(0), std::string(st.column_text(1)),
-                            st.column_optional_int64(2), std::string(st.column_text(3)),
-                            std::string(st.column_text(4)),
-                            static_cast<std::uint64_t>(st.column_int64(5))});
-  }
-  if (Status s = txn->commit(); !s.ok()) return s;
-  return row;
+      "FROM support_inquiries.inquiry_messages WHERE inquiry_id = ?1 ORDER BY id",
+      "support inquiry", id);
 }
 
 Result<std::optional<std::int64_t>> SupportInquiryQuery::token_inquiry(std::string_view token_hash,

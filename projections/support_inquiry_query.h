@@ -11,20 +11,12 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "projections/message_row.h"
 
 namespace docket::projections {
 
 class Database;
 class SqlFilter;
-
-struct SupportInquiryMessageRow {
-  std::int64_t id = 0;
-  std::string senderType;
-  std::optional<std::int64_t> senderId;
-  std::string message;
-  std::string createdAt;
-  std::uint64_t eventId = 0;
-};
 
 struct SupportInquiryRow {
   std::int64_t id = 0;
@@ -43,7 +35,7 @@ struct SupportInquiryRow {
   std::string updatedAt;
   std::optional<std::string> closedAt;
   std::int64_t messageCount = 0;
-  std::vector<SupportInquiryMessageRow> messages;  // find() only, oldest first
+  std::vector<MessageRow> messages;  // find() only, oldest first
 };
 
 inline constexpr std::uint32_t kMaxSupportInquiryPageSize = 100;

@@ -5,6 +5,7 @@
 
 #include "core/utf8.h"
 #include "projections/like_pattern.h"
+#include "projections/message_thread.h"
 #include "projections/sql_filter.h"
 #include "projections/sqlite.h"
 
@@ -27,7 +28,7 @@ SupportRequestRow read_row(const Statement& st) {
   r.status = std::string(st.column_text(6));
   r.assignedAdminId = st.column_optional_int64(7);
   r.resolutionNote = st.column_optional_text(8);
-  r.metadata = st.column_is_null(9) ? "null" : std::string(st.column_text(9));
+  r.metadata.text = st.column_is_null(9) ? "null" : std::string(st.column_text(9));
   r.createdAt = std::string(st.column_text(10));
   r.updatedAt = std::string(st.column_text(11));
   r.firstResponseAt = st.column_optional_text(12);
@@ -40,38 +41,14 @@ SupportRequestRow read_row(const Statement& st) {
 
 Result<SupportRequestRow> SupportRequestQuery::find(std::int64_t id,
                                                     std::optional<std::int64_t> customer_id) {
-  Result<Transaction> txn = Transaction::begin(db_);
-  if (!txn.ok()) return txn.status();
-  SupportRequestRow row;
-  {
-    Result<CachedStatement> select =
-        db_.cached("SELECT " + std::string(kColumns) +
-                   " FROM support_requests.requests WHERE id = ?1 AND (?2 IS NULL OR "
-                   "customer_id = ?2)");
-    if (!select.ok()) return select.status();
-    if (Status s = (*select)->bind_all(id, customer_id); !s.ok()) return s;
-    Result<bool> found = (*select)->step();
-    if (!found.ok()) return found.status();
-    if (!*found) return Status::NotFound("no such support request");
-    row = read_row(**select);
-  }
-  Result<CachedStatement> messages = db_.cached(
+  return find_with_messages<SupportRequestRow>(
+      db_,
+      "SELECT " + std::string(kColumns) +
+          " FROM support_requests.requests WHERE id = ?1 AND (?2 IS NULL OR customer_id = ?2)",
+      read_row,
       "SELECT id, sender_type, sender_id, message, created_at, event_id "
-      "FROM support_requests.messages WHERE request_id = ?1 ORDER BY id");
-  if (!messages.ok()) return messages.status();
-  if (Status s = (*messages)->bind(1, id); !s.ok()) return s;
-  for (;;) {
-    Result<bool> more = (*messages)->step();
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    const Statement& st = **messages;
-    row.messages.push_back({st.column_int64(0), std::string(st.column_text(1)),
-                            st.column_optional_int64(2), std::string(st.column_text(3)),
-                            std::string(st.column_text(4)),
-                            static_cast<std::uint64_t>(st.column_int64(5))});
-  }
-  if (Status s = txn->commit(); !s.ok()) return s;
-  return row;
+      "FROM support_requests.messages WHERE request_id = ?1 ORDER BY id",
+      "support request", id, customer_id);
 }
 
 Result<std::int64_t> SupportRequestQuery::customer_of(std::int64_t id) {

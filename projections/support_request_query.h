@@ -7,22 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "core/raw_json.h"
 #include "core/result.h"
+#include "projections/message_row.h"
 
 namespace docket::projections {
 
 class SqlFilter;
 
 class Database;
-
-struct SupportRequestMessageRow {
-  std::int64_t id = 0;
-  std::string senderType;
-  std::optional<std::int64_t> senderId;
-  std::string message;
-  std::string createdAt;
-  std::uint64_t eventId = 0;
-};
 
 struct SupportRequestRow {
   std::int64_t id = 0;
@@ -34,13 +27,13 @@ struct SupportRequestRow {
   std::string status;
   std::optional<std::int64_t> assignedAdminId;
   std::optional<std::string> resolutionNote;
-  std::string metadata;  // JSON text ("null" when none)
+  RawJson metadata;  // the client's object, or null
   std::string createdAt;
   std::string updatedAt;
   std::optional<std::string> firstResponseAt;
   std::optional<std::string> resolvedAt;
   std::int64_t messageCount = 0;
-  std::vector<SupportRequestMessageRow> messages;  // find() only, oldest first
+  std::vector<MessageRow> messages;  // find() only, oldest first
 };
 
 inline constexpr std::uint32_t kMaxSupportRequestPageSize = 100;

@@ -2,19 +2,13 @@
 
 #include <string>
 
-#include <simdjson.h>
-
 #include "core/time_format.h"
 #include "domain/support_request.h"
-#include "events/event_data.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
 namespace {
-
-using events::optional_int;
-using events::text;
 
 Status count_status(Database& db, const std::string& status, int delta) {
   return move_status_count(db, "status_counts", status, delta);
@@ -55,85 +49,71 @@ Status SupportRequestsProjection::create_schema(Database& db) {
 }
 
 Status SupportRequestsProjection::apply(Database& db, const events::EventRecord& event) {
-  if (!event.type.starts_with("support.request")) return Status::Ok();
-  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
-  simdjson::dom::object data;
-  if (parser.parse(event.data).get_object().get(data)) {
-    return Status::Corruption("event " + std::to_string(event.eventId) + ": data is not an object");
-  }
-  auto id = optional_int(data, "supportRequestId");
-  if (!id) return Status::Corruption("event " + std::to_string(event.eventId) + ": no id");
+  if (!domain::SupportRequestEvent::contains(event.type)) return Status::Ok();
+  auto decoded = domain::SupportRequestEvent::decode(event);
+  if (!decoded.ok()) return decoded.status();
   const std::string at = format_iso8601(event.occurredAt);
   const std::int64_t ms = event.occurredAt;
-
-  if (event.type == domain::kSupportRequestCreated) {
-    const std::string priority = text(data, "priority");
-    std::string metadata = "null";
-    simdjson::dom::element m;
-    if (!data["metadata"].get(m)) metadata = simdjson::minify(m);
-    const std::string subject = text(data, "subject");
-    const std::string ticket = text(data, "ticketNumber");
-    Status s = run_sql(
-        db,
-        "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
-        "priority, priority_rank, status, metadata, created_at, updated_at, created_ms) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
-        *id, ticket, optional_int(data, "customerId").value_or(0), subject, text(data, "category"),
-        priority, domain::priority_rank(priority), metadata, at, ms);
-    if (!s.ok()) return s;
-    s = count_status(db, "open", 1);
-    if (!s.ok()) return s;
-    return run_sql(
-        db, "INSERT INTO requests_search(rowid, subject_text, ticket_text) VALUES(?1, ?2, ?3)", *id,
-        subject, ticket);
-  }
-  if (event.type == domain::kSupportRequestMessageCreated) {
-    const std::string sender = text(data, "senderType");
-    Status s = run_sql(db,
-                       "INSERT INTO messages(id, request_id, sender_type, sender_id, message, "
-                       "created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                       optional_int(data, "messageId").value_or(0), *id, sender,
-                       optional_int(data, "senderId"), text(data, "message"), at, event.eventId);
-    if (!s.ok()) return s;
-    if (sender == "admin") {
-      s = run_sql(db,
-                  "UPDATE requests SET first_response_at = ?2, first_response_ms = ?3 "
-                  "WHERE id = ?1 AND first_response_at IS NULL",
-                  *id, at, ms);
-      if (!s.ok()) return s;
-    }
-    return run_sql(db,
-                   "UPDATE requests SET message_count = message_count + 1, updated_at = ?2 "
-                   "WHERE id = ?1",
-                   *id, at);
-  }
-  if (event.type == domain::kSupportRequestStatusChanged) {
-    const std::string to = text(data, "to");
-    std::optional<std::string> note;
-    std::string_view n;
-    if (!data["resolutionNote"].get_string().get(n)) note = std::string(n);
-    Status s = count_status(db, text(data, "from"), -1);
-    if (s.ok()) s = count_status(db, to, 1);
-    if (!s.ok()) return s;
-    return run_sql(
-        db,
-        "UPDATE requests SET status = ?2, resolution_note = coalesce(?3, resolution_note), "
-        "resolved_at = CASE WHEN ?2 = 'resolved' THEN ?4 ELSE resolved_at END, "
-        "resolved_ms = CASE WHEN ?2 = 'resolved' THEN ?5 ELSE resolved_ms END, "
-        "updated_at = ?4 WHERE id = ?1",
-        *id, to, note, at, ms);
-  }
-  if (event.type == domain::kSupportRequestAssigned) {
-    return run_sql(db, "UPDATE requests SET assigned_admin_id = ?2, updated_at = ?3 WHERE id = ?1",
-                   *id, optional_int(data, "assignedAdminId"), at);
-  }
-  if (event.type == domain::kSupportRequestPriorityChanged) {
-    const std::string to = text(data, "to");
-    return run_sql(
-        db, "UPDATE requests SET priority = ?2, priority_rank = ?3, updated_at = ?4 WHERE id = ?1",
-        *id, to, domain::priority_rank(to), at);
-  }
-  return Status::Ok();
+  return std::visit(
+      events::Overloaded{
+          [&](const domain::SupportRequestCreated& e) -> Status {
+            Status s = run_sql(
+                db,
+                "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
+                "priority, priority_rank, status, metadata, created_at, updated_at, created_ms) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
+                e.supportRequestId, e.ticketNumber, e.customerId, e.subject, e.category, e.priority,
+                domain::priority_rank(e.priority), e.metadata.text, at, ms);
+            if (s.ok()) s = count_status(db, "open", 1);
+            if (!s.ok()) return s;
+            return run_sql(
+                db,
+                "INSERT INTO requests_search(rowid, subject_text, ticket_text) VALUES(?1, ?2, ?3)",
+                e.supportRequestId, e.subject, e.ticketNumber);
+          },
+          [&](const domain::SupportRequestMessageCreated& e) -> Status {
+            Status s = run_sql(db,
+                               "INSERT INTO messages(id, request_id, sender_type, sender_id, "
+                               "message, created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               e.messageId, e.supportRequestId, e.senderType, e.senderId, e.message,
+                               at, event.eventId);
+            if (s.ok() && e.senderType == "admin") {
+              s = run_sql(db,
+                          "UPDATE requests SET first_response_at = ?2, first_response_ms = ?3 "
+                          "WHERE id = ?1 AND first_response_at IS NULL",
+                          e.supportRequestId, at, ms);
+            }
+            if (!s.ok()) return s;
+            return run_sql(db,
+                           "UPDATE requests SET message_count = message_count + 1, "
+                           "updated_at = ?2 WHERE id = ?1",
+                           e.supportRequestId, at);
+          },
+          [&](const domain::SupportRequestStatusChanged& e) -> Status {
+            Status s = count_status(db, e.from, -1);
+            if (s.ok()) s = count_status(db, e.to, 1);
+            if (!s.ok()) return s;
+            return run_sql(db,
+                           "UPDATE requests SET status = ?2, resolution_note = coalesce(?3, "
+                           "resolution_note), resolved_at = CASE WHEN ?2 = 'resolved' THEN ?4 ELSE "
+                           "resolved_at END, resolved_ms = CASE WHEN ?2 = 'resolved' THEN ?5 ELSE "
+                           "resolved_ms END, updated_at = ?4 WHERE id = ?1",
+                           e.supportRequestId, e.to, e.resolutionNote, at, ms);
+          },
+          [&](const domain::SupportRequestAssigned& e) {
+            return run_sql(db,
+                           "UPDATE requests SET assigned_admin_id = ?2, updated_at = ?3 "
+                           "WHERE id = ?1",
+                           e.supportRequestId, e.assignedAdminId, at);
+          },
+          [&](const domain::SupportRequestPriorityChanged& e) {
+            return run_sql(db,
+                           "UPDATE requests SET priority = ?2, priority_rank = ?3, "
+                           "updated_at = ?4 WHERE id = ?1",
+                           e.supportRequestId, e.to, domain::priority_rank(e.to), at);
+          },
+      },
+      *decoded);
 }
 
 }  // namespace docket::projections

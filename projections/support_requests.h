@@ -18,6 +18,7 @@
 
 #include <string_view>
 
+#include "domain/support_request_events.h"
 #include "projections/projection.h"
 
 namespace docket::projections {
@@ -32,7 +33,9 @@ class SupportRequestsProjection final : public Projection {
   int schema_version() const override { return kSchemaVersion; }
   Status create_schema(Database& db) override;
   Status apply(Database& db, const events::EventRecord& event) override;
-  bool wants(std::string_view type) const override { return type.starts_with("support.request"); }
+  bool wants(std::string_view type) const override {
+    return domain::SupportRequestEvent::contains(type);
+  }
 };
 
 }  // namespace docket::projections

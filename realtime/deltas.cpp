@@ -2,13 +2,10 @@
 
 #include <charconv>
 
-#include <simdjson.h>
-
 #include "core/json_writer.h"
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
-#include "events/event_data.h"
 
 namespace docket::realtime {
 namespace {
@@ -51,39 +48,51 @@ std::string room_stream(const RoomRef& room) {
 }
 
 std::string_view delta_event_name(RoomKind kind) {
-  return kind == RoomKind::kRequest ? domain::kSupportRequestMessageCreated
-                                    : domain::kInquiryMessageCreated;
+  return kind == RoomKind::kRequest ? domain::SupportRequestMessageCreated::kType
+                                    : domain::InquiryMessageCreated::kType;
 }
+
+namespace {
+
+// The message fields a delta shows, from either kind of message event.
+struct MessageFields {
+  std::int64_t messageId = 0;
+  const std::string* senderType = nullptr;
+  std::optional<std::int64_t> senderId;
+  const std::string* message = nullptr;
+};
+
+using MessageEvent =
+    events::EventSet<domain::SupportRequestMessageCreated, domain::InquiryMessageCreated>;
+
+}  // namespace
 
 std::optional<Delta> message_delta(const events::EventRecord& event, std::string_view log_epoch,
                                    std::string_view tracking_code) {
+  if (!MessageEvent::contains(event.type)) return std::nullopt;
+  auto decoded = MessageEvent::decode(event);
+  if (!decoded.ok()) return std::nullopt;
   RoomRef room;
-  const char* id_field = nullptr;
-  if (event.type == domain::kSupportRequestMessageCreated) {
-    room.kind = RoomKind::kRequest;
-    id_field = "supportRequestId";
-  } else if (event.type == domain::kInquiryMessageCreated) {
-    room.kind = RoomKind::kInquiry;
-    id_field = "supportInquiryId";
-  } else {
-    return std::nullopt;
-  }
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::object data;
-  if (parser.parse(event.data).get_object().get(data)) return std::nullopt;
-  auto parent = events::optional_int(data, id_field);
-  auto message_id = events::optional_int(data, "messageId");
-  if (!parent || !message_id) return std::nullopt;
-  room.id = *parent;
+  MessageFields m;
+  std::visit(events::Overloaded{
+                 [&](const domain::SupportRequestMessageCreated& e) {
+                   room = {RoomKind::kRequest, e.supportRequestId};
+                   m = {e.messageId, &e.senderType, e.senderId, &e.message};
+                 },
+                 [&](const domain::InquiryMessageCreated& e) {
+                   room = {RoomKind::kInquiry, e.supportInquiryId};
+                   m = {e.messageId, &e.senderType, e.senderId, &e.message};
+                 },
+             },
+             *decoded);
   Delta delta{room, event.eventId, {}};
   JsonWriter w;
   w.begin_object().field("eventId", event.eventId).field("logEpoch", log_epoch);
   w.field("room", room_name(room));
   if (room.kind == RoomKind::kInquiry) w.field("trackingCode", tracking_code);
-  w.key("message").begin_object().field("id", *message_id);
-  w.field("senderType", events::text(data, "senderType"));
-  w.field("senderId", events::optional_int(data, "senderId"));
-  w.field("message", events::text(data, "message"));
+  w.key("message").begin_object().field("id", m.messageId);
+  w.field("senderType", *m.senderType).field("senderId", m.senderId);
+  w.field("message", *m.message);
   w.field("createdAt", format_iso8601(event.occurredAt)).field("eventId", event.eventId);
   w.end_object().end_object();
   delta.json = w.take();

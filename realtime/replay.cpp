@@ -4,12 +4,10 @@
 #include <cstdint>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include "core/json_writer.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
-#include "events/event_data.h"
 #include "realtime/socket_server.h"
 
 namespace docket::realtime {
@@ -19,8 +17,8 @@ namespace {
 constexpr std::size_t kLastMessageChunk = 16;
 
 bool is_message(const events::EventRecord& e) {
-  return e.type == domain::kSupportRequestMessageCreated ||
-         e.type == domain::kInquiryMessageCreated;
+  return e.type == domain::SupportRequestMessageCreated::kType ||
+         e.type == domain::InquiryMessageCreated::kType;
 }
 
 // The first version of `stream` whose eventId is > since, in 1..version + 1 (version + 1:
@@ -76,16 +74,9 @@ Result<std::string> inquiry_tracking_code(const events::EventStore& store,
   auto first = store.read_stream(stream, 1, 1);
   if (!first.ok()) return first.status();
   if (first->empty()) return Status::Corruption(fmt::format("{} has no first event", stream));
-  const events::EventRecord& created = first->front();
-  if (created.type != domain::kInquiryCreated) {
-    return events::malformed(created, "the first event of an inquiry is not its creation");
-  }
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::object data;
-  if (parser.parse(created.data).get_object().get(data)) {
-    return events::malformed(created, "data is not a JSON object");
-  }
-  return events::text(data, "trackingCode");
+  auto created = events::decode<domain::InquiryCreated>(first->front());
+  if (!created.ok()) return created.status();
+  return std::move(created->trackingCode);
 }
 
 ReplayOutcome gap(ReplayOutcome out, std::string_view reason, std::uint64_t last_event_id) {

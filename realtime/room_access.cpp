@@ -3,9 +3,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/api_error.h"
 #include "core/auth/guest_token.h"
 #include "core/log.h"
-#include "http/api_error.h"
 #include "projections/reader_pool.h"
 #include "projections/support_inquiry_query.h"
 #include "projections/support_request_query.h"
@@ -13,7 +13,7 @@
 namespace docket::realtime {
 namespace {
 
-namespace error_code = http::error_code;
+namespace error_code = error_code;
 
 // The errorCode of a read-model failure (logged).
 std::string storage_failure(const Status& status, const RoomRef& room) {

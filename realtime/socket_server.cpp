@@ -6,19 +6,20 @@
 
 #include <simdjson.h>
 
+#include "core/api_error.h"
 #include "core/crypto.h"
+#include "core/json_view.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
-#include "events/event_data.h"
-#include "http/api_error.h"
 #include "realtime/socket_io.h"
 
 namespace docket::realtime {
 
-namespace error_code = http::error_code;
+namespace error_code = error_code;
 
 // One connection's Socket.IO state.
 struct SocketServer::Socket {
@@ -187,7 +188,7 @@ std::string new_sid() {
 
 // An exception thrown by an injected function, as an ack's error.
 std::string exception_answer(std::string_view what, const std::exception* e) {
-  if (const auto* api = dynamic_cast<const http::ApiError*>(e)) {
+  if (const auto* api = dynamic_cast<const ApiError*>(e)) {
     // 503: shutting down or a rebuild; expected now and then, not a bug.
     log(api->status() == 503 ? LogLevel::kWarn : LogLevel::kError, "realtime.event_failed",
         [&](JsonWriter& w) {
@@ -388,10 +389,10 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
   }
   if (!from_payload) authorization = s.handshake_authorization;
 
-  http::Authenticator::Outcome outcome;
+  projections::Authenticator::Outcome outcome;
   try {
     outcome = auth_.authenticate(authorization);
-  } catch (const http::ApiError& e) {
+  } catch (const ApiError& e) {
     log_error("realtime.connect_failed", [&](JsonWriter& w) { w.field("error", e.message()); });
     refuse(e.message(), e.code());
     return;
@@ -400,13 +401,18 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
     refuse("Internal error", error_code::kInternalError);
     return;
   }
-  using Outcome = http::Authenticator::Outcome;
+  using Outcome = projections::Authenticator::Outcome;
   switch (outcome.kind) {
     case Outcome::kInvalid:
       refuse(kInvalidCredentialsMessage, error_code::kUnauthorized);
       return;
     case Outcome::kInvalidGuestToken:
       refuse(kInvalidCredentialsMessage, error_code::kSupportInquiryTokenInvalid);
+      return;
+    case Outcome::kUnavailable:
+      log_error("realtime.connect_failed",
+                [&](JsonWriter& w) { w.field("error", outcome.message); });
+      refuse(outcome.message, error_code::kServiceUnavailable);
       return;
     case Outcome::kNone:
       s.identity = auth::Identity::anonymous();
@@ -601,9 +607,9 @@ std::string SocketServer::authorize(Socket& s, const RoomRef& room) {
   if (s.identity.is_customer() || s.identity.is_staff()) {
     // The JWT again: an expired token, a deactivated account or a changed permission
     // applies from the next join or sync, as on the REST routes.
-    http::Authenticator::Outcome outcome = auth_.authenticate(s.credential);
-    if (outcome.kind != http::Authenticator::Outcome::kValid || outcome.identity.is_guest() ||
-        outcome.identity.is_anonymous()) {
+    projections::Authenticator::Outcome outcome = auth_.authenticate(s.credential);
+    if (outcome.kind != projections::Authenticator::Outcome::kValid ||
+        outcome.identity.is_guest() || outcome.identity.is_anonymous()) {
       return std::string(error_code::kUnauthorized);
     }
     s.identity = std::move(outcome.identity);
@@ -674,7 +680,7 @@ std::string SocketServer::answer_event(Socket& s, std::string_view name, std::st
     }
     Result<std::string> replay = replayer_(room, since, std::move(log_epoch));
     if (!replay.ok()) {
-      const http::ApiError error = http::api_error_from_status(replay.status());
+      const ApiError error = api_error_from_status(replay.status());
       if (error.status() >= 500) {
         log(error.status() == 503 ? LogLevel::kWarn : LogLevel::kError, "realtime.sync_failed",
             [&](JsonWriter& w) {
@@ -734,6 +740,30 @@ std::size_t SocketServer::disconnect_guests(std::int64_t inquiry_id) {
   return ended;
 }
 
+void SocketServer::register_metrics(MetricsRegistry& registry) const {
+  const auto stat = [this](auto field) {
+    return [this, field] { return static_cast<double>(stats().*field); };
+  };
+  registry.counter_callback("docket_ws_connect_errors_total", "Namespace connections refused.",
+                            stat(&SocketServerStats::connect_errors));
+  registry.counter_callback("docket_ws_joins_refused_total", "Room joins refused.",
+                            stat(&SocketServerStats::joins_refused));
+  registry.counter_callback("docket_ws_deltas_sent_total", "Message deltas queued to clients.",
+                            stat(&SocketServerStats::deltas_sent));
+  registry.counter_callback("docket_ws_recoveries_total", "Sessions recovered at CONNECT.",
+                            stat(&SocketServerStats::recoveries));
+  registry.counter_callback("docket_ws_recoveries_failed_total",
+                            "CONNECTs naming a session that could not be recovered (a new "
+                            "session was started).",
+                            stat(&SocketServerStats::recoveries_failed));
+  registry.counter_callback("docket_ws_recovered_events_total",
+                            "Events replayed to recovered sessions.",
+                            stat(&SocketServerStats::recovered_events));
+  registry.counter_callback("docket_ws_session_store_errors_total",
+                            "Failed writes of the recoverable sessions file.",
+                            stat(&SocketServerStats::session_store_errors));
+}
+
 // ---- The staff feed
 
 bool is_staff_feed_event(std::string_view type) {
@@ -741,11 +771,12 @@ bool is_staff_feed_event(std::string_view type) {
 }
 
 std::string_view staff_feed_room(std::string_view type) {
-  if (type == domain::kSupportRequestCreated || type == domain::kSupportRequestAssigned ||
-      type == domain::kSupportRequestStatusChanged) {
+  if (type == domain::SupportRequestCreated::kType ||
+      type == domain::SupportRequestAssigned::kType ||
+      type == domain::SupportRequestStatusChanged::kType) {
     return kStaffRequestsRoom;
   }
-  if (type == domain::kInquiryCreated) return kStaffInquiriesRoom;
+  if (type == domain::InquiryCreated::kType) return kStaffInquiriesRoom;
   return {};
 }
 
@@ -760,24 +791,34 @@ bool is_secret_key(std::string_view key) {
 
 }  // namespace
 
+// The staff feed's events: each names its record by the id field of its aggregate.
+using StaffFeedEvent =
+    events::EventSet<domain::InquiryCreated, domain::SupportRequestCreated,
+                     domain::SupportRequestAssigned, domain::SupportRequestStatusChanged>;
+
 std::optional<std::string> staff_event_payload(const events::EventRecord& event,
                                                std::string_view log_epoch) {
   if (!is_staff_feed_event(event.type)) return std::nullopt;
-  const char* id_key =
-      event.type == domain::kInquiryCreated ? "supportInquiryId" : "supportRequestId";
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::object data;
-  if (parser.parse(event.data).get_object().get(data)) return std::nullopt;
-  auto id = events::optional_int(data, id_key);
-  if (!id) return std::nullopt;
+  auto decoded = StaffFeedEvent::decode(event);
+  if (!decoded.ok()) return std::nullopt;  // the caller logs malformed events
+  const bool inquiry = std::holds_alternative<domain::InquiryCreated>(*decoded);
+  const std::int64_t id = std::visit(
+      events::Overloaded{[](const domain::InquiryCreated& e) { return e.supportInquiryId; },
+                         [](const auto& e) { return e.supportRequestId; }},
+      *decoded);
+  // The data as stored, member by member, without secrets: what staff see follows
+  // the event's own fields.
+  thread_local JsonDocument document;
+  auto data = document.parse(event.data);
+  if (!data.ok()) return std::nullopt;
   JsonWriter w;
   w.begin_object().field("eventId", event.eventId).field("logEpoch", log_epoch);
   w.field("type", event.type).field("occurredAt", format_iso8601(event.occurredAt));
-  w.field(id_key, *id);
+  w.field(inquiry ? "supportInquiryId" : "supportRequestId", id);
   w.key("data").begin_object();
-  for (auto field : data) {
-    if (is_secret_key(field.key)) continue;
-    w.key(field.key).raw(simdjson::minify(field.value));
+  for (const auto& [key, value] : data->members()) {
+    if (is_secret_key(key)) continue;
+    w.key(key).raw(value.minified());
   }
   w.end_object().end_object();
   return w.take();
@@ -827,29 +868,49 @@ void RealtimeFeed::on_commit(std::span<const events::EventRecord> records) {
   }
 }
 
+// The records the feed acts on, and what it needs of each.
+using FeedEvent =
+    events::EventSet<domain::SupportRequestMessageCreated, domain::InquiryMessageCreated,
+                     domain::InquiryCreated, domain::InquiryTokenRevoked,
+                     domain::SupportRequestCreated, domain::SupportRequestAssigned,
+                     domain::SupportRequestStatusChanged>;
+
 void RealtimeFeed::deliver(const events::EventRecord& event) {
   const std::string_view type = event.type;
-  const bool request_message = type == domain::kSupportRequestMessageCreated;
-  const bool inquiry_message = type == domain::kInquiryMessageCreated;
-  const bool created = type == domain::kInquiryCreated;
-  const bool revoked = type == domain::kInquiryTokenRevoked;
-  const bool staff = is_staff_feed_event(type);
-  if (!request_message && !inquiry_message && !staff && !revoked) return;
-
-  // What this record needs from its data, read before anything else parses.
-  std::optional<std::int64_t> id;
-  std::optional<std::string> code;
-  {
-    thread_local simdjson::dom::parser parser;
-    simdjson::dom::object data;
-    if (parser.parse(event.data).get_object().get(data)) {
-      log_warn("realtime.feed_malformed_event",
-               [&](JsonWriter& w) { w.field("eventId", event.eventId).field("type", event.type); });
-      return;
-    }
-    id = events::optional_int(data, request_message ? "supportRequestId" : "supportInquiryId");
-    if (created) code = events::optional_text(data, "trackingCode");
+  if (!FeedEvent::contains(type)) return;
+  auto decoded = FeedEvent::decode(event);
+  if (!decoded.ok()) {
+    log_warn("realtime.feed_malformed_event", [&](JsonWriter& w) {
+      w.field("eventId", event.eventId).field("type", event.type);
+      w.field("error", decoded.status().message());
+    });
+    return;
   }
+  const bool request_message =
+      std::holds_alternative<domain::SupportRequestMessageCreated>(*decoded);
+  const bool inquiry_message = std::holds_alternative<domain::InquiryMessageCreated>(*decoded);
+  const bool created = std::holds_alternative<domain::InquiryCreated>(*decoded);
+  const bool revoked = std::holds_alternative<domain::InquiryTokenRevoked>(*decoded);
+  const bool staff = is_staff_feed_event(type);
+  const std::optional<std::int64_t> id = std::visit(
+      events::Overloaded{
+          [](const domain::SupportRequestMessageCreated& e) -> std::optional<std::int64_t> {
+            return e.supportRequestId;
+          },
+          [](const domain::InquiryMessageCreated& e) -> std::optional<std::int64_t> {
+            return e.supportInquiryId;
+          },
+          [](const domain::InquiryCreated& e) -> std::optional<std::int64_t> {
+            return e.supportInquiryId;
+          },
+          [](const domain::InquiryTokenRevoked& e) -> std::optional<std::int64_t> {
+            return e.supportInquiryId;
+          },
+          [](const auto&) -> std::optional<std::int64_t> { return std::nullopt; },
+      },
+      *decoded);
+  std::optional<std::string> code;
+  if (const auto* e = std::get_if<domain::InquiryCreated>(&*decoded)) code = e->trackingCode;
 
   if (created && id && code) {
     std::lock_guard lock(codes_mu_);

@@ -42,12 +42,16 @@
 #include "core/lru_map.h"
 #include "core/result.h"
 #include "events/event_store.h"
-#include "http/auth_guard.h"
+#include "projections/authenticator.h"
 #include "realtime/connection.h"
 #include "realtime/deltas.h"
 #include "realtime/replay.h"
 #include "realtime/rooms.h"
 #include "realtime/sessions.h"
+
+namespace docket {
+class MetricsRegistry;
+}
 
 namespace docket::realtime {
 
@@ -90,27 +94,27 @@ struct SessionRecovery {
   std::shared_ptr<SessionStore> sessions;
   std::string log_epoch;                // EventStore::log_epoch()
   std::function<std::uint64_t()> head;  // EventStore::head()
-  // replay_session with the server's options. May throw http::ApiError.
+  // replay_session with the server's options. May throw ApiError.
   std::function<Result<std::optional<std::vector<ReplayedEvent>>>(const RecoveryScope&,
                                                                   std::uint64_t since)>
       replay;
 };
 
 struct RealtimeAuth {
-  // What http::Authenticator::authenticate does with an Authorization header value
-  // ("Bearer <jwt>", "Bearer si_…"). May throw http::ApiError (storage failures).
-  std::function<http::Authenticator::Outcome(std::string_view authorization)> authenticate;
+  // What projections::Authenticator::authenticate does with an Authorization header value
+  // ("Bearer <jwt>", "Bearer si_…"). May throw ApiError (storage failures).
+  std::function<projections::Authenticator::Outcome(std::string_view authorization)> authenticate;
 };
 
 // Whether `identity` may read `room` now: "" when allowed, else the errorCode
-// (http::error_code values). `guest_token` is the raw si_… token of a guest connection
-// ("" otherwise), to be checked again. May throw http::ApiError.
+// (error_code values). `guest_token` is the raw si_… token of a guest connection
+// ("" otherwise), to be checked again. May throw ApiError.
 using RoomAuthorizer =
     std::function<std::string(const auth::Identity&, std::string_view guest_token, const RoomRef&)>;
 
 // The ack object of a sync, {ok:true, events:[…], gapDetected, lastEventId, logEpoch}
 // (built by the replay layer), or an error Status (answered as
-// http::api_error_from_status does). May throw http::ApiError.
+// api_error_from_status does). May throw ApiError.
 using Replayer = std::function<Result<std::string>(const RoomRef&, std::uint64_t since_event_id,
                                                    std::optional<std::string> log_epoch)>;
 
@@ -155,6 +159,9 @@ class SocketServer final : public ConnectionHandler {
   RoomRegistry& rooms() { return rooms_; }
   const RoomRegistry& rooms() const { return rooms_; }
   SocketServerStats stats() const;
+  // Registers docket_ws_* Socket.IO metrics read at scrape time. REQUIRES: the server
+  // outlives every render of `registry`.
+  void register_metrics(MetricsRegistry& registry) const;
 
   // ---- For the feed (any thread).
 

@@ -30,6 +30,7 @@
 #pragma GCC diagnostic pop
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/query.h"
 #include "http/url.h"
 #include "realtime/engine_io.h"
@@ -722,6 +723,24 @@ WsCounters WsServer::counters() const {
 
 const WsOptions& WsServer::options() const {
   return impl_->options;
+}
+
+void WsServer::register_metrics(MetricsRegistry& registry) const {
+  const auto transport = [this](auto field) {
+    return [this, field] { return static_cast<double>(counters().*field); };
+  };
+  registry.gauge_callback("docket_ws_connections", "Open websocket connections.",
+                          [this] { return static_cast<double>(connection_count()); });
+  registry.counter_callback("docket_ws_closed_slow_consumer_total",
+                            "Websockets closed because their send queue was full.",
+                            transport(&WsCounters::closed_slow_consumer));
+  registry.counter_callback("docket_ws_closed_ping_timeout_total",
+                            "Websockets closed for a missing pong.",
+                            transport(&WsCounters::closed_ping_timeout));
+  registry.counter_callback("docket_ws_closed_connect_timeout_total",
+                            "Websockets closed for not connecting to the namespace within "
+                            "DOCKET_WS_CONNECT_TIMEOUT_MS.",
+                            transport(&WsCounters::closed_connect_timeout));
 }
 
 }  // namespace docket::realtime

@@ -48,6 +48,10 @@
 #include "http/upgrade.h"
 #include "realtime/connection.h"
 
+namespace docket {
+class MetricsRegistry;
+}
+
 namespace docket::realtime {
 
 struct WsOptions {
@@ -103,6 +107,9 @@ class WsServer final : public http::UpgradeHandler {
   // Connections accepted and not yet ended (handshakes in progress included).
   std::size_t connection_count() const;
   WsCounters counters() const;
+  // Registers docket_ws_* transport metrics read at scrape time. REQUIRES: the server
+  // outlives every render of `registry`.
+  void register_metrics(MetricsRegistry& registry) const;
   const WsOptions& options() const;
 
   class Impl;  // defined in ws_server.cpp, where the Beast code lives

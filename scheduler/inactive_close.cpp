@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "domain/command.h"
+#include "domain/refusal.h"
 #include "domain/support_inquiry.h"
 #include "events/event_store.h"
 #include "projections/reader_pool.h"
@@ -32,16 +34,15 @@ Result<InactiveCloseOutcome> close_inactive_inquiries(events::EventStore& store,
     }
     std::uint64_t closed_now = 0;
     for (const std::int64_t id : ids) {
-      const domain::CloseInactiveInquiry command{id, cutoff};
-      auto appended = store.execute([&](const events::StagedView& view) {
-        return domain::decide_close_inactive_inquiry(view, command, meta);
-      });
-      if (appended.ok()) {
+      auto executed = domain::execute(store, domain::CloseInactiveInquiry{id, cutoff}, meta);
+      const auto refusal = domain::refusal_of(executed.status());
+      if (executed.ok()) {
         ++closed_now;
-      } else if (appended.status().IsFailedPrecondition() || appended.status().IsNotFound()) {
-        ++outcome.skipped;
+      } else if (refusal == domain::Refusal::kInquiryStillActive ||
+                 refusal == domain::Refusal::kInquiryNotFound) {
+        ++outcome.skipped;  // activity since the read, or the read model ran ahead
       } else {
-        return appended.status();
+        return executed.status();
       }
     }
     outcome.closed += closed_now;

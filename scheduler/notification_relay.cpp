@@ -3,8 +3,6 @@
 #include <limits>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "core/log.h"
 #include "domain/account.h"
 #include "domain/support_request.h"
@@ -30,21 +28,17 @@ std::optional<OutgoingMail> skip(const events::EventRecord& event, std::string_v
 
 Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
                                                      const events::EventRecord& event) {
-  if (event.type != domain::kSupportRequestMessageCreated) return std::optional<OutgoingMail>{};
-  thread_local simdjson::dom::parser parser;  // buffers reused from event to event
-  simdjson::dom::object data;
-  if (parser.parse(event.data).get_object().get(data)) return skip(event, "data is not an object");
-  std::string_view sender;
-  std::string_view message;
-  std::int64_t request_id = 0;
-  if (data["senderType"].get_string().get(sender) || data["message"].get_string().get(message) ||
-      data["supportRequestId"].get_int64().get(request_id)) {
-    return skip(event, "missing senderType, message or supportRequestId");
+  if (event.type != domain::SupportRequestMessageCreated::kType) {
+    return std::optional<OutgoingMail>{};
   }
-  if (sender != "admin") return std::optional<OutgoingMail>{};
+  auto reply = events::decode<domain::SupportRequestMessageCreated>(event);
+  if (!reply.ok()) return skip(event, reply.status().message());
+  if (reply->senderType != "admin") return std::optional<OutgoingMail>{};
   // A reply copied from an inquiry when a request was created from it (domain/
   // support_inquiry.h) was already seen in the chat: no mail.
-  if (data["copiedFrom"].error() == simdjson::SUCCESS) return std::optional<OutgoingMail>{};
+  if (reply->copiedFrom) return std::optional<OutgoingMail>{};
+  const std::int64_t request_id = reply->supportRequestId;
+  const std::string& message = reply->message;
 
   // The request's first event names its ticket, subject and customer.
   auto created = store.read_stream(domain::support_request_stream(request_id), 1, 1);
@@ -62,7 +56,7 @@ Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& s
   mail.to_address = customer->email;
   mail.subject = "[" + request->ticketNumber + "] New reply: " + request->subject;
   mail.body = "Hello " + customer->name + ",\n\nSupport replied to your request " +
-              request->ticketNumber + " (" + request->subject + "):\n\n" + std::string(message) +
+              request->ticketNumber + " (" + request->subject + "):\n\n" + message +
               "\n\nReply in the app to continue the conversation.\n";
   mail.dedupe_key = "support_request.admin_reply:" + std::to_string(event.eventId);
   return std::optional<OutgoingMail>(std::move(mail));

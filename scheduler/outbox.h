@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/mail.h"
 #include "core/result.h"
 
 namespace docket::projections {
@@ -38,17 +39,9 @@ class Database;
 
 namespace docket::scheduler {
 
-// A message to send. Validated by enqueue(): `to_address` a plain address, `subject`
-// one line, `kind` and `dedupe_key` non-empty.
-struct OutgoingMail {
-  std::string kind;        // what it is about: "support_request.admin_reply"
-  std::string to_address;  // "ana@example.com"
-  std::string subject;     // UTF-8, one line
-  std::string body;        // UTF-8 plain text
-  // Identifies the cause, so enqueueing the same cause twice makes one message:
-  // "support_request.admin_reply:event-1234".
-  std::string dedupe_key;
-};
+// The mail the outbox queues: core/mail.h (validated by enqueue(): `to_address` a plain
+// address, `subject` one line, `kind` and `dedupe_key` non-empty).
+using docket::OutgoingMail;
 
 enum class MailState { kQueued, kSent, kDead };
 const char* mail_state_name(MailState state);

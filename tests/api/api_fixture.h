@@ -12,7 +12,7 @@
 
 #include "cli/server_runtime.h"
 #include "core/clock.h"
-#include "tests/http/http_test_client.h"
+#include "http/testing/raw_client.h"
 #include "tests/support/test_support.h"
 
 namespace docket::api_testing {

@@ -126,7 +126,13 @@ TEST_SUITE("core") {
     CHECK(check_password_policy("12345678") == PasswordRule::kOk);
     CHECK(check_password_policy(std::string(256, 'p')) == PasswordRule::kOk);
     CHECK(check_password_policy(std::string(257, 'p')) == PasswordRule::kTooLong);
-    CHECK(check_password_policy("p\xc3\xa4sswor") == PasswordRule::kOk);  // 8 bytes, 7 characters
+    CHECK(check_password_policy("p\xc3\xa4sswor") == PasswordRule::kTooShort);  // 7 characters
+    CHECK(check_password_policy("p\xc3\xa4ssword") == PasswordRule::kOk);       // 8 characters
+    std::string umlauts;
+    for (int i = 0; i < 256; ++i)
+      umlauts += "\xc3\xa4";
+    CHECK(check_password_policy(umlauts) == PasswordRule::kOk);  // 256 characters, 512 bytes
+    CHECK(check_password_policy(umlauts + "a") == PasswordRule::kTooLong);
     CHECK(check_password_policy("password\xff") == PasswordRule::kInvalidUtf8);
     CHECK(check_password_policy("password\xc0\xaf") == PasswordRule::kInvalidUtf8);  // overlong
     CHECK(check_password_policy("password\xed\xa0\x80") ==

@@ -1,6 +1,8 @@
 // The account aggregate: decisions against a real log, folding, the permission seed.
 #include <doctest/doctest.h>
 
+#include "domain/refusal.h"
+
 #include "domain/account_commands.h"
 #include "domain/permission_catalogue.h"
 #include "events/event_store.h"
@@ -18,13 +20,11 @@ std::unique_ptr<events::EventStore> open_log(const std::string& path) {
 }
 
 Result<events::AppendResult> run(events::EventStore& store, const RegisterCustomer& c) {
-  return store.execute(
-      [&](const events::StagedView& v) { return decide_register_customer(v, c, CommandMeta{}); });
+  return store.execute([&](const events::StagedView& v) { return decide(v, c, CommandMeta{}); });
 }
 
 Result<events::AppendResult> run(events::EventStore& store, const CreateStaff& c) {
-  return store.execute(
-      [&](const events::StagedView& v) { return decide_create_staff(v, c, CommandMeta{}); });
+  return store.execute([&](const events::StagedView& v) { return decide(v, c, CommandMeta{}); });
 }
 
 CreateStaff staff(std::string email, std::string role = "agent") {
@@ -57,7 +57,7 @@ TEST_SUITE("domain") {
     REQUIRE(run(*store, ada).ok());
     REQUIRE(run(*store, staff("ann@example.com")).ok());
     auto taken = run(*store, RegisterCustomer{"ann@example.com", "X", {}, "$argon2id$h"});
-    CHECK(taken.status().IsAlreadyExists());
+    CHECK(refusal_of(taken.status()) == Refusal::kEmailTaken);
     CHECK(store->last_id(kAccountSequence).value() == 2);
 
     auto customer = load_account(*store, 1);
@@ -72,7 +72,7 @@ TEST_SUITE("domain") {
     CHECK((*agent)->id == 2);
     CHECK((*agent)->permissions == *auth::role_preset("agent"));
     CHECK_FALSE(find_account_by_email(*store, "nobody@example.com")->has_value());
-    CHECK(load_account(*store, 3).status().IsNotFound());
+    CHECK(refusal_of(load_account(*store, 3).status()) == Refusal::kAccountNotFound);
   }
 
   TEST_CASE("staff commands: first-staff bootstrap, permissions, deactivation rules") {
@@ -82,30 +82,32 @@ TEST_SUITE("domain") {
     boot.onlyIfFirstStaff = true;
     REQUIRE(run(*store, boot).ok());
     boot.email = "root2@example.com";
-    CHECK(run(*store, boot).status().IsFailedPrecondition());
+    CHECK(refusal_of(run(*store, boot).status()) == Refusal::kStaffExists);
     REQUIRE(run(*store, staff("ann@example.com")).ok());
     REQUIRE(run(*store, RegisterCustomer{"c@example.com", "C", {}, "$argon2id$h"}).ok());
 
     auto change = [&](std::int64_t id, auth::PermissionSet p) {
       return store->execute([&](const events::StagedView& v) {
-        return decide_change_staff_permissions(v, {id, "agent", p}, CommandMeta{});
+        return decide(v, {id, "agent", p}, CommandMeta{});
       });
     };
     REQUIRE(change(2, {auth::Permission::kAuditRead}).ok());
     CHECK(load_account(*store, 2)->permissions ==
           auth::PermissionSet{auth::Permission::kAuditRead});
-    CHECK(change(3, {}).status().IsNotFound());  // a customer is no staff member
-    CHECK(change(9, {}).status().IsNotFound());
+    CHECK(refusal_of(change(3, {}).status()) ==
+          Refusal::kStaffNotFound);  // a customer is no staff member
+    CHECK(refusal_of(change(9, {}).status()) == Refusal::kStaffNotFound);
 
     auto set_active = [&](std::int64_t id, bool active, std::int64_t by) {
       return store->execute([&](const events::StagedView& v) {
-        return decide_set_staff_active(v, {id, active, by}, CommandMeta{});
+        return decide(v, {id, active, by}, CommandMeta{});
       });
     };
-    CHECK(set_active(1, false, 1).status().IsFailedPrecondition());  // not oneself
+    CHECK(refusal_of(set_active(1, false, 1).status()) ==
+          Refusal::kAccountStateConflict);  // not oneself
     REQUIRE(set_active(2, false, 1).ok());
     CHECK_FALSE(load_account(*store, 2)->active);
-    CHECK(set_active(2, false, 1).status().IsFailedPrecondition());
+    CHECK(refusal_of(set_active(2, false, 1).status()) == Refusal::kAccountStateConflict);
     REQUIRE(set_active(2, true, 1).ok());
     CHECK(load_account(*store, 2)->active);
     CHECK(load_account(*store, 2)->version == 4);
@@ -118,7 +120,7 @@ TEST_SUITE("domain") {
     CHECK_FALSE(seed_permission_catalogue(*store).value());
     auto events = store->read_stream(kPermissionCatalogueStream, 1, 10);
     REQUIRE(events->size() == 1);
-    CHECK(events->front().type == kPermissionCatalogueSeeded);
+    CHECK(events->front().type == PermissionCatalogueSeeded::kType);
     CHECK(events->front().data.find("Operations_MANAGE") != std::string::npos);
   }
 
@@ -130,7 +132,7 @@ TEST_SUITE("domain") {
     e.data = R"({"accountId":1})";
     e.streamVersion = 1;
     CHECK(fold_account(std::span(&e, 1)).status().IsCorruption());
-    CHECK(fold_account({}).status().IsNotFound());
+    CHECK(refusal_of(fold_account({}).status()) == Refusal::kAccountNotFound);
   }
 }
 

@@ -1,6 +1,8 @@
 // The feedback aggregate: decisions against a real log, folding, the review rule.
 #include <doctest/doctest.h>
 
+#include "domain/refusal.h"
+
 #include "core/clock.h"
 #include "domain/feedback.h"
 #include "events/event_store.h"
@@ -19,13 +21,12 @@ std::unique_ptr<events::EventStore> open_log(const std::string& path, const Cloc
 }
 
 Result<events::AppendResult> submit(events::EventStore& store, const SubmitFeedback& c) {
-  return store.execute(
-      [&](const events::StagedView& v) { return decide_submit_feedback(v, c, CommandMeta{}); });
+  return store.execute([&](const events::StagedView& v) { return decide(v, c, CommandMeta{}); });
 }
 
 Result<events::AppendResult> review(events::EventStore& store, std::int64_t id, std::int64_t by) {
   return store.execute([&](const events::StagedView& v) {
-    return decide_review_feedback(v, ReviewFeedback{id, by}, CommandMeta{});
+    return decide(v, ReviewFeedback{id, by}, CommandMeta{});
   });
 }
 
@@ -86,7 +87,7 @@ TEST_SUITE("domain") {
     CHECK_FALSE(second->rating.has_value());
     CHECK_FALSE(second->appVersion.has_value());
     CHECK_FALSE(second->platform.has_value());
-    CHECK(load(*store, 3).status().IsNotFound());
+    CHECK(refusal_of(load(*store, 3).status()) == Refusal::kFeedbackNotFound);
   }
 
   TEST_CASE("review marks feedback reviewed once and records who and when") {
@@ -107,15 +108,15 @@ TEST_SUITE("domain") {
     CHECK(reviewed->version == 2);
 
     const std::uint64_t head = store->head();
-    CHECK(review(*store, 1, 4).status().IsFailedPrecondition());
+    CHECK(refusal_of(review(*store, 1, 4).status()) == Refusal::kFeedbackAlreadyReviewed);
     CHECK(store->head() == head);  // nothing appended
     CHECK(load(*store, 1)->reviewedByAdminId == std::optional<std::int64_t>(3));
-    CHECK(review(*store, 9, 3).status().IsNotFound());
+    CHECK(refusal_of(review(*store, 9, 3).status()) == Refusal::kFeedbackNotFound);
     CHECK(store->head() == head);
   }
 
   TEST_CASE("folding refuses events out of order or not a feedback's") {
-    CHECK(fold_feedback({}).status().IsNotFound());
+    CHECK(refusal_of(fold_feedback({}).status()) == Refusal::kFeedbackNotFound);
     std::vector<events::EventRecord> only_review = {
         record("support.feedback.reviewed", R"({"feedbackId":1,"reviewedByAdminId":3})", 1)};
     CHECK(fold_feedback(only_review).status().IsCorruption());

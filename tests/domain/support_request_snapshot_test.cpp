@@ -64,7 +64,7 @@ TEST_SUITE("domain") {
     std::int64_t id = 0;
     REQUIRE(store
                 ->execute([&](const events::StagedView& v) {
-                  auto req = decide_create_support_request(v, create, CommandMeta{});
+                  auto req = decide(v, create, CommandMeta{});
                   if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
                   return req;
                 })
@@ -73,12 +73,12 @@ TEST_SUITE("domain") {
 
     auto reply = [&](std::string text) {
       return store->execute([&](const events::StagedView& v) {
-        return decide_reply(v, ReplyToSupportRequest{id, "customer", 7, text}, CommandMeta{});
+        return decide(v, ReplyToSupportRequest{id, "customer", 7, text}, CommandMeta{});
       });
     };
     auto status = [&](std::string to, std::optional<std::string> note = {}) {
       return store->execute([&](const events::StagedView& v) {
-        return decide_change_status(v, ChangeSupportRequestStatus{id, to, note}, CommandMeta{});
+        return decide(v, ChangeSupportRequestStatus{id, to, note}, CommandMeta{});
       });
     };
     REQUIRE(reply("first").ok());  // decided from a full fold, snapshot saved
@@ -106,7 +106,7 @@ TEST_SUITE("domain") {
     CreateSupportRequest create{7, "Login", "technical", "high", "Cannot log in", "null"};
     REQUIRE(store
                 ->execute([&](const events::StagedView& v) {
-                  auto req = decide_create_support_request(v, create, CommandMeta{});
+                  auto req = decide(v, create, CommandMeta{});
                   // Another aggregate's state under the same stream name: never read.
                   v.save_snapshot(support_request_stream(1), {99, std::type_index(typeid(int)),
                                                               std::make_shared<const int>(5)});

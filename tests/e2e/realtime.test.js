@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  adminReply, assertNoHashes, call, createInquiry, createStaff, loginAdmin, registerCustomer, sleep,
+  adminReply, assertNoHashes, call, createInquiry, createStaff, loginAdmin, registerCustomer,
+  setStatus, sleep,
 } from './lib/inquiries.js';
 import {
   Clients, QUIET_MS, ack, assertJoined, assertRefused, inquiryRoom, joinInquiry, joinRequest,
@@ -216,6 +217,34 @@ test('join inquiry rooms: staff, the owning customer and the right guest token m
     const reply = await adminReply(base, admin.token, b.id, 'Still here for B');
     const delta = await recB.next(DELTA_INQUIRY, (d) => d.eventId === reply.eventId, 'B delta');
     assert.equal(delta.logEpoch, logEpoch);
+  });
+});
+
+test('a guest keeps the closed conversation: join and sync after close; spam ends the session', async () => {
+  await withServer({}, async ({ base, clients }) => {
+    const admin = await loginAdmin(base);
+    const g = await createInquiry(base, { subject: 'Closing soon', message: 'Hello' });
+    const reply = await adminReply(base, admin.token, g.id, 'Anything else?');
+    const closed = await setStatus(base, admin.token, g.id, 'closed');
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+
+    // Seed 000 §5: closing changes the status only; the guest's token still joins the
+    // room and replays the thread with sync.
+    const guest = await clients.connect({ token: g.inquiryAccessToken });
+    assertJoined(await joinInquiry(guest, g.id), inquiryRoom(g.id), 'guest joins a closed inquiry');
+    const replay = await syncInquiry(guest, g.id, 0);
+    assert.equal(replay.ok, true, JSON.stringify(replay));
+    assert.ok(replay.events.some((e) => e.eventId === reply.eventId), 'the staff reply is replayed');
+
+    // Spam revokes: the guest's session ends and the token is refused from then on.
+    const s = await createInquiry(base, { subject: 'Cheap watches', message: 'Buy' });
+    const spamGuest = await clients.connect({ token: s.inquiryAccessToken });
+    assertJoined(await joinInquiry(spamGuest, s.id), inquiryRoom(s.id), 'guest before spam');
+    const gone = once(spamGuest, 'disconnect', 'spam guest disconnect');
+    assert.equal((await setStatus(base, admin.token, s.id, 'spam')).status, 200);
+    assert.equal((await gone)[0], 'io server disconnect');
+    const refused = await clients.connectError({ token: s.inquiryAccessToken });
+    assert.deepEqual(refused.data, { errorCode: 'SUPPORT_INQUIRY_TOKEN_INVALID' });
   });
 });
 

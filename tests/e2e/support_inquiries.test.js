@@ -605,8 +605,13 @@ test('admin replies, assigns, changes status; list filters follow', async () => 
     assert.equal(closed.body.data.status, 'closed');
     assert.equal(typeof closed.body.data.closedAt, 'string');
 
-    // Closing revoked the guest token; staff still see every message.
-    assertError(await call(base, 'GET', `${P}/${g.id}`, { token }), 403, 'SUPPORT_INQUIRY_TOKEN_INVALID', 'token after close');
+    // Closing changes the status only: the guest still reads the whole conversation
+    // with the token, and staff see every message.
+    const afterClose = await call(base, 'GET', `${P}/${g.id}`, { token });
+    assert.equal(afterClose.status, 200, JSON.stringify(afterClose.body));
+    assert.equal(afterClose.body.data.status, 'closed');
+    assert.deepEqual(afterClose.body.data.messages, detail.messages);
+    assert.equal((await call(base, 'GET', `${P}/${g.id}/messages`, { token })).status, 200);
     assert.deepEqual((await adminDetail(base, admin.token, g.id)).messages, detail.messages);
   } finally {
     await server.cleanup();
@@ -770,11 +775,13 @@ test('closed and spam inquiries accept no more messages from guests, customers o
       400, CLOSED, 'admin on spam');
     assertError(await setStatus(base, admin.token, k2.id, 'closed'), 400, CLOSED, 'status change on spam');
 
-    // A guest: closing revokes the token; staff are refused with SUPPORT_INQUIRY_CLOSED.
+    // A guest keeps the token of a closed inquiry: reading works, posting is refused with
+    // SUPPORT_INQUIRY_CLOSED (the UI shows the closed state), as for staff.
     const before = await adminDetail(base, admin.token, g.id);
     assert.equal((await setStatus(base, admin.token, g.id, 'closed')).status, 200);
     assertError(await call(base, 'POST', `${P}/${g.id}/messages`, { token: g.inquiryAccessToken, body: { message: 'hello?' } }),
-      403, 'SUPPORT_INQUIRY_TOKEN_INVALID', 'guest token on closed');
+      400, CLOSED, 'guest token on closed');
+    assert.equal((await call(base, 'GET', `${P}/${g.id}`, { token: g.inquiryAccessToken })).body.data.status, 'closed');
     assertError(await call(base, 'POST', `${A}/${g.id}/messages`, { token: admin.token, body: { message: 'hello?' } }),
       400, CLOSED, 'admin on closed guest inquiry');
     const after = await adminDetail(base, admin.token, g.id);

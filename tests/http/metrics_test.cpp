@@ -1,4 +1,4 @@
-#include "http/metrics.h"
+#include "core/metrics.h"
 
 #include <doctest/doctest.h>
 

@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "core/auth/permissions.h"
+#include "core/metrics.h"
 #include "events/event_store.h"
-#include "http/metrics.h"
+#include "http/contract.h"
 #include "http/operations_routes.h"
 #include "http/request.h"
 #include "http/request_context.h"
+#include "http/route_kit.h"
 #include "http/router.h"
 #include "http/service.h"
 #include "projections/projection_engine.h"
@@ -23,10 +25,46 @@
 namespace docket::http {
 namespace {
 
-constexpr std::string_view kInquirySchema =
-    R"({"type":"object","required":["subject"],"properties":{"subject":{"type":"string","minLength":1}}})";
+struct CreateBody {
+  std::string subject;
+};
+
+std::shared_ptr<const BodyContract<CreateBody>> create_contract() {
+  auto c = std::make_shared<BodyContract<CreateBody>>();
+  c->field(Text("subject").length(1, 200), &CreateBody::subject);
+  return c;
+}
+
+struct Inquiry {
+  std::int64_t id = 0;
+  std::string trackingCode;
+};
+
+const Shape<Inquiry>& inquiry_shape() {
+  static const Shape<Inquiry> shape = [] {
+    Shape<Inquiry> s;
+    s.field("id", &Inquiry::id).field("trackingCode", &Inquiry::trackingCode);
+    return s;
+  }();
+  return shape;
+}
+
 constexpr std::string_view kInquiryDataSchema =
-    R"({"type":"object","properties":{"id":{"type":"integer"},"trackingCode":{"type":"string"}}})";
+    R"({"type":"object","required":["id","trackingCode"],"properties":{"id":{"type":"integer"},)"
+    R"("trackingCode":{"type":"string"}}})";
+
+struct StatusBody {
+  std::string status;
+};
+
+struct ListQuery {
+  std::uint32_t page = 1;
+  std::uint32_t pageSize = 20;
+  std::string sortBy;
+  bool ascending = false;
+};
+
+struct NoFields {};
 
 Handler ok_handler() {
   return [](RequestContext&) { return Response::ok_json("null"); };
@@ -46,12 +84,13 @@ RouteMeta meta(std::string name, std::string tag, Access access) {
 void add_sample_routes(Router& r) {
   RouteMeta create = meta("inquiries.create", "Support Inquiries", Access::kOptional);
   create.rate_group = "public.create";
-  create.request_schema = std::string(kInquirySchema);
-  create.response_schema = std::string(kInquiryDataSchema);
+  create.body = create_contract();
+  create.response = schema_of(inquiry_shape());
   r.post("/api/support-inquiries", ok_handler(), create);
 
   RouteMeta list = meta("inquiries.list", "Support Inquiries", Access::kCustomer);
-  list.response_schema = R"({"type":"array","items":{"type":"object"}})";
+  list.response = std::make_shared<ListShape<Inquiry>>(inquiry_shape());
+  list.paginated = true;
   r.get("/api/support-inquiries", ok_handler(), list);
 
   r.get("/api/support-inquiries/{id}", ok_handler(),
@@ -61,7 +100,9 @@ void add_sample_routes(Router& r) {
 
   RouteMeta status = meta("inquiries.admin.status", "Support Inquiries (Admin)", Access::kStaff);
   status.permission = auth::Permission::kSupportInquiriesUpdate;
-  status.request_schema = R"({"type":"object","properties":{"status":{"enum":["open","closed"]}}})";
+  auto status_body = std::make_shared<BodyContract<StatusBody>>();
+  status_body->field(OneOf("status", {"open", "closed"}), &StatusBody::status);
+  status.body = status_body;
   status.errors = {{404, "SUPPORT_INQUIRY_NOT_FOUND"},
                    {400, "SUPPORT_INQUIRY_CLOSED"},
                    {409, "INVALID_STATUS_TRANSITION"}};
@@ -76,10 +117,16 @@ void add_sample_routes(Router& r) {
 
   RouteMeta reg = meta("auth.register", "Auth", Access::kPublic);
   reg.rate_group = "auth.login";
-  reg.request_schema = R"({"type":"object"})";
+  reg.body = std::make_shared<BodyContract<NoFields>>();
   r.post("/api/auth/register", ok_handler(), reg);
 
   r.get("/api/rooms/{room}", ok_handler(), meta("rooms.detail", "Realtime", Access::kCustomer));
+  RouteMeta page = meta("rooms.list", "Realtime", Access::kCustomer);
+  auto query = std::make_shared<QueryContract<ListQuery>>();
+  add_paging(*query, {"createdAt", "updatedAt"}, 50);
+  page.query = query;
+  page.paginated = true;
+  r.get("/api/rooms", ok_handler(), page);
   r.get("/unnamed/{id}", ok_handler());  // name defaults to "GET /unnamed/{id}"
   r.del("/api/support-inquiries/{id}", ok_handler(),
         meta("inquiries.detail", "Support Inquiries", Access::kCustomer));  // repeated name
@@ -232,6 +279,7 @@ TEST_SUITE("http") {
                                                 "Support Requests", "Support Requests (Admin)",
                                                 "Public", "Feedback", "Feedback (Admin)", "Auth",
                                                 "Staff (Admin)", "Operations", "Realtime"});
+    CHECK(json(doc.root["info"]["license"].value()) == R"({"name":"Proprietary"})");
 
     CHECK(json(doc.root["components"]["securitySchemes"]["bearerAuth"].value()) ==
           R"j({"type":"http","scheme":"bearer","bearerFormat":"JWT",)j"
@@ -258,8 +306,13 @@ TEST_SUITE("http") {
     CHECK(str(create["x-rate-limit-group"]) == "public.create");
     CHECK(str(create["summary"]) == "Summary of inquiries.create");
     CHECK(json(create["requestBody"]["required"].value()) == "true");
+    JsonWriter body;
+    write_body_schema(body, *create_contract());
     CHECK(json(create["requestBody"]["content"]["application/json"]["schema"].value()) ==
-          kInquirySchema);
+          body.str());
+    CHECK(
+        json(create["requestBody"]["content"]["application/json"]["schema"]["examples"].value()) ==
+        R"([{"subject":"x"}])");
     CHECK_FALSE(has(doc.operation(route_named(r, "inquiries.detail"))["requestBody"]));
   }
 
@@ -303,7 +356,7 @@ TEST_SUITE("http") {
       CHECK(json(schema["required"].value()) == R"(["success","data","pagination"])");
       CHECK(str(schema["properties"]["pagination"]["$ref"]) == "#/components/schemas/Pagination");
       CHECK(json(schema["properties"]["data"].value()) ==
-            R"({"type":"array","items":{"type":"object"}})");
+            std::string(R"({"type":"array","items":)") + std::string(kInquiryDataSchema) + "}");
       CHECK_FALSE(has(list["parameters"]));
     }
     SUBCASE("metrics is text/plain and the document itself is not enveloped") {
@@ -353,23 +406,37 @@ TEST_SUITE("http") {
     }
   }
 
-  TEST_CASE("openapi replaces schema text that is not a JSON Schema by {}") {
+  TEST_CASE("openapi documents query parameters from the query contract, and a license") {
     Router r;
-    RouteMeta broken = meta("broken.create", "Feedback", Access::kPublic);
-    broken.request_schema = R"({"type":"object")";
-    broken.response_schema = "42";
-    r.post("/broken", ok_handler(), broken);
-    RouteMeta boolean = meta("boolean.update", "Feedback", Access::kPublic);
-    boolean.request_schema = "true";
-    r.put("/boolean", ok_handler(), boolean);
-    Document doc(openapi_document(r, {}));
-    simdjson::dom::element op = doc.operation(route_named(r, "broken.create"));
-    CHECK(json(op["requestBody"]["content"]["application/json"]["schema"].value()) == "{}");
-    CHECK(json(op["responses"]["201"]["content"]["application/json"]["schema"]["properties"]["data"]
-                   .value()) == "{}");
-    CHECK(json(doc.operation(route_named(
-              r, "boolean.update"))["requestBody"]["content"]["application/json"]["schema"]
-                   .value()) == "true");
+    add_sample_routes(r);
+    Document doc(openapi_document(r, {.title = "Docket",
+                                      .version = "1",
+                                      .license_name = "MIT",
+                                      .license_url = "https://opensource.org/license/mit"}));
+    CHECK(json(doc.root["info"]["license"].value()) ==
+          R"({"name":"MIT","url":"https://opensource.org/license/mit"})");
+    simdjson::dom::element page = doc.operation(route_named(r, "rooms.list"));
+    std::vector<std::string> params;
+    for (simdjson::dom::element p : page["parameters"].get_array()) {
+      CHECK(str(p["in"]) == "query");
+      CHECK(json(p["required"].value()) == "false");
+      params.emplace_back(str(p["name"]));
+    }
+    CHECK(params == std::vector<std::string>{"page", "pageSize", "sortBy", "sortOrder"});
+    CHECK(json(page["parameters"].at(1)["schema"].value()) ==
+          R"({"type":"integer","minimum":1,"maximum":50,"default":20})");
+    // A query contract means a VALIDATION_ERROR answer is possible.
+    CHECK(has(page["responses"]["400"]));
+    // A body that may be left out is not required.
+    Router optional;
+    RouteMeta review = meta("feedback.review", "Feedback", Access::kStaff);
+    auto none = std::make_shared<BodyContract<NoFields>>();
+    none->optional_body();
+    review.body = none;
+    optional.patch("/review", ok_handler(), review);
+    Document opt(openapi_document(optional, {}));
+    CHECK(json(opt.operation(route_named(optional, "feedback.review"))["requestBody"]["required"]
+                   .value()) == "false");
   }
 
   TEST_CASE("GET /api/openapi.json serves the document built once, not enveloped") {

@@ -12,7 +12,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
-#include "http/metrics.h"
+#include "core/metrics.h"
 #include "http/request.h"
 #include "http/request_context.h"
 #include "http/router.h"

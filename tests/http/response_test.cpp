@@ -5,7 +5,7 @@
 #include <set>
 #include <thread>
 
-#include "http/api_error.h"
+#include "core/api_error.h"
 #include "http/request_id.h"
 
 namespace docket::http {

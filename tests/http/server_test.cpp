@@ -7,10 +7,10 @@
 #include <stdexcept>
 #include <thread>
 
-#include "http/json_body.h"
+#include "http/endpoint.h"
 #include "http/request_context.h"
+#include "http/testing/raw_client.h"
 #include "http/validation.h"
-#include "tests/http/http_test_client.h"
 #include "tests/http/test_server.h"
 
 namespace docket::http {
@@ -37,13 +37,13 @@ void basic_routes(Router& r) {
   r.get("/n/{n}", [](RequestContext& ctx) {
     return Response::ok([&](JsonWriter& w) { w.value(ctx.param("n")); });
   });
-  r.post("/echo", [](RequestContext& ctx) -> Response {
-    simdjson::dom::object body;
-    if (auto err = parse_json_object(ctx.request(), body)) return *err;
-    BodyValidator v(body);
-    auto text = v.string("text", {.min_length = 1, .max_length = 100});
-    if (auto err = v.finish()) return *err;
-    return Response::ok([&](JsonWriter& w) { w.value(*text); });
+  struct Echo {
+    std::string text;
+  };
+  auto echo = std::make_shared<BodyContract<Echo>>();
+  echo->field(Text("text").length(1, 100), &Echo::text);
+  add_route(r, Method::kPost, "/echo", {}, echo, [](RequestContext&, Echo body) {
+    return Response::ok([&](JsonWriter& w) { w.value(body.text); });
   });
   r.get("/throw", [](RequestContext&) -> Response { throw std::logic_error("internal detail"); });
 }

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "http/metrics.h"
+#include "core/metrics.h"
 
 namespace docket::http {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include "http/metrics.h"
+#include "core/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service.h"

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "http/request_context.h"
-#include "tests/http/http_test_client.h"
+#include "http/testing/raw_client.h"
 #include "tests/http/test_server.h"
 #include "tests/support/test_support.h"
 

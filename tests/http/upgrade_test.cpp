@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "http/request_context.h"
-#include "tests/http/http_test_client.h"
+#include "http/testing/raw_client.h"
 #include "tests/http/test_server.h"
 
 namespace docket::http {

@@ -93,7 +93,7 @@ TEST_SUITE("projections") {
   TEST_CASE("support_inquiries: rows, messages, tokens, counts and a search that follows contact") {
     Fixture f;
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_create_inquiry(v, guest("INQ-AB2CDE"), m);
+      return domain::decide(v, guest("INQ-AB2CDE"), m);
     });
     CHECK(f.count("SELECT count(*) FROM inquiries WHERE id = 1 AND tracking_code = 'INQ-AB2CDE' "
                   "AND status = 'open' AND message_count = 2 AND customer_id IS NULL") == 1);
@@ -112,7 +112,7 @@ TEST_SUITE("projections") {
 
     f.clock.advance(60'000);
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_identify_inquiry_contact(
+      return domain::decide(
           v, domain::IdentifyInquiryContact{1, "Bea Souza", "bea@example.com", std::nullopt}, m);
     });
     CHECK(f.found("lima") == 0);  // the old values left the index
@@ -123,8 +123,7 @@ TEST_SUITE("projections") {
     CHECK(f.count("SELECT updated_ms FROM inquiries WHERE id = 1") == kStart + 60'000);
 
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_post_inquiry_message(
-          v, domain::PostInquiryMessage{1, "admin", 7, "On its way."}, m);
+      return domain::decide(v, domain::PostInquiryMessage{1, "admin", 7, "On its way."}, m);
     });
     CHECK(
         f.count("SELECT count(*) FROM inquiries WHERE status = 'waiting' AND message_count = 3") ==
@@ -133,7 +132,7 @@ TEST_SUITE("projections") {
     CHECK(f.count("SELECT n FROM inquiry_status_counts WHERE status = 'waiting'") == 1);
 
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_set_inquiry_status(v, domain::SetInquiryStatus{1, "spam"}, m);
+      return domain::decide(v, domain::SetInquiryStatus{1, "spam"}, m);
     });
     CHECK(f.count("SELECT count(*) FROM inquiries WHERE status = 'spam' AND closed_at IS NOT "
                   "NULL") == 1);
@@ -146,16 +145,16 @@ TEST_SUITE("projections") {
     Fixture f;
     for (const char* code : {"INQ-AAAAAA", "INQ-BBBBBB", "INQ-CCCCCC"}) {
       f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-        return domain::decide_create_inquiry(v, guest(code), m);
+        return domain::decide(v, guest(code), m);
       });
       f.clock.advance(60'000);
     }
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_identify_inquiry_contact(
+      return domain::decide(
           v, domain::IdentifyInquiryContact{2, "Caio", "caio.dias@example.org", std::nullopt}, m);
     });
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_set_inquiry_status(v, domain::SetInquiryStatus{3, "closed"}, m);
+      return domain::decide(v, domain::SetInquiryStatus{3, "closed"}, m);
     });
     auto reader = f.engine->open_reader();
     REQUIRE(reader.ok());
@@ -208,26 +207,25 @@ TEST_SUITE("projections") {
     constexpr std::int64_t kCustomer = 5;
     auto create = [&](const domain::CreateSupportInquiry& c) {
       f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-        return domain::decide_create_inquiry(v, c, m);
+        return domain::decide(v, c, m);
       });
     };
     create(guest("INQ-AAAAAA"));                // 1: a guest with a token
     create(customer("INQ-BBBBBB", kCustomer));  // 2: linked to a created request
     create(customer("INQ-CCCCCC", kCustomer));  // 3: linked to an existing request
-    create(guest("INQ-DDDDDD"));                // 4: a guest, closed
+    create(guest("INQ-DDDDDD"));                // 4: a guest, closed, then marked spam
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_create_support_request(
+      return domain::decide(
           v, domain::CreateSupportRequest{kCustomer, "Invoice", "billing", "medium", "Wrong"}, m);
     });
     f.clock.advance(60'000);
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_post_inquiry_message(
-          v, domain::PostInquiryMessage{2, "admin", 7, "On its way."}, m);
+      return domain::decide(v, domain::PostInquiryMessage{2, "admin", 7, "On its way."}, m);
     });
     f.clock.advance(60'000);
     auto link = [&](std::int64_t id, std::optional<std::int64_t> request) {
       f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-        return domain::decide_link_inquiry(
+        return domain::decide(
             v, domain::LinkInquiryToSupportRequest{id, request, "technical", "high"}, m);
       });
     };
@@ -250,14 +248,42 @@ TEST_SUITE("projections") {
       CHECK(q.token_inquiry(hash4, kStart)->value_or(0) == 4);
     }
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_revoke_inquiry_token(v, domain::RevokeInquiryToken{1, "admin"}, m);
+      return domain::decide(v, domain::RevokeInquiryToken{1, "admin"}, m);
     });
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_set_inquiry_status(v, domain::SetInquiryStatus{4, "closed"}, m);
+      return domain::decide(v, domain::SetInquiryStatus{4, "active"}, m);
     });
     CHECK(f.count("SELECT revoked_at_ms FROM support_inquiry_tokens WHERE inquiry_id = 1") ==
           kStart + 120'000);
-    CHECK(f.count("SELECT count(*) FROM support_inquiry_tokens WHERE revoked_at_ms IS NULL") == 0);
+    {
+      // A closed inquiry's token still reads the thread (closing changes the status only).
+      f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+        return domain::decide(v, domain::SetInquiryStatus{4, "resolved"}, m);
+      });
+      auto reader = f.engine->open_reader();
+      REQUIRE(reader.ok());
+      auto lease = (*reader)->lease();
+      REQUIRE(lease.ok());
+      CHECK(SupportInquiryQuery(lease->db()).token_inquiry(hash4, kStart)->value_or(0) == 4);
+    }
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide(v, domain::SetInquiryStatus{4, "closed"}, m);
+    });
+    CHECK(f.count("SELECT count(*) FROM support_inquiry_tokens WHERE revoked_at_ms IS NULL") == 1);
+    {
+      auto reader = f.engine->open_reader();
+      REQUIRE(reader.ok());
+      auto lease = (*reader)->lease();
+      REQUIRE(lease.ok());
+      CHECK(SupportInquiryQuery(lease->db()).token_inquiry(hash4, kStart)->value_or(0) == 4);
+    }
+    // Spam ends it: a fifth guest inquiry marked spam.
+    create(guest("INQ-EEEEEE"));
+    f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
+      return domain::decide(v, domain::SetInquiryStatus{5, "spam"}, m);
+    });
+    CHECK(f.count("SELECT count(*) FROM support_inquiry_tokens WHERE inquiry_id = 5 AND "
+                  "revoked_at_ms IS NOT NULL") == 1);
 
     auto reader = f.engine->open_reader();
     REQUIRE(reader.ok());
@@ -265,7 +291,7 @@ TEST_SUITE("projections") {
     REQUIRE(lease.ok());
     SupportInquiryQuery q(lease->db());
     CHECK_FALSE(q.token_inquiry(hash1, kStart)->has_value());
-    CHECK_FALSE(q.token_inquiry(hash4, kStart)->has_value());
+    CHECK_FALSE(q.token_inquiry(*guest("INQ-EEEEEE").tokenHash, kStart)->has_value());
 
     auto two = q.find(2);
     REQUIRE(two.ok());
@@ -298,7 +324,7 @@ TEST_SUITE("projections") {
     CHECK(created->category == "technical");
     CHECK(created->priority == "high");
     CHECK(created->status == "open");
-    CHECK(created->metadata == R"({"supportInquiryId":2,"trackingCode":"INQ-BBBBBB"})");
+    CHECK(created->metadata.text == R"({"supportInquiryId":2,"trackingCode":"INQ-BBBBBB"})");
     CHECK(created->messageCount == 2);
     REQUIRE(created->messages.size() == 2);
     CHECK(created->messages[0].senderType == "customer");

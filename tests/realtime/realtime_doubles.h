@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/auth/identity.h"
 #include "events/event_store.h"
-#include "http/api_error.h"
-#include "http/auth_guard.h"
+#include "projections/authenticator.h"
 #include "realtime/connection.h"
 #include "realtime/deltas.h"
 
@@ -149,7 +149,7 @@ inline auth::Identity staff(std::int64_t id, auth::PermissionSet permissions) {
 // The read models, in memory: the credentials the authenticator knows, who owns which
 // request and inquiry, and the room rules of docs/realtime.md over them.
 struct AccessRules {
-  using Outcome = http::Authenticator::Outcome;
+  using Outcome = projections::Authenticator::Outcome;
 
   std::map<std::string, auth::Identity> jwts;        // "Bearer <jwt>" -> identity
   std::map<std::string, std::int64_t> guest_tokens;  // raw token -> inquiry (valid ones)
@@ -203,35 +203,33 @@ struct AccessRules {
     const bool request = room.kind == RoomKind::kRequest;
     switch (who.kind) {
       case auth::Identity::kAnonymous:
-        return std::string(http::error_code::kUnauthorized);
+        return std::string(error_code::kUnauthorized);
       case auth::Identity::kStaff:
         return who.has(request ? auth::Permission::kSupportRequestsRead
                                : auth::Permission::kSupportInquiriesRead)
                    ? ""
-                   : std::string(http::error_code::kForbidden);
+                   : std::string(error_code::kForbidden);
       case auth::Identity::kGuest: {
-        if (request) return std::string(http::error_code::kForbidden);
+        if (request) return std::string(error_code::kForbidden);
         auto it = guest_tokens.find(std::string(guest_token));
         if (it == guest_tokens.end()) {
-          return std::string(http::error_code::kSupportInquiryTokenInvalid);
+          return std::string(error_code::kSupportInquiryTokenInvalid);
         }
-        return it->second == room.id ? ""
-                                     : std::string(http::error_code::kSupportInquiryAccessDenied);
+        return it->second == room.id ? "" : std::string(error_code::kSupportInquiryAccessDenied);
       }
       case auth::Identity::kCustomer:
         if (request) {
           auto it = requests.find(room.id);
           return it != requests.end() && it->second == who.accountId
                      ? ""
-                     : std::string(http::error_code::kSupportRequestNotFound);
+                     : std::string(error_code::kSupportRequestNotFound);
         }
         auto it = inquiries.find(room.id);
-        if (it == inquiries.end()) return std::string(http::error_code::kSupportInquiryNotFound);
-        return it->second == who.accountId
-                   ? ""
-                   : std::string(http::error_code::kSupportInquiryAccessDenied);
+        if (it == inquiries.end()) return std::string(error_code::kSupportInquiryNotFound);
+        return it->second == who.accountId ? ""
+                                           : std::string(error_code::kSupportInquiryAccessDenied);
     }
-    return std::string(http::error_code::kInternalError);
+    return std::string(error_code::kInternalError);
   }
 };
 

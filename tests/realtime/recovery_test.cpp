@@ -20,12 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/clock.h"
 #include "core/json_writer.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
 #include "events/event_store.h"
-#include "http/api_error.h"
 #include "realtime/deltas.h"
 #include "realtime/replay.h"
 #include "realtime/sessions.h"
@@ -43,8 +43,8 @@ using testing::kGuestToken11;
 using testing::kGuestToken12;
 using testing::staff;
 
-using Outcome = http::Authenticator::Outcome;
-namespace error_code = http::error_code;
+using Outcome = projections::Authenticator::Outcome;
+namespace error_code = error_code;
 using Missed = std::optional<std::vector<ReplayedEvent>>;
 
 // 2026-11-22T10:17:30Z
@@ -97,7 +97,7 @@ struct Log {
     domain::CreateSupportRequest c{customer, "Where is my order?", "general", "low", text};
     std::int64_t id = 0;
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      auto req = domain::decide_create_support_request(v, c, m);
+      auto req = domain::decide(v, c, m);
       if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -108,15 +108,14 @@ struct Log {
   std::uint64_t reply(std::int64_t request, const std::string& sender, std::int64_t sender_id,
                       const std::string& text) {
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_reply(
-          v, domain::ReplyToSupportRequest{request, sender, sender_id, text}, m);
+      return domain::decide(v, domain::ReplyToSupportRequest{request, sender, sender_id, text}, m);
     });
     return r.firstEventId;
   }
 
   std::uint64_t set_request_status(std::int64_t request, std::string_view status) {
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_change_status(
+      return domain::decide(
           v, domain::ChangeSupportRequestStatus{request, std::string(status), std::nullopt}, m);
     });
     return r.firstEventId;
@@ -137,7 +136,7 @@ struct Log {
     c.trackingCandidates = {code};
     std::int64_t id = 0;
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      auto req = domain::decide_create_inquiry(v, c, m);
+      auto req = domain::decide(v, c, m);
       if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -148,7 +147,7 @@ struct Log {
   std::uint64_t post_inquiry(std::int64_t inquiry, const std::string& sender,
                              const std::string& text) {
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_post_inquiry_message(
+      return domain::decide(
           v,
           domain::PostInquiryMessage{
               inquiry, sender,
@@ -243,7 +242,7 @@ struct World : AccessRules {
   std::string authorize(const auth::Identity& who, std::string_view guest_token,
                         const RoomRef& room) {
     ++authorize_calls;
-    if (authorizer_throws) throw http::ApiError::service_unavailable();
+    if (authorizer_throws) throw ApiError::service_unavailable();
     return AccessRules::authorize(who, guest_token, room);
   }
 };
@@ -586,10 +585,10 @@ TEST_SUITE("realtime.integration") {
     auto [i, i_created] = log.create_inquiry();
     const std::uint64_t r1 = log.reply(r, "customer", 7, "R: still broken");  // reopens r
     const std::uint64_t head = log.store->head();
-    REQUIRE(log.at(q_created).type == domain::kSupportRequestCreated);
-    REQUIRE(log.at(i_created).type == domain::kInquiryCreated);
+    REQUIRE(log.at(q_created).type == domain::SupportRequestCreated::kType);
+    REQUIRE(log.at(i_created).type == domain::InquiryCreated::kType);
     REQUIRE(head == r1 + 1);
-    REQUIRE(log.at(r1 + 1).type == domain::kSupportRequestStatusChanged);  // the reopening
+    REQUIRE(log.at(r1 + 1).type == domain::SupportRequestStatusChanged::kType);  // the reopening
 
     RecoveryScope requests;
     requests.staff_requests = true;
@@ -1117,7 +1116,7 @@ TEST_SUITE("realtime.integration") {
          }},
         {"an ApiError",
          [](const RecoveryScope&, std::uint64_t) -> Result<Missed> {
-           throw http::ApiError::service_unavailable();
+           throw ApiError::service_unavailable();
          }},
         {"another exception",
          [](const RecoveryScope&, std::uint64_t) -> Result<Missed> {

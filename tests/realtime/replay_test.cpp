@@ -79,7 +79,7 @@ struct Fixture {
     domain::CreateSupportRequest c{customer, "Where is my order?", "general", "low", text};
     std::int64_t id = 0;
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      auto req = domain::decide_create_support_request(v, c, m);
+      auto req = domain::decide(v, c, m);
       if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -90,15 +90,14 @@ struct Fixture {
   std::uint64_t reply(std::int64_t request, const std::string& sender, std::int64_t sender_id,
                       const std::string& text) {
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_reply(
-          v, domain::ReplyToSupportRequest{request, sender, sender_id, text}, m);
+      return domain::decide(v, domain::ReplyToSupportRequest{request, sender, sender_id, text}, m);
     });
     return r.firstEventId;
   }
 
   std::uint64_t set_request_status(std::int64_t request, std::string_view status) {
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_change_status(
+      return domain::decide(
           v, domain::ChangeSupportRequestStatus{request, std::string(status), std::nullopt}, m);
     });
     return r.firstEventId;
@@ -121,7 +120,7 @@ struct Fixture {
     c.trackingCandidates = {tracking_code(inquiries)};
     std::int64_t id = 0;
     run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      auto req = domain::decide_create_inquiry(v, c, m);
+      auto req = domain::decide(v, c, m);
       if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -131,7 +130,7 @@ struct Fixture {
   std::uint64_t post_inquiry(std::int64_t inquiry, const std::string& sender,
                              const std::string& text) {
     auto r = run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_post_inquiry_message(
+      return domain::decide(
           v,
           domain::PostInquiryMessage{
               inquiry, sender,
@@ -146,7 +145,7 @@ struct Fixture {
     JsonWriter w;
     w.begin_object().field("supportRequestId", request).field("messageId", ++raw_message_id);
     w.field("senderType", "admin").field("senderId", kAdmin).field("message", text).end_object();
-    return {std::string(domain::kSupportRequestMessageCreated), 1, w.take()};
+    return {std::string(domain::SupportRequestMessageCreated::kType), 1, w.take()};
   }
 
   static events::NewEvent raw_status(std::int64_t request, std::string_view from,
@@ -154,7 +153,7 @@ struct Fixture {
     JsonWriter w;
     w.begin_object().field("supportRequestId", request).field("from", from).field("to", to);
     w.field("resolutionNote", std::optional<std::string>()).field("reason", "staff").end_object();
-    return {std::string(domain::kSupportRequestStatusChanged), 1, w.take()};
+    return {std::string(domain::SupportRequestStatusChanged::kType), 1, w.take()};
   }
 
   // Appends `count` messages to `request`, `per_append` per command, each command also

@@ -75,7 +75,7 @@ struct Fixture {
   std::int64_t create_request(std::int64_t customer) {
     std::int64_t id = 0;
     run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      auto req = domain::decide_create_support_request(
+      auto req = domain::decide(
           v,
           domain::CreateSupportRequest{customer, "Lost parcel", "general", "low", "Where?", "null"},
           m);
@@ -104,7 +104,7 @@ struct Fixture {
         std::string(1, domain::kTrackingAlphabet[static_cast<std::size_t>(inquiries)])};
     std::int64_t id = 0;
     run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      auto req = domain::decide_create_inquiry(v, c, m);
+      auto req = domain::decide(v, c, m);
       if (req.ok()) id = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -113,8 +113,7 @@ struct Fixture {
 
   void revoke(std::int64_t inquiry) {
     run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_revoke_inquiry_token(v, domain::RevokeInquiryToken{inquiry, "admin"},
-                                                 m);
+      return domain::decide(v, domain::RevokeInquiryToken{inquiry, "admin"}, m);
     });
   }
 
@@ -263,7 +262,7 @@ TEST_SUITE("realtime.integration") {
     std::map<std::string, auth::Identity> jwts{{"Bearer alice", auth::Identity::customer(kAlice)},
                                                {"Bearer bob", auth::Identity::customer(kBob)}};
     RealtimeAuth realtime_auth{[&](std::string_view header) {
-      http::Authenticator::Outcome out;
+      projections::Authenticator::Outcome out;
       if (header.empty()) return out;
       const std::string h(header);
       if (h.starts_with("Bearer si_")) {
@@ -272,14 +271,14 @@ TEST_SUITE("realtime.integration") {
         auto granted = projections::SupportInquiryQuery(lease->db())
                            .token_inquiry(auth::guest_token_hash(h.substr(7)), f.clock.now_ms());
         REQUIRE(granted.ok());
-        out.kind = *granted ? http::Authenticator::Outcome::kValid
-                            : http::Authenticator::Outcome::kInvalidGuestToken;
+        out.kind = *granted ? projections::Authenticator::Outcome::kValid
+                            : projections::Authenticator::Outcome::kInvalidGuestToken;
         if (*granted) out.identity = auth::Identity::guest(**granted);
         return out;
       }
       auto it = jwts.find(h);
-      out.kind = it == jwts.end() ? http::Authenticator::Outcome::kInvalid
-                                  : http::Authenticator::Outcome::kValid;
+      out.kind = it == jwts.end() ? projections::Authenticator::Outcome::kInvalid
+                                  : projections::Authenticator::Outcome::kValid;
       if (it != jwts.end()) out.identity = it->second;
       return out;
     }};
@@ -315,8 +314,8 @@ TEST_SUITE("realtime.integration") {
 
     // An admin reply reaches Alice, live, as the delta replay would build it.
     auto reply = f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_reply(
-          v, domain::ReplyToSupportRequest{request, "admin", 100, "We are on it"}, m);
+      return domain::decide(v, domain::ReplyToSupportRequest{request, "admin", 100, "We are on it"},
+                            m);
     });
     auto records = f.store->read_range(reply.lastEventId, 1);
     REQUIRE(records.ok());
@@ -330,8 +329,7 @@ TEST_SUITE("realtime.integration") {
 
     // A message on the guest's inquiry carries its tracking code (from the read model).
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_post_inquiry_message(
-          v, domain::PostInquiryMessage{inquiry, "admin", 100, "Hi there"}, m);
+      return domain::decide(v, domain::PostInquiryMessage{inquiry, "admin", 100, "Hi there"}, m);
     });
     auto to_guest = guest->take();
     REQUIRE(to_guest.size() == 1);
@@ -343,8 +341,7 @@ TEST_SUITE("realtime.integration") {
     CHECK(guest->take() == std::vector<std::string>{"1/support,"});
     CHECK(server.rooms().rooms_of("guest").empty());
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
-      return domain::decide_post_inquiry_message(
-          v, domain::PostInquiryMessage{inquiry, "admin", 100, "Anyone?"}, m);
+      return domain::decide(v, domain::PostInquiryMessage{inquiry, "admin", 100, "Anyone?"}, m);
     });
     CHECK(guest->take().empty());
 

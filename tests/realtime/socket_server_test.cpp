@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/api_error.h"
 #include "core/json_writer.h"
-#include "http/api_error.h"
 #include "realtime/rooms.h"
 #include "tests/realtime/realtime_doubles.h"
 
@@ -30,8 +30,8 @@ using testing::kGuestToken11;
 using testing::kGuestToken12;
 using testing::staff;
 
-using Outcome = http::Authenticator::Outcome;
-namespace error_code = http::error_code;
+using Outcome = projections::Authenticator::Outcome;
+namespace error_code = error_code;
 
 constexpr std::string_view kEpoch = "0123456789abcdef0123456789abcdef";
 
@@ -65,7 +65,7 @@ struct World : AccessRules {
                         const RoomRef& room) {
     std::lock_guard lock(mu);
     authorize_calls.push_back({who.kind, std::string(guest_token), room});
-    if (authorizer_throws) throw http::ApiError::service_unavailable();
+    if (authorizer_throws) throw ApiError::service_unavailable();
     return AccessRules::authorize(who, guest_token, room);
   }
 
@@ -846,7 +846,7 @@ TEST_SUITE("realtime") {
                R"({"supportRequestId":3,"assignedAdminId":100,"previousAdminId":null})");
     const auto status = record(
         43, "support.request.status_changed", "support_request-3",
-        R"({"supportRequestId":3,"from":"open","to":"in_progress","resolutionNote":null,"reason":null})");
+        R"({"supportRequestId":3,"from":"open","to":"in_progress","resolutionNote":null,"reason":"staff"})");
     const auto priority = record(44, "support.request.priority_changed", "support_request-3",
                                  R"({"supportRequestId":3,"from":"medium","to":"high"})");
     h.feed.on_commit(std::vector{created, assigned, status, priority});
@@ -868,12 +868,17 @@ TEST_SUITE("realtime") {
   TEST_CASE("staff_event_payload drops every hash and salt") {
     auto e = record(
         1, "support.inquiry.created", "support_inquiry-1",
-        R"({"supportInquiryId":1,"trackingCode":"INQ-X","tokenHash":"aa","tokenExpiresAt":5,"codeHash":"bb","codeSalt":"cc","nested":{"tokenHash":"kept: not top-level"}})");
+        R"({"supportInquiryId":1,"trackingCode":"INQ-X","subject":"S","tokenHash":"aa","tokenExpiresAt":5,"codeHash":"bb","codeSalt":"cc","nested":{"tokenHash":"kept: not top-level"}})");
     auto payload = staff_event_payload(e, "E");
     REQUIRE(payload.has_value());
     CHECK(
         *payload ==
-        R"({"eventId":1,"logEpoch":"E","type":"support.inquiry.created","occurredAt":"2026-11-22T10:17:30.000Z","supportInquiryId":1,"data":{"supportInquiryId":1,"trackingCode":"INQ-X","nested":{"tokenHash":"kept: not top-level"}}})");
+        R"({"eventId":1,"logEpoch":"E","type":"support.inquiry.created","occurredAt":"2026-11-22T10:17:30.000Z","supportInquiryId":1,"data":{"supportInquiryId":1,"trackingCode":"INQ-X","subject":"S","nested":{"tokenHash":"kept: not top-level"}}})");
+    // A record that is not what its type promises is not sent (the feed logs it).
+    CHECK_FALSE(staff_event_payload(record(4, "support.inquiry.created", "s",
+                                           R"({"supportInquiryId":1,"trackingCode":"INQ-X"})"),
+                                    "E")
+                    .has_value());
     CHECK_FALSE(staff_event_payload(request_message(2, 1, 1, "x"), "E").has_value());
     CHECK_FALSE(
         staff_event_payload(record(3, "support.request.created", "s", "{}"), "E").has_value());

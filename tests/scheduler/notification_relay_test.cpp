@@ -29,7 +29,7 @@ struct Log {
     domain::RegisterCustomer c{"mia@example.com", "Mia", std::nullopt,
                                "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"};
     auto registered = store->execute([&](const events::StagedView& v) {
-      auto req = domain::decide_register_customer(v, c, domain::CommandMeta{});
+      auto req = domain::decide(v, c, domain::CommandMeta{});
       if (req.ok()) customer = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -37,7 +37,7 @@ struct Log {
     domain::CreateSupportRequest create{customer, "Lost parcel",  "general",
                                         "low",    "Where is it?", "null"};
     auto created = store->execute([&](const events::StagedView& v) {
-      auto req = domain::decide_create_support_request(v, create, domain::CommandMeta{});
+      auto req = domain::decide(v, create, domain::CommandMeta{});
       if (req.ok()) request = static_cast<std::int64_t>(req->ids.front().id);
       return req;
     });
@@ -46,7 +46,7 @@ struct Log {
 
   std::uint64_t reply(const std::string& sender, const std::string& text) {
     auto r = store->execute([&](const events::StagedView& v) {
-      return domain::decide_reply(
+      return domain::decide(
           v,
           domain::ReplyToSupportRequest{request, sender, sender == "admin" ? 99 : customer, text},
           domain::CommandMeta{});

@@ -1,10 +1,10 @@
-#include "http/api_error.h"
+#include "core/api_error.h"
 
 #include <cassert>
 
 #include "core/json_writer.h"
 
-namespace docket::http {
+namespace docket {
 
 ApiError::ApiError(int status, std::string_view code, std::string message, std::string details_json)
     : status_(status),
@@ -58,6 +58,7 @@ ApiError api_error_from_status(const Status& status) {
     case Status::Code::kConflict:
     case Status::Code::kAlreadyExists:
     case Status::Code::kFailedPrecondition:
+    case Status::Code::kRefused:
       return ApiError::conflict(status.message());
     case Status::Code::kUnavailable:
       return ApiError::service_unavailable();
@@ -82,4 +83,4 @@ std::string render_error_body(const ApiError& error, std::string_view request_id
   return w.take();
 }
 
-}  // namespace docket::http
+}  // namespace docket

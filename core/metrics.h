@@ -1,5 +1,10 @@
-// MetricsRegistry: counters and fixed-bucket histograms with labels, rendered in the
-// Prometheus text exposition format (version 0.0.4).
+// MetricsRegistry: counters and fixed-bucket histograms with labels, and families read
+// when rendered (callbacks over a component's own counters), in the Prometheus text
+// exposition format (version 0.0.4).
+//
+// Each component registers its own metrics at start-up (the event store, the
+// projection engine, the outbox, the websocket server: their register_*_metrics
+// functions); the server's composition root only passes the registry around.
 //
 // Lock-light: each series is a set of atomics updated without locks; a family's mutex
 // is taken only to find or create a series, and the registry's only to create a family
@@ -10,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -19,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-namespace docket::http {
+namespace docket {
 
 inline constexpr std::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
@@ -79,11 +85,31 @@ class MetricsRegistry {
   HistogramFamily& histogram(std::string_view name, std::string_view help,
                              std::vector<std::string> label_names, std::vector<double> bounds);
 
+  // A family whose samples `read` returns when the registry renders: one per series,
+  // label values in the order of `label_names`. `read` runs on the rendering thread
+  // and must be thread-safe; whatever it reads must outlive the registry (or the
+  // component that registered it must outlive every render).
+  struct Sample {
+    std::vector<std::string> labels;
+    double value = 0;
+  };
+  using SampleFn = std::function<std::vector<Sample>()>;
+  void gauge_callback(std::string_view name, std::string_view help,
+                      std::vector<std::string> label_names, SampleFn read);
+  void counter_callback(std::string_view name, std::string_view help,
+                        std::vector<std::string> label_names, SampleFn read);
+  // Unlabelled forms.
+  void gauge_callback(std::string_view name, std::string_view help, std::function<double()> read);
+  void counter_callback(std::string_view name, std::string_view help, std::function<double()> read);
+
   // Every family in creation order, series sorted by label values.
   std::string render() const;
 
  private:
   struct Entry;
+  void add_callback(std::string_view name, std::string_view help, std::string_view type,
+                    std::vector<std::string> label_names, SampleFn read);
+
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Entry>> families_;
 };
@@ -120,4 +146,4 @@ class Family {
   std::map<std::vector<std::string>, std::unique_ptr<Series>> series_;
 };
 
-}  // namespace docket::http
+}  // namespace docket

@@ -1,10 +1,10 @@
-#include "http/account_cache.h"
+#include "projections/account_cache.h"
 
 #include <mutex>
 
-namespace docket::http {
+namespace docket::projections {
 
-std::optional<projections::AccountRow> AccountCache::find(std::int64_t id) const {
+std::optional<AccountRow> AccountCache::find(std::int64_t id) const {
   const std::uint64_t current = version();
   std::shared_lock lock(mu_);
   auto it = entries_.find(id);
@@ -12,7 +12,7 @@ std::optional<projections::AccountRow> AccountCache::find(std::int64_t id) const
   return it->second.row;
 }
 
-void AccountCache::put(const projections::AccountRow& row, std::uint64_t version) {
+void AccountCache::put(const AccountRow& row, std::uint64_t version) {
   std::unique_lock lock(mu_);
   if (entries_.size() >= kMaxEntries) entries_.clear();
   entries_.insert_or_assign(row.id, Entry{version, row});
@@ -27,4 +27,4 @@ void AccountCache::on_commit(std::span<const events::EventRecord> events) {
   }
 }
 
-}  // namespace docket::http
+}  // namespace docket::projections

@@ -1,6 +1,8 @@
 // A small blocking HTTP/1.1 client over raw sockets, for the in-process integration
-// tests: it can send arbitrary bytes (partial heads, pipelined requests) and parse the
-// server's answers one by one. Not thread-safe; one owner.
+// tests and the benchmark seeders (its own library, docket_http_testing, linked by
+// neither the server nor the CLI): it can send arbitrary bytes (partial heads,
+// pipelined requests) and parse the server's answers one by one. Not thread-safe; one
+// owner.
 #pragma once
 
 #include <chrono>

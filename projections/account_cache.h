@@ -20,16 +20,16 @@
 #include "events/event_store.h"
 #include "projections/account_query.h"
 
-namespace docket::http {
+namespace docket::projections {
 
 class AccountCache final : public events::CommitObserver {
  public:
   static constexpr std::size_t kMaxEntries = 100'000;
 
   // The cached row of `id` when still current.
-  std::optional<projections::AccountRow> find(std::int64_t id) const;
+  std::optional<AccountRow> find(std::int64_t id) const;
   // Caches `row` as read while the version was `version` (see version()).
-  void put(const projections::AccountRow& row, std::uint64_t version);
+  void put(const AccountRow& row, std::uint64_t version);
   // Read before querying the read model; pass to put().
   std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
@@ -39,11 +39,11 @@ class AccountCache final : public events::CommitObserver {
  private:
   struct Entry {
     std::uint64_t version;
-    projections::AccountRow row;
+    AccountRow row;
   };
   std::atomic<std::uint64_t> version_{1};
   mutable std::shared_mutex mu_;
   std::unordered_map<std::int64_t, Entry> entries_;  // guarded by mu_
 };
 
-}  // namespace docket::http
+}  // namespace docket::projections

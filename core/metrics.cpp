@@ -1,4 +1,4 @@
-#include "http/metrics.h"
+#include "core/metrics.h"
 
 #include <algorithm>
 #include <cassert>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace docket::http {
+namespace docket {
 namespace {
 
 [[maybe_unused]] bool is_identifier(std::string_view s, bool allow_colon) {
@@ -177,7 +177,64 @@ struct MetricsRegistry::Entry {
   std::string name;
   std::unique_ptr<CounterFamily> counter;
   std::unique_ptr<HistogramFamily> histogram;
+  // A callback family.
+  std::string help;
+  std::string_view type;
+  std::vector<std::string> label_names;
+  SampleFn read;
+
+  void render_callback(std::string& out) const {
+    append_header(out, name, help, type);
+    for (const Sample& sample : read()) {
+      out += name;
+      append_labels(out, label_names, sample.labels);
+      out.push_back(' ');
+      append_number(out, sample.value);
+      out.push_back('\n');
+    }
+  }
 };
+
+void MetricsRegistry::add_callback(std::string_view name, std::string_view help,
+                                   std::string_view type, std::vector<std::string> label_names,
+                                   SampleFn read) {
+  assert(is_identifier(name, true));
+  std::lock_guard lock(mu_);
+  for (const auto& e : families_) {
+    if (e->name == name) std::abort();  // one name, one family: a startup bug
+  }
+  auto entry = std::make_unique<Entry>();
+  entry->name = std::string(name);
+  entry->help = std::string(help);
+  entry->type = type;
+  entry->label_names = std::move(label_names);
+  entry->read = std::move(read);
+  families_.push_back(std::move(entry));
+}
+
+void MetricsRegistry::gauge_callback(std::string_view name, std::string_view help,
+                                     std::vector<std::string> label_names, SampleFn read) {
+  add_callback(name, help, "gauge", std::move(label_names), std::move(read));
+}
+
+void MetricsRegistry::counter_callback(std::string_view name, std::string_view help,
+                                       std::vector<std::string> label_names, SampleFn read) {
+  add_callback(name, help, "counter", std::move(label_names), std::move(read));
+}
+
+void MetricsRegistry::gauge_callback(std::string_view name, std::string_view help,
+                                     std::function<double()> read) {
+  gauge_callback(name, help, {}, [read = std::move(read)] {
+    return std::vector<Sample>{{{}, read()}};
+  });
+}
+
+void MetricsRegistry::counter_callback(std::string_view name, std::string_view help,
+                                       std::function<double()> read) {
+  counter_callback(name, help, {}, [read = std::move(read)] {
+    return std::vector<Sample>{{{}, read()}};
+  });
+}
 
 MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
@@ -235,8 +292,9 @@ std::string MetricsRegistry::render() const {
   for (const auto& e : families_) {
     if (e->counter) e->counter->render(out);
     if (e->histogram) e->histogram->render(out);
+    if (e->read) e->render_callback(out);
   }
   return out;
 }
 
-}  // namespace docket::http
+}  // namespace docket

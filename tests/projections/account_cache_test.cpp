@@ -1,9 +1,9 @@
 // AccountCache: rows stay current until a commit holds an account event.
 #include <doctest/doctest.h>
 
-#include "http/account_cache.h"
+#include "projections/account_cache.h"
 
-namespace docket::http {
+namespace docket::projections {
 namespace {
 
 events::EventRecord event(std::string type) {
@@ -12,8 +12,8 @@ events::EventRecord event(std::string type) {
   return e;
 }
 
-projections::AccountRow row(std::int64_t id, std::string name) {
-  projections::AccountRow r;
+AccountRow row(std::int64_t id, std::string name) {
+  AccountRow r;
   r.id = id;
   r.name = std::move(name);
   return r;
@@ -21,7 +21,7 @@ projections::AccountRow row(std::int64_t id, std::string name) {
 
 }  // namespace
 
-TEST_SUITE("http") {
+TEST_SUITE("projections") {
   TEST_CASE("account cache: hits until an account event commits") {
     AccountCache cache;
     CHECK_FALSE(cache.find(1).has_value());
@@ -57,4 +57,4 @@ TEST_SUITE("http") {
   }
 }
 
-}  // namespace docket::http
+}  // namespace docket::projections

@@ -1,4 +1,4 @@
-#include "tests/http/http_test_client.h"
+#include "http/testing/raw_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

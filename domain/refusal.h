@@ -1,0 +1,74 @@
+// Refusal: why a domain decision said no, as a code callers switch on.
+//
+// A decision (domain/*.h `decide`) that refuses a command returns
+// `refuse(Refusal::kInquiryClosed)`: a Status of code kRefused whose reason is the
+// refusal. Routes, the realtime layer and the scheduler read it back with
+// refusal_of() and map it through the one table describe() — never by comparing
+// message text. The table gives each refusal the API answer it becomes (HTTP status
+// and stable errorCode, and for a refusal about one request field, that field); the
+// message is for people and may say more ("a closed support request cannot become
+// open").
+//
+// One set for every aggregate, grouped by aggregate; a new aggregate adds its
+// refusals here and a row to the table in refusal.cpp. Values are not stored anywhere
+// (not in the log, not in a response), so they may be renumbered.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace docket::domain {
+
+enum class Refusal : std::uint16_t {
+  // Accounts and staff.
+  kEmailTaken = 1,        // 409 EMAIL_ALREADY_REGISTERED
+  kAccountNotFound,       // 404 NOT_FOUND: no account with that id
+  kStaffNotFound,         // 404 STAFF_NOT_FOUND
+  kAccountStateConflict,  // 409 ACCOUNT_STATE_CONFLICT: already (de)activated, oneself
+  kStaffExists,           // 409 ACCOUNT_STATE_CONFLICT: bootstrap when staff exists
+
+  // Assignment, shared by support requests and inquiries.
+  kAssigneeNotActiveStaff,  // 400 VALIDATION_ERROR on assignedAdminId
+
+  // Support requests.
+  kSupportRequestNotFound,    // 404 SUPPORT_REQUEST_NOT_FOUND (also another's request)
+  kSupportRequestClosed,      // 409 SUPPORT_REQUEST_CLOSED: no replies
+  kSupportRequestTransition,  // 409 INVALID_STATUS_TRANSITION
+
+  // Support inquiries.
+  kInquiryNotFound,             // 404 SUPPORT_INQUIRY_NOT_FOUND
+  kInquiryClosed,               // 400 SUPPORT_INQUIRY_CLOSED: closed or spam
+  kInquiryTransition,           // 409 INVALID_STATUS_TRANSITION
+  kInquiryLinkInvalid,          // 400 SUPPORT_INQUIRY_LINK_INVALID
+  kInquiryCustomerRequired,     // 400 SUPPORT_INQUIRY_SUPPORT_REQUEST_REQUIRED
+  kInquiryVerificationInvalid,  // 400 SUPPORT_INQUIRY_EMAIL_VERIFICATION_INVALID
+  kInquiryNoLiveToken,          // 409 CONFLICT: nothing to revoke (routes treat as done)
+  kInquiryStillActive,          // 409 CONFLICT: inactive close found activity (job skips)
+  kTrackingCodesTaken,          // 503 SERVICE_UNAVAILABLE: every candidate code taken
+
+  // Feedback.
+  kFeedbackNotFound,         // 404 FEEDBACK_NOT_FOUND
+  kFeedbackAlreadyReviewed,  // 409 FEEDBACK_ALREADY_REVIEWED
+};
+
+// How a refusal is answered.
+struct RefusalInfo {
+  int status = 409;            // HTTP status
+  std::string_view errorCode;  // core/error_codes.h
+  std::string_view message;    // default message for people
+  std::string_view field;      // VALIDATION_ERROR refusals: the request field at fault
+  std::string_view name;       // "kInquiryClosed" without the k, for logs: "InquiryClosed"
+};
+
+const RefusalInfo& describe(Refusal refusal);
+
+// The Status a decision returns to refuse; `message` empty: describe(refusal).message.
+Status refuse(Refusal refusal, std::string_view message = {});
+
+// The refusal a Status carries; nullopt for any other Status (OK, storage errors).
+std::optional<Refusal> refusal_of(const Status& status);
+
+}  // namespace docket::domain

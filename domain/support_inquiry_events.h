@@ -1,0 +1,200 @@
+// The events of the support inquiry aggregate (domain/support_inquiry.h), as the log
+// stores them in stream `support_inquiry-<id>`. Writers and every reader use these
+// structs; docs/events.md lists them for auditors. See events/payload.h for the rules
+// of encoding, strict decoding and schema versions.
+//
+// Secrets never enter these events: the guest token and the one-time code appear only
+// as SHA-256 hashes (core/auth/guest_token.h, core/auth/otp.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "events/payload.h"
+
+namespace docket::domain {
+
+// A guest or a customer opened an inquiry. Guests have a token hash and its expiry
+// (milliseconds since the epoch); customers have customerId and neither.
+struct InquiryCreated {
+  static constexpr std::string_view kType = "support.inquiry.created";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string trackingCode;
+  std::string subject;
+  std::optional<std::string> category;
+  std::optional<std::int64_t> customerId;
+  std::optional<std::string> guestName;
+  std::optional<std::string> guestEmail;  // normalized
+  std::optional<std::string> guestPhone;
+  std::optional<std::string> tokenHash;
+  std::optional<std::int64_t> tokenExpiresAt;
+  static constexpr auto fields() {
+    using E = InquiryCreated;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("trackingCode", &E::trackingCode),
+                      events::field("subject", &E::subject),
+                      events::field("category", &E::category),
+                      events::field("customerId", &E::customerId),
+                      events::field("guestName", &E::guestName),
+                      events::field("guestEmail", &E::guestEmail),
+                      events::field("guestPhone", &E::guestPhone),
+                      events::field("tokenHash", &E::tokenHash),
+                      events::field("tokenExpiresAt", &E::tokenExpiresAt)};
+  }
+};
+
+// A message in the inquiry's thread. senderType: "visitor", "customer", "admin" or
+// "system"; senderId: the account of a customer or admin, none for visitor and system.
+struct InquiryMessageCreated {
+  static constexpr std::string_view kType = "support.inquiry_message.created";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::int64_t messageId = 0;
+  std::string senderType;
+  std::optional<std::int64_t> senderId;
+  std::string message;
+  static constexpr auto fields() {
+    using E = InquiryMessageCreated;
+    return std::tuple{
+        events::field("supportInquiryId", &E::supportInquiryId),
+        events::field("messageId", &E::messageId), events::field("senderType", &E::senderType),
+        events::field("senderId", &E::senderId), events::field("message", &E::message)};
+  }
+};
+
+// reason: "message", "admin_reply", "staff" or "inactive".
+struct InquiryStatusChanged {
+  static constexpr std::string_view kType = "support.inquiry.status_changed";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string from;
+  std::string to;
+  std::string reason;
+  static constexpr auto fields() {
+    using E = InquiryStatusChanged;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("from", &E::from), events::field("to", &E::to),
+                      events::field("reason", &E::reason)};
+  }
+};
+
+struct InquiryAssigned {
+  static constexpr std::string_view kType = "support.inquiry.assigned";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::optional<std::int64_t> assignedAdminId;  // none: unassigned
+  std::optional<std::int64_t> previousAdminId;
+  static constexpr auto fields() {
+    using E = InquiryAssigned;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("assignedAdminId", &E::assignedAdminId),
+                      events::field("previousAdminId", &E::previousAdminId)};
+  }
+};
+
+// The contact data after the change (each field the stored or the new value).
+struct InquiryContactIdentified {
+  static constexpr std::string_view kType = "support.inquiry.contact_identified";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::optional<std::string> guestName;
+  std::optional<std::string> guestEmail;
+  std::optional<std::string> guestPhone;
+  static constexpr auto fields() {
+    using E = InquiryContactIdentified;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("guestName", &E::guestName),
+                      events::field("guestEmail", &E::guestEmail),
+                      events::field("guestPhone", &E::guestPhone)};
+  }
+};
+
+// A one-time code was mailed to `email`: only its salted hash is kept.
+struct InquiryVerificationRequested {
+  static constexpr std::string_view kType = "support.inquiry.email_verification_requested";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string email;
+  std::string codeHash;
+  std::string codeSalt;
+  std::int64_t expiresAt = 0;  // milliseconds since the epoch
+  static constexpr auto fields() {
+    using E = InquiryVerificationRequested;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("email", &E::email), events::field("codeHash", &E::codeHash),
+                      events::field("codeSalt", &E::codeSalt),
+                      events::field("expiresAt", &E::expiresAt)};
+  }
+};
+
+// A wrong code; `attempts` counts the wrong codes against the current one.
+struct InquiryVerificationFailed {
+  static constexpr std::string_view kType = "support.inquiry.email_verification_failed";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::int64_t attempts = 0;
+  static constexpr auto fields() {
+    using E = InquiryVerificationFailed;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("attempts", &E::attempts)};
+  }
+};
+
+// The right code: the e-mail is proven; customerId is the customer now linked (the
+// one owning the address, or the inquiry's own), none when nobody is.
+struct InquiryEmailVerified {
+  static constexpr std::string_view kType = "support.inquiry.email_verified";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string email;
+  std::optional<std::int64_t> customerId;
+  static constexpr auto fields() {
+    using E = InquiryEmailVerified;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("email", &E::email),
+                      events::field("customerId", &E::customerId)};
+  }
+};
+
+// Linked to a support request; `created` when the request was made from the inquiry in
+// the same append; `from` is the status the inquiry left.
+struct InquiryLinked {
+  static constexpr std::string_view kType = "support.inquiry.linked";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::int64_t supportRequestId = 0;
+  bool created = false;
+  std::string from;
+  static constexpr auto fields() {
+    using E = InquiryLinked;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("supportRequestId", &E::supportRequestId),
+                      events::field("created", &E::created), events::field("from", &E::from)};
+  }
+};
+
+// The guest token stops working. reason: "admin" (staff revoked it), "spam" (the
+// inquiry was marked spam) or "closed" (logs written before closing kept the token).
+struct InquiryTokenRevoked {
+  static constexpr std::string_view kType = "support.inquiry.token_revoked";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string reason;
+  static constexpr auto fields() {
+    using E = InquiryTokenRevoked;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("reason", &E::reason)};
+  }
+};
+
+using SupportInquiryEvent =
+    events::EventSet<InquiryCreated, InquiryMessageCreated, InquiryStatusChanged, InquiryAssigned,
+                     InquiryContactIdentified, InquiryVerificationRequested,
+                     InquiryVerificationFailed, InquiryEmailVerified, InquiryLinked,
+                     InquiryTokenRevoked>;
+
+}  // namespace docket::domain

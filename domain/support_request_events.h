@@ -1,0 +1,123 @@
+// The events of the support request aggregate (domain/support_request.h), as the log
+// stores them in stream `support_request-<id>`. Writers and every reader use these
+// structs; docs/events.md lists them. See events/payload.h for encoding, strict
+// decoding and schema versions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+
+#include "events/payload.h"
+
+namespace docket::domain {
+
+// metadata: the client's JSON object, or null.
+struct SupportRequestCreated {
+  static constexpr std::string_view kType = "support.request.created";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::string ticketNumber;
+  std::int64_t customerId = 0;
+  std::string subject;
+  std::string category;
+  std::string priority;
+  RawJson metadata;
+  static constexpr auto fields() {
+    using E = SupportRequestCreated;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("ticketNumber", &E::ticketNumber),
+                      events::field("customerId", &E::customerId),
+                      events::field("subject", &E::subject),
+                      events::field("category", &E::category),
+                      events::field("priority", &E::priority),
+                      events::field("metadata", &E::metadata)};
+  }
+};
+
+// Where a message copied from an inquiry (when a request is created from it) came from.
+struct CopiedInquiryMessage {
+  std::int64_t supportInquiryId = 0;
+  std::int64_t supportInquiryMessageId = 0;
+  std::string createdAt;  // ISO-8601, the inquiry message's time
+  static constexpr auto fields() {
+    using E = CopiedInquiryMessage;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("supportInquiryMessageId", &E::supportInquiryMessageId),
+                      events::field("createdAt", &E::createdAt)};
+  }
+};
+
+// senderType "customer" or "admin"; copiedFrom only on messages copied from an inquiry.
+struct SupportRequestMessageCreated {
+  static constexpr std::string_view kType = "support.request_message.created";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::int64_t messageId = 0;
+  std::string senderType;
+  std::optional<std::int64_t> senderId;
+  std::string message;
+  std::optional<CopiedInquiryMessage> copiedFrom;
+  static constexpr auto fields() {
+    using E = SupportRequestMessageCreated;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("messageId", &E::messageId),
+                      events::field("senderType", &E::senderType),
+                      events::field("senderId", &E::senderId),
+                      events::field("message", &E::message),
+                      events::field("copiedFrom", &E::copiedFrom)};
+  }
+};
+
+// reason: "staff" or "customer_reply".
+struct SupportRequestStatusChanged {
+  static constexpr std::string_view kType = "support.request.status_changed";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::string from;
+  std::string to;
+  std::optional<std::string> resolutionNote;
+  std::string reason;
+  static constexpr auto fields() {
+    using E = SupportRequestStatusChanged;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("from", &E::from), events::field("to", &E::to),
+                      events::field("resolutionNote", &E::resolutionNote),
+                      events::field("reason", &E::reason)};
+  }
+};
+
+struct SupportRequestAssigned {
+  static constexpr std::string_view kType = "support.request.assigned";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::optional<std::int64_t> assignedAdminId;  // none: unassigned
+  std::optional<std::int64_t> previousAdminId;
+  static constexpr auto fields() {
+    using E = SupportRequestAssigned;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("assignedAdminId", &E::assignedAdminId),
+                      events::field("previousAdminId", &E::previousAdminId)};
+  }
+};
+
+struct SupportRequestPriorityChanged {
+  static constexpr std::string_view kType = "support.request.priority_changed";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::string from;
+  std::string to;
+  static constexpr auto fields() {
+    using E = SupportRequestPriorityChanged;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("from", &E::from), events::field("to", &E::to)};
+  }
+};
+
+using SupportRequestEvent = events::EventSet<SupportRequestCreated, SupportRequestMessageCreated,
+                                             SupportRequestStatusChanged, SupportRequestAssigned,
+                                             SupportRequestPriorityChanged>;
+
+}  // namespace docket::domain

@@ -1,0 +1,23 @@
+#include "http/command.h"
+
+#include "http/validation.h"
+
+namespace docket::http {
+
+ApiError refusal_error(domain::Refusal refusal, std::string_view message) {
+  const domain::RefusalInfo& info = domain::describe(refusal);
+  const std::string text(message.empty() ? info.message : message);
+  if (!info.field.empty()) {
+    ValidationErrors errors;
+    errors.add(info.field, rule::kEnum, text);
+    return errors.to_api_error();
+  }
+  return ApiError(info.status, info.errorCode, text);
+}
+
+ApiError command_error(const Status& status, std::string_view command) {
+  if (auto refusal = domain::refusal_of(status)) return refusal_error(*refusal, status.message());
+  return unexpected(status, command);
+}
+
+}  // namespace docket::http
