@@ -376,8 +376,15 @@ std::optional<FieldValue> check_query_param(const FieldRule& rule,
         return std::nullopt;
       }
       return FieldValue{std::string(text)};
+    case Kind::kEmail: {
+      std::string email = to_lower_ascii(text);
+      if (!is_valid_email(email)) {
+        errors.add(name, rule::kEmail, fmt::format("{} must be a valid e-mail address", name));
+        return std::nullopt;
+      }
+      return FieldValue{std::move(email)};
+    }
     case Kind::kText:
-    case Kind::kEmail:
     case Kind::kObject:
     case Kind::kTextList:
       if (!check_text(rule, name, text, errors)) return std::nullopt;
@@ -545,6 +552,7 @@ void write_body_schema(JsonWriter& w, const ContractSchema& body) {
 }
 
 std::string body_example(const ContractSchema& body) {
+  if (!body.example().empty()) return body.example();
   JsonWriter w;
   w.begin_object();
   for (const FieldRule& r : body.rules())
@@ -577,6 +585,8 @@ void check_query_keys(std::span<const FieldRule> rules,
 void write_query_parameters(JsonWriter& w, const ContractSchema& query) {
   for (const FieldRule& r : query.rules()) {
     w.begin_object().field("name", r.name).field("in", "query").field("required", false);
+    // An empty value ("status=") means "not given", as forms send it.
+    w.field("allowEmptyValue", true);
     w.key("schema");
     contract_detail::write_field_schema(w, r, true);
     w.end_object();

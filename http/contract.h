@@ -209,12 +209,15 @@ class ContractSchema {
   std::size_t min_fields() const { return min_fields_; }
   // Whether the body may be left out altogether (then it parses as an empty object).
   bool body_optional() const { return body_optional_; }
+  // The example set by example(); empty: made from each field's example.
+  const std::string& example() const { return example_; }
 
  protected:
   std::vector<FieldRule> rules_;
   std::vector<std::string> notes_;
   std::size_t min_fields_ = 0;
   bool body_optional_ = false;
+  std::string example_;
 };
 
 // The JSON Schema of a body: an object with exactly these properties.
@@ -252,6 +255,12 @@ class BodyContract : public ContractSchema {
   // At least `n` fields must be sent (minProperties).
   BodyContract& at_least(std::size_t n) {
     min_fields_ = n;
+    return *this;
+  }
+  // The schema's example, when the one made of each field's example would break a
+  // rule across fields (the contract test checks that it passes).
+  BodyContract& example(std::string_view json) {
+    example_ = std::string(json);
     return *this;
   }
   // The body may be left out (a command without input that clients send `{}` to).

@@ -261,7 +261,9 @@ struct LookupQuery {
 
 std::shared_ptr<const QueryContract<LookupQuery>> lookup_contract() {
   auto q = std::make_shared<QueryContract<LookupQuery>>();
-  q->param(Text("email").length(1, 254).describe("The e-mail the ticket was filed under"),
+  q->param(Text("email").length(1, 254).describe(
+               "The e-mail the ticket was filed under; without it, with another or with "
+               "one that is no address, nothing matches (the same 404)"),
            &LookupQuery::email);
   return q;
 }
@@ -495,18 +497,14 @@ Response revoke_token(ApiContext& api, RequestContext& ctx) {
 
 // ---- public lookup --------------------------------------------------------------------
 
-Response lookup(ApiContext& api, RequestContext& ctx) {
-  // Every failure — malformed reference or query, no e-mail, no match — answers the same.
+// Every failure to match — an unknown reference, no e-mail, another e-mail, text that
+// is no address — answers the same 404, so the lookup tells nobody which references
+// exist. (A query the contract refuses — an unknown parameter, control characters — is
+// a VALIDATION_ERROR like anywhere else: it says nothing about any ticket.)
+Response lookup(ApiContext& api, RequestContext& ctx, LookupQuery query) {
   const ApiError nothing(404, error_code::kNotFound,
                          "No ticket matches this reference and e-mail address");
   const std::string_view reference = ctx.param("code");
-  static const auto contract = lookup_contract();
-  LookupQuery query;
-  try {
-    query = parse_query(*contract, ctx);
-  } catch (const ApiError&) {
-    return nothing;
-  }
   if (reference.empty() || reference.size() > 40 || !query.email) return nothing;
   const std::string address = domain::normalize_email(*query.email);
   if (!is_valid_email(address)) return nothing;
@@ -692,10 +690,9 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
                                      Access::kPublic);
   lookup_meta.rate_group = std::string(rate_group::kPublicLookup);
   lookup_meta.response = schema_of(ticket_shape());
-  lookup_meta.query = lookup_contract();
-  router.get(
-      "/api/support/ticket/{code}", [&api](RequestContext& ctx) { return lookup(api, ctx); },
-      std::move(lookup_meta));
+  add_route(router, Method::kGet, "/api/support/ticket/{code}", std::move(lookup_meta),
+            lookup_contract(),
+            [&api](RequestContext& ctx, LookupQuery q) { return lookup(api, ctx, std::move(q)); });
 }
 
 }  // namespace docket::http

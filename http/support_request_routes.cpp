@@ -155,6 +155,7 @@ std::shared_ptr<const BodyContract<domain::ChangeSupportRequestStatus>> status_c
                  .with_line_breaks()
                  .describe("Only with resolved or closed"),
              &B::resolutionNote)
+      .example(R"({"status":"resolved","resolutionNote":"Replaced the card"})")
       .check("resolutionNote is only valid with status resolved or closed.",
              [](const B& b, ValidationErrors& errors) {
                if (b.resolutionNote && b.status != domain::kStatusResolved &&
