@@ -2,6 +2,7 @@
 //
 // DOCKET_BINARY names the binary (scripts/dev test sets it); each server gets a fresh
 // temporary data directory and a free port.
+import { registerServer } from './contract.js';
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -59,9 +60,10 @@ export async function startServer({ dataDir, env = {}, args = [] } = {}) {
     });
     exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited early with ${code}: ${JSON.stringify(logs)}`)); });
   });
+  const baseUrl = ready.port ? `http://127.0.0.1:${ready.port}` : undefined;
+  if (baseUrl) registerServer(baseUrl);
   return {
-    proc, dataDir, logs, ready,
-    baseUrl: ready.port ? `http://127.0.0.1:${ready.port}` : undefined,
+    proc, dataDir, logs, ready, baseUrl,
     async stop(signal = 'SIGTERM') {
       proc.kill(signal);
       return exited;
