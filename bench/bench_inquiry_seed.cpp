@@ -21,29 +21,21 @@
 // letter the tracking-code alphabet lacks (I, L, O) and main() checks that it occurs in
 // no other vocabulary word, so these counts are the search totals. The seeder prints the
 // counts it created.
-#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cstdio>
-#include <fstream>
-#include <memory>
-#include <mutex>
-#include <optional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "bench/bench_util.h"
-#include "http/testing/raw_client.h"
+#include "bench/seed_client.h"
 
 namespace {
 
-using docket::http::testing::body_request;
-using docket::http::testing::RawClient;
-using docket::http::testing::RawResponse;
+using docket::bench::data_field;
+using docket::bench::SeedClient;
+using docket::bench::SeedLog;
 
 constexpr std::string_view kFirstNames[] = {
     "anna",  "ben",    "clara",  "david",  "emma",   "felix",  "greta",   "hannah",
@@ -128,55 +120,14 @@ std::string_view domain_of(std::uint64_t i, std::mt19937_64& rng, int& fragment)
 }
 
 struct Seeder {
-  std::uint16_t port;
   std::uint64_t min_messages;
   std::uint64_t max_messages;
-  std::atomic<std::uint64_t> failures{0};
+  SeedLog log;
   std::atomic<std::uint64_t> messages{0};
   std::atomic<std::uint64_t> fragment_counts[std::size(kFragmentDomains)] = {};
-  std::mutex out_mu;
-  std::vector<std::string> lines;
-
-  // One request on `client`; reconnects and retries once when the server had closed
-  // the connection (it does after DOCKET_MAX_REQUESTS_PER_CONNECTION requests).
-  std::optional<RawResponse> call(std::unique_ptr<RawClient>& client, std::string_view method,
-                                  const std::string& path, const std::string& body,
-                                  const std::string& token) {
-    const std::string auth = token.empty() ? "" : "Authorization: Bearer " + token + "\r\n";
-    const std::string request = body_request(method, path, "application/json", body, auth);
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      if (client->connected() && client->send(request)) {
-        if (auto response = client->read_response(std::chrono::seconds(60))) {
-          if (response->header("Connection") == "close") client = std::make_unique<RawClient>(port);
-          return response;
-        }
-      }
-      client = std::make_unique<RawClient>(port);
-    }
-    return std::nullopt;
-  }
-
-  static std::string field(const std::string& body, const char* name) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc;
-    if (parser.parse(body).get(doc) != simdjson::SUCCESS) return {};
-    simdjson::dom::element value;
-    if (doc["data"][name].get(value) != simdjson::SUCCESS) return {};
-    if (value.is_string()) return std::string(std::string_view(value));
-    if (value.is_int64()) return std::to_string(std::int64_t(value));
-    return {};
-  }
-
-  void fail(const char* what, const std::optional<RawResponse>& response) {
-    // The first few failures are printed so a broken seed explains itself.
-    if (failures++ < 5) {
-      std::fprintf(stderr, "%s failed: %d %s\n", what, response ? response->status : 0,
-                   response ? response->body.substr(0, 300).c_str() : "(no answer)");
-    }
-  }
 
   // A guest opens inquiry number i and adds its follow-up messages.
-  void inquiry(std::unique_ptr<RawClient>& client, std::uint64_t i, std::mt19937_64& rng) {
+  void inquiry(SeedClient& client, std::uint64_t i, std::mt19937_64& rng) {
     const std::string_view first = kFirstNames[rng() % std::size(kFirstNames)];
     const std::string_view last = kLastNames[rng() % std::size(kLastNames)];
     int fragment = -1;
@@ -194,32 +145,25 @@ struct Seeder {
         R"(","message":")" + std::string(kMessages[rng() % std::size(kMessages)]) +
         R"(","guestName":")" + name + R"(","guestEmail":")" + email + R"(","guestPhone":")" +
         phone + "\"}";
-    auto created = call(client, "POST", "/api/support-inquiries", body, "");
-    if (!created || created->status != 201) {
-      fail("create", created);
-      return;
-    }
-    const std::string id = field(created->body, "id");
-    const std::string token = field(created->body, "inquiryAccessToken");
-    if (id.empty() || token.empty()) {
-      fail("create (no id or token)", created);
-      return;
-    }
+    auto created = client.call("POST", "/api/support-inquiries", body);
+    if (!created || created->status != 201) return log.fail("create", created);
+    const std::string id = data_field(created->body, "id");
+    const std::string token = data_field(created->body, "inquiryAccessToken");
+    if (id.empty() || token.empty()) return log.fail("create (no id or token)", created);
     if (fragment >= 0) ++fragment_counts[fragment];
     const std::uint64_t extra = min_messages + rng() % (max_messages - min_messages + 1);
     for (std::uint64_t m = 0; m < extra; ++m) {
-      auto posted =
-          call(client, "POST", "/api/support-inquiries/" + id + "/messages",
-               R"({"message":")" + std::string(kFollowUps[rng() % std::size(kFollowUps)]) + "\"}",
-               token);
+      auto posted = client.call(
+          "POST", "/api/support-inquiries/" + id + "/messages",
+          R"({"message":")" + std::string(kFollowUps[rng() % std::size(kFollowUps)]) + "\"}",
+          token);
       if (!posted || posted->status != 201) {
-        fail("message", posted);
+        log.fail("message", posted);
       } else {
         ++messages;
       }
     }
-    std::lock_guard lock(out_mu);
-    lines.push_back(token + " " + id);
+    log.pair(token, id);
   }
 };
 
@@ -270,33 +214,20 @@ int main(int argc, char** argv) {
   }
   if (!fragments_unique()) return 2;
 
-  Seeder seeder{port, min_messages, max_messages};
-  std::atomic<std::uint64_t> next{0};
-  const auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::thread> threads;
-  for (std::uint64_t t = 0; t < connections; ++t) {
-    threads.emplace_back([&, t] {
-      std::mt19937_64 rng(t + 1);
-      auto client = std::make_unique<RawClient>(port);
-      for (std::uint64_t i = next++; i < inquiries; i = next++)
+  Seeder seeder{min_messages, max_messages};
+  const double seconds = run_workers(
+      port, inquiries, connections, [&](std::uint64_t i, SeedClient& client, std::mt19937_64& rng) {
         seeder.inquiry(client, i, rng);
-    });
-  }
-  for (auto& thread : threads)
-    thread.join();
-  const double seconds = seconds_since(t0);
-
-  std::ofstream file(out);
-  for (const auto& line : seeder.lines)
-    file << line << '\n';
-  const std::uint64_t created = seeder.lines.size();
+      });
+  seeder.log.write_pairs(out);
+  const std::uint64_t created = seeder.log.pairs();
   const std::uint64_t messages = seeder.messages.load();
   const double writes = static_cast<double>(created + messages);
   std::printf(
       "seed: inquiries=%llu extra_messages=%llu seconds=%.1f writes_per_s=%.0f "
       "failures=%llu\n",
       static_cast<unsigned long long>(created), static_cast<unsigned long long>(messages), seconds,
-      writes / seconds, static_cast<unsigned long long>(seeder.failures.load()));
+      writes / seconds, static_cast<unsigned long long>(seeder.log.failures()));
   std::printf("seed: e-mail fragments:");
   for (std::size_t f = 0; f < std::size(kFragmentDomains); ++f) {
     std::printf(
@@ -307,5 +238,5 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(kFragmentDomains[f].per_mille));
   }
   std::printf("\n");
-  return seeder.failures.load() == 0 ? 0 : 1;
+  return seeder.log.failures() == 0 ? 0 : 1;
 }

@@ -216,7 +216,9 @@ Status ServerRuntime::start_api() {
                                      .version = "0.1.0",
                                      .description = "Event-sourced customer-support backend: "
                                                     "support inquiries, support requests, "
-                                                    "feedback."});
+                                                    "feedback.",
+                                     .license_name = config.api_license_name,
+                                     .license_url = config.api_license_url});
   http::ServiceOptions service_options = http::ServiceOptions::from_config(config);
   service_options.metrics = metrics_.get();
   service_ = std::make_unique<http::HttpService>(*router_, std::move(service_options));

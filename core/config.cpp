@@ -341,6 +341,22 @@ const std::vector<ConfigVariable>& config_variables() {
          c.inquiry_greeting = std::string(v);
          return true;
        }},
+      {"DOCKET_API_LICENSE_NAME", "Proprietary",
+       "The license the API is offered under, as the OpenAPI document states it (1 - 200 "
+       "characters).",
+       [](Config& c, std::string_view v) {
+         if (v.empty() || v.size() > 200) return false;
+         c.api_license_name = std::string(v);
+         return true;
+       }},
+      {"DOCKET_API_LICENSE_URL", "",
+       "Where the license text is (an http(s) URL; empty: none), for the OpenAPI document.",
+       [](Config& c, std::string_view v) {
+         if (!v.empty() && !v.starts_with("https://") && !v.starts_with("http://")) return false;
+         if (v.size() > 500) return false;
+         c.api_license_url = std::string(v);
+         return true;
+       }},
       {"SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON", "0 * * * *",
        "When the inactive-close job runs: a 5-field cron expression (minute hour "
        "day-of-month month day-of-week) in UTC.",

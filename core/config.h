@@ -61,6 +61,8 @@ struct Config {
   std::uint64_t inquiry_token_ttl_days = 30;    // DOCKET_INQUIRY_TOKEN_TTL_DAYS
   std::uint64_t inquiry_otp_ttl_seconds = 600;  // DOCKET_INQUIRY_OTP_TTL_SECONDS
   std::uint64_t inquiry_otp_max_attempts = 5;   // DOCKET_INQUIRY_OTP_MAX_ATTEMPTS
+  std::string api_license_name = "Proprietary";  // DOCKET_API_LICENSE_NAME
+  std::string api_license_url;                     // DOCKET_API_LICENSE_URL
   std::string inquiry_greeting =                // DOCKET_INQUIRY_GREETING
       "Thanks for reaching out! A member of our support team will reply here shortly.";
   std::string inactive_close_cron = "0 * * * *";  // SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON

@@ -51,11 +51,7 @@ auth::PermissionSet permission_set(const std::vector<std::string>& names) {
 Status apply(Account& a, const AccountEvent::Variant& event, const events::EventRecord& record) {
   const bool created = std::holds_alternative<AccountRegistered>(event) ||
                        std::holds_alternative<StaffCreated>(event);
-  if (created == (a.version != 0)) {
-    return Status::Corruption(
-        fmt::format("event {} ({}) of {}: {}", record.eventId, record.type, record.stream,
-                    created ? "account created twice" : "event before the account was created"));
-  }
+  if (Status s = check_creation_order(created, a.version, record, "account"); !s.ok()) return s;
   std::visit(events::Overloaded{
                  [&](const AccountRegistered& e) {
                    a.id = e.accountId;

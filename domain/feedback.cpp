@@ -15,11 +15,10 @@ std::string feedback_stream(std::int64_t id) {
 }
 
 Status apply(Feedback& f, const FeedbackEvent::Variant& event, const events::EventRecord& record) {
-  const bool submitted = std::holds_alternative<FeedbackSubmitted>(event);
-  if (submitted == (f.version != 0)) {
-    return Status::Corruption(fmt::format(
-        "event {} ({}) of {}: {}", record.eventId, record.type, record.stream,
-        submitted ? "feedback submitted twice" : "event before the feedback was submitted"));
+  if (Status s = check_creation_order(std::holds_alternative<FeedbackSubmitted>(event), f.version,
+                                      record, "feedback");
+      !s.ok()) {
+    return s;
   }
   if (std::holds_alternative<FeedbackReviewed>(event) && f.reviewed) {
     return Status::Corruption(fmt::format("event {} ({}) of {}: feedback reviewed twice",

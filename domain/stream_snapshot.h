@@ -31,6 +31,12 @@
 
 namespace docket::domain {
 
+// Corruption unless the stream's creating event comes first and only first: `creates`
+// says whether `record` is that event, `version` is the state's version before it.
+// `what` names the aggregate ("inquiry").
+Status check_creation_order(bool creates, std::uint64_t version, const events::EventRecord& record,
+                            std::string_view what);
+
 // Decodes each record with `Events` and applies it; state.version follows the records.
 template <typename Events, typename State>
 Status apply_records(State& state, std::span<const events::EventRecord> records) {

@@ -180,11 +180,10 @@ std::string_view inquiry_status_after_message(std::string_view from, std::string
 
 Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
              const events::EventRecord& record) {
-  const bool created = std::holds_alternative<InquiryCreated>(event);
-  if (created == (i.version != 0)) {
-    return Status::Corruption(fmt::format(
-        "event {} ({}) of {}: {}", record.eventId, record.type, record.stream,
-        created ? "the inquiry is created twice" : "event before the inquiry was created"));
+  if (Status s = check_creation_order(std::holds_alternative<InquiryCreated>(event), i.version,
+                                      record, "inquiry");
+      !s.ok()) {
+    return s;
   }
   std::visit(events::Overloaded{
                  [&](const InquiryCreated& e) {

@@ -69,11 +69,10 @@ std::vector<CategoryPriority> default_category_priorities() {
 
 Status apply(SupportRequest& r, const SupportRequestEvent::Variant& event,
              const events::EventRecord& record) {
-  const bool created = std::holds_alternative<SupportRequestCreated>(event);
-  if (created == (r.version != 0)) {
-    return Status::Corruption(fmt::format(
-        "event {} ({}) of {}: {}", record.eventId, record.type, record.stream,
-        created ? "the request is created twice" : "event before the request was created"));
+  if (Status s = check_creation_order(std::holds_alternative<SupportRequestCreated>(event),
+                                      r.version, record, "request");
+      !s.ok()) {
+    return s;
   }
   std::visit(events::Overloaded{
                  [&](const SupportRequestCreated& e) {

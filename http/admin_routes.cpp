@@ -5,6 +5,7 @@
 #include "events/event_store.h"
 #include "http/api_context.h"
 #include "http/endpoint.h"
+#include "http/operations_routes.h"
 #include "http/route_kit.h"
 #include "projections/projection_engine.h"
 #include "projections/projection_status.h"
@@ -49,24 +50,6 @@ struct ProjectionView {
   projections::ProjectionStatus status;
   bool rebuilding = false;
 };
-
-const Shape<projections::ProjectionStatus>& projection_status_shape() {
-  static const Shape<projections::ProjectionStatus> shape = [] {
-    using P = projections::ProjectionStatus;
-    Shape<P> s;
-    s.field("name", &P::name)
-        .field("schemaVersion", &P::schemaVersion)
-        .field("checkpoint", &P::checkpoint)
-        .field("head", &P::head)
-        .field("lag", &P::lag)
-        .computed("state",
-                  R"({"type":"string","enum":["ready","catching_up","rebuilding","failed"]})",
-                  [](JsonWriter& w, const P& p) { w.value(projections::state_name(p.state)); })
-        .field("lastError", &P::lastError);
-    return s;
-  }();
-  return shape;
-}
 
 const Shape<ProjectionView>& projection_view_shape() {
   static const Shape<ProjectionView> shape = [] {

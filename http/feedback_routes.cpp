@@ -90,14 +90,6 @@ Response submit(ApiContext& api, RequestContext& ctx, domain::SubmitFeedback com
   return answer(feedback_shape(), find_row(api, executed.id(domain::kFeedbackSequence), true), 201);
 }
 
-Response list(ApiContext& api, const ListQuery& request) {
-  auto lease = read_lease(api);
-  auto result = projections::FeedbackQuery(lease.db()).list(request);
-  if (!result.ok()) throw unexpected(result.status(), "listing feedback");
-  return answer_page(feedback_shape(), result->items, request.page, request.pageSize,
-                     result->total);
-}
-
 Response review(ApiContext& api, RequestContext& ctx) {
   const std::int64_t id = path_id(ctx);
   run_command(api, ctx, domain::ReviewFeedback{id, ctx.identity.accountId});
@@ -131,7 +123,10 @@ void add_feedback_routes(Router& router, ApiContext& api) {
   list_meta.paginated = true;
   list_meta.response = std::make_shared<ListShape<FeedbackRow>>(feedback_shape());
   add_route(router, Method::kGet, "/api/admin/feedback", std::move(list_meta), list_contract(),
-            [&api](RequestContext&, ListQuery q) { return list(api, q); });
+            [&api](RequestContext&, ListQuery q) {
+              return list_page<projections::FeedbackQuery>(api, q, feedback_shape(),
+                                                           "listing feedback");
+            });
   router.get(
       "/api/admin/feedback/{id}",
       [&api](RequestContext& ctx) {

@@ -47,20 +47,6 @@ struct Health {
 };
 
 const Shape<Health>& health_shape() {
-  static const Shape<projections::ProjectionStatus> projection = [] {
-    using P = projections::ProjectionStatus;
-    Shape<P> s;
-    s.field("name", &P::name)
-        .field("schemaVersion", &P::schemaVersion)
-        .field("checkpoint", &P::checkpoint)
-        .field("head", &P::head)
-        .field("lag", &P::lag)
-        .computed("state",
-                  R"({"type":"string","enum":["ready","catching_up","rebuilding","failed"]})",
-                  [](JsonWriter& w, const P& p) { w.value(projections::state_name(p.state)); })
-        .field("lastError", &P::lastError);
-    return s;
-  }();
   static const Shape<Health> shape = [] {
     Shape<Health> s;
     s.field("status", &Health::status, {.values = {"ok", "degraded"}})
@@ -71,7 +57,7 @@ const Shape<Health>& health_shape() {
                     w.begin_object().field("head", h.head).field("logEpoch", h.logEpoch);
                     w.end_object();
                   })
-        .array("projections", &Health::projections, projection);
+        .array("projections", &Health::projections, projection_status_shape());
     return s;
   }();
   return shape;
@@ -85,6 +71,24 @@ bool all_caught_up(const std::vector<projections::ProjectionStatus>& statuses) {
 }
 
 }  // namespace
+
+const Shape<projections::ProjectionStatus>& projection_status_shape() {
+  static const Shape<projections::ProjectionStatus> shape = [] {
+    using P = projections::ProjectionStatus;
+    Shape<P> s;
+    s.field("name", &P::name)
+        .field("schemaVersion", &P::schemaVersion)
+        .field("checkpoint", &P::checkpoint)
+        .field("head", &P::head)
+        .field("lag", &P::lag)
+        .computed("state",
+                  R"({"type":"string","enum":["ready","catching_up","rebuilding","failed"]})",
+                  [](JsonWriter& w, const P& p) { w.value(projections::state_name(p.state)); })
+        .field("lastError", &P::lastError);
+    return s;
+  }();
+  return shape;
+}
 
 void add_operations_routes(Router& router, const events::EventStore& store,
                            const projections::ProjectionEngine& engine,

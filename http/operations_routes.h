@@ -10,6 +10,9 @@
 // REQUIRES: `store`, `engine` and `metrics` outlive the router the routes are added to.
 #pragma once
 
+#include "http/shape.h"
+#include "projections/projection_status.h"
+
 namespace docket {
 class MetricsRegistry;
 }
@@ -18,11 +21,14 @@ class EventStore;
 }
 namespace docket::projections {
 class ProjectionEngine;
-}
+}  // namespace docket::projections
 
 namespace docket::http {
 
 class Router;
+
+// A read model's status as the health and projection routes show it.
+const Shape<projections::ProjectionStatus>& projection_status_shape();
 
 void add_operations_routes(Router& router, const events::EventStore& store,
                            const projections::ProjectionEngine& engine,

@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "core/auth/permissions.h"
+#include "http/api_context.h"
 #include "http/contract.h"
 #include "http/request_context.h"
 #include "http/response.h"
 #include "http/router.h"
 #include "http/shape.h"
+#include "projections/reader_pool.h"
 
 namespace docket::http {
 
@@ -85,6 +87,17 @@ Response answer_page(const Shape<T>& shape, const Items& items, std::int64_t pag
           shape.write(w, item);
       },
       Pagination{page, page_size, static_cast<std::int64_t>(total)});
+}
+
+// The page `request` asks for, read with `Query(db).list(request)` and written as
+// `shape`. `Request` has page and pageSize; the result has items and total.
+template <typename Query, typename Request, typename Row>
+Response list_page(ApiContext& api, const Request& request, const Shape<Row>& shape,
+                   std::string_view what) {
+  auto lease = read_lease(api);
+  auto result = Query(lease.db()).list(request);
+  if (!result.ok()) throw unexpected(result.status(), what);
+  return answer_page(shape, result->items, request.page, request.pageSize, result->total);
 }
 
 }  // namespace docket::http

@@ -345,10 +345,8 @@ Response create(ApiContext& api, const InquiryOptions& options, RequestContext& 
 // The customer's own inquiries, or (admin) every inquiry with the staff filters.
 Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admin) {
   if (!admin) request.customerId = ctx.identity.accountId;
-  auto lease = read_lease(api);
-  auto result = projections::SupportInquiryQuery(lease.db()).list(request);
-  if (!result.ok()) throw unexpected(result.status(), "listing support inquiries");
-  return answer_page(inquiry_shape(), result->items, request.page, request.pageSize, result->total);
+  return list_page<projections::SupportInquiryQuery>(api, request, inquiry_shape(),
+                                                     "listing support inquiries");
 }
 
 Response detail(ApiContext& api, RequestContext& ctx, bool admin) {

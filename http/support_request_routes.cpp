@@ -244,10 +244,8 @@ Response create(ApiContext& api, RequestContext& ctx, domain::CreateSupportReque
 
 Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admin) {
   if (!admin) request.customerId = ctx.identity.accountId;
-  auto lease = read_lease(api);
-  auto result = projections::SupportRequestQuery(lease.db()).list(request);
-  if (!result.ok()) throw unexpected(result.status(), "listing support requests");
-  return answer_page(request_shape(), result->items, request.page, request.pageSize, result->total);
+  return list_page<projections::SupportRequestQuery>(api, request, request_shape(),
+                                                     "listing support requests");
 }
 
 Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
