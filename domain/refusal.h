@@ -23,8 +23,12 @@
 namespace docket::domain {
 
 enum class Refusal : std::uint16_t {
+  // Who is asking (domain/access.h).
+  kNotAuthenticated = 1,  // 401 UNAUTHORIZED: no valid credential
+  kPermissionMissing,     // 403 FORBIDDEN: the caller's role or permissions do not allow it
+
   // Accounts and staff.
-  kEmailTaken = 1,        // 409 EMAIL_ALREADY_REGISTERED
+  kEmailTaken,            // 409 EMAIL_ALREADY_REGISTERED
   kAccountNotFound,       // 404 NOT_FOUND: no account with that id
   kStaffNotFound,         // 404 STAFF_NOT_FOUND
   kAccountStateConflict,  // 409 ACCOUNT_STATE_CONFLICT: already (de)activated, oneself
@@ -40,6 +44,9 @@ enum class Refusal : std::uint16_t {
 
   // Support inquiries.
   kInquiryNotFound,             // 404 SUPPORT_INQUIRY_NOT_FOUND
+  kInquiryAccessDenied,         // 403 SUPPORT_INQUIRY_ACCESS_DENIED: not this caller's
+  kInquiryTokenInvalid,         // 403 SUPPORT_INQUIRY_TOKEN_INVALID: malformed, unknown,
+                                //     expired or revoked guest token
   kInquiryClosed,               // 400 SUPPORT_INQUIRY_CLOSED: closed or spam
   kInquiryTransition,           // 409 INVALID_STATUS_TRANSITION
   kInquiryLinkInvalid,          // 400 SUPPORT_INQUIRY_LINK_INVALID

@@ -5,6 +5,7 @@
 #include "core/auth/guest_token.h"
 #include "core/auth/otp.h"
 #include "core/time_format.h"
+#include "domain/access.h"
 #include "domain/account.h"
 #include "domain/support_inquiry.h"
 #include "http/api_context.h"
@@ -274,8 +275,7 @@ ApiError not_found() {
   return refusal_error(Refusal::kInquiryNotFound);
 }
 ApiError access_denied() {
-  return ApiError(403, error_code::kSupportInquiryAccessDenied,
-                  "Log in or use the access link of this inquiry");
+  return refusal_error(Refusal::kInquiryAccessDenied);
 }
 
 // The inquiry as the read model has it, for an answer.
@@ -293,23 +293,23 @@ Response show(ApiContext& api, std::int64_t id) {
   return answer(inquiry_detail_shape(), find_row(api, id));
 }
 
-// Whether the caller of a public route may use inquiry `id`; throws the refusal.
-// A guest token grants its own inquiry; a customer their own (also one linked to them
-// by a verified e-mail); staff use the admin routes.
+// Whether the caller of a public route takes part in inquiry `id` (domain/access.h);
+// throws the refusal. Staff use the admin routes; anonymous callers have no inquiry.
 void check_access(ApiContext& api, const RequestContext& ctx, std::int64_t id) {
   const auth::Identity& who = ctx.identity;
-  if (who.is_guest()) {
-    if (who.inquiryId != id) throw access_denied();
-    return;
+  std::optional<std::int64_t> owner;
+  if (who.is_customer()) {  // a guest's grant is in its identity; others need no read
+    auto lease = read_lease(api);
+    auto found = projections::SupportInquiryQuery(lease.db()).customer_of(id);
+    if (!found.ok()) {
+      if (found.status().IsNotFound()) throw not_found();
+      throw unexpected(found.status(), "reading a support inquiry");
+    }
+    owner = *found;
   }
-  if (!who.is_customer()) throw access_denied();
-  auto lease = read_lease(api);
-  auto owner = projections::SupportInquiryQuery(lease.db()).customer_of(id);
-  if (!owner.ok()) {
-    if (owner.status().IsNotFound()) throw not_found();
-    throw unexpected(owner.status(), "reading a support inquiry");
+  if (auto refusal = domain::inquiry_participant_refusal(who, id, owner)) {
+    throw refusal_error(*refusal);
   }
-  if (*owner != who.accountId) throw access_denied();
 }
 
 // ---- public / customer routes -------------------------------------------------------

@@ -3,9 +3,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/api_error.h"
 #include "core/auth/guest_token.h"
 #include "core/log.h"
+#include "domain/access.h"
+#include "domain/refusal.h"
 #include "projections/reader_pool.h"
 #include "projections/support_inquiry_query.h"
 #include "projections/support_request_query.h"
@@ -13,75 +14,63 @@
 namespace docket::realtime {
 namespace {
 
-namespace error_code = error_code;
+using domain::Refusal;
+using domain::refuse;
 
-// The errorCode of a read-model failure (logged).
-std::string storage_failure(const Status& status, const RoomRef& room) {
-  log_error("realtime.authorize_failed", [&](JsonWriter& w) {
-    w.field("room", room_name(room)).field("error", status.ToString());
-  });
-  return std::string(status.IsUnavailable() ? error_code::kServiceUnavailable
-                                            : error_code::kInternalError);
-}
-
-std::string authorize_request(projections::ReaderPool& readers, const auth::Identity& who,
-                              const RoomRef& room) {
+Status authorize_request(projections::ReaderPool& readers, const auth::Identity& who,
+                         const RoomRef& room) {
   if (who.is_staff()) {
-    return who.has(auth::Permission::kSupportRequestsRead) ? std::string()
-                                                           : std::string(error_code::kForbidden);
+    return who.has(auth::Permission::kSupportRequestsRead) ? Status::Ok()
+                                                           : refuse(Refusal::kPermissionMissing);
   }
-  if (who.is_guest()) return std::string(error_code::kForbidden);
-  if (!who.is_customer()) return std::string(error_code::kUnauthorized);
+  if (!who.is_customer()) {
+    if (auto refusal = domain::request_participant_refusal(who, 0)) return refuse(*refusal);
+  }
   auto lease = readers.lease();
-  if (!lease.ok()) return storage_failure(lease.status(), room);
+  if (!lease.ok()) return lease.status();
   // Another customer's request answers as a missing one, as over REST.
   auto owner = projections::SupportRequestQuery(lease->db()).customer_of(room.id);
-  if (owner.ok()) {
-    return *owner == who.accountId ? std::string()
-                                   : std::string(error_code::kSupportRequestNotFound);
+  if (!owner.ok()) {
+    return owner.status().IsNotFound() ? refuse(Refusal::kSupportRequestNotFound) : owner.status();
   }
-  if (owner.status().IsNotFound()) return std::string(error_code::kSupportRequestNotFound);
-  return storage_failure(owner.status(), room);
+  if (auto refusal = domain::request_participant_refusal(who, *owner)) return refuse(*refusal);
+  return Status::Ok();
 }
 
-std::string authorize_inquiry(projections::ReaderPool& readers, const Clock& clock,
-                              const auth::Identity& who, std::string_view guest_token,
-                              const RoomRef& room) {
+Status authorize_inquiry(projections::ReaderPool& readers, const Clock& clock,
+                         const auth::Identity& who, std::string_view guest_token,
+                         const RoomRef& room) {
   if (who.is_staff()) {
-    return who.has(auth::Permission::kSupportInquiriesRead) ? std::string()
-                                                            : std::string(error_code::kForbidden);
+    return who.has(auth::Permission::kSupportInquiriesRead) ? Status::Ok()
+                                                            : refuse(Refusal::kPermissionMissing);
   }
-  if (who.is_guest()) {
-    if (!auth::looks_like_guest_token(guest_token)) {
-      return std::string(error_code::kSupportInquiryTokenInvalid);
-    }
-    auto lease = readers.lease();
-    if (!lease.ok()) return storage_failure(lease.status(), room);
-    auto granted = projections::SupportInquiryQuery(lease->db())
-                       .token_inquiry(auth::guest_token_hash(guest_token), clock.now_ms());
-    if (!granted.ok()) return storage_failure(granted.status(), room);
-    if (!*granted) return std::string(error_code::kSupportInquiryTokenInvalid);
-    if (**granted != room.id) return std::string(error_code::kSupportInquiryAccessDenied);
-    return {};
-  }
-  if (!who.is_customer()) return std::string(error_code::kUnauthorized);
   auto lease = readers.lease();
-  if (!lease.ok()) return storage_failure(lease.status(), room);
-  auto owner = projections::SupportInquiryQuery(lease->db()).customer_of(room.id);
-  if (!owner.ok()) {
-    if (owner.status().IsNotFound()) return std::string(error_code::kSupportInquiryNotFound);
-    return storage_failure(owner.status(), room);
+  if (!lease.ok()) return lease.status();
+  projections::SupportInquiryQuery inquiries(lease->db());
+  if (who.is_guest()) {
+    // The token again: a revoked or expired one stops working at the next join or sync.
+    if (!auth::looks_like_guest_token(guest_token)) return refuse(Refusal::kInquiryTokenInvalid);
+    auto granted = inquiries.token_inquiry(auth::guest_token_hash(guest_token), clock.now_ms());
+    if (!granted.ok()) return granted.status();
+    if (!*granted) return refuse(Refusal::kInquiryTokenInvalid);
+    const auto refusal =
+        domain::inquiry_participant_refusal(auth::Identity::guest(**granted), room.id, {});
+    return refusal ? refuse(*refusal) : Status::Ok();
   }
-  if (*owner != who.accountId) return std::string(error_code::kSupportInquiryAccessDenied);
-  return {};
+  auto owner = inquiries.customer_of(room.id);
+  if (!owner.ok()) {
+    return owner.status().IsNotFound() ? refuse(Refusal::kInquiryNotFound) : owner.status();
+  }
+  const auto refusal = domain::inquiry_participant_refusal(who, room.id, *owner);
+  return refusal ? refuse(*refusal) : Status::Ok();
 }
 
 }  // namespace
 
 RoomAuthorizer make_room_authorizer(projections::ReaderPool& readers, const Clock& clock) {
   return [&readers, &clock](const auth::Identity& who, std::string_view guest_token,
-                            const RoomRef& room) -> std::string {
-    if (who.is_anonymous()) return std::string(error_code::kUnauthorized);
+                            const RoomRef& room) -> Status {
+    if (who.is_anonymous()) return refuse(Refusal::kNotAuthenticated);
     return room.kind == RoomKind::kRequest
                ? authorize_request(readers, who, room)
                : authorize_inquiry(readers, clock, who, guest_token, room);

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/time_format.h"
+#include "domain/refusal.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
 #include "realtime/socket_io.h"
@@ -86,29 +87,27 @@ std::string connect_error_data(std::string_view code) {
   return w.take();
 }
 
-// The message of an authorization refusal, as the REST routes word them.
-std::string refusal_message(std::string_view code, const auth::Identity& who, const RoomRef& room) {
-  if (code == error_code::kUnauthorized) return "Authentication required";
-  if (code == error_code::kForbidden) {
-    if (who.is_staff()) {
+// The errorCode and message of a room the caller may not read: a refusal as the REST
+// routes answer it; a read-model failure as 500/503 (logged).
+std::pair<std::string_view, std::string> room_refusal(const Status& status,
+                                                      const auth::Identity& who,
+                                                      const RoomRef& room) {
+  if (const auto refusal = domain::refusal_of(status)) {
+    const domain::RefusalInfo& info = domain::describe(*refusal);
+    if (*refusal == domain::Refusal::kPermissionMissing && who.is_staff()) {
       const auth::Permission needed = room.kind == RoomKind::kRequest
                                           ? auth::Permission::kSupportRequestsRead
                                           : auth::Permission::kSupportInquiriesRead;
-      return "This room needs the " + std::string(auth::permission_name(needed)) + " permission";
+      return {info.errorCode,
+              "This room needs the " + std::string(auth::permission_name(needed)) + " permission"};
     }
-    return "Access denied";
+    return {info.errorCode, std::string(info.message)};
   }
-  if (code == error_code::kSupportRequestNotFound) return "Support request not found";
-  if (code == error_code::kSupportInquiryNotFound) return "Support inquiry not found";
-  if (code == error_code::kSupportInquiryAccessDenied) {
-    return "Log in or use the access link of this inquiry";
-  }
-  if (code == error_code::kSupportInquiryTokenInvalid) {
-    return "The inquiry access token is invalid, expired or revoked";
-  }
-  if (code == error_code::kServiceUnavailable) return "Service unavailable";
-  if (code == error_code::kInternalError) return "Internal error";
-  return "Access denied";
+  log_error("realtime.authorize_failed", [&](JsonWriter& w) {
+    w.field("room", room_name(room)).field("error", status.ToString());
+  });
+  if (status.IsUnavailable()) return {error_code::kServiceUnavailable, "Service unavailable"};
+  return {error_code::kInternalError, "Internal error"};
 }
 
 // Whose a session is: a recovery needs the same principal's credential again.
@@ -502,7 +501,7 @@ std::optional<std::vector<ReplayedEvent>> SocketServer::recover(
       if (!room) return give_up("unknown room");
       // Every room as a join would be: a revoked token or a lost permission ends it. The
       // credential was authenticated by this CONNECT, so only the room rules run here.
-      if (s.identity.is_anonymous() || !authorizer_(s.identity, s.guest_token, *room).empty()) {
+      if (s.identity.is_anonymous() || !authorizer_(s.identity, s.guest_token, *room).ok()) {
         return give_up("room no longer allowed");
       }
       scope.rooms.push_back(*room);
@@ -603,19 +602,19 @@ void SocketServer::handle_event(Socket& s, std::string_view name, std::string_vi
   if (ack_id) s.connection->send(socket_io::ack(options_.nsp, *ack_id, "[" + answer + "]"));
 }
 
-std::string SocketServer::authorize(Socket& s, const RoomRef& room) {
+Status SocketServer::authorize(Socket& s, const RoomRef& room) {
   if (s.identity.is_customer() || s.identity.is_staff()) {
     // The JWT again: an expired token, a deactivated account or a changed permission
     // applies from the next join or sync, as on the REST routes.
     projections::Authenticator::Outcome outcome = auth_.authenticate(s.credential);
     if (outcome.kind != projections::Authenticator::Outcome::kValid ||
         outcome.identity.is_guest() || outcome.identity.is_anonymous()) {
-      return std::string(error_code::kUnauthorized);
+      return domain::refuse(domain::Refusal::kNotAuthenticated);
     }
     s.identity = std::move(outcome.identity);
     update_staff_rooms(s);
   }
-  if (s.identity.is_anonymous()) return std::string(error_code::kUnauthorized);
+  if (s.identity.is_anonymous()) return domain::refuse(domain::Refusal::kNotAuthenticated);
   return authorizer_(s.identity, s.guest_token, room);
 }
 
@@ -665,11 +664,12 @@ std::string SocketServer::answer_event(Socket& s, std::string_view name, std::st
   }
 
   try {
-    std::string refusal = authorize(s, room);
-    if (!refusal.empty()) {
+    const Status allowed = authorize(s, room);
+    if (!allowed.ok()) {
       (spec->op == Op::kJoin ? joins_refused_ : syncs_refused_)
           .fetch_add(1, std::memory_order_relaxed);
-      return error_answer(refusal, refusal_message(refusal, s.identity, room));
+      const auto [code, message] = room_refusal(allowed, s.identity, room);
+      return error_answer(code, message);
     }
     if (spec->op == Op::kJoin) {
       if (rooms_.join(name_of_room, s.connection)) save_rooms(s);

@@ -41,6 +41,7 @@
 #include "core/auth/identity.h"
 #include "core/lru_map.h"
 #include "core/result.h"
+#include "core/status.h"
 #include "events/event_store.h"
 #include "projections/authenticator.h"
 #include "realtime/connection.h"
@@ -106,11 +107,12 @@ struct RealtimeAuth {
   std::function<projections::Authenticator::Outcome(std::string_view authorization)> authenticate;
 };
 
-// Whether `identity` may read `room` now: "" when allowed, else the errorCode
-// (error_code values). `guest_token` is the raw si_… token of a guest connection
-// ("" otherwise), to be checked again. May throw ApiError.
+// Whether `identity` may read `room` now: OK when allowed, a refusal
+// (domain/refusal.h: who is asking, access, not found) when not, another Status when
+// the read models cannot answer. `guest_token` is the raw si_… token of a guest
+// connection ("" otherwise), to be checked again. May throw ApiError.
 using RoomAuthorizer =
-    std::function<std::string(const auth::Identity&, std::string_view guest_token, const RoomRef&)>;
+    std::function<Status(const auth::Identity&, std::string_view guest_token, const RoomRef&)>;
 
 // The ack object of a sync, {ok:true, events:[…], gapDetected, lastEventId, logEpoch}
 // (built by the replay layer), or an error Status (answered as
@@ -199,9 +201,9 @@ class SocketServer final : public ConnectionHandler {
                     std::optional<std::uint64_t> ack_id);
   // The ack object of one client event.
   std::string answer_event(Socket& socket, std::string_view name, std::string_view args);
-  // "" when the socket may read `room` now, else the errorCode. Re-authenticates a JWT
-  // identity first. REQUIRES: socket.mu held.
-  std::string authorize(Socket& socket, const RoomRef& room);
+  // OK when the socket may read `room` now, else the refusal (or read-model failure).
+  // Re-authenticates a JWT identity first. REQUIRES: socket.mu held.
+  Status authorize(Socket& socket, const RoomRef& room);
   // Puts a staff identity in (or out of) the staff rooms. REQUIRES: socket.mu held.
   void update_staff_rooms(Socket& socket);
   // How a namespace session ends: the transport was lost (the client may recover it) or

@@ -15,6 +15,7 @@
 
 #include "core/api_error.h"
 #include "core/auth/identity.h"
+#include "domain/access.h"
 #include "events/event_store.h"
 #include "projections/authenticator.h"
 #include "realtime/connection.h"
@@ -198,38 +199,36 @@ struct AccessRules {
     return out;
   }
 
-  std::string authorize(const auth::Identity& who, std::string_view guest_token,
-                        const RoomRef& room) const {
+  // The production rules (domain/access.h) over the maps above instead of read models.
+  Status authorize(const auth::Identity& who, std::string_view guest_token,
+                   const RoomRef& room) const {
+    using domain::Refusal;
     const bool request = room.kind == RoomKind::kRequest;
-    switch (who.kind) {
-      case auth::Identity::kAnonymous:
-        return std::string(error_code::kUnauthorized);
-      case auth::Identity::kStaff:
-        return who.has(request ? auth::Permission::kSupportRequestsRead
-                               : auth::Permission::kSupportInquiriesRead)
-                   ? ""
-                   : std::string(error_code::kForbidden);
-      case auth::Identity::kGuest: {
-        if (request) return std::string(error_code::kForbidden);
-        auto it = guest_tokens.find(std::string(guest_token));
-        if (it == guest_tokens.end()) {
-          return std::string(error_code::kSupportInquiryTokenInvalid);
-        }
-        return it->second == room.id ? "" : std::string(error_code::kSupportInquiryAccessDenied);
-      }
-      case auth::Identity::kCustomer:
-        if (request) {
-          auto it = requests.find(room.id);
-          return it != requests.end() && it->second == who.accountId
-                     ? ""
-                     : std::string(error_code::kSupportRequestNotFound);
-        }
-        auto it = inquiries.find(room.id);
-        if (it == inquiries.end()) return std::string(error_code::kSupportInquiryNotFound);
-        return it->second == who.accountId ? ""
-                                           : std::string(error_code::kSupportInquiryAccessDenied);
+    if (who.is_anonymous()) return domain::refuse(Refusal::kNotAuthenticated);
+    if (who.is_staff()) {
+      return who.has(request ? auth::Permission::kSupportRequestsRead
+                             : auth::Permission::kSupportInquiriesRead)
+                 ? Status::Ok()
+                 : domain::refuse(Refusal::kPermissionMissing);
     }
-    return std::string(error_code::kInternalError);
+    std::optional<Refusal> refusal;
+    if (request) {
+      auto it = requests.find(room.id);
+      refusal = it == requests.end() ? Refusal::kSupportRequestNotFound
+                                     : domain::request_participant_refusal(who, it->second);
+    } else if (who.is_guest()) {
+      auto it = guest_tokens.find(std::string(guest_token));
+      refusal = it == guest_tokens.end()
+                    ? Refusal::kInquiryTokenInvalid
+                    : domain::inquiry_participant_refusal(auth::Identity::guest(it->second),
+                                                          room.id, std::nullopt);
+    } else {
+      auto it = inquiries.find(room.id);
+      refusal = it == inquiries.end()
+                    ? Refusal::kInquiryNotFound
+                    : domain::inquiry_participant_refusal(who, room.id, it->second);
+    }
+    return refusal ? domain::refuse(*refusal) : Status::Ok();
   }
 };
 

@@ -239,8 +239,7 @@ struct World : AccessRules {
   bool authorizer_throws = false;
   int authorize_calls = 0;
 
-  std::string authorize(const auth::Identity& who, std::string_view guest_token,
-                        const RoomRef& room) {
+  Status authorize(const auth::Identity& who, std::string_view guest_token, const RoomRef& room) {
     ++authorize_calls;
     if (authorizer_throws) throw ApiError::service_unavailable();
     return AccessRules::authorize(who, guest_token, room);

@@ -3,6 +3,8 @@
 // observing the store, as the server runtime wires it.
 #include "realtime/room_access.h"
 
+#include "domain/refusal.h"
+
 #include <doctest/doctest.h>
 
 #include <map>
@@ -26,6 +28,18 @@
 
 namespace docket::realtime {
 namespace {
+
+// The authorizer's answer as the errorCode a client sees ("" when allowed).
+auto error_code_of(RoomAuthorizer authorizer) {
+  return [authorizer](const auth::Identity& who, std::string_view token,
+                      const RoomRef& room) -> std::string {
+    const Status s = authorizer(who, token, room);
+    if (s.ok()) return "";
+    if (auto refusal = domain::refusal_of(s))
+      return std::string(domain::describe(*refusal).errorCode);
+    return "storage: " + s.ToString();
+  };
+}
 
 // 2026-11-22T10:17:30Z
 constexpr UnixMillis kStart = 1'795'342'650'000;
@@ -168,7 +182,7 @@ TEST_SUITE("realtime.integration") {
     const std::int64_t alices_inquiry = f.create_inquiry(kAlice);
     const std::int64_t bobs_inquiry = f.create_inquiry(kBob);
     const std::int64_t guest_inquiry = f.create_inquiry(std::nullopt, auth::generate_guest_token());
-    RoomAuthorizer authorize = make_room_authorizer(*f.readers, f.clock);
+    const auto authorize = error_code_of(make_room_authorizer(*f.readers, f.clock));
     const auto alice = auth::Identity::customer(kAlice);
 
     CHECK(authorize(alice, "", request_room(alices_request)) == "");
@@ -188,7 +202,7 @@ TEST_SUITE("realtime.integration") {
     Fixture f;
     const std::int64_t request = f.create_request(kAlice);
     const std::int64_t inquiry = f.create_inquiry(kAlice);
-    RoomAuthorizer authorize = make_room_authorizer(*f.readers, f.clock);
+    const auto authorize = error_code_of(make_room_authorizer(*f.readers, f.clock));
     const auto admin = agent(auth::PermissionSet::all());
     const auto requests_only = agent({auth::Permission::kSupportRequestsRead});
     const auto inquiries_only = agent({auth::Permission::kSupportInquiriesRead});
@@ -216,7 +230,7 @@ TEST_SUITE("realtime.integration") {
     const std::int64_t short_lived = f.create_inquiry(std::nullopt, short_token, kStart + kHour);
     const std::int64_t other = f.create_inquiry(std::nullopt, other_token);
     const std::int64_t request = f.create_request(kAlice);
-    RoomAuthorizer authorize = make_room_authorizer(*f.readers, f.clock);
+    const auto authorize = error_code_of(make_room_authorizer(*f.readers, f.clock));
     const auto guest = auth::Identity::guest(inquiry);
 
     CHECK(authorize(guest, token, inquiry_room(inquiry)) == "");

@@ -61,8 +61,7 @@ struct World : AccessRules {
     return AccessRules::authenticate(authorization);
   }
 
-  std::string authorize(const auth::Identity& who, std::string_view guest_token,
-                        const RoomRef& room) {
+  Status authorize(const auth::Identity& who, std::string_view guest_token, const RoomRef& room) {
     std::lock_guard lock(mu);
     authorize_calls.push_back({who.kind, std::string(guest_token), room});
     if (authorizer_throws) throw ApiError::service_unavailable();
