@@ -135,13 +135,13 @@ const std::vector<ConfigVariable>& config_variables() {
          c.io_threads = static_cast<unsigned>(n);
          return true;
        }},
-      {"DOCKET_HTTP_BLOCKING_THREADS", "64",
-       "Threads running the handlers of state-changing requests (POST, PUT, PATCH, "
-       "DELETE), which wait for their command's fsync; that many commands can wait at "
-       "once and group commit writes them together.",
+      {"DOCKET_HTTP_BLOCKING_THREADS", "8",
+       "Threads running the handlers that block for long (password hashing: register, "
+       "login, staff creation), so that IO threads never do. Commands do not use them: "
+       "a handler waiting for its command holds no thread.",
        [](Config& c, std::string_view v) {
          std::uint64_t n = 0;
-         if (!parse_uint_in(v, 1, 1024, n)) return false;
+         if (!parse_uint_in(v, 1, 256, n)) return false;
          c.blocking_threads = static_cast<unsigned>(n);
          return true;
        }},

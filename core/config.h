@@ -27,7 +27,7 @@ struct Config {
   std::string log_level = "info";  // DOCKET_LOG_LEVEL
   // HTTP server (docs/http.md)
   unsigned io_threads = 0;                           // DOCKET_IO_THREADS; 0 = hardware
-  unsigned blocking_threads = 64;                    // DOCKET_HTTP_BLOCKING_THREADS
+  unsigned blocking_threads = 8;                     // DOCKET_HTTP_BLOCKING_THREADS
   std::uint64_t max_body_bytes = 1024 * 1024;        // DOCKET_MAX_BODY_BYTES
   std::uint64_t max_header_bytes = 16 * 1024;        // DOCKET_MAX_HEADER_BYTES
   std::uint64_t request_timeout_ms = 10'000;         // DOCKET_REQUEST_TIMEOUT_MS

@@ -11,6 +11,18 @@ std::int64_t Executed::id(std::string_view sequence) const {
   return 0;
 }
 
+namespace detail {
+
+void record_decision(const events::AppendRequest& request, Executed& executed) {
+  executed.ids = request.ids;
+  executed.types.clear();
+  for (const events::StreamAppend& stream : request.streams)
+    for (const events::NewEvent& event : stream.events)
+      executed.types.push_back(event.type);
+}
+
+}  // namespace detail
+
 bool Executed::appended_type(std::string_view type) const {
   return std::find(types.begin(), types.end(), type) != types.end();
 }

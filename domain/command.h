@@ -21,6 +21,8 @@
 
 #include <concepts>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,11 @@ concept DomainCommand = requires(const events::StagedView& view, const Command& 
   { decide(view, command, meta) } -> std::same_as<Result<events::AppendRequest>>;
 };
 
+namespace detail {
+// Notes in `executed` what a decision is about to append.
+void record_decision(const events::AppendRequest& request, Executed& executed);
+}  // namespace detail
+
 // Decides `command` on the writer thread and appends the result. REQUIRES: not on the
 // writer thread.
 template <DomainCommand Command>
@@ -59,18 +66,33 @@ Result<Executed> execute(events::EventStore& store, const Command& command,
   auto appended =
       store.execute([&](const events::StagedView& view) -> Result<events::AppendRequest> {
         auto request = decide(view, command, meta);
-        if (request.ok()) {
-          executed.ids = request->ids;
-          executed.types.clear();
-          for (const events::StreamAppend& stream : request->streams)
-            for (const events::NewEvent& event : stream.events)
-              executed.types.push_back(event.type);
-        }
+        if (request.ok()) detail::record_decision(*request, executed);
         return request;
       });
   if (!appended.ok()) return appended.status();
   executed.appended = std::move(appended).value();
   return executed;
+}
+
+// execute() without waiting: `done` runs once the command is durable and projected (or
+// refused, or failed), on the store's publisher thread — it must hand the outcome on
+// rather than do work there. Any thread, the writer's excepted.
+template <DomainCommand Command>
+void execute_async(events::EventStore& store, Command command, CommandMeta meta,
+                   std::function<void(Result<Executed>)> done) {
+  auto executed = std::make_shared<Executed>();
+  store.execute_async(
+      [executed, command = std::move(command),
+       meta = std::move(meta)](const events::StagedView& view) -> Result<events::AppendRequest> {
+        auto request = decide(view, command, meta);
+        if (request.ok()) detail::record_decision(*request, *executed);
+        return request;
+      },
+      [executed, done = std::move(done)](Result<events::AppendResult> appended) {
+        if (!appended.ok()) return done(appended.status());
+        executed->appended = std::move(appended).value();
+        done(std::move(*executed));
+      });
 }
 
 }  // namespace docket::domain

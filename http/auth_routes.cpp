@@ -108,14 +108,13 @@ projections::AccountRow account_row(ApiContext& api, std::int64_t id) {
   return std::move(account).value();
 }
 
-Response register_customer(ApiContext& api, RequestContext& ctx, RegisterBody body) {
+Reply register_customer(ApiContext& api, RequestContext& ctx, RegisterBody body) {
   auto hash = api.passwords.hash(body.password);
   if (!hash.ok()) throw unexpected(hash.status(), "hashing a password");
-  const auto executed =
-      run_command(api, ctx,
-                  domain::RegisterCustomer{std::move(body.email), std::move(body.name),
-                                           std::move(body.phone), std::move(hash).value()});
-  return session(api, account_row(api, executed.id(domain::kAccountSequence)), 201);
+  domain::RegisterCustomer command{std::move(body.email), std::move(body.name),
+                                   std::move(body.phone), std::move(hash).value()};
+  const auto executed = co_await commit(api, ctx, command);
+  co_return session(api, account_row(api, executed.id(domain::kAccountSequence)), 201);
 }
 
 Response login(ApiContext& api, LoginBody body) {
@@ -147,6 +146,7 @@ void add_auth_routes(Router& router, ApiContext& api) {
   RouteMeta reg = route_meta("auth.register", kTag, "Register a customer account and sign in",
                              Access::kPublic, {{409, error_code::kEmailAlreadyRegistered}});
   reg.rate_group = std::string(rate_group::kRegister);
+  reg.blocking = true;  // Argon2id
   reg.response = schema_of(session_shape());
   add_route(router, Method::kPost, "/api/auth/register", std::move(reg), register_contract(),
             [&api](RequestContext& ctx, RegisterBody body) {
@@ -157,6 +157,7 @@ void add_auth_routes(Router& router, ApiContext& api) {
                  Access::kPublic,
                  {{401, error_code::kInvalidCredentials}, {403, error_code::kAccountDeactivated}});
   login_meta.rate_group = std::string(rate_group::kLogin);
+  login_meta.blocking = true;  // Argon2id
   login_meta.response = schema_of(session_shape());
   add_route(router, Method::kPost, "/api/auth/login", std::move(login_meta), login_contract(),
             [&api](RequestContext&, LoginBody body) { return login(api, std::move(body)); });

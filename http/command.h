@@ -1,13 +1,18 @@
 // Running a domain command from a route: the one command path of the API.
 //
-//   auto executed = run_command(api, ctx, domain::AssignInquiry{id, assignee});
+//   Reply assign(ApiContext& api, RequestContext& ctx, …) {
+//     const auto executed = co_await commit(api, ctx, domain::AssignInquiry{id, assignee});
+//     …
+//   }
 //
 // The decision runs on the writer thread (domain/command.h) with the request's actor
-// and metadata; a refusal becomes its ApiError through the one table of
+// and metadata while the handler's coroutine is suspended — no thread waits for it
+// (http/reply.h). A refusal becomes its ApiError through the one table of
 // domain/refusal.h; a storage failure is logged and answered 500 (503 while the log
-// closes). Throws the ApiError; returns what was committed.
+// closes). The ApiError is thrown where the handler resumes.
 #pragma once
 
+#include <coroutine>
 #include <optional>
 #include <string_view>
 
@@ -15,6 +20,8 @@
 #include "domain/command.h"
 #include "domain/refusal.h"
 #include "http/api_context.h"
+#include "http/reply.h"
+#include "http/request_context.h"
 
 namespace docket::http {
 
@@ -25,23 +32,73 @@ ApiError refusal_error(domain::Refusal refusal, std::string_view message = {});
 // The ApiError for a failed command: its refusal's, or unexpected() for the rest.
 ApiError command_error(const Status& status, std::string_view command);
 
+namespace command_detail {
+
+// Awaits one command inside a coroutine handler (http/reply.h): queues it for the
+// writer, suspends, and continues through the request's post() once it is durable and
+// projected. Resuming yields what was committed, or throws the refusal's ApiError.
 template <domain::DomainCommand Command>
-domain::Executed run_command(ApiContext& api, const RequestContext& ctx, const Command& command) {
-  auto executed = domain::execute(api.store, command, command_meta(ctx));
-  if (!executed.ok()) throw command_error(executed.status(), Command::kName);
-  return std::move(executed).value();
+class Awaiter {
+ public:
+  Awaiter(ApiContext& api, const RequestContext& ctx, const Command& command,
+          std::optional<domain::Refusal> tolerated)
+      : store_(api.store),
+        post_(ctx.post),
+        command_(command),
+        meta_(command_meta(ctx)),
+        tolerated_(tolerated) {}
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> handler) {
+    domain::execute_async(store_, std::move(command_), std::move(meta_),
+                          [this, handler](Result<domain::Executed> executed) {
+                            outcome_.emplace(std::move(executed));
+                            post_([handler] { handler.resume(); });
+                          });
+  }
+  // The committed command; nullopt for the tolerated refusal.
+  std::optional<domain::Executed> await_resume() {
+    Result<domain::Executed>& executed = *outcome_;
+    if (executed.ok()) return std::move(executed).value();
+    if (tolerated_ && domain::refusal_of(executed.status()) == tolerated_) return std::nullopt;
+    throw command_error(executed.status(), Command::kName);
+  }
+
+ private:
+  events::EventStore& store_;
+  Post post_;
+  Command command_;
+  domain::CommandMeta meta_;
+  std::optional<domain::Refusal> tolerated_;
+  std::optional<Result<domain::Executed>> outcome_;
+};
+
+// The awaiter of commit(): yields the Executed itself.
+template <domain::DomainCommand Command>
+class Required : public Awaiter<Command> {
+ public:
+  using Awaiter<Command>::Awaiter;
+  domain::Executed await_resume() { return std::move(*Awaiter<Command>::await_resume()); }
+};
+
+}  // namespace command_detail
+
+// `co_await commit(api, ctx, command)` in a coroutine handler: what was committed, or
+// the refusal's ApiError thrown. Pass a named command, not a braced temporary: GCC 12
+// mis-destroys class temporaries that live across a co_await (the command is copied
+// into the awaiter, so the named one stays usable afterwards).
+template <domain::DomainCommand Command>
+command_detail::Required<Command> commit(ApiContext& api, const RequestContext& ctx,
+                                         const Command& command) {
+  return command_detail::Required<Command>(api, ctx, command, std::nullopt);
 }
 
-// As run_command, but `tolerated` (a refusal meaning "nothing to do", such as revoking
-// a token twice) answers nullopt instead of an error.
+// As commit(), but `tolerated` (a refusal meaning "nothing to do", such as revoking a
+// token twice) yields nullopt instead of an error.
 template <domain::DomainCommand Command>
-std::optional<domain::Executed> run_command_unless(ApiContext& api, const RequestContext& ctx,
-                                                   const Command& command,
-                                                   domain::Refusal tolerated) {
-  auto executed = domain::execute(api.store, command, command_meta(ctx));
-  if (executed.ok()) return std::move(executed).value();
-  if (domain::refusal_of(executed.status()) == tolerated) return std::nullopt;
-  throw command_error(executed.status(), Command::kName);
+command_detail::Awaiter<Command> commit_unless(ApiContext& api, const RequestContext& ctx,
+                                               const Command& command, domain::Refusal tolerated) {
+  return command_detail::Awaiter<Command>(api, ctx, command, tolerated);
 }
 
 }  // namespace docket::http

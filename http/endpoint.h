@@ -7,7 +7,8 @@
 //
 // The handler runs after the guard middleware, with the body (or query) already
 // parsed and valid; an invalid one is answered 400 VALIDATION_ERROR (415 for a body
-// that is not JSON) without calling it.
+// that is not JSON) without calling it. A coroutine handler (http/reply.h) takes the
+// parsed value by value: it lives in the coroutine's frame.
 #pragma once
 
 #include <memory>
@@ -59,7 +60,7 @@ void add_route(Router& router, Method method, std::string_view pattern, RouteMet
   }
   router.add(
       method, pattern,
-      [contract, fn = std::move(fn)](RequestContext& ctx) -> Response {
+      [contract, fn = std::move(fn)](RequestContext& ctx) -> Reply {
         if constexpr (Contract::kIsBody) {
           return fn(ctx, parse_body(*contract, ctx));
         } else {

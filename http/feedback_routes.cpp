@@ -82,18 +82,20 @@ FeedbackRow find_row(ApiContext& api, std::int64_t id, bool missing_is_bug) {
   return std::move(row).value();
 }
 
-Response submit(ApiContext& api, RequestContext& ctx, domain::SubmitFeedback command) {
+Reply submit(ApiContext& api, RequestContext& ctx, domain::SubmitFeedback command) {
   command.customerId = ctx.identity.accountId;
-  const auto executed = run_command(api, ctx, command);
+  const auto executed = co_await commit(api, ctx, command);
   // The engine commits a group's rows before its commands complete: a missing row is
   // a bug or a failed projection.
-  return answer(feedback_shape(), find_row(api, executed.id(domain::kFeedbackSequence), true), 201);
+  co_return answer(feedback_shape(), find_row(api, executed.id(domain::kFeedbackSequence), true),
+                   201);
 }
 
-Response review(ApiContext& api, RequestContext& ctx) {
+Reply review(ApiContext& api, RequestContext& ctx) {
   const std::int64_t id = path_id(ctx);
-  run_command(api, ctx, domain::ReviewFeedback{id, ctx.identity.accountId});
-  return answer(feedback_shape(), find_row(api, id, true));
+  const domain::ReviewFeedback command{id, ctx.identity.accountId};
+  co_await commit(api, ctx, command);
+  co_return answer(feedback_shape(), find_row(api, id, true));
 }
 
 RouteMeta admin_meta(std::string name, std::string summary, auth::Permission permission,

@@ -1,8 +1,9 @@
 // RequestContext: everything a handler knows about the request it serves.
 //
 // Built by the service for one request on the IO thread serving it, passed to
-// middleware and then to the handler, and dropped when the response is ready. The views
-// it hands out (request, params, ids) are valid only until then. Not thread-safe.
+// middleware and then to the handler (kept alive while a coroutine handler waits), and
+// dropped when the response is ready. The views it hands out (request, params, ids) are
+// valid only until then. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "core/api_error.h"
 #include "core/auth/identity.h"
+#include "http/reply.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "projections/account_query.h"
@@ -61,6 +63,9 @@ class RequestContext {
   // The signed-in account as the accounts read model had it when the guard ran
   // (customer and staff JWTs only).
   std::optional<projections::AccountRow> account;
+  // Runs work on the thread serving this request: a coroutine handler continues there
+  // after a co_await (http/reply.h). Set by the service; never runs work inline.
+  Post post;
   // Headers a middleware adds to the response that ends this request, whichever it is
   // (the handler's, a later middleware's early answer, an error); the service appends
   // them in order. E.g. the RateLimit-* headers of rate_limit.h.

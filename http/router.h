@@ -27,6 +27,7 @@
 #include "core/auth/permissions.h"
 #include "core/status.h"
 #include "http/method.h"
+#include "http/reply.h"
 #include "http/response.h"
 
 namespace docket::http {
@@ -35,11 +36,12 @@ class ContractSchema;
 class RequestContext;
 class ShapeSchema;
 
-// A handler runs synchronously on an IO thread. It may block briefly (a domain command
-// waiting ~1 ms on the writer thread), never for long: every connection on that thread
-// waits with it. It returns a Response or an ApiError, or throws ApiError; any other
-// exception becomes 500 INTERNAL_ERROR.
-using Handler = std::function<Response(RequestContext&)>;
+// A handler runs on the IO thread serving the connection and must not block it: it
+// returns a Response or an ApiError, or throws ApiError (any other exception becomes
+// 500 INTERNAL_ERROR), or — when it waits for a domain command — it is a coroutine
+// returning a pending Reply (http/reply.h) that finishes later without holding the
+// thread. A handler that must block (password hashing) declares RouteMeta::blocking.
+using Handler = std::function<Reply(RequestContext&)>;
 
 // Who may call a route. The authentication middleware (http/auth_guard.h) enforces it
 // before the handler runs; the OpenAPI document lists it as the operation's security.
@@ -84,6 +86,9 @@ struct RouteMeta {
   int success_status = 0;
   // Domain error codes of this route, e.g. {404, SUPPORT_INQUIRY_NOT_FOUND}.
   std::vector<RouteError> errors;
+  // The handler blocks its thread for a long time (an Argon2id hash or check): the
+  // service runs it on the blocking pool instead of the IO thread.
+  bool blocking = false;
 };
 
 struct Route {

@@ -63,15 +63,6 @@ constexpr std::size_t kLingerBytes = 1024 * 1024;
 // After the grace period, how long forced closes may take before the loops stop.
 constexpr auto kForceWait = std::chrono::seconds(2);
 
-// Requests whose handler may wait on the disk: every method that can change state
-// (and so waits for its command's fsync, or for password hashing). They run on the
-// blocking pool so that an IO thread never sleeps while other connections wait; reads
-// are short and CPU-bound and run on the IO thread itself. See
-// docs/decisions/0010-writes-on-a-blocking-pool.md.
-bool may_wait_on_disk(Method method) {
-  return method != Method::kGet && method != Method::kHead && method != Method::kOptions;
-}
-
 // "Sun, 06 Nov 1994 08:49:37 GMT", formatted once per second per thread.
 std::string_view http_date() {
   thread_local std::time_t cached_second = 0;
@@ -168,7 +159,9 @@ class Connection {
 // One IO thread: its event loop and the connections living on it.
 class IoThread {
  public:
-  IoThread() : guard(asio::make_work_guard(ioc)) {}
+  IoThread()
+      : guard(asio::make_work_guard(ioc)),
+        post([this](std::function<void()> work) { asio::post(ioc, std::move(work)); }) {}
 
   // REQUIRES: on this thread.
   void watch(Connection* c) {
@@ -203,6 +196,8 @@ class IoThread {
   std::vector<Connection*> watched;  // declared before ioc: frames die with ioc
   asio::io_context ioc{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  // Runs work on this thread: where a handler waiting for a command continues.
+  const Post post;
   std::thread thread;
 };
 
@@ -252,7 +247,6 @@ class Server::Impl {
   asio::awaitable<void> accept_loop();
 
   // Runs handlers that may wait on the disk (see may_wait_on_disk). Created by start().
-  std::optional<asio::thread_pool> blocking;
   template <typename Stream>
   void spawn(tcp::socket socket, IoThread& thread, bool rejected);
 
@@ -417,10 +411,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       // (An if, not ?:, around co_await: GCC 12 mishandles temporaries of a co_await
       // inside a conditional expression.)
       Response response;
-      if (may_wait_on_disk(request.method)) {
-        response = co_await handle_on_blocking_pool(request, received_at);
+      std::optional<Response> ready = server_.service.serve(
+          request, received_at, thread_.post, [self = this->shared_from_this()](Response answer) {
+            self->answered(std::move(answer));
+          });
+      if (ready) {
+        response = std::move(*ready);
       } else {
-        response = server_.service.handle(request, received_at);
+        response = co_await wait_for_answer();
       }
       ++served;
       const bool keep_alive = request.keep_alive &&
@@ -553,18 +551,20 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
   }
 
-  // Runs the handler on a blocking-pool thread; the session resumes on its IO thread
-  // with the response. `request` points into this coroutine's parser, which outlives
-  // the wait.
-  asio::awaitable<Response> handle_on_blocking_pool(const Request& request,
-                                                    Clock::time_point received_at) {
-    const HttpService& service = server_.service;
-    co_return co_await asio::co_spawn(
-        *server_.blocking,
-        [&service, &request, received_at]() -> asio::awaitable<Response> {
-          co_return service.handle(request, received_at);
-        },
-        asio::use_awaitable);
+  // A handler that waited for a command answers through answered(), which runs on this
+  // thread (HttpService::serve posts it here) while serve() waits in wait_for_answer().
+  void answered(Response response) {
+    answer_ = std::move(response);
+    answer_ready_.cancel();
+  }
+  asio::awaitable<Response> wait_for_answer() {
+    while (!answer_) {
+      answer_ready_.expires_at(asio::steady_timer::time_point::max());
+      co_await answer_ready_.async_wait(kTuple);
+    }
+    Response response = std::move(*answer_);
+    answer_.reset();
+    co_return response;
   }
 
   void hand_over(UpgradeHandler& handler, UpgradeRequest message) {
@@ -612,6 +612,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   bool forced_ = false;
   bool timed_out_ = false;
   bool handed_over_ = false;
+  // The answer of a handler that waited (see answered()).
+  std::optional<Response> answer_;
+  asio::steady_timer answer_ready_{thread_.ioc};
 };
 
 template <typename Stream>
@@ -699,7 +702,6 @@ ServerOptions ServerOptions::from_config(const Config& c) {
   o.bind = c.bind;
   o.port = c.port;
   o.io_threads = c.io_threads;
-  o.blocking_threads = c.blocking_threads;
   o.max_body_bytes = c.max_body_bytes;
   o.max_header_bytes = c.max_header_bytes;
   o.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
@@ -800,7 +802,6 @@ Status Server::start() {
       }
     }
   };
-  s.blocking.emplace(o.blocking_threads != 0 ? o.blocking_threads : 1);
   for (unsigned i = 0; i < threads; ++i) {
     auto& t = *s.io.emplace_back(std::make_unique<IoThread>());
     asio::co_spawn(t.ioc, t.sweep(tick), asio::detached);
@@ -815,7 +816,6 @@ Status Server::start() {
     w.field("bind", o.bind);
     w.field("port", static_cast<unsigned>(s.port.load()));
     w.field("ioThreads", threads);
-    w.field("blockingThreads", o.blocking_threads);
     w.field("tls", s.tls.has_value());
   });
   return Status::Ok();
@@ -852,12 +852,11 @@ void Server::stop() {
     s.wait_drained(Clock::now() + kForceWait);
   }
 
-  // 4. End the loops. Every connection has ended, so no handler runs on the blocking
-  // pool any more. The acceptor's loop ends by itself once its coroutine has seen
-  // the closed acceptor. Upgraded connections, owned by their handlers, end with the
-  // IO loops.
+  // 4. End the loops. Every connection has ended, so no handler waits for an answer
+  // any more. The acceptor's loop ends by itself once its coroutine has seen the
+  // closed acceptor. Upgraded connections, owned by their handlers, end with the IO
+  // loops.
   s.accept_thread.join();
-  s.blocking->join();
   for (auto& t : s.io) {
     t->guard.reset();
     t->ioc.stop();

@@ -3,10 +3,9 @@
 //
 // Threads: one acceptor thread and N IO threads, each running its own io_context; an
 // accepted connection lives on one IO thread for its whole life as one coroutine, so a
-// connection needs no strand and no lock. GET/HEAD/OPTIONS handlers run synchronously
-// on that thread; the handlers of state-changing methods, which wait for their
-// command's fsync, run on a pool of blocking threads while the connection's coroutine
-// waits, so the IO thread keeps serving other connections.
+// connection needs no strand and no lock. Handlers run on that thread; one that waits
+// for a domain command is a coroutine that continues there once the command is durable
+// (http/reply.h), so the IO thread serves other connections meanwhile.
 // Timeouts are per-connection deadlines that each IO thread sweeps every tick (an
 // eighth of the shortest timeout, 5–250 ms), so a timeout fires up to one tick late.
 //
@@ -47,10 +46,6 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: an ephemeral port, see Server::port()
   unsigned io_threads = 0;    // 0: std::thread::hardware_concurrency()
-  // Threads running the handlers of POST/PUT/PATCH/DELETE, which wait for their
-  // command to be durable: as many commands as threads can wait at once, and group
-  // commit writes them together. 0 counts as 1.
-  unsigned blocking_threads = 64;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::chrono::milliseconds request_timeout{10'000};

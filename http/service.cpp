@@ -1,10 +1,14 @@
 #include "http/service.h"
 
+#include <condition_variable>
+#include <deque>
 #include <exception>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "core/worker_pool.h"
 #include "http/http_metrics.h"
 #include "http/text.h"
 #include "http/validation.h"
@@ -23,6 +27,7 @@ ServiceOptions ServiceOptions::from_config(const Config& config) {
   ServiceOptions o;
   o.cors_origins = config.cors_origins;
   o.trusted_proxies = config.trusted_proxies;
+  o.blocking_threads = config.blocking_threads;
   return o;
 }
 
@@ -31,6 +36,9 @@ HttpService::HttpService(const Router& router, ServiceOptions options)
       cors_(options.cors_origins),
       proxies_(options.trusted_proxies),
       access_log_(std::move(options.access_log)) {
+  if (options.blocking_threads != 0) {
+    blocking_ = std::make_unique<WorkerPool>(options.blocking_threads);
+  }
   if (options.metrics != nullptr) {
     metrics_ = std::make_unique<HttpMetrics>(*options.metrics, router_);
   }
@@ -42,24 +50,88 @@ void HttpService::use(Middleware middleware) {
   middleware_.push_back(std::move(middleware));
 }
 
-Response HttpService::handle(const Request& request, TimePoint received_at) const {
-  const RequestId id = choose_request_id(request.find_header("X-Request-Id"));
-  const std::string_view client_ip =
-      resolve_client_ip(request.peer_ip, request.header("X-Forwarded-For"), proxies_);
-  const std::string_view origin = request.header("Origin");
+// One request on its way through the pipeline. Heap-allocated so that a coroutine
+// handler's RequestContext outlives the serve() call that started it.
+struct HttpService::Exchange {
+  Exchange(const Request& request, TimePoint received_at, Post post,
+           std::function<void(Response)> done)
+      : request(request), received_at(received_at), post(std::move(post)), done(std::move(done)) {}
+
+  const Request& request;
+  const TimePoint received_at;
+  const Post post;                     // the serving thread
+  std::function<void(Response)> done;  // the pending answer's destination
+  RequestId id;
+  std::string_view client_ip;
   RouteMatch match;
-  Actor actor;
+  std::optional<RequestContext> ctx;  // once a route was found
   bool preflight = false;
-  Response response;
+  // A coroutine finishing before start() returned answers serve() directly.
+  bool starting = false;
+  std::optional<Response> finished_early;
+};
+
+std::optional<Response> HttpService::serve(const Request& request, TimePoint received_at, Post post,
+                                           std::function<void(Response)> done) const {
+  auto exchange =
+      std::make_unique<Exchange>(request, received_at, std::move(post), std::move(done));
+  Exchange& ex = *exchange;
+  ex.id = choose_request_id(request.find_header("X-Request-Id"));
+  ex.client_ip = resolve_client_ip(request.peer_ip, request.header("X-Forwarded-For"), proxies_);
+  std::optional<Response> response;
   try {
-    response = dispatch(request, id.view(), client_ip, origin, match, actor, preflight);
+    response = route(ex);
+    if (!response) {
+      RequestContext& ctx = *ex.ctx;
+      ctx.post = ex.post;
+      response = admit(ctx);
+      if (!response) {
+        if (ctx.route().meta.blocking && blocking_) {
+          run_blocking(exchange.release());
+          return std::nullopt;
+        }
+        response = run(exchange, invoke(ctx));
+        if (!response) return std::nullopt;  // the continuation owns the exchange
+      }
+    }
   } catch (...) {
-    // Only allocation failure can get here; dispatch() contains handler exceptions.
+    // Only allocation failure can get here; invoke() contains handler exceptions.
     response = ApiError::internal();
   }
-  const Route* route = match.outcome == RouteMatch::Outcome::kFound ? match.route : nullptr;
-  finish(response, &request, id, client_ip, route, actor, preflight, received_at);
+  settle(ex, *response);
   return response;
+}
+
+Response HttpService::handle(const Request& request, TimePoint received_at) const {
+  // The calling thread is the serving thread: posted work queues here until it runs.
+  struct Queue {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> work;
+  };
+  auto queue = std::make_shared<Queue>();
+  Post post = [queue](std::function<void()> fn) {
+    {
+      std::lock_guard lock(queue->mu);
+      queue->work.push_back(std::move(fn));
+    }
+    queue->cv.notify_one();
+  };
+  std::optional<Response> answered;
+  std::optional<Response> ready =
+      serve(request, received_at, post, [&answered](Response r) { answered = std::move(r); });
+  if (ready) return std::move(*ready);
+  while (!answered) {
+    std::function<void()> next;
+    {
+      std::unique_lock lock(queue->mu);
+      queue->cv.wait(lock, [&] { return !queue->work.empty(); });
+      next = std::move(queue->work.front());
+      queue->work.pop_front();
+    }
+    next();
+  }
+  return std::move(*answered);
 }
 
 Response HttpService::reject(const ApiError& error, const Request* request,
@@ -80,14 +152,15 @@ Response HttpService::reject(const ApiError& error, const Request* request,
   return response;
 }
 
-Response HttpService::dispatch(const Request& request, std::string_view request_id,
-                               std::string_view client_ip, std::string_view origin,
-                               RouteMatch& match, Actor& actor, bool& preflight) const {
+std::optional<Response> HttpService::route(Exchange& ex) const {
+  const Request& request = ex.request;
   if (request.path.empty() || request.path.front() != '/') {
     return ApiError::validation("The request target must be an absolute path");
   }
+  RouteMatch& match = ex.match;
   router_.match(request.method, request.path, match);
 
+  const std::string_view origin = request.header("Origin");
   if (request.method == Method::kOptions && match.outcome != RouteMatch::Outcome::kFound) {
     if (match.allowed == 0) return ApiError::not_found("Route not found");
     const std::string allow = allow_header_value(match.allowed);
@@ -98,7 +171,7 @@ Response HttpService::dispatch(const Request& request, std::string_view request_
         return ApiError::forbidden("Origin not allowed");
       }
       cors_.apply_preflight(origin, allow, response);
-      preflight = true;
+      ex.preflight = true;
     }
     return response;
   }
@@ -121,19 +194,14 @@ Response HttpService::dispatch(const Request& request, std::string_view request_
     case RouteMatch::Outcome::kFound:
       break;
   }
-
-  RequestContext ctx(request, *match.route, match.params, request_id, client_ip);
-  Response response = run_handler(ctx);
-  for (const auto& [name, value] : ctx.response_headers)
-    response.add_header(name, value);
-  actor = std::move(ctx.actor);
-  return response;
+  ex.ctx.emplace(request, *match.route, match.params, ex.id.view(), ex.client_ip);
+  return std::nullopt;
 }
 
-Response HttpService::run_handler(RequestContext& ctx) const {
+std::optional<Response> HttpService::admit(RequestContext& ctx) const {
   try {
     for (const Middleware& m : middleware_) {
-      if (std::optional<Response> early = m(ctx)) return std::move(*early);
+      if (std::optional<Response> early = m(ctx)) return early;
     }
     // A route without a body contract takes no body: one sent is refused, not ignored.
     if (!ctx.route().meta.body && !trim(ctx.request().body).empty()) {
@@ -141,7 +209,24 @@ Response HttpService::run_handler(RequestContext& ctx) const {
       errors.add("body", rule::kUnknown, "this route takes no request body");
       return errors.to_api_error();
     }
+    return std::nullopt;
+  } catch (...) {
+    return answer(Finished{std::nullopt, std::current_exception()}, ctx);
+  }
+}
+
+Reply HttpService::invoke(RequestContext& ctx) const {
+  try {
     return ctx.route().handler(ctx);
+  } catch (...) {
+    return answer(Finished{std::nullopt, std::current_exception()}, ctx);
+  }
+}
+
+Response HttpService::answer(Finished finished, RequestContext& ctx) const {
+  if (!finished.error) return std::move(*finished.response);
+  try {
+    std::rethrow_exception(finished.error);
   } catch (const ApiError& e) {
     return e;
   } catch (const std::exception& e) {
@@ -158,6 +243,64 @@ Response HttpService::run_handler(RequestContext& ctx) const {
     });
   }
   return ApiError::internal();
+}
+
+void HttpService::run_blocking(Exchange* ex) const {
+  // The whole handler runs on the blocking pool (and continues there after a co_await);
+  // the answer goes back to the serving thread.
+  const Post serving = ex->post;
+  WorkerPool& pool = *blocking_;
+  ex->ctx->post = [&pool](std::function<void()> work) { pool.post(std::move(work)); };
+  pool.post([this, ex, serving] {
+    auto deliver = [this, ex, serving](Response response) {
+      settle(*ex, response);
+      serving([ex, response = std::move(response)]() mutable {
+        std::function<void(Response)> done = std::move(ex->done);
+        delete ex;
+        done(std::move(response));
+      });
+    };
+    Reply reply = invoke(*ex->ctx);
+    if (reply.ready()) return deliver(reply.take());
+    reply.start(
+        [this, ex, deliver](Finished finished) { deliver(answer(std::move(finished), *ex->ctx)); });
+  });
+}
+
+std::optional<Response> HttpService::run(std::unique_ptr<Exchange>& exchange, Reply reply) const {
+  Exchange& ex = *exchange;
+  if (reply.ready()) return reply.take();
+
+  ex.starting = true;
+  reply.start([this, ex = &ex](Finished finished) {
+    Response response = answer(std::move(finished), *ex->ctx);
+    if (ex->starting) {  // still inside serve(): it answers
+      ex->finished_early = std::move(response);
+      return;
+    }
+    // Resumed through ctx.post: on the serving thread, after serve() returned.
+    settle(*ex, response);
+    std::function<void(Response)> done = std::move(ex->done);
+    delete ex;
+    done(std::move(response));
+  });
+  ex.starting = false;
+  if (ex.finished_early) return std::move(*ex.finished_early);
+  exchange.release();  // owned by the continuation, which deletes it
+  return std::nullopt;
+}
+
+// The handler's response, completed: the middleware's headers, then finish().
+void HttpService::settle(Exchange& ex, Response& response) const {
+  const Route* route = nullptr;
+  const Actor* actor = &anonymous();
+  if (ex.ctx) {
+    for (const auto& [name, value] : ex.ctx->response_headers)
+      response.add_header(name, value);
+    route = &ex.ctx->route();
+    actor = &ex.ctx->actor;
+  }
+  finish(response, &ex.request, ex.id, ex.client_ip, route, *actor, ex.preflight, ex.received_at);
 }
 
 void HttpService::finish(Response& response, const Request* request, const RequestId& id,

@@ -11,12 +11,16 @@
 //   → error body rendered with the request id, CORS headers
 //   → metrics and one access-log line.
 //
-// The server calls handle() for each parsed request and reject() for requests it
-// refuses before routing (413, 431, malformed HTTP, 503 at capacity). Tests call both
-// directly, without sockets.
+// The server calls serve() for each parsed request and reject() for requests it
+// refuses before routing (413, 431, malformed HTTP, 503 at capacity). A handler that
+// waits for a domain command is a coroutine (http/reply.h): serve() then returns
+// nothing and hands the response to `done` later, on the thread `post` runs work on,
+// so no thread sleeps while a command is written. Tests call handle(), the blocking
+// form, and reject() directly, without sockets.
 //
 // Threading: configure (constructor, use()) from one thread before serving; then
-// handle() and reject() are thread-safe and called concurrently from every IO thread.
+// serve(), handle() and reject() are thread-safe and called concurrently from every IO
+// thread.
 // The router, metrics registry and sink given at construction must outlive the service.
 #pragma once
 
@@ -33,6 +37,7 @@
 #include "http/access_log.h"
 #include "http/client_ip.h"
 #include "http/cors.h"
+#include "http/reply.h"
 #include "http/request.h"
 #include "http/request_context.h"
 #include "http/response.h"
@@ -40,6 +45,7 @@
 
 namespace docket {
 class MetricsRegistry;
+class WorkerPool;
 }  // namespace docket
 
 namespace docket::http {
@@ -51,8 +57,12 @@ struct ServiceOptions {
   std::vector<std::string> trusted_proxies;  // see client_ip.h
   MetricsRegistry* metrics = nullptr;        // null: no metrics
   AccessLogSink access_log = log_access;     // empty: no access log
+  // Threads running the handlers of RouteMeta::blocking routes (password hashing);
+  // 0: they run on the serving thread.
+  unsigned blocking_threads = 0;
 
-  // DOCKET_CORS_ORIGINS and DOCKET_TRUSTED_PROXIES; metrics and the sink keep defaults.
+  // DOCKET_CORS_ORIGINS, DOCKET_TRUSTED_PROXIES and DOCKET_HTTP_BLOCKING_THREADS;
+  // metrics and the sink keep defaults.
   static ServiceOptions from_config(const Config& config);
 };
 
@@ -78,7 +88,13 @@ class HttpService {
   const Status& status() const { return router_.status(); }
 
   // Answers one request. `received_at` is when its head was read (for durationMs).
-  // Does not throw.
+  // Returns the response when it is ready at once; otherwise returns nullopt and
+  // `done` receives it later, run through `post` (which must never run work inline).
+  // `request` must stay valid until then. Does not throw.
+  std::optional<Response> serve(const Request& request, TimePoint received_at, Post post,
+                                std::function<void(Response)> done) const;
+
+  // serve() on the calling thread: continuations run here while it waits.
   Response handle(const Request& request, TimePoint received_at) const;
 
   // Answers a request the transport refused with `error`. `request` is null when the
@@ -87,10 +103,22 @@ class HttpService {
   Response reject(const ApiError& error, const Request* request, TimePoint received_at) const;
 
  private:
-  Response dispatch(const Request& request, std::string_view request_id, std::string_view client_ip,
-                    std::string_view origin, RouteMatch& match, Actor& actor,
-                    bool& preflight) const;
-  Response run_handler(RequestContext& ctx) const;
+  struct Exchange;
+  // Routing and the answers that need no handler (404, 405, OPTIONS, bad parameters);
+  // nullopt when a route was found and exchange.ctx is ready for it.
+  std::optional<Response> route(Exchange& exchange) const;
+  // Middleware and the body check; an early answer, or nullopt to run the handler.
+  std::optional<Response> admit(RequestContext& ctx) const;
+  // Calls the handler; an exception it throws becomes its answer.
+  Reply invoke(RequestContext& ctx) const;
+  // The answer of a finished coroutine handler.
+  Response answer(Finished finished, RequestContext& ctx) const;
+  // Starts a pending reply; returns the response when it finished at once, else
+  // releases `exchange` to the continuation, which answers through its `done`.
+  std::optional<Response> run(std::unique_ptr<Exchange>& exchange, Reply reply) const;
+  // Runs a blocking route's handler on the blocking pool; owns `exchange`.
+  void run_blocking(Exchange* exchange) const;
+  void settle(Exchange& exchange, Response& response) const;
   void finish(Response& response, const Request* request, const RequestId& id,
               std::string_view client_ip, const Route* route, const Actor& actor, bool preflight,
               TimePoint received_at) const;
@@ -101,6 +129,8 @@ class HttpService {
   AccessLogSink access_log_;
   std::unique_ptr<HttpMetrics> metrics_;
   std::vector<Middleware> middleware_;
+  // Last, so it is joined first: its work uses the members above.
+  std::unique_ptr<WorkerPool> blocking_;
 };
 
 }  // namespace docket::http

@@ -99,7 +99,7 @@ AccountRow find_staff(ApiContext& api, std::int64_t id) {
   return std::move(row).value();
 }
 
-Response create_staff(ApiContext& api, RequestContext& ctx, CreateBody body) {
+Reply create_staff(ApiContext& api, RequestContext& ctx, CreateBody body) {
   auto hash = api.passwords.hash(body.password);
   if (!hash.ok()) throw unexpected(hash.status(), "hashing a password");
   domain::CreateStaff command;
@@ -110,8 +110,8 @@ Response create_staff(ApiContext& api, RequestContext& ctx, CreateBody body) {
       body.permissions ? permission_set(*body.permissions) : *auth::role_preset(command.role);
   command.passwordHash = std::move(hash).value();
   command.createdBy = ctx.identity.accountId;
-  const auto executed = run_command(api, ctx, command);
-  return answer(staff_shape(), find_staff(api, executed.id(domain::kAccountSequence)), 201);
+  const auto executed = co_await commit(api, ctx, command);
+  co_return answer(staff_shape(), find_staff(api, executed.id(domain::kAccountSequence)), 201);
 }
 
 Response list_staff(ApiContext& api, const ListQuery& request) {
@@ -121,18 +121,19 @@ Response list_staff(ApiContext& api, const ListQuery& request) {
   return answer_page(staff_shape(), result->items, request.page, request.pageSize, result->total);
 }
 
-Response change_permissions(ApiContext& api, RequestContext& ctx, PermissionsBody body) {
+Reply change_permissions(ApiContext& api, RequestContext& ctx, PermissionsBody body) {
   const std::int64_t id = path_id(ctx);
-  run_command(
-      api, ctx,
-      domain::ChangeStaffPermissions{id, std::move(body.role), permission_set(body.permissions)});
-  return answer(staff_shape(), find_staff(api, id));
+  const domain::ChangeStaffPermissions command{id, std::move(body.role),
+                                               permission_set(body.permissions)};
+  co_await commit(api, ctx, command);
+  co_return answer(staff_shape(), find_staff(api, id));
 }
 
-Response set_active(ApiContext& api, RequestContext& ctx, bool active) {
+Reply set_active(ApiContext& api, RequestContext& ctx, bool active) {
   const std::int64_t id = path_id(ctx);
-  run_command(api, ctx, domain::SetStaffActive{id, active, ctx.identity.accountId});
-  return answer(staff_shape(), find_staff(api, id));
+  const domain::SetStaffActive command{id, active, ctx.identity.accountId};
+  co_await commit(api, ctx, command);
+  co_return answer(staff_shape(), find_staff(api, id));
 }
 
 RouteMeta meta(std::string name, std::string summary, std::vector<RouteError> errors = {}) {
@@ -149,6 +150,7 @@ void add_staff_routes(Router& router, ApiContext& api) {
   const RouteError state{409, error_code::kAccountStateConflict};
   RouteMeta create = meta("staff.create", "Create an agent or admin account",
                           {{409, error_code::kEmailAlreadyRegistered}});
+  create.blocking = true;  // Argon2id
   add_route(router, Method::kPost, "/api/admin/staff", std::move(create), create_contract(),
             [&api](RequestContext& ctx, CreateBody body) {
               return create_staff(api, ctx, std::move(body));

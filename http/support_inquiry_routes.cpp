@@ -314,8 +314,7 @@ void check_access(ApiContext& api, const RequestContext& ctx, std::int64_t id) {
 
 // ---- public / customer routes -------------------------------------------------------
 
-Response create(ApiContext& api, const InquiryOptions& options, RequestContext& ctx,
-                CreateBody body) {
+Reply create(ApiContext& api, const InquiryOptions& options, RequestContext& ctx, CreateBody body) {
   const auth::Identity& who = ctx.identity;
   if (who.is_staff()) throw access_denied();
   domain::CreateSupportInquiry command;
@@ -337,9 +336,9 @@ Response create(ApiContext& api, const InquiryOptions& options, RequestContext& 
     command.tokenHash = auth::guest_token_hash(*created.inquiryAccessToken);
     command.tokenExpiresAt = api.clock.now_ms() + options.token_ttl_ms;
   }
-  const auto executed = run_command(api, ctx, command);
+  const auto executed = co_await commit(api, ctx, command);
   created.inquiry = find_row(api, executed.id(domain::kSupportInquirySequence));
-  return answer(created_shape(), created, 201);
+  co_return answer(created_shape(), created, 201);
 }
 
 // The customer's own inquiries, or (admin) every inquiry with the staff filters.
@@ -368,7 +367,7 @@ Response messages(ApiContext& api, RequestContext& ctx) {
 }
 
 // A message from the visitor, the customer or staff; answers with the message.
-Response post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bool admin) {
+Reply post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bool admin) {
   const std::int64_t id = path_id(ctx);
   if (!admin) check_access(api, ctx, id);
   const auth::Identity& who = ctx.identity;
@@ -384,7 +383,7 @@ Response post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bo
   } else {
     command.senderType = "visitor";
   }
-  const auto executed = run_command(api, ctx, command);
+  const auto executed = co_await commit(api, ctx, command);
   // The message is the append's first event (a status change may follow it).
   const MessageRow message{executed.id(domain::kSupportInquiryMessageSequence),
                            command.senderType,
@@ -392,21 +391,21 @@ Response post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bo
                            command.message,
                            format_iso8601(executed.appended.occurredAt),
                            executed.appended.firstEventId};
-  return answer(message_shape(), message, 201);
+  co_return answer(message_shape(), message, 201);
 }
 
-Response identify(ApiContext& api, RequestContext& ctx, domain::IdentifyInquiryContact command) {
+Reply identify(ApiContext& api, RequestContext& ctx, domain::IdentifyInquiryContact command) {
   command.inquiryId = path_id(ctx);
   check_access(api, ctx, command.inquiryId);
   // Contact data only: the answer is the same whether or not the e-mail has an account.
-  run_command(api, ctx, command);
-  return show(api, command.inquiryId);
+  co_await commit(api, ctx, command);
+  co_return show(api, command.inquiryId);
 }
 
 // Queues the code by e-mail. The same work happens for every address — the answer does
 // not depend on whether it belongs to a customer (that is only looked at on confirm).
-Response request_verification(ApiContext& api, const InquiryOptions& options, RequestContext& ctx,
-                              VerifyRequestBody body) {
+Reply request_verification(ApiContext& api, const InquiryOptions& options, RequestContext& ctx,
+                           VerifyRequestBody body) {
   const std::int64_t id = path_id(ctx);
   check_access(api, ctx, id);
   // The read model gives the default address and the tracking code for the mail (the
@@ -416,7 +415,7 @@ Response request_verification(ApiContext& api, const InquiryOptions& options, Re
     if (!row.guestEmail) {
       ValidationErrors errors;
       errors.add("email", rule::kRequired, "identify an e-mail first or send one");
-      return errors.to_api_error();
+      co_return errors.to_api_error();
     }
     body.email = row.guestEmail;
   }
@@ -427,7 +426,7 @@ Response request_verification(ApiContext& api, const InquiryOptions& options, Re
   command.codeSalt = auth::new_otp_salt("inquiry-" + std::to_string(id));
   command.codeHash = auth::otp_hash(code, command.codeSalt);
   command.expiresAt = api.clock.now_ms() + options.otp_ttl_ms;
-  run_command(api, ctx, command);
+  co_await commit(api, ctx, command);
   // The code goes to the outbox only (never the log): a crash before this line loses
   // the mail, and the visitor asks for a new code.
   if (api.send_mail) {
@@ -443,34 +442,34 @@ Response request_verification(ApiContext& api, const InquiryOptions& options, Re
     mail.dedupe_key = "support_inquiry.verification_code:" + command.codeHash;
     api.send_mail(mail);
   }
-  return answer(verification_sent_shape(),
-                VerificationSent{"verification_sent", options.otp_ttl_ms / 1000}, 202);
+  co_return answer(verification_sent_shape(),
+                   VerificationSent{"verification_sent", options.otp_ttl_ms / 1000}, 202);
 }
 
-Response confirm_verification(ApiContext& api, const InquiryOptions& options, RequestContext& ctx,
-                              VerifyConfirmBody body) {
+Reply confirm_verification(ApiContext& api, const InquiryOptions& options, RequestContext& ctx,
+                           VerifyConfirmBody body) {
   const std::int64_t id = path_id(ctx);
   check_access(api, ctx, id);
   const domain::ConfirmInquiryVerification command{id, std::move(body.code),
                                                    options.otp_max_attempts};
-  const auto executed = run_command(api, ctx, command);
+  const auto executed = co_await commit(api, ctx, command);
   // A wrong code was recorded (the attempts count) and is answered as invalid.
   if (!executed.appended_type(domain::InquiryEmailVerified::kType)) {
-    return refusal_error(Refusal::kInquiryVerificationInvalid);
+    co_return refusal_error(Refusal::kInquiryVerificationInvalid);
   }
-  return show(api, id);
+  co_return show(api, id);
 }
 
 // ---- admin routes -------------------------------------------------------------------
 
 template <typename Command>
-Response change(ApiContext& api, RequestContext& ctx, Command command) {
+Reply change(ApiContext& api, RequestContext& ctx, Command command) {
   command.inquiryId = path_id(ctx);
-  run_command(api, ctx, command);
-  return show(api, command.inquiryId);
+  co_await commit(api, ctx, command);
+  co_return show(api, command.inquiryId);
 }
 
-Response link(ApiContext& api, RequestContext& ctx, domain::LinkInquiryToSupportRequest command) {
+Reply link(ApiContext& api, RequestContext& ctx, domain::LinkInquiryToSupportRequest command) {
   command.inquiryId = path_id(ctx);
   // A created request takes the inquiry's category (which never changes) when it is a
   // support request category, else the last configured one (by default "general").
@@ -481,16 +480,16 @@ Response link(ApiContext& api, RequestContext& ctx, domain::LinkInquiryToSupport
   }
   command.category = chosen->category;
   command.priority = chosen->priority;
-  run_command(api, ctx, command);
-  return show(api, command.inquiryId);
+  co_await commit(api, ctx, command);
+  co_return show(api, command.inquiryId);
 }
 
-Response revoke_token(ApiContext& api, RequestContext& ctx) {
+Reply revoke_token(ApiContext& api, RequestContext& ctx) {
   const std::int64_t id = path_id(ctx);
   // Revoking twice (or an inquiry without a guest token) leaves nothing to do: success.
-  run_command_unless(api, ctx, domain::RevokeInquiryToken{id, "admin"},
-                     Refusal::kInquiryNoLiveToken);
-  return show(api, id);
+  const domain::RevokeInquiryToken command{id, "admin"};
+  co_await commit_unless(api, ctx, command, Refusal::kInquiryNoLiveToken);
+  co_return show(api, id);
 }
 
 // ---- public lookup --------------------------------------------------------------------

@@ -231,15 +231,15 @@ SupportRequestRow find_row(ApiContext& api, std::int64_t id, std::optional<std::
   return std::move(row).value();
 }
 
-Response create(ApiContext& api, RequestContext& ctx, domain::CreateSupportRequest command) {
+Reply create(ApiContext& api, RequestContext& ctx, domain::CreateSupportRequest command) {
   command.customerId = ctx.identity.accountId;
   for (const auto& c : api.categories) {
     if (c.category == command.category) command.priority = c.priority;
   }
-  const auto executed = run_command(api, ctx, command);
-  return answer(request_detail_shape(),
-                find_row(api, executed.id(domain::kSupportRequestSequence), command.customerId),
-                201);
+  const auto executed = co_await commit(api, ctx, command);
+  co_return answer(request_detail_shape(),
+                   find_row(api, executed.id(domain::kSupportRequestSequence), command.customerId),
+                   201);
 }
 
 Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admin) {
@@ -264,21 +264,21 @@ Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
 // A reply; answers with the request and its thread. An admin's reply e-mails the
 // customer: the notification relay derives that mail from the event
 // (scheduler/notification_relay.h).
-Response reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
+Reply reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
   const std::int64_t id = path_id(ctx);
-  run_command(api, ctx,
-              domain::ReplyToSupportRequest{id, admin ? "admin" : "customer",
-                                            ctx.identity.accountId, std::move(body.message)});
+  const domain::ReplyToSupportRequest command{id, admin ? "admin" : "customer",
+                                              ctx.identity.accountId, std::move(body.message)};
+  co_await commit(api, ctx, command);
   std::optional<std::int64_t> owner;
   if (!admin) owner = ctx.identity.accountId;
-  return answer(request_detail_shape(), find_row(api, id, owner), 201);
+  co_return answer(request_detail_shape(), find_row(api, id, owner), 201);
 }
 
 template <typename Command>
-Response change(ApiContext& api, RequestContext& ctx, Command command) {
+Reply change(ApiContext& api, RequestContext& ctx, Command command) {
   command.requestId = path_id(ctx);
-  run_command(api, ctx, command);
-  return answer(request_detail_shape(), find_row(api, command.requestId, std::nullopt));
+  co_await commit(api, ctx, command);
+  co_return answer(request_detail_shape(), find_row(api, command.requestId, std::nullopt));
 }
 
 // ---- statistics -------------------------------------------------------------------------
