@@ -12,8 +12,11 @@
 // touches it:
 //
 //   state = snapshot (version v) or State{}          -- a copy: the snapshot is shared
-//   apply(state, read_stream(stream, v + 1))         -- usually zero or one event
+//   apply(state, read_stream(stream, v + 1))         -- nothing, once the snapshot is warm
 //   save_snapshot(stream, state) when anything new was folded
+//
+// The snapshot carries advance_snapshot(), with which the writer folds each command's
+// appended events into it as they are staged, so a warm stream is never read again.
 //
 // `apply` must give the same state whether it folds 1..n at once or 1..k then k+1..n.
 // An empty stream is the aggregate's not-found refusal.
@@ -58,6 +61,29 @@ Result<State> fold_stream(std::span<const events::EventRecord> records, Refusal 
   return state;
 }
 
+template <typename Events, typename State>
+events::StreamSnapshot snapshot_of(State state);
+
+// StreamSnapshot::advance for an aggregate: the snapshot with `appended` folded in.
+template <typename Events, typename State>
+Result<events::StreamSnapshot> advance_snapshot(const events::StreamSnapshot& snapshot,
+                                                std::span<const events::EventRecord> appended) {
+  State state = *static_cast<const State*>(snapshot.state.get());
+  if (Status s = apply_records<Events>(state, appended); !s.ok()) return s;
+  return snapshot_of<Events>(std::move(state));
+}
+
+// A snapshot of `state` that the writer keeps current as commands append to its stream.
+template <typename Events, typename State>
+events::StreamSnapshot snapshot_of(State state) {
+  events::StreamSnapshot snapshot;
+  snapshot.version = state.version;
+  snapshot.type = std::type_index(typeid(State));
+  snapshot.state = std::make_shared<const State>(std::move(state));
+  snapshot.advance = &advance_snapshot<Events, State>;
+  return snapshot;
+}
+
 // The state of `stream` in the staged view. Writer thread only (decisions).
 template <typename Events, typename State>
 Result<State> load_with_snapshot(const events::StagedView& view, std::string_view stream,
@@ -83,8 +109,7 @@ Result<State> load_with_snapshot(const events::StagedView& view, std::string_vie
       !s.ok()) {
     return s;
   }
-  view.save_snapshot(stream, events::StreamSnapshot{state.version, std::type_index(typeid(State)),
-                                                    std::make_shared<const State>(state)});
+  view.save_snapshot(stream, snapshot_of<Events>(state));
   return state;
 }
 

@@ -90,6 +90,11 @@ struct StreamSnapshot {
   std::uint64_t version = 0;
   std::type_index type = typeid(void);
   std::shared_ptr<const void> state;
+  // Folds the events a command appends to the stream (versions version + 1 …) into the
+  // snapshot that follows them, so the next decision on the stream needs no read.
+  // Null: the snapshot is left behind and the next decision reads what it missed.
+  Result<StreamSnapshot> (*advance)(const StreamSnapshot& snapshot,
+                                    std::span<const EventRecord> appended) = nullptr;
 };
 
 // What a PrepareFn sees: durable state plus what earlier commands of the current group
@@ -109,10 +114,12 @@ class StagedView {
   virtual UnixMillis now_ms() const = 0;
 
   // Snapshots: a PrepareFn that folds a stream may save the state it folded and, in a
-  // later command, continue from it with read_stream(stream, version + 1). A snapshot
-  // saved during a group is kept only when the group becomes durable (its state may
-  // include that group's staged events); the writer holds a bounded number, least
-  // recently used out. The default view keeps none.
+  // later command, continue from it with read_stream(stream, version + 1). When a
+  // command appends to a stream whose snapshot is current and has an `advance`, the
+  // stage folds the appended events into it. A snapshot saved during a group is kept
+  // only when the group becomes durable (its state may include that group's staged
+  // events); the writer holds a bounded number, least recently used out. The default
+  // view keeps none.
   virtual const StreamSnapshot* snapshot(std::string_view /*stream*/) const { return nullptr; }
   virtual void save_snapshot(std::string_view /*stream*/, StreamSnapshot /*snapshot*/) const {}
 };
@@ -154,6 +161,12 @@ struct StoreStats {
   std::uint64_t commands_rejected = 0;
   std::uint64_t last_group_commands = 0;
   double last_fsync_ms = 0;  // duration of the last WriteBatch write (WAL + fsync)
+  // Where the writer and publisher threads spent their time since open, in seconds.
+  double stage_seconds = 0;         // writer: deciding and staging commands
+  double write_seconds = 0;         // writer: WriteBatch write + fsync
+  double backlog_wait_seconds = 0;  // writer: waiting for room in the publish backlog
+  double observe_seconds = 0;       // publisher: commit observers (projections)
+  double complete_seconds = 0;      // publisher: completing commands
 };
 
 class EventStore {

@@ -29,10 +29,11 @@ const typename Map::mapped_type* find_in(const Map& map, std::string_view key) {
 }  // namespace
 
 GroupStage::GroupStage(const LogReader& reader, StreamVersionCache& cache,
-                       StreamSnapshotCache& snapshots, const Clock& clock,
-                       std::uint64_t durable_head, std::string prev_hash)
+                       StreamVersionCache& sequences, StreamSnapshotCache& snapshots,
+                       const Clock& clock, std::uint64_t durable_head, std::string prev_hash)
     : reader_(reader),
       cache_(&cache),
+      sequences_(&sequences),
       snapshots_(&snapshots),
       clock_(clock),
       durable_head_(durable_head),
@@ -84,7 +85,24 @@ Result<std::string> GroupStage::unique_owner(std::string_view key) const {
 
 Result<std::uint64_t> GroupStage::last_id(std::string_view sequence) const {
   if (const auto* staged = find_in(staged_ids_, sequence)) return *staged;
-  return reader_.last_id(sequence);
+  if (auto cached = sequences_->get(sequence)) return *cached;
+  auto last = reader_.last_id(sequence);
+  if (last.ok()) sequences_->put(sequence, *last);
+  return last;
+}
+
+void GroupStage::advance_snapshot(const std::string& stream, std::uint64_t before,
+                                  std::span<const EventRecord> appended) {
+  const StreamSnapshot* current = snapshot(stream);
+  if (current == nullptr || current->advance == nullptr || current->version != before) return;
+  Result<StreamSnapshot> next = current->advance(*current, appended);
+  if (next.ok()) {
+    saved_snapshots_.insert_or_assign(stream, std::move(next).value());
+  } else {
+    // The events were decided from this very state, so this is a bug in the
+    // aggregate's apply(); the next decision folds from the log and reports it.
+    saved_snapshots_.erase(stream);
+  }
 }
 
 Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
@@ -149,6 +167,8 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
   for (std::size_t i = 0; i < request.streams.size(); ++i) {
     const StreamAppend& sa = request.streams[i];
     std::uint64_t version = result.streamVersions[i] - sa.events.size();
+    const std::uint64_t before = version;
+    const std::size_t first = records_.size();
     auto& indexes = staged_events_[sa.stream];
     for (const NewEvent& ev : sa.events) {
       ++version;
@@ -162,6 +182,8 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
       ++next_event_id_;
     }
     staged_versions_[sa.stream] = version;
+    advance_snapshot(sa.stream, before,
+                     std::span<const EventRecord>(records_).subspan(first, sa.events.size()));
   }
   result.lastEventId = next_event_id_ - 1;
   result.occurredAt = now_;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,8 +43,10 @@ struct UniqueChange {
 class GroupStage final : public StagedView {
  public:
   // `durable_head` and `prev_hash` describe the last durable event.
-  GroupStage(const LogReader& reader, StreamVersionCache& cache, StreamSnapshotCache& snapshots,
-             const Clock& clock, std::uint64_t durable_head, std::string prev_hash);
+  // `sequences` caches the durable last id of id sequences, as `cache` does versions.
+  GroupStage(const LogReader& reader, StreamVersionCache& cache, StreamVersionCache& sequences,
+             StreamSnapshotCache& snapshots, const Clock& clock, std::uint64_t durable_head,
+             std::string prev_hash);
 
   // Starts the next command of the group: fixes the time now_ms() returns and that its
   // events record as occurredAt.
@@ -84,9 +87,14 @@ class GroupStage final : public StagedView {
  private:
   // The durable version: cache, else the stream index (then cached).
   Result<std::uint64_t> durable_version(std::string_view stream) const;
+  // Folds `appended` (the stream's events a command just staged, after version
+  // `before`) into the stream's current snapshot when it has an advance.
+  void advance_snapshot(const std::string& stream, std::uint64_t before,
+                        std::span<const EventRecord> appended);
 
   const LogReader& reader_;
   StreamVersionCache* cache_;
+  StreamVersionCache* sequences_;
   StreamSnapshotCache* snapshots_;
   mutable std::unordered_map<std::string, StreamSnapshot> saved_snapshots_;
   const Clock& clock_;

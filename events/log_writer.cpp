@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <rocksdb/db.h>
@@ -53,22 +54,45 @@ void LogWriter::publish_loop() {
       std::unique_lock lock(publish_mu_);
       publish_cv_.wait(lock, [&] { return !backlog_.empty() || stop_publisher_; });
       if (backlog_.empty()) return;  // stopping, and everything handed over is published
+      // Every durable group waiting is published at once, in log order: the observers
+      // apply them in one go (one read-model transaction instead of one per group).
       group = std::move(backlog_.front());
       backlog_.pop_front();
+      while (!backlog_.empty()) {
+        Published& next = backlog_.front();
+        std::move(next.records.begin(), next.records.end(), std::back_inserter(group.records));
+        std::move(next.commands.begin(), next.commands.end(), std::back_inserter(group.commands));
+        std::move(next.outcomes.begin(), next.outcomes.end(), std::back_inserter(group.outcomes));
+        backlog_.pop_front();
+      }
     }
     publish_room_cv_.notify_all();
     publish(group);
   }
 }
 
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
 void LogWriter::publish(Published& group) {
+  const auto started = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(observers_mu_);
     for (CommitObserver* observer : observers_)
       observer->on_commit(group.records);
   }
+  const auto observed = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < group.commands.size(); ++i)
     group.commands[i].done(std::move(group.outcomes[i]));
+  const double completing = seconds_since(observed);
+  std::lock_guard lock(stats_mu_);
+  stats_.observe_seconds += std::chrono::duration<double>(observed - started).count();
+  stats_.complete_seconds += completing;
 }
 
 void LogWriter::add_observer(CommitObserver* observer) {
@@ -113,7 +137,8 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     return;
   }
 
-  GroupStage stage(reader_, versions_, snapshots_, clock_, durable_head_, prev_hash_);
+  const auto staging = std::chrono::steady_clock::now();
+  GroupStage stage(reader_, versions_, sequences_, snapshots_, clock_, durable_head_, prev_hash_);
   std::vector<Result<AppendResult>> outcomes;
   outcomes.reserve(group.size());
   std::uint64_t rejected = 0;
@@ -122,6 +147,7 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     if (!outcomes.back().ok()) ++rejected;
   }
 
+  const double stage_seconds = seconds_since(staging);
   const std::vector<EventRecord>& records = stage.records();
   double fsync_ms = 0;
   if (!records.empty()) {
@@ -171,6 +197,8 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     prev_hash_ = records.back().hash;
     for (const auto& [stream, version] : stage.staged_versions())
       versions_.put(stream, version);
+    for (const auto& [sequence, id] : stage.staged_ids())
+      sequences_.put(sequence, id);
     for (auto& [stream, snapshot] : stage.saved_snapshots())
       snapshots_.put(stream, std::move(snapshot));
     head_.publish(durable_head_);
@@ -185,6 +213,8 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
       stats_.last_fsync_ms = fsync_ms;
     }
     stats_.commands_rejected += rejected;
+    stats_.stage_seconds += stage_seconds;
+    stats_.write_seconds += fsync_ms / 1000.0;
   }
   if (records.empty()) {  // nothing to observe: every command was rejected
     for (std::size_t i = 0; i < group.size(); ++i)
@@ -193,12 +223,16 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
   }
   Published published{stage.take_records(), std::move(group), std::move(outcomes)};
   group.clear();
+  const auto waiting = std::chrono::steady_clock::now();
   {
     std::unique_lock lock(publish_mu_);
     publish_room_cv_.wait(lock, [&] { return backlog_.size() < kMaxPublishBacklog; });
     backlog_.push_back(std::move(published));
   }
   publish_cv_.notify_one();
+  const double waited = seconds_since(waiting);
+  std::lock_guard lock(stats_mu_);
+  stats_.backlog_wait_seconds += waited;
 }
 
 }  // namespace docket::events

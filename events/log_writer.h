@@ -15,7 +15,8 @@
 //      completes every command of the group in queue order. The writer goes on staging
 //      and writing the next group meanwhile, so projecting group N overlaps deciding
 //      and writing group N+1 (decision 0014); at most kMaxPublishBacklog groups wait
-//      for the publisher before the writer waits too;
+//      for the publisher before the writer waits too, and the publisher takes all the
+//      groups waiting at once (the observers see their records together, in order);
 //   5. on failure completes every command of the group with IOError, drops the stage,
 //      and enters the failed state: every later command fails with IOError until the
 //      store is reopened. Nothing acknowledged is lost: acknowledgements only follow a
@@ -59,6 +60,8 @@ class LogWriter {
   static constexpr std::size_t kStreamCacheCapacity = 100'000;
   // Snapshots of decided streams (StagedView::snapshot): a few hundred bytes each.
   static constexpr std::size_t kSnapshotCacheCapacity = 100'000;
+  // Id sequences whose last durable id the writer keeps in memory.
+  static constexpr std::size_t kSequenceCacheCapacity = 1'024;
 
   // `db`, `reader` and `head` must outlive the writer. `head_event_id` / `prev_hash`
   // describe the last durable event (from recovery). `hook` may be empty.
@@ -68,7 +71,7 @@ class LogWriter {
             std::uint64_t head_event_id, std::string prev_hash);
 
   // Groups handed to the publisher that it has not started yet, at most.
-  static constexpr std::size_t kMaxPublishBacklog = 2;
+  static constexpr std::size_t kMaxPublishBacklog = 4;
 
   ~LogWriter();
 
@@ -111,6 +114,7 @@ class LogWriter {
   std::uint64_t durable_head_;
   std::string prev_hash_;
   StreamVersionCache versions_{kStreamCacheCapacity};
+  StreamVersionCache sequences_{kSequenceCacheCapacity};
   StreamSnapshotCache snapshots_{kSnapshotCacheCapacity};
   Status failed_;  // non-OK once a group write failed
 

@@ -1,6 +1,7 @@
 // Deciding from writer snapshots (domain/stream_snapshot.h): the state continued from a
-// snapshot equals the state folded from the whole stream, a snapshot of another type is
-// ignored, and a durable group's snapshots reach the next group.
+// snapshot equals the state folded from the whole stream, the writer folds each
+// command's events into the snapshot (so it stays at the stream's version), a snapshot
+// of another type is ignored, and a durable group's snapshots reach the next group.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -42,6 +43,12 @@ void check_load_matches_fold(events::EventStore& store, std::int64_t id, bool ex
     const std::string stream = support_request_stream(id);
     const events::StreamSnapshot* snap = view.snapshot(stream);
     CHECK((snap != nullptr) == expect_snapshot);
+    if (snap != nullptr) {
+      // Kept current by the writer (StreamSnapshot::advance): deciding reads nothing.
+      auto version = view.stream_version(stream);
+      REQUIRE(version.ok());
+      CHECK(snap->version == *version);
+    }
     auto loaded = load_support_request(view, id);
     REQUIRE(loaded.ok());
     auto all = view.read_stream(stream, 1);
