@@ -96,6 +96,10 @@ Status sqlite_status(int rc, std::string_view message) {
 DatabaseOptions DatabaseOptions::writer() {
   DatabaseOptions o;
   o.wal_autocheckpoint_pages = 20000;
+  // Pages the projection reads back (index interior pages, the rows it updates) come
+  // from the map instead of a pread copy each.
+  o.mmap_bytes = std::int64_t{1} << 30;
+  o.cache_size_kib = 64 * 1024;
   return o;
 }
 

@@ -53,7 +53,8 @@ struct DatabaseOptions {
 
   // A live read model written by the engine: WAL, synchronous=NORMAL; the engine's
   // checkpointer thread checkpoints it, so a commit does so itself only past 20,000
-  // WAL pages (80 MiB), a backstop should the checkpointer fall behind.
+  // WAL pages (80 MiB), a backstop should the checkpointer fall behind. A 64 MiB page
+  // cache and the file read through a 1 GiB memory map.
   static DatabaseOptions writer();
   // A read-only connection to a live read model; reads the file through a 1 GiB
   // memory map. (A connection's page cache is dropped whenever another connection

@@ -73,8 +73,6 @@ Status SupportInquiriesProjection::create_schema(Database& db) {
       "CREATE INDEX inquiries_by_status_id ON inquiries(status);"
       "CREATE INDEX inquiries_by_assignee_id ON inquiries(assigned_admin_id);"
       "CREATE INDEX inquiries_by_request ON inquiries(support_request_id);"
-      // The inactive-close job: stale inquiries of a status, oldest activity first.
-      "CREATE INDEX inquiries_by_activity ON inquiries(status, updated_ms);"
       "CREATE TABLE inquiry_messages("
       "inquiry_id INTEGER NOT NULL, id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
       "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "
@@ -128,25 +126,25 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
                    *e->tokenHash, e->supportInquiryId, e->tokenExpiresAt);
   }
 
-  // Every later event is activity.
+  // Every later event is activity. A message also counts (one row update, not two: the
+  // row's four updated_at indexes move once).
   const std::int64_t id = std::visit([](const auto& e) { return e.supportInquiryId; }, *decoded);
-  Status s = run_sql(db, "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3 WHERE id = ?1", id,
-                     at, ms);
+  const bool message = std::holds_alternative<domain::InquiryMessageCreated>(*decoded);
+  Status s = run_sql(db,
+                     "UPDATE inquiries SET updated_at = ?2, updated_ms = ?3, "
+                     "message_count = message_count + ?4 WHERE id = ?1",
+                     id, at, ms, message ? 1 : 0);
   if (!s.ok()) return s;
 
   return std::visit(
       events::Overloaded{
           [&](const domain::InquiryCreated&) { return Status::Ok(); },  // handled above
           [&](const domain::InquiryMessageCreated& e) -> Status {
-            Status s =
-                run_sql(db,
-                        "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, "
-                        "sender_id, message, created_at, event_id) "
-                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                        id, e.messageId, e.senderType, e.senderId, e.message, at, event.eventId);
-            if (!s.ok()) return s;
-            return run_sql(
-                db, "UPDATE inquiries SET message_count = message_count + 1 WHERE id = ?1", id);
+            return run_sql(db,
+                           "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, "
+                           "sender_id, message, created_at, event_id) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           id, e.messageId, e.senderType, e.senderId, e.message, at, event.eventId);
           },
           [&](const domain::InquiryStatusChanged& e) -> Status {
             const bool ends = e.to == domain::kInquiryClosed || e.to == domain::kInquirySpam;

@@ -14,10 +14,11 @@
 //             subject, guest e-mail, name and phone (kept in step with contact changes)
 //   inquiry_status_counts(status PRIMARY KEY, n)
 //
-// updated_ms is the time of the inquiry's last event: the inactive-close job selects
-// by it. `support.inquiry.linked` moves the status (and its count) to linked and sets
-// support_request_id; `support.inquiry.token_revoked` sets revoked_at_ms on the
-// inquiry's token. Built from the support.inquiry* events (domain/support_inquiry.h).
+// updated_at / updated_ms are the time of the inquiry's last event: the inactive-close
+// job selects by updated_at through the (status, updated_at) index the lists use.
+// `support.inquiry.linked` moves the status (and its count) to linked and sets support_request_id;
+// `support.inquiry.token_revoked` sets revoked_at_ms on the inquiry's token. Built from the
+// support.inquiry* events (domain/support_inquiry.h).
 #pragma once
 
 #include <string_view>
@@ -32,7 +33,7 @@ class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
   // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/time_format.h"
 #include "core/utf8.h"
 #include "projections/like_pattern.h"
 #include "projections/message_thread.h"
@@ -199,9 +200,13 @@ Result<std::vector<std::int64_t>> SupportInquiryQuery::inactive_since(UnixMillis
                                                                       std::size_t limit) {
   Result<CachedStatement> st = db_.cached(
       "SELECT id FROM support_inquiries.inquiries WHERE status IN ('open', 'active', "
-      "'waiting', 'resolved') AND updated_ms < ?1 ORDER BY updated_ms LIMIT ?2");
+      "'waiting', 'resolved') AND updated_at < ?1 ORDER BY updated_at LIMIT ?2");
   if (!st.ok()) return st.status();
-  if (Status s = (*st)->bind_all(cutoff, static_cast<std::int64_t>(limit)); !s.ok()) return s;
+  // updated_at is fixed-width ISO-8601 with milliseconds: text order is time order.
+  if (Status s = (*st)->bind_all(format_iso8601(cutoff), static_cast<std::int64_t>(limit));
+      !s.ok()) {
+    return s;
+  }
   std::vector<std::int64_t> ids;
   for (;;) {
     Result<bool> row = (*st)->step();
