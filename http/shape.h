@@ -142,6 +142,20 @@ class Shape : public ShapeSchema {
     return *this;
   }
 
+  // A nested object that is always there.
+  template <typename U>
+  Shape& object(std::string_view name, U T::*member, const Shape<U>& shape) {
+    Entry e;
+    e.name = std::string(name);
+    e.write = [member, &shape, name = e.name](JsonWriter& w, const T& t) {
+      w.key(name);
+      shape.write(w, t.*member);
+    };
+    e.schema = [&shape](JsonWriter& w) { shape.write_schema(w); };
+    entries_.push_back(std::move(e));
+    return *this;
+  }
+
   // A nested object (null when empty, or left out with omit_empty).
   template <typename U>
   Shape& object(std::string_view name, std::optional<U> T::*member, const Shape<U>& shape,

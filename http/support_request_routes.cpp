@@ -1,5 +1,7 @@
 #include "http/support_request_routes.h"
 
+#include "core/time_format.h"
+
 #include "domain/support_request.h"
 #include "http/api_context.h"
 #include "http/command.h"
@@ -71,6 +73,24 @@ const Shape<SupportRequestRow>& request_detail_shape() {
   static const Shape<SupportRequestRow> shape = [] {
     Shape<SupportRequestRow> s = request_shape();
     s.array("messages", &SupportRequestRow::messages, message_shape());
+    return s;
+  }();
+  return shape;
+}
+
+// The answer to a reply: the message it created and the request's own fields as they
+// are after it (status, updatedAt, firstResponseAt may have moved) — without the
+// thread, so its size does not grow with the conversation.
+struct ReplyAnswer {
+  MessageRow message;
+  SupportRequestRow supportRequest;
+};
+
+const Shape<ReplyAnswer>& reply_shape() {
+  static const Shape<ReplyAnswer> shape = [] {
+    Shape<ReplyAnswer> s;
+    s.object("message", &ReplyAnswer::message, message_shape())
+        .object("supportRequest", &ReplyAnswer::supportRequest, request_shape());
     return s;
   }();
   return shape;
@@ -261,17 +281,29 @@ Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
   return answer(admin_detail_shape(), view);
 }
 
-// A reply; answers with the request and its thread. An admin's reply e-mails the
-// customer: the notification relay derives that mail from the event
+// A reply; answers with the message and the request's fields (ReplyAnswer). An admin's
+// reply e-mails the customer: the notification relay derives that mail from the event
 // (scheduler/notification_relay.h).
 Reply reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
   const std::int64_t id = path_id(ctx);
   const domain::ReplyToSupportRequest command{id, admin ? "admin" : "customer",
                                               ctx.identity.accountId, std::move(body.message)};
-  co_await commit(api, ctx, command);
-  std::optional<std::int64_t> owner;
-  if (!admin) owner = ctx.identity.accountId;
-  co_return answer(request_detail_shape(), find_row(api, id, owner), 201);
+  const auto executed = co_await commit(api, ctx, command);
+  ReplyAnswer reply;
+  // The message is the append's first event (a reopening may follow it).
+  reply.message = MessageRow{executed.id(domain::kSupportRequestMessageSequence),
+                             command.senderType,
+                             command.senderId,
+                             command.message,
+                             format_iso8601(executed.appended.occurredAt),
+                             executed.appended.firstEventId};
+  {
+    auto lease = read_lease(api);
+    auto row = projections::SupportRequestQuery(lease.db()).find_without_messages(id);
+    if (!row.ok()) throw unexpected(row.status(), "reading a support request");
+    reply.supportRequest = std::move(row).value();
+  }
+  co_return answer(reply_shape(), reply, 201);
 }
 
 template <typename Command>
@@ -418,10 +450,13 @@ void add_support_request_routes(Router& router, ApiContext& api) {
       mobile + "/{id}", [&api](RequestContext& ctx) { return detail(api, ctx, false); },
       customer_route("support_requests.get", "One own support request with its messages",
                      {kNotFoundError}));
-  add_route(router, Method::kPost, mobile + "/{id}/messages",
-            customer_route("support_requests.messages.create",
-                           "Reply; a resolved request reopens, a closed one refuses",
-                           {kNotFoundError, kClosedError}),
+  RouteMeta customer_reply = customer_route(
+      "support_requests.messages.create",
+      "Reply; a resolved request reopens, a closed one refuses. Answers with the message and "
+      "the request's fields, not the thread",
+      {kNotFoundError, kClosedError});
+  customer_reply.response = schema_of(reply_shape());
+  add_route(router, Method::kPost, mobile + "/{id}/messages", std::move(customer_reply),
             reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
               return reply(api, ctx, std::move(body), false);
             });
@@ -469,13 +504,16 @@ void add_support_request_routes(Router& router, ApiContext& api) {
   stats_meta.response = schema_of(stats_shape());
   add_route(router, Method::kGet, "/api/admin/stats", std::move(stats_meta), stats_contract(),
             [&api](RequestContext&, StatsRange range) { return stats(api, std::move(range)); });
-  add_route(
-      router, Method::kPost, admin + "/{id}/messages",
-      admin_route("admin.support_requests.messages.create", "Staff reply; a closed request refuses",
-                  Permission::kSupportRequestsUpdate, {kNotFoundError, kClosedError}),
-      reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
-        return reply(api, ctx, std::move(body), true);
-      });
+  RouteMeta staff_reply = admin_route(
+      "admin.support_requests.messages.create",
+      "Staff reply; a closed request refuses. Answers with the message and the request's "
+      "fields, not the thread",
+      Permission::kSupportRequestsUpdate, {kNotFoundError, kClosedError});
+  staff_reply.response = schema_of(reply_shape());
+  add_route(router, Method::kPost, admin + "/{id}/messages", std::move(staff_reply),
+            reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
+              return reply(api, ctx, std::move(body), true);
+            });
 }
 
 }  // namespace docket::http

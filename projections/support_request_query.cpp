@@ -51,6 +51,21 @@ Result<SupportRequestRow> SupportRequestQuery::find(std::int64_t id,
       "support request", id, customer_id);
 }
 
+Result<SupportRequestRow> SupportRequestQuery::find_without_messages(
+    std::int64_t id, std::optional<std::int64_t> customer_id) {
+  Result<CachedStatement> st = db_.cached(
+      "SELECT " + std::string(kColumns) +
+      " FROM support_requests.requests WHERE id = ?1 AND (?2 IS NULL OR customer_id = ?2)");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind_all(id, customer_id); !s.ok()) return s;
+  Result<bool> found = (*st)->step();
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::NotFound("no such support request");
+  SupportRequestRow row = read_row(**st);
+  (*st)->reset();
+  return row;
+}
+
 Result<std::int64_t> SupportRequestQuery::customer_of(std::int64_t id) {
   Result<CachedStatement> st =
       db_.cached("SELECT customer_id FROM support_requests.requests WHERE id = ?1");

@@ -66,6 +66,9 @@ class SupportRequestQuery {
   // NotFound when there is no such request (or it belongs to another customer when
   // `customer_id` is given).
   Result<SupportRequestRow> find(std::int64_t id, std::optional<std::int64_t> customer_id = {});
+  // As find(), without the messages (one row, whatever the thread's length).
+  Result<SupportRequestRow> find_without_messages(std::int64_t id,
+                                                  std::optional<std::int64_t> customer_id = {});
   // InvalidArgument for page 0, a page size outside 1..100 or an unknown sortBy.
   Result<SupportRequestPage> list(const SupportRequestListRequest& request);
   // The customer a request belongs to; NotFound when there is no such request. Reads

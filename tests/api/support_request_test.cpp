@@ -157,7 +157,13 @@ TEST_SUITE("api.integration") {
     auto reopened =
         server.call("POST", path(id, "/messages", false), R"({"message":"Still missing"})", ann);
     REQUIRE(reopened.status == 201);
-    CHECK(reopened.data_string("status") == "open");
+    // The answer is the message and the request's fields, not the thread.
+    CHECK(std::string(reopened.json["data"]["supportRequest"]["status"].get_string().value()) ==
+          "open");
+    CHECK(std::string(reopened.json["data"]["message"]["message"].get_string().value()) ==
+          "Still missing");
+    CHECK(reopened.json["data"]["message"]["eventId"].get_int64().value() > 0);
+    CHECK(reopened.json["data"]["supportRequest"]["messages"].error() == simdjson::NO_SUCH_FIELD);
     REQUIRE(set_status(server, admin, id, "closed", "No reply").status == 200);
     auto customer_on_closed =
         server.call("POST", path(id, "/messages", false), R"({"message":"hello?"})", ann);
@@ -186,7 +192,8 @@ TEST_SUITE("api.integration") {
     auto replied =
         server.call("POST", path(a, "/messages"), R"({"message":"Looking"})", agent_token);
     REQUIRE_MESSAGE(replied.status == 201, replied.raw.body);
-    const std::string first_response = replied.data_string("firstResponseAt");
+    const std::string first_response =
+        std::string(replied.json["data"]["supportRequest"]["firstResponseAt"].get_string().value());
     CHECK(!first_response.empty());
     server.call("POST", path(a, "/messages"), R"({"message":"Again"})", agent_token);
     // The customer is told by e-mail, once per admin reply: the default sink writes

@@ -53,7 +53,11 @@ test('a support request from creation to closure', async () => {
       token: admin, body: { message: 'Please try again' },
     });
     assert.equal(reply.status, 201);
-    assert.ok(reply.body.data.firstResponseAt);
+    // The answer is the new message and the request's fields, never the whole thread.
+    assert.ok(reply.body.data.supportRequest.firstResponseAt);
+    assert.equal(reply.body.data.message.message, 'Please try again');
+    assert.equal(reply.body.data.message.senderType, 'admin');
+    assert.ok(!('messages' in reply.body.data.supportRequest));
     const resolved = await call(base, 'PATCH', `/api/admin/support-requests/${request.id}/status`, {
       token: admin, body: { status: 'resolved', resolutionNote: 'Card limit raised' },
     });
@@ -62,7 +66,7 @@ test('a support request from creation to closure', async () => {
     const reopened = await call(base, 'POST', `/api/mobile/support-requests/${request.id}/messages`, {
       token: customer, body: { message: 'Still refused' },
     });
-    assert.equal(reopened.body.data.status, 'open');
+    assert.equal(reopened.body.data.supportRequest.status, 'open');
     const detail = await call(base, 'GET', `/api/mobile/support-requests/${request.id}`, { token: customer });
     assert.deepEqual(detail.body.data.messages.map((m) => m.senderType), ['customer', 'admin', 'customer']);
     assert.ok(detail.body.data.messages.every((m) => Number.isInteger(m.eventId)));

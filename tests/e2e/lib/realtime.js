@@ -216,17 +216,16 @@ export async function openRequest(base, customerToken, message = 'First message'
 }
 
 // Posts a reply (customer or staff route) and answers {request, message}: the REST
-// answer is the whole request; `message` is the one message not there before.
+// answer is the message just posted and the request's fields (no thread).
 export async function replyRequest(base, token, id, message, { staff = false } = {}) {
   const route = staff ? `/api/admin/support-requests/${id}/messages` : `/api/mobile/support-requests/${id}/messages`;
   const res = await call(base, 'POST', route, { token, body: { message } });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  const request = res.body.data;
-  assert.ok(Array.isArray(request.messages), 'a reply answers the request with its messages');
-  const newest = request.messages.reduce((a, b) => (b.id > a.id ? b : a));
-  assert.equal(newest.message, message, 'the newest message is the one just posted');
-  assert.ok(Number.isInteger(newest.eventId), 'the message has an eventId');
-  return { request, message: newest };
+  const { message: posted, supportRequest: request } = res.body.data;
+  assert.equal(request.id, id);
+  assert.equal(posted.message, message, 'the answer is the message just posted');
+  assert.ok(Number.isInteger(posted.eventId), 'the message has an eventId');
+  return { request, message: posted };
 }
 
 export async function requestMessages(base, adminToken, id) {
