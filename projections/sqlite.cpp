@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <mutex>
 #include <string>
 
 namespace docket::projections {
@@ -269,8 +270,21 @@ CachedStatement::~CachedStatement() {
 // ---------------------------------------------------------------------------------
 // Database
 
+namespace {
+
+// Process-wide settings, made before SQLite initializes (sqlite3_config must precede
+// the first open). Memory statistics take a global mutex on every allocation; nothing
+// reads them.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::open(const std::string& path,
                                                  const DatabaseOptions& options) {
+  configure_sqlite_once();
   const bool in_memory = path == ":memory:";
   if (options.read_only && !options.uri && !in_memory && !std::filesystem::exists(path)) {
     return Status::NotFound("sqlite: no database file " + path);

@@ -33,7 +33,7 @@ class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
   // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

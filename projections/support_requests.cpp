@@ -27,7 +27,9 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "first_response_ms INTEGER, resolved_ms INTEGER, message_count INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX requests_by_customer ON requests(customer_id, updated_at);"
       "CREATE INDEX requests_by_status ON requests(status, updated_at);"
-      "CREATE INDEX requests_by_assignee ON requests(assigned_admin_id, updated_at);"
+      // Partial: an unassigned request's reply moves no entry here.
+      "CREATE INDEX requests_by_assignee ON requests(assigned_admin_id, updated_at) "
+      "WHERE assigned_admin_id IS NOT NULL;"
       "CREATE INDEX requests_by_updated ON requests(updated_at);"
       "CREATE INDEX requests_by_created ON requests(created_at);"
       // Newest-first lists of one customer, status or assignee walk these (their
