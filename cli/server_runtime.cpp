@@ -29,6 +29,7 @@
 #include "http/operations_routes.h"
 #include "http/password_work.h"
 #include "http/rate_limit.h"
+#include "http/read_fence.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service.h"
@@ -221,6 +222,8 @@ Status ServerRuntime::start_api() {
                                      .license_url = config.api_license_url});
   http::ServiceOptions service_options = http::ServiceOptions::from_config(config);
   service_options.metrics = metrics_.get();
+  fence_ = std::make_unique<http::StoreReadFence>(*store_);
+  service_options.fence = fence_.get();
   service_ = std::make_unique<http::HttpService>(*router_, std::move(service_options));
   // Rate limits first: a refused login costs no password check.
   service_->use(http::rate_limit_middleware(

@@ -54,6 +54,7 @@ namespace docket::http {
 struct ApiContext;
 class HttpService;
 class PasswordWork;
+class ReadFence;
 class RateLimiter;
 class Router;
 class Server;
@@ -132,6 +133,7 @@ class ServerRuntime {
   std::unique_ptr<http::ApiContext> api_;
   std::unique_ptr<MetricsRegistry> metrics_;
   std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::ReadFence> fence_;
   std::unique_ptr<http::HttpService> service_;
   std::unique_ptr<http::Server> server_;
   // Realtime (docs/realtime.md): the Socket.IO layer, its websocket transport (an

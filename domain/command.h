@@ -74,12 +74,14 @@ Result<Executed> execute(events::EventStore& store, const Command& command,
   return executed;
 }
 
-// execute() without waiting: `done` runs once the command is durable and projected (or
-// refused, or failed), on the store's publisher thread — it must hand the outcome on
-// rather than do work there. Any thread, the writer's excepted.
+// execute() without waiting: `done` runs once the command completes as `ack` says
+// (events::Acknowledge; or at once when refused or failed), on the store's publisher
+// or writer thread — it must hand the outcome on rather than do work there. Any
+// thread, the writer's excepted.
 template <DomainCommand Command>
 void execute_async(events::EventStore& store, Command command, CommandMeta meta,
-                   std::function<void(Result<Executed>)> done) {
+                   std::function<void(Result<Executed>)> done,
+                   events::Acknowledge ack = events::Acknowledge::kApplied) {
   auto executed = std::make_shared<Executed>();
   store.execute_async(
       [executed, command = std::move(command),
@@ -92,7 +94,8 @@ void execute_async(events::EventStore& store, Command command, CommandMeta meta,
         if (!appended.ok()) return done(appended.status());
         executed->appended = std::move(appended).value();
         done(std::move(*executed));
-      });
+      },
+      ack);
 }
 
 }  // namespace docket::domain

@@ -10,8 +10,10 @@
 // Writes: one writer thread owns every append. Callers submit commands from any
 // thread; the writer drains the queue into a group, validates each command in order
 // against durable state plus what earlier commands of the same group staged, writes
-// the group as one RocksDB WriteBatch with sync=true (one WAL fsync), then runs the
-// commit observers (projections, realtime) and only then completes each command.
+// the group as one RocksDB WriteBatch with sync=true (one WAL fsync), then completes
+// the commands acknowledged on durability and hands the group to the publisher thread,
+// which runs the commit observers (projections, realtime) and then completes the rest
+// (Acknowledge).
 // See docs/event-log.md "Group commit" for the state machine.
 //
 // Reads are thread-safe and see only durable events (up to head()).
@@ -127,7 +129,18 @@ class StagedView {
 // Runs on the writer thread inside a group; returns the writes of one command, or an
 // error that fails only that command. Used by domain commands that decide from state.
 using PrepareFn = std::function<Result<AppendRequest>(const StagedView&)>;
-// Runs on the writer thread once the command is durable and observers ran (or failed).
+// When a command completes (its AppendCallback runs).
+enum class Acknowledge {
+  // Once the group is durable and every commit observer ran for it (the read models
+  // hold it): a read issued afterwards sees the command. On the publisher thread.
+  kApplied,
+  // As soon as the group is durable (WAL fsync), before the observers run: on the
+  // writer thread. A read model may still lag; EventStore::when_applied() says when it
+  // has caught up.
+  kDurable,
+};
+
+// Runs once the command completes (see Acknowledge), or at once when it fails.
 using AppendCallback = std::function<void(Result<AppendResult>)>;
 
 // Sees every durable group, in log order, on the writer thread, before any of its
@@ -184,14 +197,23 @@ class EventStore {
   // A malformed request (InvalidArgument) is found here, on the caller's thread, but
   // still completes through the writer. On a closed or read-only store `done` runs
   // inline, on the caller's thread, with Unavailable.
-  virtual void append_async(AppendRequest request, AppendCallback done) = 0;
-  virtual void execute_async(PrepareFn prepare, AppendCallback done) = 0;
+  virtual void append_async(AppendRequest request, AppendCallback done,
+                            Acknowledge ack = Acknowledge::kApplied) = 0;
+  virtual void execute_async(PrepareFn prepare, AppendCallback done,
+                             Acknowledge ack = Acknowledge::kApplied) = 0;
   // Blocking forms. REQUIRES: not called on the writer thread.
   virtual Result<AppendResult> append(AppendRequest request) = 0;
   virtual Result<AppendResult> execute(PrepareFn prepare) = 0;
 
   // The last durable eventId (0 for an empty log).
   virtual std::uint64_t head() const = 0;
+  // The last eventId every commit observer has seen (the read models hold everything
+  // up to it); head() when nothing waits for the observers.
+  virtual std::uint64_t applied() const = 0;
+  // Runs `then` once applied() >= eventId: at once on this thread when it already is,
+  // else on the publisher thread right after the observers caught up (or when the store
+  // closes). `then` must only hand work on. REQUIRES: eventId <= head().
+  virtual void when_applied(std::uint64_t eventId, std::function<void()> then) = 0;
   // Random id (32 hex) made when the log was created; changes only with a new log.
   virtual const std::string& log_epoch() const = 0;
 

@@ -56,6 +56,7 @@ struct PendingCommand {
   // this status and never touches the log.
   Status refused;
   AppendCallback done;
+  Acknowledge ack = Acknowledge::kApplied;
   std::size_t bytes = 0;  // approximate WriteBatch bytes, for max_group_bytes
 };
 

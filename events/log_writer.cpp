@@ -31,6 +31,7 @@ LogWriter::LogWriter(LogDb& db, const LogReader& reader, HeadWatch& head, const 
       before_group_write_(std::move(before_group_write)),
       durable_head_(head_event_id),
       prev_hash_(std::move(prev_hash)),
+      applied_(head_event_id),
       publisher_([this] { publish_loop(); }) {}
 
 LogWriter::~LogWriter() {
@@ -45,6 +46,26 @@ void LogWriter::stop_publishing() {
   }
   publish_cv_.notify_all();
   if (publisher_.joinable()) publisher_.join();
+  // Nothing will be applied any more: nobody may wait for it.
+  std::multimap<std::uint64_t, std::function<void()>> waiters;
+  {
+    std::lock_guard lock(applied_mu_);
+    applied_closed_ = true;
+    waiters.swap(applied_waiters_);
+  }
+  for (auto& [id, then] : waiters)
+    then();
+}
+
+void LogWriter::when_applied(std::uint64_t event_id, std::function<void()> then) {
+  {
+    std::lock_guard lock(applied_mu_);
+    if (applied_.load(std::memory_order_relaxed) < event_id && !applied_closed_) {
+      applied_waiters_.emplace(event_id, std::move(then));
+      return;
+    }
+  }
+  then();
 }
 
 void LogWriter::publish_loop() {
@@ -87,8 +108,22 @@ void LogWriter::publish(Published& group) {
       observer->on_commit(group.records);
   }
   const auto observed = std::chrono::steady_clock::now();
-  for (std::size_t i = 0; i < group.commands.size(); ++i)
-    group.commands[i].done(std::move(group.outcomes[i]));
+  std::vector<std::function<void()>> ready;
+  {
+    std::lock_guard lock(applied_mu_);
+    const std::uint64_t applied = group.records.back().eventId;
+    applied_.store(applied, std::memory_order_release);
+    auto end = applied_waiters_.upper_bound(applied);
+    for (auto it = applied_waiters_.begin(); it != end; ++it)
+      ready.push_back(std::move(it->second));
+    applied_waiters_.erase(applied_waiters_.begin(), end);
+  }
+  for (std::function<void()>& then : ready)
+    then();
+  for (std::size_t i = 0; i < group.commands.size(); ++i) {
+    // Commands acknowledged on durability completed on the writer thread.
+    if (group.commands[i].done) group.commands[i].done(std::move(group.outcomes[i]));
+  }
   const double completing = seconds_since(observed);
   std::lock_guard lock(stats_mu_);
   stats_.observe_seconds += std::chrono::duration<double>(observed - started).count();
@@ -220,6 +255,13 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     for (std::size_t i = 0; i < group.size(); ++i)
       group[i].done(std::move(outcomes[i]));
     return;
+  }
+  // Durable: the commands that asked to be told now are (their read models follow).
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (group[i].ack != Acknowledge::kDurable) continue;
+    AppendCallback done = std::move(group[i].done);
+    group[i].done = nullptr;
+    done(std::move(outcomes[i]));
   }
   Published published{stage.take_records(), std::move(group), std::move(outcomes)};
   group.clear();

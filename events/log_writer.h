@@ -10,13 +10,14 @@
 //   3. calls the before_group_write hook, then writes the batch with sync=true (one WAL
 //      append + fsync for the whole group);
 //   4. on success publishes the new head, updates the stream version and snapshot
-//      caches, and hands the group to the publisher thread, which runs the commit
-//      observers with the group's records (groups in log order, one at a time), then
-//      completes every command of the group in queue order. The writer goes on staging
-//      and writing the next group meanwhile, so projecting group N overlaps deciding
-//      and writing group N+1 (decision 0014); at most kMaxPublishBacklog groups wait
-//      for the publisher before the writer waits too, and the publisher takes all the
-//      groups waiting at once (the observers see their records together, in order);
+//      caches, completes the commands acknowledged on durability (Acknowledge::kDurable),
+//      and hands the group to the publisher thread, which runs the commit observers
+//      with the group's records (groups in log order), moves applied() and runs its
+//      waiters, then completes the other commands of the group in queue order. The writer goes on
+//      staging and writing the next group meanwhile, so projecting group N overlaps deciding and
+//      writing group N+1 (decision 0014); at most kMaxPublishBacklog groups wait for the publisher
+//      before the writer waits too, and the publisher takes all the groups waiting at once (the
+//      observers see their records together, in order);
 //   5. on failure completes every command of the group with IOError, drops the stage,
 //      and enters the failed state: every later command fails with IOError until the
 //      store is reopened. Nothing acknowledged is lost: acknowledgements only follow a
@@ -33,9 +34,12 @@
 // wait on the publisher).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -87,6 +91,10 @@ class LogWriter {
   void add_observer(CommitObserver* observer);
   void remove_observer(CommitObserver* observer);
 
+  // EventStore::applied() and when_applied().
+  std::uint64_t applied() const { return applied_.load(std::memory_order_acquire); }
+  void when_applied(std::uint64_t event_id, std::function<void()> then);
+
   StoreStats stats() const;
 
  private:
@@ -123,6 +131,12 @@ class LogWriter {
 
   mutable std::mutex stats_mu_;
   StoreStats stats_;  // guarded by stats_mu_; head is filled in by stats()
+
+  // The last eventId the observers have seen, and who waits for it to move.
+  std::atomic<std::uint64_t> applied_;
+  std::mutex applied_mu_;
+  std::multimap<std::uint64_t, std::function<void()>> applied_waiters_;  // guarded by applied_mu_
+  bool applied_closed_ = false;                                          // guarded by applied_mu_
 
   std::mutex publish_mu_;
   std::condition_variable publish_cv_;       // work for the publisher, or stop

@@ -102,8 +102,9 @@ void RocksEventStore::submit(PendingCommand&& command) {
   }
 }
 
-void RocksEventStore::append_async(AppendRequest request, AppendCallback done) {
+void RocksEventStore::append_async(AppendRequest request, AppendCallback done, Acknowledge ack) {
   PendingCommand command;
+  command.ack = ack;
   command.refused = validate_append_request(request, max_request_bytes_);
   if (command.refused.ok()) normalize_request_text(request);
   command.bytes = approximate_bytes(request);
@@ -112,8 +113,9 @@ void RocksEventStore::append_async(AppendRequest request, AppendCallback done) {
   submit(std::move(command));
 }
 
-void RocksEventStore::execute_async(PrepareFn prepare, AppendCallback done) {
+void RocksEventStore::execute_async(PrepareFn prepare, AppendCallback done, Acknowledge ack) {
   PendingCommand command;
+  command.ack = ack;
   command.prepare = std::move(prepare);
   command.done = std::move(done);
   command.bytes = 1024;  // unknown until it runs
@@ -184,6 +186,15 @@ Result<std::string> RocksEventStore::unique_owner(std::string_view key) const {
 
 Result<std::uint64_t> RocksEventStore::last_id(std::string_view sequence) const {
   return reader_->last_id(sequence);
+}
+
+std::uint64_t RocksEventStore::applied() const {
+  return writer_ ? writer_->applied() : head_.load();
+}
+
+void RocksEventStore::when_applied(std::uint64_t eventId, std::function<void()> then) {
+  if (writer_) return writer_->when_applied(eventId, std::move(then));
+  then();  // read-only: nothing is ever appended, so nothing waits
 }
 
 void RocksEventStore::add_commit_observer(CommitObserver* observer) {

@@ -35,12 +35,16 @@ class RocksEventStore final : public EventStore {
 
   ~RocksEventStore() override;
 
-  void append_async(AppendRequest request, AppendCallback done) override;
-  void execute_async(PrepareFn prepare, AppendCallback done) override;
+  void append_async(AppendRequest request, AppendCallback done,
+                    Acknowledge ack = Acknowledge::kApplied) override;
+  void execute_async(PrepareFn prepare, AppendCallback done,
+                     Acknowledge ack = Acknowledge::kApplied) override;
   Result<AppendResult> append(AppendRequest request) override;
   Result<AppendResult> execute(PrepareFn prepare) override;
 
   std::uint64_t head() const override { return head_.load(); }
+  std::uint64_t applied() const override;
+  void when_applied(std::uint64_t eventId, std::function<void()> then) override;
   const std::string& log_epoch() const override { return epoch_; }
 
   Result<std::vector<EventRecord>> read_range(std::uint64_t from, std::size_t limit) const override;

@@ -7,13 +7,16 @@
 //
 // The decision runs on the writer thread (domain/command.h) with the request's actor
 // and metadata while the handler's coroutine is suspended — no thread waits for it
-// (http/reply.h). A refusal becomes its ApiError through the one table of
+// (http/reply.h). The handler resumes once the read models hold the command (commit)
+// or as soon as it is durable (commit_durable); either way the response carries
+// X-Docket-Event-Id. A refusal becomes its ApiError through the one table of
 // domain/refusal.h; a storage failure is logged and answered 500 (503 while the log
 // closes). The ApiError is thrown where the handler resumes.
 #pragma once
 
 #include <coroutine>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/api_error.h"
@@ -40,36 +43,46 @@ namespace command_detail {
 template <domain::DomainCommand Command>
 class Awaiter {
  public:
-  Awaiter(ApiContext& api, const RequestContext& ctx, const Command& command,
-          std::optional<domain::Refusal> tolerated)
+  Awaiter(ApiContext& api, RequestContext& ctx, const Command& command,
+          std::optional<domain::Refusal> tolerated, events::Acknowledge ack)
       : store_(api.store),
-        post_(ctx.post),
+        ctx_(ctx),
         command_(command),
         meta_(command_meta(ctx)),
-        tolerated_(tolerated) {}
+        tolerated_(tolerated),
+        ack_(ack) {}
 
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> handler) {
-    domain::execute_async(store_, std::move(command_), std::move(meta_),
-                          [this, handler](Result<domain::Executed> executed) {
-                            outcome_.emplace(std::move(executed));
-                            post_([handler] { handler.resume(); });
-                          });
+    domain::execute_async(
+        store_, std::move(command_), std::move(meta_),
+        [this, handler](Result<domain::Executed> executed) {
+          outcome_.emplace(std::move(executed));
+          ctx_.post([handler] { handler.resume(); });
+        },
+        ack_);
   }
   // The committed command; nullopt for the tolerated refusal.
   std::optional<domain::Executed> await_resume() {
     Result<domain::Executed>& executed = *outcome_;
-    if (executed.ok()) return std::move(executed).value();
+    if (executed.ok()) {
+      // Where the write sits in the log: a client may wait for it on another
+      // connection (X-Docket-Min-Event-Id, docs/http.md).
+      ctx_.response_headers.emplace_back("X-Docket-Event-Id",
+                                         std::to_string(executed->appended.lastEventId));
+      return std::move(executed).value();
+    }
     if (tolerated_ && domain::refusal_of(executed.status()) == tolerated_) return std::nullopt;
     throw command_error(executed.status(), Command::kName);
   }
 
  private:
   events::EventStore& store_;
-  Post post_;
+  RequestContext& ctx_;
   Command command_;
   domain::CommandMeta meta_;
   std::optional<domain::Refusal> tolerated_;
+  events::Acknowledge ack_;
   std::optional<Result<domain::Executed>> outcome_;
 };
 
@@ -88,17 +101,30 @@ class Required : public Awaiter<Command> {
 // mis-destroys class temporaries that live across a co_await (the command is copied
 // into the awaiter, so the named one stays usable afterwards).
 template <domain::DomainCommand Command>
-command_detail::Required<Command> commit(ApiContext& api, const RequestContext& ctx,
+command_detail::Required<Command> commit(ApiContext& api, RequestContext& ctx,
                                          const Command& command) {
-  return command_detail::Required<Command>(api, ctx, command, std::nullopt);
+  return command_detail::Required<Command>(api, ctx, command, std::nullopt,
+                                           events::Acknowledge::kApplied);
+}
+
+// As commit(), but resumes as soon as the command is durable, before the read models
+// have it: for a handler that answers from what was committed and reads no read model
+// afterwards. A later GET still sees the write (the service fences reads on the log's
+// head, decision 0021).
+template <domain::DomainCommand Command>
+command_detail::Required<Command> commit_durable(ApiContext& api, RequestContext& ctx,
+                                                 const Command& command) {
+  return command_detail::Required<Command>(api, ctx, command, std::nullopt,
+                                           events::Acknowledge::kDurable);
 }
 
 // As commit(), but `tolerated` (a refusal meaning "nothing to do", such as revoking a
 // token twice) yields nullopt instead of an error.
 template <domain::DomainCommand Command>
-command_detail::Awaiter<Command> commit_unless(ApiContext& api, const RequestContext& ctx,
+command_detail::Awaiter<Command> commit_unless(ApiContext& api, RequestContext& ctx,
                                                const Command& command, domain::Refusal tolerated) {
-  return command_detail::Awaiter<Command>(api, ctx, command, tolerated);
+  return command_detail::Awaiter<Command>(api, ctx, command, tolerated,
+                                          events::Acknowledge::kApplied);
 }
 
 }  // namespace docket::http

@@ -162,7 +162,7 @@ void write_security(JsonWriter& w, Access access) {
 }
 
 void write_parameters(JsonWriter& w, const Route& route) {
-  if (route.param_names.empty() && !route.meta.query) return;
+  if (route.param_names.empty() && !route.meta.query && !route.meta.fenced) return;
   w.key("parameters").begin_array();
   for (const std::string& name : route.param_names) {
     w.begin_object().field("name", name).field("in", "path").field("required", true);
@@ -176,6 +176,7 @@ void write_parameters(JsonWriter& w, const Route& route) {
     w.end_object().end_object();
   }
   if (route.meta.query) write_query_parameters(w, *route.meta.query);
+  if (route.meta.fenced) write_ref(w, "parameters", "MinEventId");
   w.end_array();
 }
 
@@ -211,6 +212,11 @@ void write_success(JsonWriter& w, const Route& route) {
   const int status = success_status(route);
   w.key(std::to_string(status)).begin_object();
   w.field("description", status == 202 ? "Accepted" : status == 201 ? "Created" : "OK");
+  if (route.meta.fenced) {
+    w.key("headers").begin_object().key("X-Docket-Event-Id");
+    write_ref(w, "headers", "EventId");
+    w.end_object();
+  }
   w.key("content").begin_object();
   if (route.meta.name == kMetricsRouteName) {
     w.key("text/plain").begin_object().key("schema").begin_object();
@@ -238,7 +244,7 @@ void write_responses(JsonWriter& w, const Route& route) {
   // The generic answers this route can give, then its domain codes merged in by status:
   // a status with domain codes gets its own description naming every code.
   std::vector<const ErrorResponse*> generic;
-  if (body || route.meta.query || !route.param_names.empty()) {
+  if (body || route.meta.query || !route.param_names.empty() || route.meta.fenced) {
     generic.push_back(&kValidationError);
   }
   if (guarded) {
@@ -374,6 +380,25 @@ void write_components(JsonWriter& w) {
   }
   w.end_object();
 
+  w.key("parameters").begin_object();
+  w.key("MinEventId").begin_object();
+  w.field("name", "X-Docket-Min-Event-Id").field("in", "header").field("required", false);
+  w.field("description",
+          "An eventId (from X-Docket-Event-Id) whose write this request must see: it waits "
+          "until the read models hold it (an id past the log's head waits for the head). "
+          "GET and HEAD always wait for every write acknowledged before they arrived.");
+  w.key("schema").begin_object().field("type", "string").field("pattern", "^[0-9]{1,19}$");
+  w.end_object().end_object().end_object();
+
+  w.key("headers").begin_object();
+  w.key("EventId").begin_object();
+  w.field("description",
+          "The last eventId this request appended (only when it committed a write); pass it "
+          "as X-Docket-Min-Event-Id to read the write on another connection, or as "
+          "sinceEventId to sync");
+  w.key("schema").begin_object().field("type", "string").field("pattern", "^[1-9][0-9]{0,18}$");
+  w.end_object().end_object().end_object();
+
   w.key("securitySchemes").begin_object();
   w.key("bearerAuth").begin_object().field("type", "http").field("scheme", "bearer");
   w.field("bearerFormat", "JWT").field("description", "Customer or staff access token (JWT)");
@@ -417,6 +442,7 @@ void add_openapi_route(Router& router, OpenApiInfo info) {
   meta.tag = std::string(kOperationsTag);
   meta.summary = "OpenAPI 3.1 document of this API";
   meta.access = Access::kPublic;
+  meta.fenced = false;
   router.get(
       kOpenApiPath,
       [cache, source, info = std::move(info)](RequestContext&) {

@@ -95,6 +95,7 @@ void add_operations_routes(Router& router, const events::EventStore& store,
                            const MetricsRegistry& metrics) {
   RouteMeta live = route_meta("ops.healthz", kTag, "Liveness probe", Access::kPublic);
   live.response = schema_of(liveness_shape());
+  live.fenced = false;
   router.get(
       "/healthz",
       [](RequestContext&) {
@@ -107,6 +108,7 @@ void add_operations_routes(Router& router, const events::EventStore& store,
                                "they catch up)",
                                Access::kPublic);
   ready.response = schema_of(readiness_shape());
+  ready.fenced = false;
   router.get(
       "/readyz",
       [&store, &engine](RequestContext&) -> Response {
@@ -120,6 +122,7 @@ void add_operations_routes(Router& router, const events::EventStore& store,
   RouteMeta health =
       route_meta("ops.health", kTag, "Health of the log and the read models", Access::kPublic);
   health.response = schema_of(health_shape());
+  health.fenced = false;
   router.get(
       "/api/support/health",
       [&store, &engine](RequestContext&) {
@@ -136,7 +139,10 @@ void add_operations_routes(Router& router, const events::EventStore& store,
              [&metrics](RequestContext&) {
                return Response::raw(200, std::string(kPrometheusContentType), metrics.render());
              },
-             {.name = "ops.metrics", .tag = std::string(kTag), .summary = "Prometheus metrics"});
+             {.name = "ops.metrics",
+              .tag = std::string(kTag),
+              .summary = "Prometheus metrics",
+              .fenced = false});
 }
 
 }  // namespace docket::http

@@ -89,6 +89,10 @@ struct RouteMeta {
   // The handler blocks its thread for a long time (an Argon2id hash or check): the
   // service runs it on the blocking pool instead of the IO thread.
   bool blocking = false;
+  // Reads wait for every acknowledged write (http/read_fence.h) and the route takes
+  // X-Docket-Min-Event-Id. False for probes, metrics and the API document, which must
+  // answer however far the read models lag.
+  bool fenced = true;
 };
 
 struct Route {

@@ -1,5 +1,6 @@
 #include "http/service.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -10,6 +11,7 @@
 #include "core/log.h"
 #include "core/worker_pool.h"
 #include "http/http_metrics.h"
+#include "http/read_fence.h"
 #include "http/text.h"
 #include "http/validation.h"
 
@@ -35,7 +37,8 @@ HttpService::HttpService(const Router& router, ServiceOptions options)
     : router_(router),
       cors_(options.cors_origins),
       proxies_(options.trusted_proxies),
-      access_log_(std::move(options.access_log)) {
+      access_log_(std::move(options.access_log)),
+      fence_(options.fence) {
   if (options.blocking_threads != 0) {
     blocking_ = std::make_unique<WorkerPool>(options.blocking_threads);
   }
@@ -82,15 +85,19 @@ std::optional<Response> HttpService::serve(const Request& request, TimePoint rec
   try {
     response = route(ex);
     if (!response) {
-      RequestContext& ctx = *ex.ctx;
-      ctx.post = ex.post;
-      response = admit(ctx);
+      ex.ctx->post = ex.post;
+      std::uint64_t wait_for = 0;
+      if (ex.ctx->route().meta.fenced) response = fence_target(request, wait_for);
+      if (!response && wait_for != 0) {
+        // Held until the read models have applied `wait_for`; the thread goes on.
+        Exchange* held = exchange.release();
+        fence_->when_applied(wait_for, [this, held] {
+          held->post([this, held] { resume(std::unique_ptr<Exchange>(held)); });
+        });
+        return std::nullopt;
+      }
       if (!response) {
-        if (ctx.route().meta.blocking && blocking_) {
-          run_blocking(exchange.release());
-          return std::nullopt;
-        }
-        response = run(exchange, invoke(ctx));
+        response = proceed(exchange);
         if (!response) return std::nullopt;  // the continuation owns the exchange
       }
     }
@@ -100,6 +107,56 @@ std::optional<Response> HttpService::serve(const Request& request, TimePoint rec
   }
   settle(ex, *response);
   return response;
+}
+
+std::optional<Response> HttpService::fence_target(const Request& request,
+                                                  std::uint64_t& wait_for) const {
+  if (fence_ == nullptr) return std::nullopt;
+  const std::uint64_t head = fence_->head();
+  std::uint64_t target = 0;
+  if (request.method == Method::kGet || request.method == Method::kHead) target = head;
+  if (auto named = request.find_header("X-Docket-Min-Event-Id")) {
+    std::uint64_t id = 0;
+    const std::string_view text = *named;
+    const bool digits = !text.empty() && text.size() <= 19 &&
+                        text.find_first_not_of("0123456789") == std::string_view::npos;
+    if (!digits) {
+      ValidationErrors errors;
+      errors.add("X-Docket-Min-Event-Id", rule::kFormat, "must be an eventId (digits)");
+      return errors.to_api_error();
+    }
+    for (char c : text)
+      id = id * 10 + static_cast<std::uint64_t>(c - '0');
+    // An eventId past the head is not acknowledged yet: wait for what is.
+    target = std::max(target, std::min(id, head));
+  }
+  if (target != 0 && fence_->applied() < target) wait_for = target;
+  return std::nullopt;
+}
+
+std::optional<Response> HttpService::proceed(std::unique_ptr<Exchange>& exchange) const {
+  RequestContext& ctx = *exchange->ctx;
+  if (std::optional<Response> early = admit(ctx)) return early;
+  if (ctx.route().meta.blocking && blocking_) {
+    run_blocking(exchange.release());
+    return std::nullopt;
+  }
+  return run(exchange, invoke(ctx));
+}
+
+void HttpService::resume(std::unique_ptr<Exchange> exchange) const {
+  Exchange* ex = exchange.get();
+  std::optional<Response> response;
+  try {
+    response = proceed(exchange);
+    if (!response) return;  // the continuation owns the exchange
+  } catch (...) {
+    response = ApiError::internal();
+  }
+  settle(*ex, *response);
+  std::function<void(Response)> done = std::move(ex->done);
+  exchange.reset();
+  done(std::move(*response));
 }
 
 Response HttpService::handle(const Request& request, TimePoint received_at) const {

@@ -51,6 +51,7 @@ class WorkerPool;
 namespace docket::http {
 
 class HttpMetrics;
+class ReadFence;
 
 struct ServiceOptions {
   std::vector<std::string> cors_origins;     // see cors.h
@@ -60,6 +61,9 @@ struct ServiceOptions {
   // Threads running the handlers of RouteMeta::blocking routes (password hashing);
   // 0: they run on the serving thread.
   unsigned blocking_threads = 0;
+  // Holds reads until the read models have what was acknowledged (http/read_fence.h);
+  // null: requests never wait. Must outlive the service.
+  ReadFence* fence = nullptr;
 
   // DOCKET_CORS_ORIGINS, DOCKET_TRUSTED_PROXIES and DOCKET_HTTP_BLOCKING_THREADS;
   // metrics and the sink keep defaults.
@@ -107,6 +111,13 @@ class HttpService {
   // Routing and the answers that need no handler (404, 405, OPTIONS, bad parameters);
   // nullopt when a route was found and exchange.ctx is ready for it.
   std::optional<Response> route(Exchange& exchange) const;
+  // The eventId `request` must wait for (0: none) in `wait_for`; or the answer to a
+  // malformed X-Docket-Min-Event-Id.
+  std::optional<Response> fence_target(const Request& request, std::uint64_t& wait_for) const;
+  // Admission and the handler; the response when ready, else the exchange is released.
+  std::optional<Response> proceed(std::unique_ptr<Exchange>& exchange) const;
+  // proceed() for a request the fence held; answers through its `done`.
+  void resume(std::unique_ptr<Exchange> exchange) const;
   // Middleware and the body check; an early answer, or nullopt to run the handler.
   std::optional<Response> admit(RequestContext& ctx) const;
   // Calls the handler; an exception it throws becomes its answer.
@@ -128,6 +139,7 @@ class HttpService {
   TrustedProxies proxies_;
   AccessLogSink access_log_;
   std::unique_ptr<HttpMetrics> metrics_;
+  ReadFence* fence_;
   std::vector<Middleware> middleware_;
   // Last, so it is joined first: its work uses the members above.
   std::unique_ptr<WorkerPool> blocking_;

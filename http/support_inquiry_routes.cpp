@@ -383,7 +383,9 @@ Reply post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bool 
   } else {
     command.senderType = "visitor";
   }
-  const auto executed = co_await commit(api, ctx, command);
+  // Answered from what was committed: no read model is read, so the answer need not
+  // wait for them (a later GET still sees the message: http/read_fence.h).
+  const auto executed = co_await commit_durable(api, ctx, command);
   // The message is the append's first event (a status change may follow it).
   const MessageRow message{executed.id(domain::kSupportInquiryMessageSequence),
                            command.senderType,

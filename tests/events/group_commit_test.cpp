@@ -300,6 +300,60 @@ TEST_SUITE("events.integration") {
     CHECK(store->head() == recorder.ids.size() + 1);  // "after" was not observed
   }
 
+  TEST_CASE("a durable acknowledgement precedes the observers; when_applied follows them") {
+    docket::testing::TempDir dir;
+    auto store = open_store(dir.sub("log"));
+    // Holds the publisher inside the observers until released.
+    struct Gate : CommitObserver {
+      std::mutex mu;
+      std::condition_variable cv;
+      bool entered = false, released = false;
+      void on_commit(std::span<const EventRecord>) override {
+        std::unique_lock lock(mu);
+        entered = true;
+        cv.notify_all();
+        cv.wait(lock, [&] { return released; });
+      }
+      void release() {
+        std::lock_guard lock(mu);
+        released = true;
+        cv.notify_all();
+      }
+    } gate;
+    store->add_commit_observer(&gate);
+
+    std::promise<Result<AppendResult>> durable;
+    store->append_async(
+        single("d", kNoStream), [&](Result<AppendResult> r) { durable.set_value(std::move(r)); },
+        Acknowledge::kDurable);
+    std::promise<Result<AppendResult>> applied;
+    store->append_async(single("a", kNoStream),
+                        [&](Result<AppendResult> r) { applied.set_value(std::move(r)); });
+    // The durable command completes while the observers are still held.
+    auto first = durable.get_future().get();
+    REQUIRE(first.ok());
+    CHECK(store->head() >= first->lastEventId);
+    CHECK(store->applied() < first->lastEventId);
+    auto applied_future = applied.get_future();
+    CHECK(applied_future.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+
+    std::promise<std::uint64_t> caught_up;
+    store->when_applied(first->lastEventId, [&] { caught_up.set_value(store->applied()); });
+    auto caught_up_future = caught_up.get_future();
+    CHECK(caught_up_future.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+
+    gate.release();
+    CHECK(caught_up_future.get() >= first->lastEventId);
+    auto second = applied_future.get();
+    REQUIRE(second.ok());
+    CHECK(store->applied() >= second->lastEventId);
+    // Already applied: runs at once, on this thread.
+    bool inline_run = false;
+    store->when_applied(second->lastEventId, [&] { inline_run = true; });
+    CHECK(inline_run);
+    store->remove_commit_observer(&gate);
+  }
+
   TEST_CASE("many threads racing on one stream: exactly one winner per version") {
     docket::testing::TempDir dir;
     auto store = open_store(dir.sub("log"));

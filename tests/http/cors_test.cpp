@@ -37,6 +37,9 @@ TEST_SUITE("http") {
     CHECK(allowed.find_header("Access-Control-Expose-Headers") ==
           std::string(CorsPolicy::kExposeHeaders));
     CHECK(std::string(CorsPolicy::kExposeHeaders).find("Retry-After") != std::string::npos);
+    CHECK(std::string(CorsPolicy::kExposeHeaders).find("X-Docket-Event-Id") != std::string::npos);
+    CHECK(std::string(CorsPolicy::kAllowHeaders).find("X-Docket-Min-Event-Id") !=
+          std::string::npos);
     CHECK_FALSE(allowed.find_header("Access-Control-Allow-Credentials").has_value());
 
     Response refused;

@@ -130,7 +130,9 @@ void add_sample_routes(Router& r) {
   r.get("/unnamed/{id}", ok_handler());  // name defaults to "GET /unnamed/{id}"
   r.del("/api/support-inquiries/{id}", ok_handler(),
         meta("inquiries.detail", "Support Inquiries", Access::kCustomer));  // repeated name
-  r.get("/metrics", ok_handler(), meta("ops.metrics", "Operations", Access::kPublic));
+  RouteMeta metrics = meta("ops.metrics", "Operations", Access::kPublic);
+  metrics.fenced = false;
+  r.get("/metrics", ok_handler(), metrics);
   add_openapi_route(r, {.title = "Docket", .version = "1.2.3", .description = "Test API"});
   REQUIRE(r.status().ok());
 }
@@ -357,7 +359,22 @@ TEST_SUITE("http") {
       CHECK(str(schema["properties"]["pagination"]["$ref"]) == "#/components/schemas/Pagination");
       CHECK(json(schema["properties"]["data"].value()) ==
             std::string(R"({"type":"array","items":)") + std::string(kInquiryDataSchema) + "}");
-      CHECK_FALSE(has(list["parameters"]));
+      // No path or query parameters: only the consistency header.
+      CHECK(json(list["parameters"].value()) ==
+            R"([{"$ref":"#/components/parameters/MinEventId"}])");
+      CHECK(str(list["responses"]["200"]["headers"]["X-Docket-Event-Id"]["$ref"]) ==
+            "#/components/headers/EventId");
+    }
+    SUBCASE("the consistency headers: declared once, absent where reads never wait") {
+      simdjson::dom::element header = doc.root["components"]["parameters"]["MinEventId"];
+      CHECK(str(header["name"]) == "X-Docket-Min-Event-Id");
+      CHECK(str(header["in"]) == "header");
+      CHECK(str(header["schema"]["pattern"]) == "^[0-9]{1,19}$");
+      CHECK(has(doc.root["components"]["headers"]["EventId"]["schema"]));
+      simdjson::dom::element metrics = doc.operation(route_named(r, "ops.metrics"));
+      CHECK_FALSE(has(metrics["parameters"]));
+      CHECK_FALSE(has(metrics["responses"]["200"]["headers"]));
+      CHECK_FALSE(has(doc.operation(route_named(r, "ops.openapi"))["parameters"]));
     }
     SUBCASE("metrics is text/plain and the document itself is not enveloped") {
       simdjson::dom::element metrics = doc.operation(route_named(r, "ops.metrics"))["responses"];
@@ -377,8 +394,9 @@ TEST_SUITE("http") {
       };
       CHECK(codes("inquiries.create") == "400 401 403 404 413 415 429 500 503 ");
       CHECK(codes("inquiries.detail") == "400 401 403 404 429 500 503 ");
-      CHECK(codes("staff.whoami") == "401 403 404 429 500 503 ");
-      CHECK(codes("auth.me") == "401 403 404 429 500 503 ");
+      // A malformed X-Docket-Min-Event-Id is a VALIDATION_ERROR on any fenced route.
+      CHECK(codes("staff.whoami") == "400 401 403 404 429 500 503 ");
+      CHECK(codes("auth.me") == "400 401 403 404 429 500 503 ");
       CHECK(codes("ops.metrics") == "404 429 500 503 ");
       CHECK(codes("inquiries.track") == "400 404 429 500 503 ");
       simdjson::dom::element error = doc.root["components"]["responses"]["ValidationError"];
@@ -418,6 +436,7 @@ TEST_SUITE("http") {
     simdjson::dom::element page = doc.operation(route_named(r, "rooms.list"));
     std::vector<std::string> params;
     for (simdjson::dom::element p : page["parameters"].get_array()) {
+      if (has(p["$ref"])) continue;  // the consistency header
       CHECK(str(p["in"]) == "query");
       CHECK(json(p["required"].value()) == "false");
       params.emplace_back(str(p["name"]));

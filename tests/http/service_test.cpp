@@ -2,10 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <deque>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 
 #include "core/metrics.h"
+#include "http/read_fence.h"
 
 namespace docket::http {
 namespace {
@@ -70,6 +73,69 @@ struct Fixture {
 
   Response call(const RequestData& data) {
     return service->handle(data.view(), std::chrono::steady_clock::now());
+  }
+};
+
+// A read fence the test moves by hand.
+struct ManualFence final : ReadFence {
+  std::uint64_t head_id = 0, applied_id = 0;
+  std::multimap<std::uint64_t, std::function<void()>> waiters;
+  std::uint64_t head() const override { return head_id; }
+  std::uint64_t applied() const override { return applied_id; }
+  void when_applied(std::uint64_t id, std::function<void()> then) override {
+    if (applied_id >= id) return then();
+    waiters.emplace(id, std::move(then));
+  }
+  void apply(std::uint64_t id) {
+    applied_id = id;
+    while (!waiters.empty() && waiters.begin()->first <= id) {
+      auto then = std::move(waiters.begin()->second);
+      waiters.erase(waiters.begin());
+      then();
+    }
+  }
+};
+
+// A service behind a ManualFence whose posted work runs when the test says.
+struct FencedFixture {
+  Router router;
+  ManualFence fence;
+  std::unique_ptr<HttpService> service;
+  std::deque<std::function<void()>> posted;
+  std::vector<std::unique_ptr<RequestData>> requests;
+  std::vector<std::unique_ptr<Request>> views;
+  std::vector<Response> answered;
+  int handled = 0;
+
+  FencedFixture() {
+    router.get("/items", [this](RequestContext&) {
+      ++handled;
+      return Response::ok([](JsonWriter& w) { w.value(1); });
+    });
+    router.post("/items", [this](RequestContext&) {
+      ++handled;
+      return Response::created([](JsonWriter& w) { w.value(1); });
+    });
+    ServiceOptions options;
+    options.fence = &fence;
+    service = std::make_unique<HttpService>(router, std::move(options));
+  }
+  // The answer when ready at once; otherwise nullopt (it lands in `answered`).
+  // The request is kept: a held one is read when it resumes.
+  std::optional<Response> serve(RequestData data) {
+    requests.push_back(std::make_unique<RequestData>(std::move(data)));
+    views.push_back(std::make_unique<Request>(requests.back()->view()));
+    return service->serve(
+        *views.back(), std::chrono::steady_clock::now(),
+        [this](std::function<void()> work) { posted.push_back(std::move(work)); },
+        [this](Response r) { answered.push_back(std::move(r)); });
+  }
+  void run_posted() {
+    while (!posted.empty()) {
+      auto work = std::move(posted.front());
+      posted.pop_front();
+      work();
+    }
   }
 };
 
@@ -266,6 +332,63 @@ TEST_SUITE("http") {
     Fixture f;
     CHECK(f.call(RequestData(Method::kGet, "*")).status() == 400);
     CHECK(f.call(RequestData(Method::kGet, "http://host/items/1")).status() == 400);
+  }
+
+  TEST_CASE("service: reads wait for the read models to reach the head as they arrived") {
+    FencedFixture f;
+    f.fence.head_id = 10;
+    f.fence.applied_id = 10;
+    REQUIRE(f.serve(RequestData(Method::kGet, "/items")));  // caught up: answered at once
+
+    f.fence.head_id = 12;  // acknowledged on durability, not applied yet
+    CHECK_FALSE(f.serve(RequestData(Method::kGet, "/items")));
+    CHECK_FALSE(f.serve(RequestData(Method::kHead, "/items")));
+    CHECK(f.handled == 1);
+    // Writes do not wait.
+    const auto post = f.serve(RequestData(Method::kPost, "/items"));
+    REQUIRE(post);
+    CHECK(post->status() == 201);
+    CHECK(f.handled == 2);
+
+    f.fence.apply(11);
+    f.run_posted();
+    CHECK(f.answered.empty());
+    f.fence.apply(12);
+    f.run_posted();
+    REQUIRE(f.answered.size() == 2);
+    CHECK(f.answered[0].status() == 200);
+    CHECK(f.handled == 4);
+  }
+
+  TEST_CASE("service: X-Docket-Min-Event-Id holds any request until that event is applied") {
+    FencedFixture f;
+    f.fence.head_id = 20;
+    f.fence.applied_id = 15;
+    RequestData named(Method::kPost, "/items");
+    named.header("X-Docket-Min-Event-Id", "18");
+    CHECK_FALSE(f.serve(std::move(named)));
+    f.fence.apply(18);
+    f.run_posted();
+    REQUIRE(f.answered.size() == 1);
+    CHECK(f.answered[0].status() == 201);
+
+    // Past the head: waits for the head only (nothing later was acknowledged).
+    RequestData ahead(Method::kPost, "/items");
+    ahead.header("X-Docket-Min-Event-Id", "999999");
+    CHECK_FALSE(f.serve(std::move(ahead)));
+    f.fence.apply(20);
+    f.run_posted();
+    CHECK(f.answered.size() == 2);
+
+    for (const char* bad : {"", "abc", "-1", "12345678901234567890", "1.5"}) {
+      RequestData malformed(Method::kGet, "/items");
+      malformed.header("X-Docket-Min-Event-Id", bad);
+      const auto r = f.serve(std::move(malformed));
+      REQUIRE_MESSAGE(r, bad);
+      CHECK(r->status() == 400);
+      CHECK(contains(r->body(), R"("errorCode":"VALIDATION_ERROR")"));
+      CHECK(contains(r->body(), "X-Docket-Min-Event-Id"));
+    }
   }
 
   TEST_CASE("service reports a bad route table") {

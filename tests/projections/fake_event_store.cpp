@@ -129,11 +129,13 @@ void FakeEventStore::set_epoch(std::string epoch) {
   epoch_ = std::move(epoch);
 }
 
-void FakeEventStore::append_async(events::AppendRequest request, events::AppendCallback done) {
+void FakeEventStore::append_async(events::AppendRequest request, events::AppendCallback done,
+                                  events::Acknowledge) {
   done(append(std::move(request)));
 }
 
-void FakeEventStore::execute_async(events::PrepareFn prepare, events::AppendCallback done) {
+void FakeEventStore::execute_async(events::PrepareFn prepare, events::AppendCallback done,
+                                   events::Acknowledge) {
   done(execute(std::move(prepare)));
 }
 

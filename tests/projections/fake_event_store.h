@@ -37,8 +37,13 @@ class FakeEventStore final : public events::EventStore {
   void set_epoch(std::string epoch);
 
   // events::EventStore
-  void append_async(events::AppendRequest request, events::AppendCallback done) override;
-  void execute_async(events::PrepareFn prepare, events::AppendCallback done) override;
+  // Commits synchronously, observers included: every Acknowledge is the same here.
+  void append_async(events::AppendRequest request, events::AppendCallback done,
+                    events::Acknowledge ack = events::Acknowledge::kApplied) override;
+  void execute_async(events::PrepareFn prepare, events::AppendCallback done,
+                     events::Acknowledge ack = events::Acknowledge::kApplied) override;
+  std::uint64_t applied() const override { return head(); }
+  void when_applied(std::uint64_t, std::function<void()> then) override { then(); }
   Result<events::AppendResult> append(events::AppendRequest request) override;
   Result<events::AppendResult> execute(events::PrepareFn prepare) override;
   std::uint64_t head() const override;

@@ -69,12 +69,16 @@ class CountingStore final : public events::EventStore {
   mutable std::uint64_t index_calls = 0;  // stream_event_ids calls
   mutable std::uint64_t scans = 0;        // scan calls
 
-  void append_async(events::AppendRequest, events::AppendCallback done) override {
+  void append_async(events::AppendRequest, events::AppendCallback done,
+                    events::Acknowledge) override {
     done(Status::Unavailable("read only"));
   }
-  void execute_async(events::PrepareFn, events::AppendCallback done) override {
+  void execute_async(events::PrepareFn, events::AppendCallback done,
+                     events::Acknowledge) override {
     done(Status::Unavailable("read only"));
   }
+  std::uint64_t applied() const override { return inner_.head(); }
+  void when_applied(std::uint64_t, std::function<void()> then) override { then(); }
   Result<events::AppendResult> append(events::AppendRequest) override {
     return Status::Unavailable("read only");
   }
