@@ -1,15 +1,19 @@
 // Durable appends through the writer with the stream catalogue projection applied.
 //
 //   bench_append [--submitters 64] [--events 320000] [--latency-events 20000] [--dir DIR]
-//                [--projection 1]
+//                [--projection 1] [--ack applied|durable]
 //
 // --projection 0 measures the bare log (no read model applied in the commit path).
+// --ack durable: each command is acknowledged right after its group's fsync, before the
+// read model applies it (Acknowledge::kDurable, as message posts are; decision 0021).
 // Phase 1: `submitters` threads each append one event per command to their own stream
 // (exact expected version), waiting for each acknowledgement; throughput = events/s.
 // Phase 2: one thread appends and waits, one at a time; events/s and p50/p99 latency.
-// Every acknowledgement means: in the log with a WAL fsync, and projected to SQLite.
+// Every acknowledgement means: in the log with a WAL fsync (and, with --ack applied,
+// projected to SQLite).
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "bench/bench_util.h"
@@ -29,6 +33,22 @@ int main(int argc, char** argv) {
   const auto latency_events = bench::flag_uint(argc, argv, "latency-events", 20000);
   const std::string dir = bench::flag_string(argc, argv, "dir", "bench-append-data");
   const bool with_projection = bench::flag_uint(argc, argv, "projection", 1) != 0;
+  const std::string ack_name = bench::flag_string(argc, argv, "ack", "applied");
+  if (ack_name != "applied" && ack_name != "durable") {
+    std::fprintf(stderr, "--ack must be applied or durable\n");
+    return 2;
+  }
+  const events::Acknowledge ack =
+      ack_name == "durable" ? events::Acknowledge::kDurable : events::Acknowledge::kApplied;
+  // Appends and waits for the acknowledgement `ack` names.
+  const auto append = [ack](events::EventStore& store, events::AppendRequest request) {
+    std::promise<Result<events::AppendResult>> done;
+    auto answer = done.get_future();
+    store.append_async(
+        std::move(request),
+        [&done](Result<events::AppendResult> r) { done.set_value(std::move(r)); }, ack);
+    return answer.get();
+  };
   std::filesystem::remove_all(dir);
 
   std::unique_ptr<cli::ServerRuntime> rt;
@@ -85,7 +105,7 @@ int main(int argc, char** argv) {
                                {{"bench.item_note.created", 1,
                                  bench::payload(rng, 400, static_cast<std::int64_t>(t))}}});
         req.actor = {"customer", static_cast<std::int64_t>(t + 1)};
-        if (!store.append(std::move(req)).ok()) failures.fetch_add(1);
+        if (!append(store, std::move(req)).ok()) failures.fetch_add(1);
       }
     });
   }
@@ -97,9 +117,9 @@ int main(int argc, char** argv) {
   const auto stats1 = store.stats();
   const double groups = static_cast<double>(stats1.groups - stats0.groups);
   std::printf(
-      "concurrent: submitters=%llu events=%llu seconds=%.2f events_per_s=%.0f "
+      "concurrent: ack=%s submitters=%llu events=%llu seconds=%.2f events_per_s=%.0f "
       "mean_group=%.1f group_write_ms=%.2f failures=%llu\n",
-      static_cast<unsigned long long>(submitters),
+      ack_name.c_str(), static_cast<unsigned long long>(submitters),
       static_cast<unsigned long long>(per_thread * submitters), secs,
       static_cast<double>(per_thread * submitters) / secs,
       static_cast<double>(per_thread * submitters) / std::max(groups, 1.0),
@@ -117,7 +137,7 @@ int main(int argc, char** argv) {
                            i,
                            {{"bench.item_note.created", 1, bench::payload(rng, 400, 1)}}});
     const auto s = std::chrono::steady_clock::now();
-    if (!store.append(std::move(req)).ok()) failures.fetch_add(1);
+    if (!append(store, std::move(req)).ok()) failures.fetch_add(1);
     latencies_ms.push_back(bench::seconds_since(s) * 1000);
   }
   const double single_secs = bench::seconds_since(t0);

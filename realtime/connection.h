@@ -20,6 +20,9 @@
 
 namespace docket::realtime {
 
+// A Socket.IO packet's text, immutable once made, shared by every send of it.
+using SharedPacket = std::shared_ptr<const std::string>;
+
 // One open websocket, as the Socket.IO layer sees it. Thread-safe: send() and close()
 // may be called from any thread, also after the connection ended (they do nothing then).
 class Connection {
@@ -30,10 +33,14 @@ class Connection {
   virtual const std::string& id() const = 0;
 
   // Queues one Engine.IO `message` packet carrying `packet` (Socket.IO text; the
-  // transport adds the leading '4'). Returns false when the connection is gone or its
-  // send queue is over its bound — then the transport closes the connection (a slow
-  // consumer never makes the server hold unbounded memory).
-  virtual bool send(std::string packet) = 0;
+  // transport adds the leading '4' as it writes). Returns false when the connection is
+  // gone or its send queue is over its bound — then the transport closes the connection
+  // (a slow consumer never makes the server hold unbounded memory). The text is shared,
+  // not copied: a room's delta is encoded once for all its members.
+  virtual bool send(SharedPacket packet) = 0;
+  bool send(std::string packet) {
+    return send(std::make_shared<const std::string>(std::move(packet)));
+  }
 
   // Closes the websocket (Engine.IO close packet, then the close frame).
   virtual void close() = 0;

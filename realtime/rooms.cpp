@@ -67,10 +67,11 @@ std::vector<std::shared_ptr<Connection>> RoomRegistry::members(std::string_view 
   return out;
 }
 
-std::size_t RoomRegistry::broadcast(std::string_view room, const std::string& packet) const {
+std::size_t RoomRegistry::broadcast(std::string_view room, std::string packet) const {
+  const SharedPacket shared = std::make_shared<const std::string>(std::move(packet));
   std::size_t sent = 0;
   for (const auto& connection : members(room)) {
-    if (connection->send(packet)) ++sent;
+    if (connection->send(shared)) ++sent;
   }
   return sent;
 }

@@ -43,7 +43,7 @@ class RoomRegistry {
 
   // Sends `packet` to every member of `room` (a snapshot taken at the call). Returns the
   // number of members whose send() accepted it.
-  std::size_t broadcast(std::string_view room, const std::string& packet) const;
+  std::size_t broadcast(std::string_view room, std::string packet) const;
 
   // The members of `room` now (empty when none).
   std::vector<std::shared_ptr<Connection>> members(std::string_view room) const;

@@ -1,5 +1,6 @@
 #include "realtime/ws_server.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -45,6 +46,8 @@ using tcp = boost::asio::ip::tcp;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Engine.IO's `message` type, written before each Socket.IO packet.
+constexpr char kMessagePrefix[] = {'4'};
 
 // The upgraded stream with the bytes the HTTP server read past the request in front of
 // it: reads take those first, then go to the stream (Beast's accept(request) has no way
@@ -133,6 +136,15 @@ std::string refusal_response(const Refusal& refusal, std::string_view request_id
 
 class SessionBase;
 
+// One queued websocket text frame: a Socket.IO packet, written after Engine.IO's '4'
+// (its text shared with the other members of a room), or one of the session's own
+// complete Engine.IO packets.
+struct OutFrame {
+  SharedPacket text;
+  bool message = true;
+  std::size_t size() const { return text->size() + (message ? 1 : 0); }
+};
+
 // The Connection the handler holds, and the connection's send queue. It may outlive the
 // session (the handler keeps it as long as it likes): once the session ended it is
 // detached and send()/close() do nothing. mu_ guards everything; the session's writer
@@ -143,7 +155,8 @@ class Outbox final : public Connection {
       : id_(std::move(id)), max_messages_(max_messages), max_bytes_(max_bytes) {}
 
   const std::string& id() const override { return id_; }
-  bool send(std::string packet) override;
+  using Connection::send;
+  bool send(SharedPacket packet) override;
   void close() override;
 
   // The session's own frames (open, ping, close): not bounded, and still accepted
@@ -151,7 +164,7 @@ class Outbox final : public Connection {
   void push_internal(std::string frame);
   // The writer's side: moves the queued frames into `batch` (empty when none; the
   // next push then wakes the writer).
-  bool take(std::deque<std::string>& batch);
+  bool take(std::deque<OutFrame>& batch);
   void written(std::size_t bytes);
   // Refuses the handler's sends from now on.
   void stop_accepting();
@@ -159,7 +172,7 @@ class Outbox final : public Connection {
   void detach();
 
  private:
-  bool push_locked(std::string frame);
+  bool push_locked(OutFrame frame);
 
   const std::string id_;
   const std::size_t max_messages_;
@@ -168,7 +181,7 @@ class Outbox final : public Connection {
   SessionBase* session_ = nullptr;  // alive while set: detach() runs before it ends
   bool accepting_ = true;
   bool writer_awake_ = true;  // the writer will look at frames_ without a wake
-  std::deque<std::string> frames_;
+  std::deque<OutFrame> frames_;
   std::size_t queued_messages_ = 0;  // in frames_ or being written
   std::size_t queued_bytes_ = 0;
 };
@@ -181,8 +194,8 @@ class SessionBase {
   virtual void post_close(Reason reason) = 0;
 };
 
-bool Outbox::send(std::string packet) {
-  std::string frame = engine_io::encode_message(packet);
+bool Outbox::send(SharedPacket packet) {
+  OutFrame frame{std::move(packet), true};
   std::lock_guard lock(mu_);
   if (session_ == nullptr || !accepting_) return false;
   if (queued_messages_ + 1 > max_messages_ || queued_bytes_ + frame.size() > max_bytes_) {
@@ -200,10 +213,12 @@ void Outbox::close() {
 
 void Outbox::push_internal(std::string frame) {
   std::lock_guard lock(mu_);
-  if (session_ != nullptr) push_locked(std::move(frame));
+  if (session_ != nullptr) {
+    push_locked(OutFrame{std::make_shared<const std::string>(std::move(frame)), false});
+  }
 }
 
-bool Outbox::push_locked(std::string frame) {
+bool Outbox::push_locked(OutFrame frame) {
   ++queued_messages_;
   queued_bytes_ += frame.size();
   frames_.push_back(std::move(frame));
@@ -214,7 +229,7 @@ bool Outbox::push_locked(std::string frame) {
   return true;
 }
 
-bool Outbox::take(std::deque<std::string>& batch) {
+bool Outbox::take(std::deque<OutFrame>& batch) {
   std::lock_guard lock(mu_);
   batch.swap(frames_);
   if (batch.empty()) writer_awake_ = false;
@@ -451,7 +466,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   // Sends what is queued, in order; after a graceful close began, the close handshake.
   static asio::awaitable<void> write_loop(std::shared_ptr<Session> self) {
-    std::deque<std::string> batch;
+    std::deque<OutFrame> batch;
     for (;;) {
       if (self->aborted_ || self->finished_) co_return;
       if (!self->outbox_->take(batch)) {
@@ -461,14 +476,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         continue;
       }
       while (!batch.empty()) {
-        const std::string& frame = batch.front();
-        auto [ec, n] = co_await self->ws_.async_write(asio::buffer(frame), kTuple);
+        const OutFrame& frame = batch.front();
+        const std::array<asio::const_buffer, 2> buffers{
+            asio::buffer(kMessagePrefix, frame.message ? 1 : 0), asio::buffer(*frame.text)};
+        auto [ec, n] = co_await self->ws_.async_write(buffers, kTuple);
         if (ec) {
           self->abort();
           co_return;
         }
-        if (frame.front() == '4')
-          self->server_->messages_out.fetch_add(1, std::memory_order_relaxed);
+        if (frame.message) self->server_->messages_out.fetch_add(1, std::memory_order_relaxed);
         self->outbox_->written(frame.size());
         batch.pop_front();
       }

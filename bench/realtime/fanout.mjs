@@ -4,10 +4,11 @@
 //
 // R rooms × S subscribers: sockets spread over P forked socket.io-client processes
 // (worker.mjs), each joined to its room. Docket: a fresh customer opens R support
-// requests, its JWT authenticates the subscribers, and the bootstrap admin replies
-// (POST /api/admin/support-requests/{id}/messages); a reply answers the whole request,
-// so its cost grows with the thread, hence fresh rooms each run. Node: rooms 1 … R,
-// POST /rooms/{id}/messages, no auth.
+// requests and its JWT authenticates the subscribers; --poster customer (default) posts
+// the customer's own replies (POST /api/mobile/support-requests/{id}/messages), --poster
+// staff the bootstrap admin's (POST /api/admin/support-requests/{id}/messages), each of
+// which also e-mails the customer (an outbox row and, without SMTP_URL, an .eml file
+// written and fsynced). Node: rooms 1 … R, POST /rooms/{id}/messages, no auth.
 //
 // This process posts, each message into a random room over keep-alive connections:
 //   --rate N    open loop: post i is due at start + i/N; at most --max-inflight posts are
@@ -31,7 +32,8 @@
 // answer), and deliveries/s: deliveries received in the window / its length. CPU seconds of the server (--server-pid), the client
 // processes and this poster over the window tell which of them was the bottleneck.
 //
-//   node fanout.mjs [--target docket|node] [--base URL] [--rooms 200] [--subscribers 10]
+//   node fanout.mjs [--target docket|node] [--poster customer|staff] [--base URL]
+//     [--rooms 200] [--subscribers 10]
 //     [--processes 4] [--rate 2000|max] [--concurrency 64] [--max-inflight 256]
 //     [--duration 10] [--warmup 3] [--server-pid PID]
 import { randomBytes } from 'node:crypto';
@@ -45,6 +47,7 @@ import {
 const { values: opts } = parseArgs({
   options: {
     target: { type: 'string', default: 'docket' },
+    poster: { type: 'string', default: 'customer' },
     base: { type: 'string', default: 'http://127.0.0.1:18094' },
     rooms: { type: 'string', default: '200' },
     subscribers: { type: 'string', default: '10' },
@@ -58,6 +61,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.target !== 'docket' && opts.target !== 'node') throw new Error('--target is docket or node');
+if (opts.poster !== 'customer' && opts.poster !== 'staff') throw new Error('--poster is customer or staff');
 const docket = opts.target === 'docket';
 const rooms = Number(opts.rooms);
 const perRoom = Number(opts.subscribers);
@@ -83,8 +87,13 @@ if (docket) {
   const setup = await setupDocket(opts.base, rooms);
   roomIds = setup.requestIds;
   subscriberToken = setup.customerToken;
-  postToken = setup.adminToken;
-  postPath = (id) => `/api/admin/support-requests/${id}/messages`;
+  if (opts.poster === 'staff') {
+    postToken = setup.adminToken;
+    postPath = (id) => `/api/admin/support-requests/${id}/messages`;
+  } else {
+    postToken = setup.customerToken;
+    postPath = (id) => `/api/mobile/support-requests/${id}/messages`;
+  }
 } else {
   roomIds = Array.from({ length: rooms }, (_, i) => i + 1);
   postPath = (id) => `/rooms/${id}/messages`;
@@ -93,7 +102,7 @@ if (docket) {
 const subscribers = Array.from({ length: rooms * perRoom }, (_, id) => ({
   id, room: roomIds[Math.floor(id / perRoom)],
 }));
-console.log(`target: ${opts.target} rooms=${rooms} subscribers=${perRoom} processes=${processes} ` +
+console.log(`target: ${opts.target}${docket ? ` poster=${opts.poster}` : ''} rooms=${rooms} subscribers=${perRoom} processes=${processes} ` +
   `mode=${closedLoop ? `closed concurrency=${concurrency}` : `open rate=${rate}/s max_inflight=${maxInflight}`} ` +
   `duration_s=${durationMs / 1000} warmup_s=${warmupMs / 1000}`);
 

@@ -4,14 +4,15 @@
 #   1. connections: 5,000 sockets (customer JWT, 10 per support-request room) over 4
 #      client processes; the server's RSS (VmRSS) before connecting and once all have
 #      joined, and the RSS a connection costs (connections.mjs);
-#   2. fan-out at a set rate: 200 rooms × 10 subscribers, staff replies POSTed at 2,000
-#      messages/s (open loop, keep-alive, bounded in flight) for DURATION after a 3 s
-#      warm-up; deliveries expected/delivered/missing/duplicate and the latency from the
-#      POST's answer to each subscriber's receipt, p50/p90/p99/max (fanout.mjs);
+#   2. fan-out at a set rate: 200 rooms × 10 subscribers, customer replies POSTed at
+#      2,000 messages/s (open loop, keep-alive, bounded in flight) for DURATION after a
+#      3 s warm-up; deliveries expected/delivered/missing/duplicate and the latency from
+#      the POST's answer to each subscriber's receipt, p50/p90/p99/max (fanout.mjs);
+#      then the same with staff replies, each of which also e-mails the customer;
 #   3. fan-out throughput: the same rooms posted to by 64 closed-loop posters as fast as
 #      answers come, deliveries/s, against docket and then against the reference Node
 #      socket.io server (node_server.mjs: the same broadcast with no auth, storage or log);
-#      the ratio docket/node of deliveries/s closes the run.
+#      the ratio docket/node of deliveries/s and of server CPU per delivery closes the run.
 #
 #   bench/realtime/run.sh [BUILD_DIR] [DURATION]   e.g. bench/realtime/run.sh build 10s
 #
@@ -20,8 +21,8 @@
 # DOCKET_BENCH_CONCURRENCY (64 closed-loop posters), DOCKET_BENCH_PROCESSES (4 client
 # processes), DOCKET_BENCH_WARMUP (3 s); ports DOCKET_BENCH_PORT (18094) and
 # DOCKET_BENCH_NODE_PORT (18095). The data directory is temporary and removed at the end.
-# Each fan-out run opens fresh rooms: a staff reply answers the whole request with its
-# messages, and queues a notification mail (outbox) — both part of Docket's cost here.
+# Each fan-out run opens fresh rooms. A staff reply queues a notification mail (outbox),
+# which the default mail transport writes as an .eml file: part of that run's cost.
 # Every socket takes a file descriptor in a client process and one in the server: the
 # limit is raised to 65536 (or the hard limit, with a warning). The clients, the poster
 # and the server share the machine's cores: the cpu_s lines tell which one was busy.
@@ -90,10 +91,12 @@ echo "== connections: $connections sockets, 10 per room, $processes client proce
 node "$here/connections.mjs" --base "$base" --server-pid "$pid" --connections "$connections" \
   --processes "$processes" || true
 
-echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $rate messages/s"
-node "$here/fanout.mjs" --target docket --base "$base" --server-pid "$pid" --rooms "$rooms" \
-  --subscribers "$subscribers" --processes "$processes" --rate "$rate" \
-  --duration "$duration" --warmup "$warmup" || true
+for poster in customer staff; do
+  echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $rate messages/s, $poster replies"
+  node "$here/fanout.mjs" --target docket --poster "$poster" --base "$base" --server-pid "$pid" \
+    --rooms "$rooms" --subscribers "$subscribers" --processes "$processes" --rate "$rate" \
+    --duration "$duration" --warmup "$warmup" || true
+done
 
 echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $concurrency posters, closed loop"
 node "$here/fanout.mjs" --target docket --base "$base" --server-pid "$pid" --rooms "$rooms" \
@@ -109,10 +112,18 @@ node "$here/fanout.mjs" --target node --base "http://127.0.0.1:$node_port" --ser
   --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$data/node_max.txt" || true
 
 rate_of() { sed -n 's/^deliveries_per_s: //p' "$1"; }
+# Server CPU seconds per 1,000 deliveries in the window.
+cpu_of() {
+  awk '/^cpu_s:/ { split($2, a, "="); cpu = a[2] } /^deliveries: / { for (i = 1; i <= NF; i++) if ($i ~ /^delivered=/) { split($i, b, "="); n = b[2] } }
+       END { if (n > 0) printf "%.4f", cpu / n * 1000 }' "$1"
+}
 docket_rate=$(rate_of "$data/docket_max.txt")
 node_rate=$(rate_of "$data/node_max.txt")
 if [[ -n "$docket_rate" && -n "$node_rate" ]]; then
   echo "ratio_docket_over_node: $(awk -v d="$docket_rate" -v n="$node_rate" 'BEGIN { printf "%.2f", d / n }') (deliveries/s $docket_rate / $node_rate)"
+  docket_cpu=$(cpu_of "$data/docket_max.txt")
+  node_cpu=$(cpu_of "$data/node_max.txt")
+  echo "server_cpu_ms_per_delivery: docket=$docket_cpu node=$node_cpu ratio_docket_over_node=$(awk -v d="$docket_cpu" -v n="$node_cpu" 'BEGIN { printf "%.2f", d / n }')"
 fi
 
 # What the server logged above info level (errors, refused connections, slow consumers).

@@ -29,10 +29,11 @@ class FakeConnection final : public Connection {
   explicit FakeConnection(std::string id) : id_(std::move(id)) {}
 
   const std::string& id() const override { return id_; }
-  bool send(std::string packet) override {
+  using Connection::send;
+  bool send(SharedPacket packet) override {
     std::lock_guard lock(mu_);
     if (closed_) return false;
-    sent_.push_back(std::move(packet));
+    sent_.push_back(*packet);
     return true;
   }
   void close() override {

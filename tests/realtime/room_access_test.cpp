@@ -155,9 +155,10 @@ class RecordingConnection final : public Connection {
  public:
   explicit RecordingConnection(std::string id) : id_(std::move(id)) {}
   const std::string& id() const override { return id_; }
-  bool send(std::string packet) override {
+  using Connection::send;
+  bool send(SharedPacket packet) override {
     std::lock_guard lock(mu_);
-    sent_.push_back(std::move(packet));
+    sent_.push_back(*packet);
     return true;
   }
   void close() override {}
