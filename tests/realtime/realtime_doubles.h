@@ -74,8 +74,7 @@ class CountingStore final : public events::EventStore {
                     events::Acknowledge) override {
     done(Status::Unavailable("read only"));
   }
-  void execute_async(events::PrepareFn, events::AppendCallback done,
-                     events::Acknowledge) override {
+  void execute_async(events::PrepareFn, events::AppendCallback done, events::Acknowledge) override {
     done(Status::Unavailable("read only"));
   }
   std::uint64_t applied() const override { return inner_.head(); }
