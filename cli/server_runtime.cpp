@@ -48,6 +48,7 @@
 #include "projections/stream_catalog.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
+#include "realtime/polling.h"
 #include "realtime/replay.h"
 #include "realtime/room_access.h"
 #include "realtime/socket_server.h"
@@ -212,6 +213,14 @@ Status ServerRuntime::start_api() {
   authenticator_->set_guest_resolver(http::make_guest_token_resolver(*api_));
   http::add_feedback_routes(*router_, *api_);
   http::add_admin_routes(*router_, *api_, *rebuilds_);
+  // Engine.IO long-polling on the websocket path (the HTTP server hands upgrades on it
+  // to the websocket transport before routing); the server exists once realtime starts.
+  router_->mount(config.ws_path,
+                 [this](http::RequestContext& ctx) -> http::Reply { return polling_->handle(ctx); },
+                 {.name = "realtime.polling",
+                  .tag = "Realtime",
+                  .summary = "Engine.IO long-polling transport (docs/realtime.md)",
+                  .fenced = false});
   // Last: the document lists every route registered before it, and itself.
   http::add_openapi_route(*router_, {.title = "Docket",
                                      .version = "0.1.0",
@@ -285,6 +294,16 @@ Status ServerRuntime::start_realtime(const Clock& clock) {
   ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
   ws_ = std::make_shared<realtime::WsServer>(ws, socket_server_);
   ws_->register_metrics(*metrics_);
+  polling_ = std::make_unique<realtime::PollingServer>(
+      realtime::PollingOptions{.ping_interval = ws.ping_interval,
+                               .ping_timeout = ws.ping_timeout,
+                               .connect_timeout = ws.connect_timeout,
+                               .max_payload_bytes = ws.max_payload_bytes,
+                               .max_queued_messages = ws.max_queued_messages,
+                               .max_queued_bytes = ws.max_queued_bytes,
+                               .max_sessions = ws.max_connections},
+      socket_server_);
+  polling_->register_metrics(*metrics_);
   socket_server_->register_metrics(*metrics_);
   return Status();
 }
@@ -330,8 +349,9 @@ std::uint16_t ServerRuntime::http_port() const {
 void ServerRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
-  if (ws_) ws_->stop();          // closes the websockets while the IO threads still run
-  if (server_) server_->stop();  // finishes requests in flight; their commands complete
+  if (ws_) ws_->stop();            // closes the websockets while the IO threads still run
+  if (polling_) polling_->stop();  // answers the waiting long-polling GETs likewise
+  if (server_) server_->stop();    // finishes requests in flight; their commands complete
   if (inactive_close_) inactive_close_->stop();  // a sweep in progress completes
   if (rebuilds_) rebuilds_->stop();              // a rebuild's swap needs the writer
   if (control_) control_->stop();

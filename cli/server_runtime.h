@@ -44,6 +44,7 @@ class RebuildJobs;
 namespace docket::realtime {
 class RealtimeFeed;
 class SocketServer;
+class PollingServer;
 class WsServer;
 }  // namespace docket::realtime
 namespace docket::projections {
@@ -140,6 +141,7 @@ class ServerRuntime {
   // upgrade handler of server_, stopped before it) and the feed observing the store.
   std::shared_ptr<realtime::SocketServer> socket_server_;
   std::shared_ptr<realtime::WsServer> ws_;
+  std::unique_ptr<realtime::PollingServer> polling_;
   std::unique_ptr<realtime::RealtimeFeed> feed_;
   std::unique_ptr<scheduler::CronJob> inactive_close_;  // stopped before the store
   std::int64_t startup_ms_ = 0;

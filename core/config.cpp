@@ -387,8 +387,8 @@ const std::vector<ConfigVariable>& config_variables() {
          return true;
        }},
       {"DOCKET_WS_PATH", "/socket.io/",
-       "HTTP path prefix of the websocket endpoint (Socket.IO clients' `path` option); starts "
-       "and ends with `/`.",
+       "HTTP path prefix of the Socket.IO endpoint, websocket and long-polling (Socket.IO "
+       "clients' `path` option); starts and ends with `/`.",
        [](Config& c, std::string_view v) {
          if (v.size() < 2 || v.size() > 100 || v.front() != '/' || v.back() != '/' ||
              v.find_first_of("?#% ") != std::string_view::npos) {

@@ -313,7 +313,7 @@ void write_tags(JsonWriter& w, const Router& router) {
     w.begin_object().field("name", tag.name).field("description", tag.description).end_object();
   }
   for (const Route& route : router.routes()) {
-    if (route.meta.tag.empty() || !listed.insert(route.meta.tag).second) continue;
+    if (route.mount || route.meta.tag.empty() || !listed.insert(route.meta.tag).second) continue;
     w.begin_object().field("name", route.meta.tag).end_object();
   }
   w.end_array();
@@ -324,6 +324,7 @@ void write_paths(JsonWriter& w, const Router& router) {
   std::vector<std::vector<const Route*>> groups;
   std::unordered_map<std::string_view, std::size_t> group_of;
   for (const Route& route : router.routes()) {
+    if (route.mount) continue;  // a protocol endpoint, not an operation (docs/realtime.md)
     auto [it, inserted] = group_of.try_emplace(route.pattern, groups.size());
     if (inserted) groups.emplace_back();
     groups[it->second].push_back(&route);

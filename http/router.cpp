@@ -162,6 +162,30 @@ void Router::add(Method method, std::string_view pattern, Handler handler, Route
   if (method == Method::kGet) node->methods |= method_bit(Method::kHead);
 }
 
+void Router::mount(std::string_view prefix, Handler handler, RouteMeta meta) {
+  const std::string where = "mount " + std::string(prefix);
+  auto fail = [&](std::string_view why) {
+    if (status_.ok()) status_ = Status::InvalidArgument("route " + where + ": " + std::string(why));
+  };
+  if (!handler) return fail("handler is empty");
+  if (prefix.size() < 2 || prefix.front() != '/') return fail("prefix must start with '/'");
+  for (char c : prefix) {
+    if (c != '/' && !is_literal_char(c)) return fail("prefix has a character outside pchar");
+  }
+  for (std::size_t i : mounts_) {
+    if (routes_[i].pattern == prefix) return fail("duplicate mount");
+  }
+  Route& route = routes_.emplace_back();
+  route.method = Method::kGet;
+  route.pattern = std::string(prefix);
+  route.handler = std::move(handler);
+  route.meta = std::move(meta);
+  route.mount = true;
+  if (route.meta.name.empty()) route.meta.name = where;
+  route.index = routes_.size() - 1;
+  mounts_.push_back(route.index);
+}
+
 namespace {
 
 // Depth-first over the trie, literals before the parameter. Visits every node that
@@ -198,6 +222,22 @@ void Router::match(Method method, std::string_view path, RouteMatch& out) const 
   out.allowed = 0;
   out.bad_param.clear();
   out.outcome = RouteMatch::Outcome::kNotFound;
+
+  for (std::size_t i : mounts_) {
+    const Route& mounted = routes_[i];
+    const std::string_view prefix = mounted.pattern;
+    const bool under = path.starts_with(prefix) ||
+                       (prefix.ends_with('/') && path == prefix.substr(0, prefix.size() - 1));
+    if (!under) continue;
+    out.allowed = method_bit(Method::kGet) | method_bit(Method::kHead) | method_bit(Method::kPost);
+    if (method == Method::kOptions) {  // the service answers the CORS preflight
+      out.outcome = RouteMatch::Outcome::kMethodNotAllowed;
+      return;
+    }
+    out.route = &mounted;
+    out.outcome = RouteMatch::Outcome::kFound;
+    return;
+  }
 
   std::array<std::string_view, kMaxPathSegments> segments;
   Search s{method, &segments, 0};

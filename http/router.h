@@ -102,6 +102,10 @@ struct Route {
   Handler handler;
   RouteMeta meta;
   std::size_t index = 0;  // position in Router::routes()
+  // A mount (Router::mount): `pattern` is a path prefix served whole by `handler`; not
+  // a REST operation (the OpenAPI document leaves it out, the service passes its body
+  // through as it came).
+  bool mount = false;
 };
 
 inline constexpr std::size_t kMaxPathParams = 8;
@@ -165,6 +169,14 @@ class Router {
     add(Method::kDelete, p, std::move(h), std::move(m));
   }
 
+  // Hands every request whose path is `prefix` or starts with it (a prefix ending in
+  // '/' also matches without that '/') to `handler`, whatever the method and whatever
+  // follows — a protocol endpoint such as Engine.IO's "/socket.io/", which answers
+  // methods it does not take itself. OPTIONS is left to the service (the CORS
+  // preflight, for GET and POST). Mounts are tried before the routes. Registration
+  // errors are recorded as add() does.
+  void mount(std::string_view prefix, Handler handler, RouteMeta meta = {});
+
   // OK, or the first registration error.
   const Status& status() const { return status_; }
 
@@ -184,6 +196,7 @@ class Router {
   struct Node;
   std::unique_ptr<Node> root_;
   std::deque<Route> routes_;
+  std::vector<std::size_t> mounts_;  // indexes into routes_
   Status status_;
 };
 

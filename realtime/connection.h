@@ -69,11 +69,11 @@ class ConnectionHandler {
                           std::string_view packet) = 0;
   virtual void on_close(const std::shared_ptr<Connection>& connection) = 0;
 
-  // Whether the connection has started a session of the layer above (Socket.IO: it is
-  // connected to a namespace). The transport asks once, connect_timeout after on_open,
-  // and closes a connection that has not: an open websocket that never does anything
-  // holds no resources for long. Between on_open and on_close, on the connection's
-  // thread like the other calls.
+  // Whether the connection has started a session of the layer above (Socket.IO: it
+  // has connected to a namespace, whether or not it left it since). The transport asks once,
+  // connect_timeout after on_open, and closes a connection that has not: an open websocket that
+  // never does anything holds no resources for long. Between on_open and on_close, on the
+  // connection's thread like the other calls.
   virtual bool has_session(const Connection& /*connection*/) { return true; }
 };
 

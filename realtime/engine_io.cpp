@@ -59,6 +59,31 @@ Result<Packet> decode(std::string_view frame, FrameKind kind) {
                 .binary = false};
 }
 
+Result<std::vector<Packet>> decode_payload(std::string_view body) {
+  std::vector<Packet> packets;
+  for (;;) {
+    const std::size_t end = body.find(kRecordSeparator);
+    const std::string_view encoded = body.substr(0, end);
+    if (!encoded.empty() && encoded.front() == 'b') {
+      return Status::InvalidArgument("binary messages are not supported");
+    }
+    auto packet = decode(encoded, FrameKind::kText);
+    if (!packet.ok()) return packet.status();
+    packets.push_back(std::move(packet).value());
+    if (end == std::string_view::npos) return packets;
+    body.remove_prefix(end + 1);
+  }
+}
+
+std::string encode_payload(const std::vector<std::string>& packets) {
+  std::string out;
+  for (const std::string& packet : packets) {
+    if (!out.empty()) out.push_back(kRecordSeparator);
+    out.append(packet);
+  }
+  return out;
+}
+
 std::string encode_open(const OpenOptions& options) {
   JsonWriter w(std::string(1, type_digit(PacketType::kOpen)));
   w.begin_object().field("sid", options.sid).key("upgrades").begin_array();

@@ -1,11 +1,12 @@
-// Engine.IO protocol v4 packets as carried by the WebSocket transport: the codec only.
+// Engine.IO protocol v4 packets: the codec only.
 //
 // Engine.IO v4 ("Packet encoding / WebSocket") sends each packet in its own WebSocket
 // frame:
 //   text frame    <packet type digit>[<data>]       e.g. "4hello", "2", "3probe"
 //   binary frame  the raw bytes of a `message` packet, with no type prefix
-// HTTP long-polling payloads (packets joined by \x1e, binary as "b<base64>") belong to a
-// transport this server does not offer; they are neither decoded nor produced here.
+// HTTP long-polling ("Packet encoding / HTTP long-polling") carries several packets in
+// one body, joined by the record separator \x1e; a binary message is "b<base64>".
+// Docket's protocol is text only: a binary message is refused on both transports.
 //
 // Everything here is a pure function of its arguments, except new_session_id() which
 // reads the CSPRNG (init_crypto() must have run). Thread-safe.
@@ -60,6 +61,17 @@ std::string_view packet_type_name(PacketType type);
 //    "b..." is InvalidArgument too: the base64 prefix only exists in polling payloads.
 // The frame size itself is bounded by the WebSocket layer (read_message_max), not here.
 Result<Packet> decode(std::string_view frame, FrameKind kind);
+
+// The record separator between the packets of a long-polling payload.
+inline constexpr char kRecordSeparator = '\x1e';
+
+// Decodes the body of a long-polling POST: one or more text packets joined by
+// kRecordSeparator, each as decode() takes a text frame. A binary packet ("b<base64>")
+// or any malformed one is InvalidArgument (the server then closes the session).
+Result<std::vector<Packet>> decode_payload(std::string_view body);
+
+// Joins encoded packets ("4hello", "2", …) into one long-polling payload.
+std::string encode_payload(const std::vector<std::string>& packets);
 
 // The handshake values the server sends in the open packet.
 struct OpenOptions {

@@ -31,7 +31,8 @@ struct SocketServer::Socket {
   std::shared_ptr<Connection> connection;
   std::string handshake_authorization;  // ConnectionInfo::authorization
 
-  bool connected = false;  // to the namespace
+  bool connected = false;       // to the namespace
+  bool ever_connected = false;  // a CONNECT succeeded once (the connect timeout stops)
   // The server ended the namespace session (a revoked guest token): packets the client
   // sent before it saw the DISCONNECT are dropped instead of closing the connection.
   bool ended_by_server = false;
@@ -282,7 +283,9 @@ bool SocketServer::has_session(const Connection& connection) {
   std::shared_ptr<Socket> socket = find(connection);
   if (!socket) return false;
   std::lock_guard lock(socket->mu);
-  return socket->connected;
+  // As the reference server: the connect timeout stops at the first CONNECT, so a
+  // socket that later sent DISCONNECT and idles is not closed by it.
+  return socket->ever_connected;
 }
 
 void SocketServer::on_message(const std::shared_ptr<Connection>& connection,
@@ -424,6 +427,7 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
   s.credential = std::move(authorization);
   s.guest_token = s.identity.is_guest() ? std::string(credential_of(s.credential)) : std::string();
   s.connected = true;
+  s.ever_connected = true;
   s.ended_by_server = false;
   if (s.identity.is_guest()) {
     std::unique_lock lock(sockets_mu_);

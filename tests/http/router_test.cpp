@@ -158,6 +158,39 @@ TEST_SUITE("http") {
     CHECK(second.index == 1);
   }
 
+  TEST_CASE("a mount takes every method under its prefix but OPTIONS, before the routes") {
+    Router r;
+    r.get("/socket.io/x", named("shadowed"));
+    r.get("/api/items", named("items"));
+    r.mount("/socket.io/", named("engine"));
+    REQUIRE(r.status().ok());
+    for (std::string_view path : {"/socket.io/", "/socket.io", "/socket.io/x", "/socket.io/a/b"}) {
+      CAPTURE(path);
+      for (Method m : {Method::kGet, Method::kHead, Method::kPost, Method::kPut, Method::kDelete}) {
+        const RouteMatch match = r.match(m, path);
+        REQUIRE(match.outcome == RouteMatch::Outcome::kFound);
+        CHECK(match.route->mount);
+        CHECK(match.route->pattern == "/socket.io/");
+      }
+      const RouteMatch options = r.match(Method::kOptions, path);
+      CHECK(options.outcome == RouteMatch::Outcome::kMethodNotAllowed);
+      CHECK(options.allowed ==
+            (method_bit(Method::kGet) | method_bit(Method::kHead) | method_bit(Method::kPost)));
+    }
+    CHECK(matched_pattern(r, Method::kGet, "/socket.iox") == "<none>");
+    CHECK(matched_pattern(r, Method::kGet, "/api/items") == "/api/items");
+    CHECK(r.routes().back().meta.name == "mount /socket.io/");
+
+    Router bad;
+    bad.mount("socket.io/", named("engine"));
+    CHECK_FALSE(bad.status().ok());
+    Router twice;
+    twice.mount("/e/", named("a"));
+    twice.mount("/e/", named("b"));
+    CHECK_FALSE(twice.status().ok());
+    CHECK(twice.routes().size() == 1);
+  }
+
   TEST_CASE("router bounds path depth") {
     Router r;
     r.get("/{a}", named("one"));

@@ -128,6 +128,38 @@ TEST_SUITE("realtime") {
     }
   }
 
+  TEST_CASE("long-polling payloads: packets joined by the record separator") {
+    auto packets = decode_payload(
+        "40/support,\x1e"
+        "3\x1e"
+        "42[\"a\"]");
+    REQUIRE(packets.ok());
+    REQUIRE(packets->size() == 3);
+    CHECK((*packets)[0].type == PacketType::kMessage);
+    CHECK((*packets)[0].data == "0/support,");
+    CHECK((*packets)[1].type == PacketType::kPong);
+    CHECK((*packets)[2].data == "2[\"a\"]");
+    auto one = decode_payload("1");
+    REQUIRE(one.ok());
+    CHECK((*one)[0].type == PacketType::kClose);
+    // Empty packets, unknown types and binary ("b<base64>") packets are refused.
+    for (std::string_view bad : {"", "4a\x1e",
+                                 "\x1e"
+                                 "4a",
+                                 "9",
+                                 "4a\x1e"
+                                 "bAQID",
+                                 "bAQID"}) {
+      CAPTURE(std::string(bad));
+      CHECK(decode_payload(bad).status().IsInvalidArgument());
+    }
+    CHECK(encode_payload({"40/support,{}", "2", "6"}) ==
+          "40/support,{}\x1e"
+          "2\x1e"
+          "6");
+    CHECK(encode_payload({"1"}) == "1");
+  }
+
   TEST_CASE("the open packet carries the handshake JSON in the JavaScript server's key order") {
     SUBCASE("defaults: a WebSocket-only session has no upgrades") {
       const std::string open = encode_open({.sid = "lv_VI97HAXpY6yYWAAAC"});

@@ -736,6 +736,16 @@ TEST_SUITE("realtime") {
     CHECK(h.server.stats().connected == 1);
   }
 
+  TEST_CASE("has_session: false until the first CONNECT, then true even after DISCONNECT") {
+    Harness h;
+    auto c = h.open();
+    CHECK_FALSE(h.server.has_session(*c));  // the connect timeout closes such a socket
+    h.one(c, R"(0/support,{"token":"customer-7"})");
+    CHECK(h.server.has_session(*c));
+    CHECK(h.send(c, "1/support,").empty());
+    CHECK(h.server.has_session(*c));  // idle after DISCONNECT: the timer stopped at CONNECT
+  }
+
   TEST_CASE("feed: a message delta reaches the members of its room only") {
     Harness h;
     auto member = h.connect("customer-7");

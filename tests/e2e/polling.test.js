@@ -1,0 +1,173 @@
+// Engine.IO long-polling against the real binary: socket.io-client with its default
+// transports and with transports ["polling"] connects, joins, receives deltas and
+// syncs; the raw protocol (handshake, payloads, errors, the overlap and heartbeat
+// rules) as docs/realtime.md describes it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { io } from 'socket.io-client';
+import { loginAdmin, registerCustomer, sleep } from './lib/inquiries.js';
+import {
+  NSP, WAIT_MS, joinRequest, metrics, openRequest, record, replyRequest, requestRoom, syncRequest,
+  waitForMetrics, withServer, withTimeout,
+} from './lib/realtime.js';
+
+const DELTA_REQUEST = 'support.request_message.created';
+const RS = '\x1e';
+
+// A socket.io-client socket with the given transports (undefined: the defaults),
+// connected; closed by the caller.
+async function connectWith(base, token, transports) {
+  const socket = io(base + NSP, {
+    ...(transports ? { transports } : {}),
+    forceNew: true, reconnection: false, timeout: WAIT_MS, auth: { token },
+  });
+  await withTimeout(new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', (err) => reject(new assert.AssertionError({
+      message: `connect_error ${err.message} ${JSON.stringify(err.data)}`,
+    })));
+  }), 'connect over polling');
+  return socket;
+}
+
+// One raw request on the Engine.IO path: {status, type, text}.
+async function eio(base, query, { method = 'GET', body } = {}) {
+  const res = await fetch(`${base}/socket.io/?${query}`, {
+    method, body, headers: body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8' },
+  });
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+
+async function handshake(base) {
+  const res = await eio(base, 'EIO=4&transport=polling');
+  assert.equal(res.status, 200, res.text);
+  assert.match(res.type, /^text\/plain/);
+  assert.ok(res.text.startsWith('0'), res.text);
+  return JSON.parse(res.text.slice(1));
+}
+
+test('socket.io-client with default transports and with polling only: connect, join, deltas, sync', async () => {
+  await withServer({}, async ({ base, logEpoch }) => {
+    const admin = await loginAdmin(base);
+    const kim = await registerCustomer(base, 'kim.polling@example.com', 'Kim');
+    const request = await openRequest(base, kim.token, 'Over polling');
+    const sockets = [];
+    try {
+      for (const transports of [undefined, ['polling']]) {
+        const what = transports ? 'polling only' : 'default transports';
+        const socket = await connectWith(base, kim.token, transports);
+        sockets.push(socket);
+        assert.equal(socket.io.engine.transport.name, 'polling', `${what}: on polling`);
+        const rec = record(socket);
+        assert.deepEqual(await joinRequest(socket, request.id), { ok: true, room: requestRoom(request.id) }, what);
+        const reply = await replyRequest(base, admin.token, request.id, `Staff over ${what}`, { staff: true });
+        const delta = await rec.next(DELTA_REQUEST, (d) => d.eventId === reply.message.eventId, `${what}: delta`);
+        assert.deepEqual(delta, {
+          eventId: reply.message.eventId, logEpoch, room: requestRoom(request.id), message: reply.message,
+        });
+        const replay = await syncRequest(socket, request.id, reply.message.eventId - 1);
+        assert.equal(replay.ok, true, JSON.stringify(replay));
+        assert.ok(replay.events.some((e) => e.eventId === reply.message.eventId), `${what}: sync`);
+      }
+      const m = await metrics(base);
+      assert.ok(m.docket_ws_polling_sessions >= 2, 'two polling sessions are open');
+    } finally {
+      for (const s of sockets) s.close();
+    }
+    // A client close ends the session on the server.
+    await waitForMetrics(base, (m) => m.docket_ws_polling_sessions === 0, 'polling sessions closed');
+  });
+});
+
+test('the Engine.IO path answers what is not a transport with Engine.IO errors', async () => {
+  await withServer({}, async ({ base }) => {
+    const cases = [
+      ['', 'GET', 0, 'Transport unknown'],
+      ['EIO=4', 'GET', 0, 'Transport unknown'],
+      ['EIO=4&transport=abc', 'GET', 0, 'Transport unknown'],
+      ['EIO=3&transport=polling', 'GET', 5, 'Unsupported protocol version'],
+      ['transport=polling', 'GET', 5, 'Unsupported protocol version'],
+      ['EIO=4&transport=polling', 'POST', 2, 'Bad handshake method'],
+      ['EIO=4&transport=polling', 'PUT', 2, 'Bad handshake method'],
+      ['EIO=4&transport=websocket', 'GET', 3, 'Bad request'],
+      ['EIO=4&transport=polling&sid=nosuchsession', 'GET', 1, 'Session ID unknown'],
+    ];
+    for (const [query, method, code, message] of cases) {
+      const res = await eio(base, query, { method });
+      assert.equal(res.status, 400, `${method} ?${query}`);
+      assert.deepEqual(JSON.parse(res.text), { code, message }, `${method} ?${query}`);
+    }
+    // Not in the REST contract's OpenAPI document.
+    const doc = await (await fetch(`${base}/api/openapi.json`)).json();
+    assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/socket.io')));
+  });
+});
+
+test('raw long-polling: handshake, CONNECT by POST, payloads, overlap and client pings close the session', async () => {
+  await withServer({}, async ({ base }) => {
+    const open = await handshake(base);
+    assert.deepEqual(Object.keys(open), ['sid', 'upgrades', 'pingInterval', 'pingTimeout', 'maxPayload']);
+    assert.match(open.sid, /^[A-Za-z0-9_-]{20}$/);
+    const q = `EIO=4&transport=polling&sid=${open.sid}`;
+
+    // Two packets in one POST: CONNECT to the namespace, then an event with an ack id.
+    const posted = await eio(base, q, {
+      method: 'POST', body: `40${NSP},${RS}42${NSP},7["support:join_request_messages",{"supportRequestId":1}]`,
+    });
+    assert.equal(posted.status, 200);
+    assert.equal(posted.text, 'ok');
+    // Both answers come back in one GET, joined by the record separator.
+    const got = await eio(base, q);
+    assert.equal(got.status, 200);
+    const packets = got.text.split(RS);
+    assert.ok(packets[0].startsWith(`40${NSP},{"sid":"`), packets[0]);
+    assert.ok(packets[1].startsWith(`43${NSP},7[{"ok":false,"errorCode":"UNAUTHORIZED"`), packets[1]);
+
+    // A second GET while one waits: the session is closed, the second answered 400.
+    const waiting = eio(base, q);
+    await sleep(100);
+    const second = await eio(base, q);
+    assert.equal(second.status, 400);
+    assert.equal((await waiting).text, '1', 'the waiting GET gets the close packet');
+    assert.equal((await eio(base, q)).status, 400, 'the session is gone');
+
+    // A ping from the client (v4: only the server pings) closes the session too.
+    const other = await handshake(base);
+    const q2 = `EIO=4&transport=polling&sid=${other.sid}`;
+    const ping = await eio(base, q2, { method: 'POST', body: '2' });
+    assert.equal(ping.status, 400);
+    // A binary packet is refused the same way.
+    const third = await handshake(base);
+    const q3 = `EIO=4&transport=polling&sid=${third.sid}`;
+    assert.equal((await eio(base, q3, { method: 'POST', body: 'bAQID' })).status, 400);
+    await waitForMetrics(base, (m) => m.docket_ws_polling_closed_protocol_error_total >= 3,
+      'three sessions closed for protocol errors');
+  });
+});
+
+test('heartbeat over polling: pings are answered by pongs; a client that stops polling is dropped', async () => {
+  const env = { DOCKET_WS_PING_INTERVAL_MS: '1000', DOCKET_WS_PING_TIMEOUT_MS: '1000' };
+  await withServer(env, async ({ base }) => {
+    const open = await handshake(base);
+    assert.equal(open.pingInterval, 1000);
+    const q = `EIO=4&transport=polling&sid=${open.sid}`;
+    await eio(base, q, { method: 'POST', body: `40${NSP},` });
+    assert.ok((await eio(base, q)).text.startsWith('40'));
+    // The next GET waits for the ping, a second after the handshake.
+    const started = Date.now();
+    const ping = await eio(base, q);
+    assert.equal(ping.text, '2');
+    assert.ok(Date.now() - started >= 500, 'the GET waited for the ping');
+    assert.equal((await eio(base, q, { method: 'POST', body: '3' })).text, 'ok');
+    // Answered twice more: the session lives on.
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await eio(base, q)).text, '2');
+      await eio(base, q, { method: 'POST', body: '3' });
+    }
+    assert.equal((await metrics(base)).docket_ws_polling_sessions, 1);
+    // Stop polling: dropped one ping interval plus the ping timeout later.
+    await waitForMetrics(base, (m) => m.docket_ws_polling_sessions === 0 &&
+      m.docket_ws_polling_closed_ping_timeout_total === 1, 'the silent session dropped', 5000);
+    assert.equal((await eio(base, q)).status, 400, 'its sid is unknown now');
+  });
+});
