@@ -304,6 +304,7 @@ Status ServerRuntime::start_realtime(const Clock& clock) {
                                .max_sessions = ws.max_connections},
       socket_server_);
   polling_->register_metrics(*metrics_);
+  ws_->set_upgrade_lookup(polling_->upgrade_lookup());
   socket_server_->register_metrics(*metrics_);
   return Status();
 }

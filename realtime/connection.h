@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,6 +46,29 @@ class Connection {
   // Closes the websocket (Engine.IO close packet, then the close frame).
   virtual void close() = 0;
 };
+
+// A long-polling session a websocket may take over (Engine.IO's upgrade). The
+// websocket transport finds it by the `sid` of its handshake and drives it; the
+// session stays the Connection the handler knows, so the Socket.IO layer never sees
+// the switch. Thread-safe.
+class UpgradeTarget {
+ public:
+  virtual ~UpgradeTarget() = default;
+  // The websocket answered the client's "2probe" with "3probe": a waiting poll is ended
+  // with a noop so that the client can pause polling.
+  virtual void probe() = 0;
+  // The client sent "5": from now on packets go out over `websocket` — those still
+  // queued for polling first, in order — and the polling transport is done.
+  virtual void upgrade(std::shared_ptr<Connection> websocket) = 0;
+  // A message that arrived over the websocket after the upgrade.
+  virtual void receive(std::string_view text) = 0;
+  // The websocket ended; after an upgrade, that ends the session.
+  virtual void websocket_closed(bool upgraded) = 0;
+};
+
+// The session a websocket handshake's `sid` names, or null (not a polling session that
+// may still be upgraded).
+using UpgradeLookup = std::function<std::shared_ptr<UpgradeTarget>(std::string_view sid)>;
 
 // What the transport knows about a connection when it opens.
 struct ConnectionInfo {

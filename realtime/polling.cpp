@@ -113,6 +113,7 @@ class PollingServer::Impl : public std::enable_shared_from_this<PollingServer::I
 
 // One polling session, as the handler sees it (Connection) and as the requests use it.
 class PollingSession final : public Connection,
+                             public UpgradeTarget,
                              public std::enable_shared_from_this<PollingSession> {
  public:
   PollingSession(std::string id, PollingServer::Impl& server, Clock::time_point now)
@@ -132,6 +133,9 @@ class PollingSession final : public Connection,
     {
       std::lock_guard lock(mu_);
       if (end_ != End::kNone) return false;
+      // Upgraded: straight to the websocket, under mu_ so that nothing overtakes the
+      // packets upgrade() moved there.
+      if (websocket_) return websocket_->send(queued.text);
       const PollingOptions& o = server_.options;
       if (queue_.size() + 1 > o.max_queued_messages ||
           queued_bytes_ + queued.size() > o.max_queued_bytes) {
@@ -153,19 +157,73 @@ class PollingSession final : public Connection,
   void close() override { end(End::kServerClose); }
 
   // Marks the session ended for `why` (the first reason wins). A server-side end
-  // queues the close packet for a waiting or later GET; the heartbeat thread then
-  // removes it and runs on_close.
+  // queues the close packet for a waiting or later GET (after an upgrade: closes the
+  // websocket); the heartbeat thread then removes it and runs on_close.
   void end(End why) {
     std::function<void()> wake;
+    std::shared_ptr<Connection> websocket;
     {
       std::lock_guard lock(mu_);
       if (end_ != End::kNone) return;
       end_ = why;
-      if (why != End::kClientClose) queue_.push_back(Queued{nullptr, '1'});
+      websocket = websocket_;
+      if (why != End::kClientClose && !websocket) queue_.push_back(Queued{nullptr, '1'});
+      wake = std::exchange(waiter_, nullptr);
+    }
+    if (websocket && why != End::kClientClose) websocket->close();
+    if (wake) wake();
+    server_.nudge();
+  }
+
+  // UpgradeTarget, called from the websocket's IO thread.
+  void probe() override {
+    std::function<void()> wake;
+    {
+      std::lock_guard lock(mu_);
+      if (end_ != End::kNone || websocket_) return;
+      queue_.push_back(Queued{nullptr, '6'});
+      queued_bytes_ += 1;
       wake = std::exchange(waiter_, nullptr);
     }
     if (wake) wake();
-    server_.nudge();
+  }
+  void upgrade(std::shared_ptr<Connection> websocket) override {
+    std::function<void()> wake;
+    {
+      std::lock_guard lock(mu_);
+      if (end_ != End::kNone || websocket_) {
+        websocket->close();
+        return;
+      }
+      // The messages polling had not delivered go first, in order; pings and noops
+      // belonged to the polling transport (the websocket pings on its own).
+      for (Queued& q : queue_) {
+        if (q.type == '4') websocket->send(std::move(q.text));
+      }
+      queue_.clear();
+      queued_bytes_ = 0;
+      pong_due_.reset();
+      websocket_ = std::move(websocket);
+      wake = std::exchange(waiter_, nullptr);  // the last poll gets a noop
+    }
+    if (wake) wake();
+  }
+  void receive(std::string_view text) override {
+    server_.messages_in.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(handler_mu);
+    server_.handler->on_message(shared_from_this(), text);
+  }
+  void websocket_closed(bool upgraded) override {
+    if (upgraded) end(End::kClientClose);
+  }
+  // Whether a websocket may still take the session over.
+  bool upgradable() const {
+    std::lock_guard lock(mu_);
+    return end_ == End::kNone && !websocket_;
+  }
+  bool upgraded() const {
+    std::lock_guard lock(mu_);
+    return websocket_ != nullptr;
   }
 
   End ended() const {
@@ -236,7 +294,9 @@ class PollingSession final : public Connection,
     {
       std::lock_guard lock(mu_);
       if (end_ != End::kNone) return;
-      if (pong_due_) {
+      if (websocket_) {
+        // The websocket pings; only the connect timeout is left to check here.
+      } else if (pong_due_) {
         timed_out = now >= *pong_due_;
       } else if (now >= next_ping_) {
         queue_.push_back(Queued{nullptr, '2'});
@@ -279,6 +339,7 @@ class PollingSession final : public Connection,
   End end_ = End::kNone;                       // guarded by mu_
   Clock::time_point next_ping_;                // guarded by mu_
   std::optional<Clock::time_point> pong_due_;  // guarded by mu_
+  std::shared_ptr<Connection> websocket_;      // guarded by mu_: set by the upgrade
   bool connect_checked_ = false;               // guarded by mu_
 };
 
@@ -338,6 +399,10 @@ http::Reply PollingServer::Impl::handle(http::RequestContext& ctx) {
     refused.fetch_add(1, std::memory_order_relaxed);
     return engine_error(400, 3, "Bad request");
   }
+  if (session->upgraded()) {  // the client moved to the websocket
+    refused.fetch_add(1, std::memory_order_relaxed);
+    return engine_error(400, 3, "Bad request");
+  }
   if (request.method == http::Method::kGet) {
     if (!session->begin_get()) {
       protocol_errors.fetch_add(1, std::memory_order_relaxed);
@@ -382,7 +447,7 @@ http::Reply PollingServer::Impl::handshake(http::RequestContext& ctx,
       200, std::string(kPayloadType),
       engine_io::encode_open({
           .sid = session->id(),
-          .upgrades = {},
+          .upgrades = {"websocket"},
           .ping_interval_ms = static_cast<std::uint64_t>(options.ping_interval.count()),
           .ping_timeout_ms = static_cast<std::uint64_t>(options.ping_timeout.count()),
           .max_payload_bytes = options.max_payload_bytes,
@@ -536,6 +601,17 @@ PollingServer::~PollingServer() {
 
 http::Reply PollingServer::handle(http::RequestContext& ctx) {
   return impl_->handle(ctx);
+}
+
+UpgradeLookup PollingServer::upgrade_lookup() const {
+  std::weak_ptr<Impl> weak = impl_;
+  return [weak](std::string_view sid) -> std::shared_ptr<UpgradeTarget> {
+    std::shared_ptr<Impl> impl = weak.lock();
+    if (!impl) return nullptr;
+    std::shared_ptr<PollingSession> session = impl->find(sid);
+    if (!session || !session->upgradable()) return nullptr;
+    return session;
+  };
 }
 
 void PollingServer::stop() {

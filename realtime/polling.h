@@ -31,8 +31,14 @@
 //
 // Threads: requests arrive on any IO thread; a per-session mutex keeps the handler's
 // calls for one session in order and never overlapping. A heartbeat thread sends the
-// pings, enforces the timeouts and ends sessions (on_close runs there, once). No
-// Engine.IO upgrade yet: the open packet offers none, so a client stays on polling.
+// pings, enforces the timeouts and ends sessions (on_close runs there, once).
+//
+// Upgrade: the open packet offers "websocket". A websocket handshake naming the sid
+// reaches the session through upgrade_lookup() (realtime/ws_server.h drives it): the
+// probe ends a waiting GET with a noop; at "5" the messages still queued move to the
+// websocket in order, later sends go there directly, the websocket's heartbeat takes
+// over, and polling requests on the sid are refused (400). The session stays the same
+// Connection for the handler throughout.
 #pragma once
 
 #include <chrono>
@@ -93,6 +99,10 @@ class PollingServer {
   // Answers one HTTP request on the Engine.IO path (see above). A waiting GET finishes
   // on the thread ctx.post() runs work on.
   http::Reply handle(http::RequestContext& ctx);
+
+  // For WsServer::set_upgrade_lookup: the session a websocket handshake's `sid` names,
+  // while it may still be upgraded.
+  UpgradeLookup upgrade_lookup() const;
 
   // Refuses new sessions, closes every session (waiting GETs get the close packet) and
   // returns once each on_close has returned. Idempotent. Call while the IO threads

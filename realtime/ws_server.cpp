@@ -112,7 +112,6 @@ std::optional<Refusal> check_handshake(const http::UpgradeRequest& request,
   if (query.get("transport") != std::optional<std::string_view>("websocket")) {
     return Refusal{400, 0, "Transport unknown"};
   }
-  if (query.get("sid").has_value()) return Refusal{400, 1, "Session ID unknown"};
   if (query.get("EIO") != std::optional<std::string_view>("4")) {
     return Refusal{400, 5, "Unsupported protocol version"};
   }
@@ -302,7 +301,8 @@ class WsServer::Impl : public std::enable_shared_from_this<WsServer::Impl> {
   const std::shared_ptr<ConnectionHandler> handler;
 
   std::atomic<std::uint64_t> opened{0}, closed{0}, refused{0}, ping_timeouts{0}, slow_consumers{0},
-      protocol_errors{0}, connect_timeouts{0}, messages_in{0}, messages_out{0};
+      protocol_errors{0}, connect_timeouts{0}, messages_in{0}, messages_out{0}, upgrades{0};
+  UpgradeLookup upgrade_lookup;  // set before serving
 
   mutable std::mutex mu;  // guards sessions, stopping
   std::condition_variable drained;
@@ -347,6 +347,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void set_query(std::vector<std::pair<std::string, std::string>> query) {
     info_.query = std::move(query);
   }
+  void set_target(std::shared_ptr<UpgradeTarget> target) { target_ = std::move(target); }
 
   static asio::awaitable<void> run(std::shared_ptr<Session> self) {
     try {
@@ -386,6 +387,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     request_ = {};
     ws_.text(true);
+    const auto executor = ws_.get_executor();
+    if (target_) {  // an upgrade: the polling session's open packet was its handshake
+      asio::co_spawn(executor, write_loop(self),
+                     [](std::exception_ptr e) { log_failure("realtime.ws_writer_failed", e); });
+      info_ = {};
+      co_await read_loop(self);
+      co_return;
+    }
     opened_ = true;
     server_->opened.fetch_add(1, std::memory_order_relaxed);
     outbox_->push_internal(engine_io::encode_open({
@@ -395,7 +404,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         .ping_timeout_ms = static_cast<std::uint64_t>(o.ping_timeout.count()),
         .max_payload_bytes = o.max_payload_bytes,
     }));
-    const auto executor = ws_.get_executor();
     asio::co_spawn(executor, write_loop(self),
                    [](std::exception_ptr e) { log_failure("realtime.ws_writer_failed", e); });
     asio::co_spawn(executor, ping_loop(self),
@@ -414,7 +422,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         self->close_for(Reason::kServerClose);
       });
     }
+    co_await read_loop(self);
+  }
 
+  // Reads frames until the websocket ends; each goes to the handler (or, for an
+  // upgrade, to the polling session).
+  asio::awaitable<void> read_loop(std::shared_ptr<Session> self) {
     beast::flat_buffer buffer;
     for (;;) {
       auto [ec, n] = co_await ws_.async_read(buffer, kTuple);
@@ -440,10 +453,18 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         protocol_error(websocket::close_code::protocol_error);
         continue;
       }
+      if (target_ && !upgraded_) {
+        probe_step(self, *packet);
+        continue;
+      }
       switch (packet->type) {
         case engine_io::PacketType::kMessage:
           server_->messages_in.fetch_add(1, std::memory_order_relaxed);
-          call_handler([&] { server_->handler->on_message(connection_, packet->data); });
+          if (target_) {
+            target_->receive(packet->data);
+          } else {
+            call_handler([&] { server_->handler->on_message(connection_, packet->data); });
+          }
           break;
         case engine_io::PacketType::kPong:
           if (awaiting_pong_) {
@@ -462,6 +483,25 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
           break;
       }
     }
+  }
+
+  // One packet of an upgrade in progress: "2probe" is answered "3probe", "5" completes
+  // the upgrade (and starts the heartbeat here); anything else is a protocol error.
+  void probe_step(const std::shared_ptr<Session>& self, const engine_io::Packet& packet) {
+    if (packet.type == engine_io::PacketType::kPing && packet.data == "probe") {
+      outbox_->push_internal(engine_io::encode_pong("probe"));
+      target_->probe();
+      return;
+    }
+    if (packet.type == engine_io::PacketType::kUpgrade) {
+      upgraded_ = true;
+      server_->upgrades.fetch_add(1, std::memory_order_relaxed);
+      target_->upgrade(connection_);
+      asio::co_spawn(ws_.get_executor(), ping_loop(self),
+                     [](std::exception_ptr e) { log_failure("realtime.ws_ping_failed", e); });
+      return;
+    }
+    protocol_error(websocket::close_code::protocol_error);
   }
 
   // Sends what is queued, in order; after a graceful close began, the close handshake.
@@ -600,6 +640,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       server_->closed.fetch_add(1, std::memory_order_relaxed);
       call_handler([&] { server_->handler->on_close(connection_); });
     }
+    if (target_) target_->websocket_closed(upgraded_);
   }
 
   const std::shared_ptr<WsServer::Impl> server_;
@@ -612,6 +653,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   ConnectionInfo info_;
   const std::shared_ptr<Outbox> outbox_;
   const std::shared_ptr<Connection> connection_;  // outbox_, as the handler sees it
+  // The long-polling session this websocket upgrades (a handshake with a `sid`); the
+  // handler knows only that session, never connection_.
+  std::shared_ptr<UpgradeTarget> target_;
+  bool upgraded_ = false;  // the client's "5" arrived
   websocket::close_reason close_reason_{websocket::close_code::normal};
   bool opened_ = false;    // the open packet is queued and on_open called
   bool closing_ = false;   // a close handshake is under way
@@ -627,6 +672,13 @@ void WsServer::Impl::start(Next stream, http::UpgradeContext context) {
   const auto executor = stream.get_executor();
   http::QueryParams query;
   std::optional<Refusal> refusal = check_handshake(context.request, query);
+  std::shared_ptr<UpgradeTarget> target;
+  if (!refusal) {
+    if (const std::optional<std::string_view> sid = query.get("sid")) {
+      if (upgrade_lookup) target = upgrade_lookup(*sid);
+      if (!target) refusal = Refusal{400, 1, "Session ID unknown"};
+    }
+  }
   std::shared_ptr<Session<Next>> session;
   if (!refusal) {
     std::lock_guard lock(mu);
@@ -649,6 +701,7 @@ void WsServer::Impl::start(Next stream, http::UpgradeContext context) {
     return;
   }
   session->set_query(query.items());
+  session->set_target(std::move(target));
   asio::co_spawn(executor, Session<Next>::run(session),
                  [](std::exception_ptr e) { log_failure("realtime.ws_session_failed", e); });
 }
@@ -686,6 +739,10 @@ WsServer::WsServer(WsOptions options, std::shared_ptr<ConnectionHandler> handler
 
 WsServer::~WsServer() {
   stop();
+}
+
+void WsServer::set_upgrade_lookup(UpgradeLookup lookup) {
+  impl_->upgrade_lookup = std::move(lookup);
 }
 
 void WsServer::upgrade(http::PlainStream stream, http::UpgradeContext context) {
@@ -734,6 +791,7 @@ WsCounters WsServer::counters() const {
       .closed_connect_timeout = s.connect_timeouts.load(r),
       .messages_in = s.messages_in.load(r),
       .messages_out = s.messages_out.load(r),
+      .upgrades = s.upgrades.load(r),
   };
 }
 
@@ -757,6 +815,9 @@ void WsServer::register_metrics(MetricsRegistry& registry) const {
                             "Websockets closed for not connecting to the namespace within "
                             "DOCKET_WS_CONNECT_TIMEOUT_MS.",
                             transport(&WsCounters::closed_connect_timeout));
+  registry.counter_callback("docket_ws_upgrades_total",
+                            "Long-polling sessions upgraded to a websocket.",
+                            transport(&WsCounters::upgrades));
 }
 
 }  // namespace docket::realtime

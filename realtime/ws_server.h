@@ -5,11 +5,17 @@
 //
 // Per connection, everything runs on the IO thread that accepted it (no strand; only
 // the send queue has a mutex, as Connection::send comes from any thread):
-//   - the upgrade request is checked first: EIO must be 4 and transport websocket, and
-//     no `sid` (a polling session to upgrade, which this server never has); otherwise
-//     the answer is HTTP 400 with the Engine.IO error body ({"code":5,"message":
-//     "Unsupported protocol version"}, …) and no upgrade. Beyond max_connections, or
-//     once stop() has begun, the answer is 503;
+//   - the upgrade request is checked first: EIO must be 4 and transport websocket;
+//     otherwise the answer is HTTP 400 with the Engine.IO error body ({"code":5,
+//     "message":"Unsupported protocol version"}, …) and no upgrade. A `sid` must name a
+//     long-polling session the upgrade lookup knows ({"code":1,"message":"Session ID
+//     unknown"} otherwise). Beyond max_connections, or once stop() has begun, the
+//     answer is 503;
+//   - with a `sid` (Engine.IO's upgrade): no open packet and no on_open; the client's
+//     "2probe" is answered "3probe" (and the polling session told, UpgradeTarget::probe),
+//     its "5" completes the upgrade (UpgradeTarget::upgrade): from then on the websocket
+//     carries the polling session's packets both ways, pings included, and its end
+//     ends the session. Anything else before "5" is a protocol error;
 //   - the websocket handshake (bounded by handshake_timeout), then the open packet
 //     `0{"sid":…,"upgrades":[],"pingInterval":…,"pingTimeout":…,"maxPayload":…}`,
 //     then ConnectionHandler::on_open;
@@ -83,6 +89,7 @@ struct WsCounters {
   std::uint64_t closed_connect_timeout = 0;  // no session within connect_timeout
   std::uint64_t messages_in = 0;             // Engine.IO message packets received
   std::uint64_t messages_out = 0;            // Engine.IO message packets written
+  std::uint64_t upgrades = 0;                // polling sessions upgraded ("5" received)
 };
 
 class WsServer final : public http::UpgradeHandler {
@@ -93,6 +100,10 @@ class WsServer final : public http::UpgradeHandler {
   ~WsServer() override;
   WsServer(const WsServer&) = delete;
   WsServer& operator=(const WsServer&) = delete;
+
+  // Where handshakes with a `sid` find the long-polling session they upgrade. Without
+  // it such handshakes are refused. REQUIRES: before the first upgrade().
+  void set_upgrade_lookup(UpgradeLookup lookup);
 
   // Called by the HTTP server on the connection's IO thread; never blocks.
   void upgrade(http::PlainStream stream, http::UpgradeContext context) override;

@@ -6,9 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { loginAdmin, registerCustomer, sleep } from './lib/inquiries.js';
+import net from 'node:net';
 import {
-  NSP, WAIT_MS, joinRequest, metrics, openRequest, record, replyRequest, requestRoom, syncRequest,
-  waitForMetrics, withServer, withTimeout,
+  NSP, WAIT_MS, joinRequest, metrics, once, openRequest, record, replyRequest, requestRoom,
+  startRealtime, syncRequest, waitForMetrics, withServer, withTimeout,
 } from './lib/realtime.js';
 
 const DELTA_REQUEST = 'support.request_message.created';
@@ -57,7 +58,13 @@ test('socket.io-client with default transports and with polling only: connect, j
         const what = transports ? 'polling only' : 'default transports';
         const socket = await connectWith(base, kim.token, transports);
         sockets.push(socket);
-        assert.equal(socket.io.engine.transport.name, 'polling', `${what}: on polling`);
+        if (transports) {
+          assert.equal(socket.io.engine.transport.name, 'polling', `${what}: on polling`);
+        } else {
+          // The client starts on polling and upgrades to the websocket the open packet offers.
+          if (socket.io.engine.transport.name !== 'websocket') await once(socket.io.engine, 'upgrade', 'upgrade');
+          assert.equal(socket.io.engine.transport.name, 'websocket', `${what}: upgraded`);
+        }
         const rec = record(socket);
         assert.deepEqual(await joinRequest(socket, request.id), { ok: true, room: requestRoom(request.id) }, what);
         const reply = await replyRequest(base, admin.token, request.id, `Staff over ${what}`, { staff: true });
@@ -70,7 +77,8 @@ test('socket.io-client with default transports and with polling only: connect, j
         assert.ok(replay.events.some((e) => e.eventId === reply.message.eventId), `${what}: sync`);
       }
       const m = await metrics(base);
-      assert.ok(m.docket_ws_polling_sessions >= 2, 'two polling sessions are open');
+      assert.equal(m.docket_ws_polling_sessions, 2, 'two sessions: one upgraded, one polling');
+      assert.equal(m.docket_ws_upgrades_total, 1);
     } finally {
       for (const s of sockets) s.close();
     }
@@ -170,4 +178,83 @@ test('heartbeat over polling: pings are answered by pongs; a client that stops p
       m.docket_ws_polling_closed_ping_timeout_total === 1, 'the silent session dropped', 5000);
     assert.equal((await eio(base, q)).status, 400, 'its sid is unknown now');
   });
+});
+
+test('messages posted while a client upgrades arrive exactly once', async () => {
+  await withServer({}, async ({ base }) => {
+    const admin = await loginAdmin(base);
+    const kim = await registerCustomer(base, 'kim.upgrade@example.com', 'Kim');
+    const request = await openRequest(base, kim.token, 'Upgrade race');
+    for (let round = 0; round < 3; round++) {
+      const socket = await connectWith(base, kim.token);
+      try {
+        const rec = record(socket);
+        // Joined over polling, while the probe is under way.
+        assert.deepEqual(await joinRequest(socket, request.id), { ok: true, room: requestRoom(request.id) });
+        const upgraded = socket.io.engine.transport.name === 'websocket'
+          ? Promise.resolve() : once(socket.io.engine, 'upgrade', 'upgrade');
+        const posts = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+          replyRequest(base, admin.token, request.id, `round ${round} message ${i}`, { staff: true })));
+        await upgraded;
+        for (const { message } of posts) {
+          await rec.next(DELTA_REQUEST, (d) => d.eventId === message.eventId, `delta ${message.eventId}`);
+        }
+        await sleep(200);  // anything duplicated would have arrived by now
+        const ids = rec.of(DELTA_REQUEST).map((d) => d.eventId);
+        assert.equal(ids.length, posts.length, `round ${round}: each delta once (${ids})`);
+        assert.deepEqual([...ids].sort((a, b) => a - b), ids, `round ${round}: in log order`);
+        assert.equal(socket.io.engine.transport.name, 'websocket');
+      } finally {
+        socket.close();
+      }
+    }
+    const m = await metrics(base);
+    assert.equal(m.docket_ws_upgrades_total, 3);
+  });
+});
+
+// A TCP proxy in front of `port` that, like some corporate proxies, refuses websocket
+// upgrades and passes everything else. Answers {port, close()}.
+async function upgradeBlockingProxy(port) {
+  const server = net.createServer((client) => {
+    client.once('data', (first) => {
+      if (/^upgrade:\s*websocket/im.test(first.toString('latin1'))) {
+        client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const upstream = net.connect(port, '127.0.0.1', () => {
+        upstream.write(first);
+        client.pipe(upstream).pipe(client);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, close: () => server.close() };
+}
+
+test('where websockets are blocked, a default client falls back to polling and keeps working', async () => {
+  const server = await startRealtime();
+  const proxy = await upgradeBlockingProxy(new URL(server.baseUrl).port);
+  const base = `http://127.0.0.1:${proxy.port}`;
+  let socket;
+  try {
+    const admin = await loginAdmin(server.baseUrl);
+    const kim = await registerCustomer(server.baseUrl, 'kim.blocked@example.com', 'Kim');
+    const request = await openRequest(server.baseUrl, kim.token, 'Behind a proxy');
+    socket = await connectWith(base, kim.token);
+    const rec = record(socket);
+    assert.deepEqual(await joinRequest(socket, request.id), { ok: true, room: requestRoom(request.id) });
+    await sleep(500);  // the probe has failed by now
+    assert.equal(socket.io.engine.transport.name, 'polling');
+    assert.ok(socket.connected);
+    const reply = await replyRequest(server.baseUrl, admin.token, request.id, 'Through the proxy', { staff: true });
+    await rec.next(DELTA_REQUEST, (d) => d.eventId === reply.message.eventId, 'delta over polling');
+    assert.equal((await metrics(server.baseUrl)).docket_ws_upgrades_total, 0);
+  } finally {
+    socket?.close();
+    proxy.close();
+    await server.cleanup();
+  }
 });
