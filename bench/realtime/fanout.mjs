@@ -33,6 +33,7 @@
 // processes and this poster over the window tell which of them was the bottleneck.
 //
 //   node fanout.mjs [--target docket|node] [--poster customer|staff] [--base URL]
+//     [--transports websocket|polling|default] [--connect-concurrency 100]
 //     [--rooms 200] [--subscribers 10]
 //     [--processes 4] [--rate 2000|max] [--concurrency 64] [--max-inflight 256]
 //     [--duration 10] [--warmup 3] [--server-pid PID]
@@ -48,6 +49,8 @@ const { values: opts } = parseArgs({
   options: {
     target: { type: 'string', default: 'docket' },
     poster: { type: 'string', default: 'customer' },
+    transports: { type: 'string', default: 'websocket' },
+    'connect-concurrency': { type: 'string', default: '100' },
     base: { type: 'string', default: 'http://127.0.0.1:18094' },
     rooms: { type: 'string', default: '200' },
     subscribers: { type: 'string', default: '10' },
@@ -102,14 +105,15 @@ if (docket) {
 const subscribers = Array.from({ length: rooms * perRoom }, (_, id) => ({
   id, room: roomIds[Math.floor(id / perRoom)],
 }));
-console.log(`target: ${opts.target}${docket ? ` poster=${opts.poster}` : ''} rooms=${rooms} subscribers=${perRoom} processes=${processes} ` +
+console.log(`target: ${opts.target}${docket ? ` poster=${opts.poster}` : ''} transports=${opts.transports} rooms=${rooms} subscribers=${perRoom} processes=${processes} ` +
   `mode=${closedLoop ? `closed concurrency=${concurrency}` : `open rate=${rate}/s max_inflight=${maxInflight}`} ` +
   `duration_s=${durationMs / 1000} warmup_s=${warmupMs / 1000}`);
 
 const workers = await Workers.start(processes);
 try {
   const joined = await workers.connect({
-    base: opts.base, token: subscriberToken, subscribers, concurrency: 100, tag,
+    base: opts.base, token: subscriberToken, subscribers, tag,
+    concurrency: Number(opts['connect-concurrency']), transports: opts.transports,
   });
   console.log(`connections: joined=${joined.joined.length} failed=${joined.failed}`);
   reportConnectFailures(joined, serverFdShort);

@@ -198,12 +198,12 @@ export class Workers {
 
   // Subscribers [{id, room}] dealt round-robin to the workers, connected and joined
   // there. Answers {joined: [subscriber ids], failed, errors: {text: count}, emfile, ms}.
-  async connect({ base, token, subscribers, concurrency, tag }) {
+  async connect({ base, token, subscribers, concurrency, tag, transports }) {
     const started = now();
     const shares = this.procs.map(() => []);
     subscribers.forEach((s, i) => shares[i % shares.length].push(s));
     const answers = await this.askAll((i) => ({
-      cmd: 'connect', base, token, subscribers: shares[i], concurrency, tag,
+      cmd: 'connect', base, token, subscribers: shares[i], concurrency, tag, transports,
     }));
     const out = { joined: [], failed: 0, errors: {}, emfile: false, ms: now() - started };
     for (const a of answers) {

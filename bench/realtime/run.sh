@@ -12,7 +12,12 @@
 #   3. fan-out throughput: the same rooms posted to by 64 closed-loop posters as fast as
 #      answers come, deliveries/s, against docket and then against the reference Node
 #      socket.io server (node_server.mjs: the same broadcast with no auth, storage or log);
-#      the ratio docket/node of deliveries/s and of server CPU per delivery closes the run.
+#      the ratio docket/node of deliveries/s and of server CPU per delivery closes the run;
+#   4. long-polling: 1,000 clients on polling only (100 rooms × 10), each receiving 2
+#      messages/s (200 customer replies/s), delivery p99 and the server's RSS; then 1,000
+#      clients with socket.io-client's default transports connecting all at once
+#      (polling, then the upgrade to websocket), replies posted as soon as every client
+#      has joined (no warm-up): every delivery checked, the upgrades counted.
 #
 #   bench/realtime/run.sh [BUILD_DIR] [DURATION]   e.g. bench/realtime/run.sh build 10s
 #
@@ -110,6 +115,17 @@ echo "== fan-out node socket.io: $rooms rooms × $subscribers subscribers, $conc
 node "$here/fanout.mjs" --target node --base "http://127.0.0.1:$node_port" --server-pid "$node_pid" \
   --rooms "$rooms" --subscribers "$subscribers" --processes "$processes" --rate max \
   --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$data/node_max.txt" || true
+
+echo "== long-polling: 100 rooms × 10 subscribers on polling only, 200 messages/s"
+node "$here/fanout.mjs" --target docket --transports polling --base "$base" --server-pid "$pid" \
+  --rooms 100 --subscribers 10 --processes "$processes" --rate 200 \
+  --duration "$duration" --warmup "$warmup" || true
+echo "   server rss_mb: $(awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status")"
+echo "== upgrade: 1,000 default clients connecting at once, 200 messages/s from the start"
+node "$here/fanout.mjs" --target docket --transports default --connect-concurrency 1000 \
+  --base "$base" --server-pid "$pid" --rooms 100 --subscribers 10 --processes "$processes" \
+  --rate 200 --duration "$duration" --warmup 0 || true
+echo "   $(curl -fs "$base/metrics" | grep -E '^docket_ws_upgrades_total ')"
 
 rate_of() { sed -n 's/^deliveries_per_s: //p' "$1"; }
 # Server CPU seconds per 1,000 deliveries in the window.

@@ -2,8 +2,10 @@
 // It holds its share of the subscriber sockets and answers the parent's commands over
 // IPC, one answer per command, in order, after a first {ready:true} once loaded:
 //
-//   {cmd:'connect', base, token, subscribers:[{id, room}], concurrency, tag}
-//       opens one websocket per subscriber (at most `concurrency` handshakes at once),
+//   {cmd:'connect', base, token, subscribers:[{id, room}], concurrency, tag, transports}
+//       opens one socket per subscriber (at most `concurrency` handshakes at once; over
+//       `transports`: "websocket" (default), "polling", or "default" — socket.io-client's
+//       own, polling then the upgrade),
 //       joins it to request `room`, and from then on records every delta whose message
 //       text is `bench <tag>:<seq>`: (seq, subscriber id, receipt time).
 //       → {joined:[ids], failed, errors:{text:count}, emfile}
@@ -32,9 +34,9 @@ function describe(err) {
 }
 
 // Connects and joins one subscriber; answers null or the failure's text.
-async function subscribe({ base, token, tag }, { id, room }) {
+async function subscribe({ base, token, tag, transports = 'websocket' }, { id, room }) {
   const socket = io(base + NSP, {
-    transports: ['websocket'],
+    ...(transports === 'default' ? {} : { transports: [transports] }),
     forceNew: true,
     reconnection: false,
     timeout: TIMEOUT_MS,
