@@ -8,7 +8,7 @@ import { io } from 'socket.io-client';
 import { loginAdmin, registerCustomer, sleep } from './lib/inquiries.js';
 import net from 'node:net';
 import {
-  NSP, WAIT_MS, joinRequest, metrics, once, openRequest, record, replyRequest, requestRoom,
+  Clients, NSP, WAIT_MS, joinRequest, metrics, once, openRequest, record, replyRequest, requestRoom,
   startRealtime, syncRequest, waitForMetrics, withServer, withTimeout,
 } from './lib/realtime.js';
 
@@ -256,5 +256,46 @@ test('where websockets are blocked, a default client falls back to polling and k
     socket?.close();
     proxy.close();
     await server.cleanup();
+  }
+});
+
+test('a polling-only client recovers its session across a server restart', async () => {
+  const first = await startRealtime();
+  const clients = new Clients(first.baseUrl);
+  let second;
+  try {
+    const admin = await loginAdmin(first.baseUrl);
+    const kim = await registerCustomer(first.baseUrl, 'kim.restart@example.com', 'Kim');
+    const request = await openRequest(first.baseUrl, kim.token, 'Polling across a restart');
+    const socket = await clients.connect({
+      token: kim.token, options: { transports: ['polling'], reconnection: false },
+    });
+    assert.equal(socket.io.engine.transport.name, 'polling');
+    assert.deepEqual(await joinRequest(socket, request.id), { ok: true, room: requestRoom(request.id) });
+    const rec = record(socket);
+    const seen = (await replyRequest(first.baseUrl, admin.token, request.id, 'Seen live', { staff: true })).message;
+    await rec.next(DELTA_REQUEST, (d) => d.eventId === seen.eventId, 'live delta');
+    const sid = socket.id;
+
+    const disconnected = once(socket, 'disconnect', 'disconnect on kill');
+    await first.stop('SIGKILL');
+    await disconnected;
+    second = await startRealtime({ dataDir: first.dataDir, port: first.ready.port });
+    const admin2 = await loginAdmin(second.baseUrl);
+    const missed = [];
+    for (let i = 1; i <= 2; i++) {
+      missed.push((await replyRequest(second.baseUrl, admin2.token, request.id, `While away ${i}`, { staff: true })).message);
+    }
+    const connected = once(socket, 'connect', 'reconnect');
+    socket.connect();
+    await connected;
+    assert.equal(socket.recovered, true, 'recovered by the new process, over polling');
+    assert.equal(socket.id, sid);
+    for (const m of missed) await rec.next(DELTA_REQUEST, (d) => d.eventId === m.eventId, `missed ${m.eventId}`);
+    assert.deepEqual(rec.of(DELTA_REQUEST).map((d) => d.eventId), [seen, ...missed].map((m) => m.eventId));
+  } finally {
+    clients.close();
+    await second?.cleanup();
+    await first.cleanup();
   }
 });
