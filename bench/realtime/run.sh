@@ -28,6 +28,9 @@
 # DOCKET_BENCH_NODE_PORT (18095). The data directory is temporary and removed at the end.
 # Each fan-out run opens fresh rooms. A staff reply queues a notification mail (outbox),
 # which the default mail transport writes as an .eml file: part of that run's cost.
+# A long-polling client holds one HTTP connection while its GET waits and another while
+# it posts: the server's HTTP connection cap (DOCKET_MAX_CONNECTIONS, 1,000 by default)
+# is raised to 8,000 for the polling runs.
 # Every socket takes a file descriptor in a client process and one in the server: the
 # limit is raised to 65536 (or the hard limit, with a warning). The clients, the poster
 # and the server share the machine's cores: the cpu_s lines tell which one was busy.
@@ -86,6 +89,7 @@ DOCKET_RATE_LIMIT_ENABLED=false DOCKET_PASSWORD_HASH_COST=minimal \
   DOCKET_BOOTSTRAP_ADMIN_EMAIL=bench-admin@example.com \
   DOCKET_BOOTSTRAP_ADMIN_PASSWORD=bench-admin-password \
   DOCKET_WS_MAX_CONNECTIONS=$((sockets + 1000 > 20000 ? sockets + 1000 : 20000)) \
+  DOCKET_MAX_CONNECTIONS=8000 \
   "$build/cli/docket" serve --data-dir "$data/server" --port "$port" 2>"$data/docket.log" &
 pid=$!
 wait_ready "$port"
