@@ -294,15 +294,8 @@ Status ServerRuntime::start_realtime(const Clock& clock) {
   ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
   ws_ = std::make_shared<realtime::WsServer>(ws, socket_server_);
   ws_->register_metrics(*metrics_);
-  polling_ = std::make_unique<realtime::PollingServer>(
-      realtime::PollingOptions{.ping_interval = ws.ping_interval,
-                               .ping_timeout = ws.ping_timeout,
-                               .connect_timeout = ws.connect_timeout,
-                               .max_payload_bytes = ws.max_payload_bytes,
-                               .max_queued_messages = ws.max_queued_messages,
-                               .max_queued_bytes = ws.max_queued_bytes,
-                               .max_sessions = ws.max_connections},
-      socket_server_);
+  // The same heartbeat and bounds; the session cap counts polling sessions apart.
+  polling_ = std::make_unique<realtime::PollingServer>(ws, socket_server_);
   polling_->register_metrics(*metrics_);
   ws_->set_upgrade_lookup(polling_->upgrade_lookup());
   socket_server_->register_metrics(*metrics_);

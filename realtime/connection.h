@@ -11,6 +11,7 @@
 // No Beast or Asio here: the Socket.IO layer and its tests do not compile them.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,26 @@
 #include <vector>
 
 namespace docket::realtime {
+
+// What both Engine.IO transports (websocket, long-polling) are configured with: the
+// heartbeat and the bounds of one session and of all of them.
+struct TransportOptions {
+  std::chrono::milliseconds ping_interval{25'000};
+  std::chrono::milliseconds ping_timeout{20'000};
+  // A session without a session of the layer above (ConnectionHandler::has_session)
+  // this long after it opened is closed (the JavaScript server's connectTimeout). 0:
+  // never.
+  std::chrono::milliseconds connect_timeout{45'000};
+  // Largest message (websocket) or POST body (polling) accepted; the open packet's
+  // maxPayload.
+  std::size_t max_payload_bytes = 1'000'000;
+  // Packets queued for one session and not yet written (the one being written
+  // included): over either bound the session is closed (slow consumer).
+  std::size_t max_queued_messages = 1024;
+  std::size_t max_queued_bytes = 4 << 20;
+  // Open sessions of the transport; more are answered 503.
+  std::size_t max_connections = 10'000;
+};
 
 // A Socket.IO packet's text, immutable once made, shared by every send of it.
 using SharedPacket = std::shared_ptr<const std::string>;

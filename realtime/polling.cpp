@@ -431,7 +431,7 @@ http::Reply PollingServer::Impl::handshake(http::RequestContext& ctx,
   auto session = std::make_shared<PollingSession>(engine_io::new_session_id(), *this, Clock::now());
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || sessions_.size() >= options.max_sessions) {
+    if (stopping_ || sessions_.size() >= options.max_connections) {
       refused.fetch_add(1, std::memory_order_relaxed);
       return engine_error(503, 3, stopping_ ? "Server shutting down" : "Too many sessions");
     }

@@ -59,21 +59,9 @@ class RequestContext;
 
 namespace docket::realtime {
 
-struct PollingOptions {
-  std::chrono::milliseconds ping_interval{25'000};
-  std::chrono::milliseconds ping_timeout{20'000};
-  // A session without a Socket.IO session this long after its handshake is closed; 0:
-  // never.
-  std::chrono::milliseconds connect_timeout{45'000};
-  // Largest POST body accepted (also the open packet's maxPayload).
-  std::size_t max_payload_bytes = 1'000'000;
-  // Packets queued for one session (those being answered included): over either bound
-  // the session is closed.
-  std::size_t max_queued_messages = 1024;
-  std::size_t max_queued_bytes = 4 << 20;
-  // Open sessions; handshakes beyond it are answered 503.
-  std::size_t max_sessions = 10'000;
-};
+// The long-polling transport's settings: those the websocket transport has too
+// (max_connections counts polling sessions, apart from websockets).
+using PollingOptions = TransportOptions;
 
 // Totals since construction, for metrics.
 struct PollingCounters {

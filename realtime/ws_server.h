@@ -60,22 +60,12 @@ class MetricsRegistry;
 
 namespace docket::realtime {
 
-struct WsOptions {
-  std::chrono::milliseconds ping_interval{25'000};
-  std::chrono::milliseconds ping_timeout{20'000};
-  // Largest websocket message accepted (also the open packet's maxPayload).
-  std::size_t max_payload_bytes = 1'000'000;
-  // Per-connection send queue bound (messages not yet written to the socket, the one
-  // being written included): over either one the connection is closed (slow consumer).
-  std::size_t max_queued_messages = 1024;
-  std::size_t max_queued_bytes = 4 << 20;
-  // Open websockets (handshakes in progress included); more are answered 503.
-  std::size_t max_connections = 10'000;
+// The websocket transport's settings: the heartbeat and bounds both transports share
+// (realtime/connection.h; max_connections counts open websockets, handshakes in
+// progress included), and the websocket handshakes' own bound.
+struct WsOptions : TransportOptions {
   // The websocket opening handshake, and the closing handshake before a forced close.
   std::chrono::milliseconds handshake_timeout{10'000};
-  // A connection without a session (ConnectionHandler::has_session) this long after
-  // its open packet is closed (the JavaScript server's connectTimeout). 0: never.
-  std::chrono::milliseconds connect_timeout{45'000};
 };
 
 // Totals since construction, for metrics. Each is read atomically on its own.
