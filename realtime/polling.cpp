@@ -166,8 +166,14 @@ class PollingSession final : public Connection,
       std::lock_guard lock(mu_);
       if (end_ != End::kNone) return;
       end_ = why;
+      ended_at_ = Clock::now();
       websocket = websocket_;
-      if (why != End::kClientClose && !websocket) queue_.push_back(Queued{nullptr, '1'});
+      if (why == End::kClientClose) {  // nothing more goes to a client that left
+        queue_.clear();
+        queued_bytes_ = 0;
+      } else if (!websocket) {
+        queue_.push_back(Queued{nullptr, '1'});
+      }
       wake = std::exchange(waiter_, nullptr);
     }
     if (websocket && why != End::kClientClose) websocket->close();
@@ -229,6 +235,18 @@ class PollingSession final : public Connection,
   End ended() const {
     std::lock_guard lock(mu_);
     return end_;
+  }
+  // Ended, and its last packets (the close packet above all) delivered — or no longer
+  // worth waiting for: a client that has not polled for ping_timeout since the end.
+  bool done(Clock::time_point now) const {
+    std::lock_guard lock(mu_);
+    if (end_ == End::kNone) return false;
+    return queue_.empty() || websocket_ || now >= ended_at_ + server_.options.ping_timeout;
+  }
+  // Ended with nothing left to deliver.
+  bool gone() const {
+    std::lock_guard lock(mu_);
+    return end_ != End::kNone && (queue_.empty() || websocket_);
   }
 
   // Starts a GET: false when one is already waiting (the protocol's overlap).
@@ -337,6 +355,7 @@ class PollingSession final : public Connection,
   bool get_open_ = false;                      // guarded by mu_
   bool post_open_ = false;                     // guarded by mu_
   End end_ = End::kNone;                       // guarded by mu_
+  Clock::time_point ended_at_;                 // guarded by mu_
   Clock::time_point next_ping_;                // guarded by mu_
   std::optional<Clock::time_point> pong_due_;  // guarded by mu_
   std::shared_ptr<Connection> websocket_;      // guarded by mu_: set by the upgrade
@@ -388,7 +407,9 @@ http::Reply PollingServer::Impl::handle(http::RequestContext& ctx) {
   const std::optional<std::string_view> sid = query.get("sid");
   if (!sid) return handshake(ctx, query);
   std::shared_ptr<PollingSession> session = find(*sid);
-  if (!session) {
+  // An ended session with nothing left to deliver is gone for the client, even before
+  // the heartbeat removed it.
+  if (!session || session->gone()) {
     refused.fetch_add(1, std::memory_order_relaxed);
     return engine_error(400, 1, "Session ID unknown");
   }
@@ -541,7 +562,7 @@ void PollingServer::Impl::tick(Clock::time_point now) {
   }
   for (const auto& session : all) {
     session->beat(now);
-    if (session->ended() != End::kNone) finish(session);
+    if (session->done(now)) finish(session);
   }
 }
 

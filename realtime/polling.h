@@ -24,7 +24,9 @@
 //
 // Heartbeat and bounds: the server queues a ping every pingInterval; a session whose
 // pong has not come pingTimeout later is closed — so is one whose client stopped
-// polling, which never sees the ping. A session with no Socket.IO session
+// polling, which never sees the ping. A session the server ends keeps its close packet
+// (and what was queued before it) for the client's next GET, at most ping_timeout
+// longer; then it is gone (400 Session ID unknown). A session with no Socket.IO session
 // (ConnectionHandler::has_session) connect_timeout after its handshake is closed. The
 // queue of one session is bounded like a websocket's send queue (a send over it
 // closes the session: slow consumer). The session count is capped.

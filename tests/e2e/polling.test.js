@@ -144,6 +144,9 @@ test('raw long-polling: handshake, CONNECT by POST, payloads, overlap and client
     const q2 = `EIO=4&transport=polling&sid=${other.sid}`;
     const ping = await eio(base, q2, { method: 'POST', body: '2' });
     assert.equal(ping.status, 400);
+    // The close packet waits for the next GET; after it, the sid is unknown.
+    assert.equal((await eio(base, q2)).text, '1');
+    assert.equal((await eio(base, q2)).status, 400);
     // A binary packet is refused the same way.
     const third = await handshake(base);
     const q3 = `EIO=4&transport=polling&sid=${third.sid}`;
@@ -175,7 +178,7 @@ test('heartbeat over polling: pings are answered by pongs; a client that stops p
     assert.equal((await metrics(base)).docket_ws_polling_sessions, 1);
     // Stop polling: dropped one ping interval plus the ping timeout later.
     await waitForMetrics(base, (m) => m.docket_ws_polling_sessions === 0 &&
-      m.docket_ws_polling_closed_ping_timeout_total === 1, 'the silent session dropped', 5000);
+      m.docket_ws_polling_closed_ping_timeout_total === 1, 'the silent session dropped', 8000);
     assert.equal((await eio(base, q)).status, 400, 'its sid is unknown now');
   });
 });
