@@ -398,35 +398,38 @@ const std::vector<ConfigVariable>& config_variables() {
          return true;
        }},
       {"DOCKET_WS_PING_INTERVAL_MS", "25000",
-       "How often the server pings each websocket (1000 - 300000).",
+       "How often the server pings each websocket and long-polling session (1000 - 300000).",
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1000, 300'000, c.ws_ping_interval_ms);
        }},
       {"DOCKET_WS_PING_TIMEOUT_MS", "20000",
-       "How long a websocket may take to answer a ping before it is closed (1000 - 300000).",
+       "How long a websocket or polling session may take to answer a ping before it is closed "
+       "(1000 - 300000).",
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1000, 300'000, c.ws_ping_timeout_ms);
        }},
       {"DOCKET_WS_CONNECT_TIMEOUT_MS", "45000",
-       "A websocket not connected to the namespace this long after it opened is closed "
-       "(1000 - 300000; the Socket.IO server's connectTimeout).",
+       "A websocket or polling session not connected to the namespace this long after it "
+       "opened is closed (1000 - 300000; the Socket.IO server's connectTimeout; it stops at "
+       "the first CONNECT).",
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1000, 300'000, c.ws_connect_timeout_ms);
        }},
       {"DOCKET_WS_MAX_PAYLOAD_BYTES", "1000000",
-       "Largest websocket message accepted (1024 - 16777216); a larger one closes the "
-       "connection.",
+       "Largest websocket message or long-polling POST accepted (1024 - 16777216); a larger "
+       "one closes the connection.",
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1024, 16u << 20, c.ws_max_payload_bytes);
        }},
       {"DOCKET_WS_MAX_CONNECTIONS", "10000",
-       "Open websockets at once (1 - 1000000); beyond it new ones are refused. Keep below "
-       "the file-descriptor limit.",
+       "Open websockets at once (1 - 1000000), and, apart, long-polling sessions; beyond it "
+       "new ones are refused. Keep below the file-descriptor limit.",
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1, 1'000'000, c.ws_max_connections);
        }},
       {"DOCKET_WS_SEND_QUEUE_BYTES", "4194304",
-       "Bytes queued for one websocket at most (65536 - 268435456), counted until written "
+       "Bytes queued for one websocket or polling session at most (65536 - 268435456), "
+       "counted until written "
        "to the socket: a client that reads slower than its deltas arrive, or one burst "
        "larger than this, is disconnected there and recovers through sync.",
        [](Config& c, std::string_view v) {
