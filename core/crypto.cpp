@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cassert>
 
 namespace docket {
@@ -82,6 +83,35 @@ bool base64url_decode(std::string_view text, std::string& out) {
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
                         text.size(), nullptr, &len, &end,
                         sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    out.clear();
+    return false;
+  }
+  out.resize(len);
+  return true;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  const std::size_t cap = sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  std::string out(cap, '\0');
+  sodium_bin2base64(out.data(), cap, reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(cap - 1);  // drop the terminating NUL
+  return out;
+}
+
+bool base64_decode(std::string_view text, std::string& out) {
+  // libsodium is lenient about bytes >= 0x80 (see above): the alphabet is checked first.
+  const bool in_alphabet = std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
+  });
+  out.assign(text.size() * 3 / 4 + 3, '\0');
+  std::size_t len = 0;
+  const char* end = nullptr;
+  if (!in_alphabet || text.size() % 4 != 0 ||
+      sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
       end != text.data() + text.size()) {
     out.clear();
     return false;

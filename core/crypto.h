@@ -34,6 +34,10 @@ std::uint32_t random_uniform(std::uint32_t upper_exclusive);
 // RFC 4648 §5 base64url without padding, and its inverse (false on bad input).
 std::string base64url_encode(std::string_view bytes);
 bool base64url_decode(std::string_view text, std::string& out);
+// RFC 4648 §4 base64 with padding (Node's Buffer "base64"), and its strict inverse:
+// false on a character outside the alphabet, missing padding or trailing bytes.
+std::string base64_encode(std::string_view bytes);
+bool base64_decode(std::string_view text, std::string& out);
 
 // Compares in time independent of where the inputs differ (lengths may leak).
 bool constant_time_equals(std::string_view a, std::string_view b);

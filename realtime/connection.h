@@ -64,6 +64,12 @@ class Connection {
     return send(std::make_shared<const std::string>(std::move(packet)));
   }
 
+  // Queues one binary Engine.IO `message` carrying `bytes` (websocket: a binary frame;
+  // long-polling: "b<base64>" in the payload), bounded like send(). Docket's own
+  // protocol is text only; the protocol test configuration (realtime/conformance.h)
+  // echoes binaries.
+  virtual bool send_binary(SharedPacket bytes) = 0;
+
   // Closes the websocket (Engine.IO close packet, then the close frame).
   virtual void close() = 0;
 };
@@ -75,20 +81,28 @@ class Connection {
 class UpgradeTarget {
  public:
   virtual ~UpgradeTarget() = default;
+  // Whether a websocket may still take the session over: not once another one did (or
+  // the session ended). A websocket naming a session that exists but is not
+  // upgradable is accepted and closed at once, as the engine.io server does.
+  virtual bool upgradable() const = 0;
+  // A websocket handshake named the session (before the websocket is accepted); the
+  // session is upgrading until websocket_closed() or the upgrade.
+  virtual void upgrade_started() = 0;
   // The websocket answered the client's "2probe" with "3probe": a waiting poll is ended
   // with a noop so that the client can pause polling.
   virtual void probe() = 0;
   // The client sent "5": from now on packets go out over `websocket` — those still
   // queued for polling first, in order — and the polling transport is done.
   virtual void upgrade(std::shared_ptr<Connection> websocket) = 0;
-  // A message that arrived over the websocket after the upgrade.
-  virtual void receive(std::string_view text) = 0;
+  // A message that arrived over the websocket after the upgrade. False: a binary
+  // message the handler refuses (ConnectionHandler::on_binary) — a protocol error.
+  virtual bool receive(std::string_view data, bool binary) = 0;
   // The websocket ended; after an upgrade, that ends the session.
   virtual void websocket_closed(bool upgraded) = 0;
 };
 
-// The session a websocket handshake's `sid` names, or null (not a polling session that
-// may still be upgraded).
+// The live long-polling session a websocket handshake's `sid` names, or null (no such
+// session: the handshake is refused, 400 Session ID unknown).
 using UpgradeLookup = std::function<std::shared_ptr<UpgradeTarget>(std::string_view sid)>;
 
 // What the transport knows about a connection when it opens.
@@ -108,10 +122,15 @@ class ConnectionHandler {
 
   virtual void on_open(const std::shared_ptr<Connection>& connection,
                        const ConnectionInfo& info) = 0;
-  // `packet` is the Engine.IO message's text. Binary messages are refused by the
-  // transport before they get here.
+  // `packet` is the Engine.IO message's text.
   virtual void on_message(const std::shared_ptr<Connection>& connection,
                           std::string_view packet) = 0;
+  // A binary Engine.IO message. False refuses it: the transport closes the connection
+  // as for any protocol error (Docket's protocol is text only, so that is the default).
+  virtual bool on_binary(const std::shared_ptr<Connection>& /*connection*/,
+                         std::string_view /*bytes*/) {
+    return false;
+  }
   virtual void on_close(const std::shared_ptr<Connection>& connection) = 0;
 
   // Whether the connection has started a session of the layer above (Socket.IO: it

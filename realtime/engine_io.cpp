@@ -65,7 +65,14 @@ Result<std::vector<Packet>> decode_payload(std::string_view body) {
     const std::size_t end = body.find(kRecordSeparator);
     const std::string_view encoded = body.substr(0, end);
     if (!encoded.empty() && encoded.front() == 'b') {
-      return Status::InvalidArgument("binary messages are not supported");
+      Packet packet{.type = PacketType::kMessage, .data = {}, .binary = true};
+      if (!base64_decode(encoded.substr(1), packet.data)) {
+        return Status::InvalidArgument("a binary packet's base64 is malformed");
+      }
+      packets.push_back(std::move(packet));
+      if (end == std::string_view::npos) return packets;
+      body.remove_prefix(end + 1);
+      continue;
     }
     auto packet = decode(encoded, FrameKind::kText);
     if (!packet.ok()) return packet.status();
@@ -82,6 +89,10 @@ std::string encode_payload(const std::vector<std::string>& packets) {
     out.append(packet);
   }
   return out;
+}
+
+std::string encode_binary_in_payload(std::string_view bytes) {
+  return "b" + base64_encode(bytes);
 }
 
 std::string encode_open(const OpenOptions& options) {

@@ -6,7 +6,8 @@
 //   binary frame  the raw bytes of a `message` packet, with no type prefix
 // HTTP long-polling ("Packet encoding / HTTP long-polling") carries several packets in
 // one body, joined by the record separator \x1e; a binary message is "b<base64>".
-// Docket's protocol is text only: a binary message is refused on both transports.
+// Docket's own protocol is text only (its handler refuses binary messages); the codec
+// and the transports carry them for handlers that take them (realtime/conformance.h).
 //
 // Everything here is a pure function of its arguments, except new_session_id() which
 // reads the CSPRNG (init_crypto() must have run). Thread-safe.
@@ -66,12 +67,16 @@ Result<Packet> decode(std::string_view frame, FrameKind kind);
 inline constexpr char kRecordSeparator = '\x1e';
 
 // Decodes the body of a long-polling POST: one or more text packets joined by
-// kRecordSeparator, each as decode() takes a text frame. A binary packet ("b<base64>")
-// or any malformed one is InvalidArgument (the server then closes the session).
+// kRecordSeparator, each as decode() takes a text frame, or "b<base64>" for a binary
+// message (RFC 4648 base64 with padding; `binary` set, `data` the decoded bytes). Any
+// malformed packet is InvalidArgument (the server then closes the session).
 Result<std::vector<Packet>> decode_payload(std::string_view body);
 
-// Joins encoded packets ("4hello", "2", …) into one long-polling payload.
+// Joins encoded packets ("4hello", "2", "bAQID", …) into one long-polling payload.
 std::string encode_payload(const std::vector<std::string>& packets);
+
+// A binary message as a long-polling payload carries it: "b" + base64(bytes).
+std::string encode_binary_in_payload(std::string_view bytes);
 
 // The handshake values the server sends in the open packet.
 struct OpenOptions {

@@ -29,6 +29,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a GET that waits while a websocket upgrade is in progress may wait for the
+// upgrade's "5" before it ends with a noop (the engine.io server checks every 100 ms).
+constexpr auto kProbeGrace = std::chrono::milliseconds(100);
+
 constexpr std::string_view kPayloadType = "text/plain; charset=UTF-8";
 
 // Engine.IO's own error answer: {"code":N,"message":"…"}.
@@ -48,12 +52,29 @@ enum class End {
   kConnectTimeout,
 };
 
-// One queued packet: a Socket.IO packet (written after '4') or a bare Engine.IO one.
+// One queued packet: a Socket.IO packet (written after '4'), a binary message
+// (written "b<base64>") or a bare Engine.IO one.
 struct Queued {
   SharedPacket text;  // null for a bare packet
   char type = '4';
-  std::size_t size() const { return 1 + (text ? text->size() : 0); }
+  bool binary = false;
+  std::size_t size() const {
+    if (!text) return 1;
+    return 1 + (binary ? (text->size() + 2) / 3 * 4 : text->size());
+  }
+  std::string encode() const {
+    if (binary) return engine_io::encode_binary_in_payload(*text);
+    return text ? std::string(1, type) + *text : std::string(1, type);
+  }
 };
+
+// Whether the end of a session leaves its close packet for a later GET: when the
+// server ended a healthy session, the client should hear why. After a ping timeout, a
+// protocol error or a full queue the client is gone or misbehaving: only a GET
+// already waiting gets the close packet, and the sid is unknown from then on.
+bool keeps_close_packet(End why) {
+  return why == End::kServerClose || why == End::kConnectTimeout;
+}
 
 }  // namespace
 
@@ -97,7 +118,8 @@ class PollingServer::Impl : public std::enable_shared_from_this<PollingServer::I
 
  private:
   http::Reply handshake(http::RequestContext& ctx, const http::QueryParams& query);
-  static http::Reply poll(std::shared_ptr<PollingSession> session, http::RequestContext& ctx);
+  static http::Reply poll(std::shared_ptr<PollingSession> session, http::RequestContext& ctx,
+                          bool during_upgrade);
   http::Response receive(PollingSession& session, std::string_view body);
   void heartbeat_loop();
   void tick(Clock::time_point now);
@@ -126,8 +148,45 @@ class PollingSession final : public Connection,
   PollingServer::Impl& server() const { return server_; }
 
   using Connection::send;
-  bool send(SharedPacket packet) override {
-    const Queued queued{std::move(packet), '4'};
+  bool send(SharedPacket packet) override { return enqueue({std::move(packet), '4', false}); }
+  bool send_binary(SharedPacket bytes) override { return enqueue({std::move(bytes), '4', true}); }
+
+  void close() override { end(End::kServerClose); }
+
+  // Marks the session ended for `why` (the first reason wins). A waiting GET gets the
+  // close packet; so does a later one when keeps_close_packet(why) (after an upgrade:
+  // the websocket is closed). The heartbeat thread then removes the session and runs
+  // on_close.
+  void end(End why) {
+    std::function<void()> wake;
+    std::shared_ptr<Connection> websocket;
+    {
+      std::lock_guard lock(mu_);
+      if (end_ != End::kNone) return;
+      end_ = why;
+      ended_at_ = Clock::now();
+      websocket = websocket_;
+      if (why == End::kClientClose) {
+        // Nothing more goes to a client that left. A GET it sent along with its close
+        // (arriving just after it) ends with a noop, like one that was waiting.
+        queue_.clear();
+        queued_bytes_ = 0;
+        if (!waiter_ && !websocket) queue_.push_back(Queued{nullptr, '6'});
+      } else if (!keeps_close_packet(why) && !waiter_) {
+        queue_.clear();  // gone at once
+        queued_bytes_ = 0;
+      } else if (!websocket) {
+        queue_.push_back(Queued{nullptr, '1'});
+      }
+      wake = std::exchange(waiter_, nullptr);
+    }
+    if (websocket && why != End::kClientClose) websocket->close();
+    if (wake) wake();
+    server_.nudge();
+  }
+
+ private:
+  bool enqueue(Queued queued) {
     std::function<void()> wake;
     bool over = false;
     {
@@ -135,7 +194,9 @@ class PollingSession final : public Connection,
       if (end_ != End::kNone) return false;
       // Upgraded: straight to the websocket, under mu_ so that nothing overtakes the
       // packets upgrade() moved there.
-      if (websocket_) return websocket_->send(queued.text);
+      if (websocket_) {
+        return queued.binary ? websocket_->send_binary(queued.text) : websocket_->send(queued.text);
+      }
       const PollingOptions& o = server_.options;
       if (queue_.size() + 1 > o.max_queued_messages ||
           queued_bytes_ + queued.size() > o.max_queued_bytes) {
@@ -154,42 +215,28 @@ class PollingSession final : public Connection,
     return true;
   }
 
-  void close() override { end(End::kServerClose); }
-
-  // Marks the session ended for `why` (the first reason wins). A server-side end
-  // queues the close packet for a waiting or later GET (after an upgrade: closes the
-  // websocket); the heartbeat thread then removes it and runs on_close.
-  void end(End why) {
-    std::function<void()> wake;
-    std::shared_ptr<Connection> websocket;
-    {
-      std::lock_guard lock(mu_);
-      if (end_ != End::kNone) return;
-      end_ = why;
-      ended_at_ = Clock::now();
-      websocket = websocket_;
-      if (why == End::kClientClose) {  // nothing more goes to a client that left
-        queue_.clear();
-        queued_bytes_ = 0;
-      } else if (!websocket) {
-        queue_.push_back(Queued{nullptr, '1'});
-      }
-      wake = std::exchange(waiter_, nullptr);
-    }
-    if (websocket && why != End::kClientClose) websocket->close();
-    if (wake) wake();
-    server_.nudge();
-  }
-
+ public:
   // UpgradeTarget, called from the websocket's IO thread.
+  //
+  // From the websocket's handshake to its end, the session is upgrading: a GET that
+  // arrives meanwhile and finds nothing to take waits for the outcome — 400 once the
+  // websocket took over, else a noop kProbeGrace on (see beat()). The probe ends the
+  // poll in flight with a noop at once (socket.io-client waits for it before it sends
+  // "5").
+  void upgrade_started() override {
+    std::lock_guard lock(mu_);
+    ++upgrading_;
+  }
   void probe() override {
     std::function<void()> wake;
     {
       std::lock_guard lock(mu_);
       if (end_ != End::kNone || websocket_) return;
-      queue_.push_back(Queued{nullptr, '6'});
-      queued_bytes_ += 1;
-      wake = std::exchange(waiter_, nullptr);
+      if (waiter_) {
+        queue_.push_back(Queued{nullptr, '6'});
+        queued_bytes_ += 1;
+        wake = std::exchange(waiter_, nullptr);
+      }
     }
     if (wake) wake();
   }
@@ -204,7 +251,12 @@ class PollingSession final : public Connection,
       // The messages polling had not delivered go first, in order; pings and noops
       // belonged to the polling transport (the websocket pings on its own).
       for (Queued& q : queue_) {
-        if (q.type == '4') websocket->send(std::move(q.text));
+        if (q.type != '4') continue;
+        if (q.binary) {
+          websocket->send_binary(std::move(q.text));
+        } else {
+          websocket->send(std::move(q.text));
+        }
       }
       queue_.clear();
       queued_bytes_ = 0;
@@ -214,16 +266,19 @@ class PollingSession final : public Connection,
     }
     if (wake) wake();
   }
-  void receive(std::string_view text) override {
+  bool receive(std::string_view data, bool binary) override {
     server_.messages_in.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard lock(handler_mu);
-    server_.handler->on_message(shared_from_this(), text);
+    if (binary) return server_.handler->on_binary(shared_from_this(), data);
+    server_.handler->on_message(shared_from_this(), data);
+    return true;
   }
   void websocket_closed(bool upgraded) override {
-    if (upgraded) end(End::kClientClose);
+    if (upgraded) return end(End::kClientClose);
+    std::lock_guard lock(mu_);
+    if (upgrading_ > 0) --upgrading_;  // the upgrade failed: polling goes on
   }
-  // Whether a websocket may still take the session over.
-  bool upgradable() const {
+  bool upgradable() const override {
     std::lock_guard lock(mu_);
     return end_ == End::kNone && !websocket_;
   }
@@ -250,10 +305,12 @@ class PollingSession final : public Connection,
   }
 
   // Starts a GET: false when one is already waiting (the protocol's overlap).
-  bool begin_get() {
+  // `during_upgrade`: a websocket is upgrading the session.
+  bool begin_get(bool& during_upgrade) {
     std::lock_guard lock(mu_);
     if (get_open_) return false;
     get_open_ = true;
+    during_upgrade = upgrading_ > 0;
     return true;
   }
   // Runs `wake` once there is something to answer (at once when there already is).
@@ -262,6 +319,7 @@ class PollingSession final : public Connection,
       std::lock_guard lock(mu_);
       if (queue_.empty() && end_ == End::kNone) {
         waiter_ = std::move(wake);
+        parked_at_ = Clock::now();
         return;
       }
     }
@@ -274,9 +332,9 @@ class PollingSession final : public Connection,
     {
       std::lock_guard lock(mu_);
       get_open_ = false;
-      for (Queued& q : queue_) {
+      for (const Queued& q : queue_) {
         if (q.type == '4') ++messages;
-        packets.push_back(q.text ? std::string(1, q.type) + *q.text : std::string(1, q.type));
+        packets.push_back(q.encode());
       }
       queue_.clear();
       queued_bytes_ = 0;
@@ -312,14 +370,21 @@ class PollingSession final : public Connection,
     {
       std::lock_guard lock(mu_);
       if (end_ != End::kNone) return;
-      if (websocket_) {
-        // The websocket pings; only the connect timeout is left to check here.
-      } else if (pong_due_) {
-        timed_out = now >= *pong_due_;
-      } else if (now >= next_ping_) {
+      // After an upgrade the websocket pings; only the connect timeout is left here.
+      if (!websocket_ && !pong_due_ && now >= next_ping_) {
         queue_.push_back(Queued{nullptr, '2'});
         queued_bytes_ += 1;
-        pong_due_ = now + o.ping_timeout;
+        // The pong is due ping_timeout after the ping was due, as on a timer of its own
+        // (the beats come a little late) — yet never less than half of it after the
+        // ping was queued, should the beats fall far behind.
+        pong_due_ = std::max(next_ping_ + o.ping_timeout, now + o.ping_timeout / 2);
+        wake = std::exchange(waiter_, nullptr);
+      }
+      if (!websocket_ && pong_due_) timed_out = now >= *pong_due_;
+      // A GET that came during an upgrade which has not completed in time.
+      if (!websocket_ && upgrading_ > 0 && waiter_ && now >= parked_at_ + kProbeGrace) {
+        queue_.push_back(Queued{nullptr, '6'});
+        queued_bytes_ += 1;
         wake = std::exchange(waiter_, nullptr);
       }
       if (!connect_checked_ && o.connect_timeout.count() > 0 &&
@@ -360,6 +425,8 @@ class PollingSession final : public Connection,
   std::optional<Clock::time_point> pong_due_;  // guarded by mu_
   std::shared_ptr<Connection> websocket_;      // guarded by mu_: set by the upgrade
   bool connect_checked_ = false;               // guarded by mu_
+  int upgrading_ = 0;                          // guarded by mu_: websockets attached
+  Clock::time_point parked_at_;                // guarded by mu_: when waiter_ was set
 };
 
 namespace {
@@ -407,8 +474,10 @@ http::Reply PollingServer::Impl::handle(http::RequestContext& ctx) {
   const std::optional<std::string_view> sid = query.get("sid");
   if (!sid) return handshake(ctx, query);
   std::shared_ptr<PollingSession> session = find(*sid);
-  // An ended session with nothing left to deliver is gone for the client, even before
-  // the heartbeat removed it.
+  // The heartbeat's deadlines as of now (the beats come every few milliseconds, a
+  // request may come between them). An ended session with nothing left to deliver is
+  // gone for the client, even before the heartbeat removed it.
+  if (session) session->beat(Clock::now());
   if (!session || session->gone()) {
     refused.fetch_add(1, std::memory_order_relaxed);
     return engine_error(400, 1, "Session ID unknown");
@@ -425,12 +494,13 @@ http::Reply PollingServer::Impl::handle(http::RequestContext& ctx) {
     return engine_error(400, 3, "Bad request");
   }
   if (request.method == http::Method::kGet) {
-    if (!session->begin_get()) {
+    bool during_upgrade = false;
+    if (!session->begin_get(during_upgrade)) {
       protocol_errors.fetch_add(1, std::memory_order_relaxed);
       session->end(End::kProtocolError);
       return engine_error(400, 3, "Bad request");
     }
-    return poll(std::move(session), ctx);
+    return poll(std::move(session), ctx, during_upgrade);
   }
   return receive(*session, request.body);
 }
@@ -476,11 +546,15 @@ http::Reply PollingServer::Impl::handshake(http::RequestContext& ctx,
 }
 
 http::Reply PollingServer::Impl::poll(std::shared_ptr<PollingSession> session,
-                                      http::RequestContext& ctx) {
+                                      http::RequestContext& ctx, bool during_upgrade) {
   co_await PollAwaiter(session, ctx.post);
   std::uint64_t messages = 0;
   std::string payload = session->take(messages);
   PollingServer::Impl& server = session->server();
+  if (during_upgrade && session->upgraded()) {  // the websocket took over meanwhile
+    server.refused.fetch_add(1, std::memory_order_relaxed);
+    co_return engine_error(400, 3, "Bad request");
+  }
   server.messages_out.fetch_add(messages, std::memory_order_relaxed);
   co_return http::Response::raw(200, std::string(kPayloadType), std::move(payload));
 }
@@ -512,8 +586,20 @@ http::Response PollingServer::Impl::receive(PollingSession& session, std::string
     switch (packet.type) {
       case engine_io::PacketType::kMessage: {
         messages_in.fetch_add(1, std::memory_order_relaxed);
-        std::lock_guard lock(session.handler_mu);
-        handler->on_message(connection, packet.data);
+        bool accepted = true;
+        {
+          std::lock_guard lock(session.handler_mu);
+          if (packet.binary) {
+            accepted = handler->on_binary(connection, packet.data);
+          } else {
+            handler->on_message(connection, packet.data);
+          }
+        }
+        if (!accepted) {  // Docket's protocol is text only
+          protocol_errors.fetch_add(1, std::memory_order_relaxed);
+          session.end(End::kProtocolError);
+          return engine_error(400, 3, "Bad request");
+        }
         break;
       }
       case engine_io::PacketType::kPong:
@@ -630,7 +716,7 @@ UpgradeLookup PollingServer::upgrade_lookup() const {
     std::shared_ptr<Impl> impl = weak.lock();
     if (!impl) return nullptr;
     std::shared_ptr<PollingSession> session = impl->find(sid);
-    if (!session || !session->upgradable()) return nullptr;
+    if (!session || session->gone()) return nullptr;
     return session;
   };
 }

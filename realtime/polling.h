@@ -14,9 +14,10 @@
 //     the request waits (holding no thread) until one is queued — a ping at least every
 //     pingInterval. A second GET while one waits closes the session (400).
 //   - POST with `sid`: packets from the client, joined by \x1e: messages go to the
-//     handler in order, "3" answers the server's ping, "1" closes the session. Answered
-//     200 "ok". An overlapping POST, a client ping, a binary or malformed packet close
-//     the session (400).
+//     handler in order ("b<base64>" ones to ConnectionHandler::on_binary), "3" answers
+//     the server's ping, "1" closes the session. Answered 200 "ok". An overlapping POST,
+//     a client ping, a malformed packet or a binary one the handler refuses close the
+//     session (400).
 //   - anything else on the path: 400 with Engine.IO's error body — {"code":0,"message":
 //     "Transport unknown"}, {"code":1,"message":"Session ID unknown"}, {"code":3,
 //     "message":"Bad request"} or {"code":5,"message":"Unsupported protocol version"}.
@@ -24,9 +25,12 @@
 //
 // Heartbeat and bounds: the server queues a ping every pingInterval; a session whose
 // pong has not come pingTimeout later is closed — so is one whose client stopped
-// polling, which never sees the ping. A session the server ends keeps its close packet
-// (and what was queued before it) for the client's next GET, at most ping_timeout
-// longer; then it is gone (400 Session ID unknown). A session with no Socket.IO session
+// polling, which never sees the ping. A waiting GET receives the close packet of a
+// session that ends. A session the server closes (Connection::close(), stop(), the
+// connect timeout) keeps that packet, and what was queued before it, for the client's
+// next GET, at most ping_timeout longer; one that ended for a ping timeout, a protocol
+// error or a full queue is gone at once (400 Session ID unknown), as in the engine.io
+// server. A session with no Socket.IO session
 // (ConnectionHandler::has_session) connect_timeout after its handshake is closed. The
 // queue of one session is bounded like a websocket's send queue (a send over it
 // closes the session: slow consumer). The session count is capped.
@@ -37,10 +41,11 @@
 //
 // Upgrade: the open packet offers "websocket". A websocket handshake naming the sid
 // reaches the session through upgrade_lookup() (realtime/ws_server.h drives it): the
-// probe ends a waiting GET with a noop; at "5" the messages still queued move to the
-// websocket in order, later sends go there directly, the websocket's heartbeat takes
-// over, and polling requests on the sid are refused (400). The session stays the same
-// Connection for the handler throughout.
+// probe ends a waiting GET with a noop (a GET arriving during the upgrade waits for it:
+// 400 once the websocket took over, a noop 100 ms on); at "5" the messages still queued
+// move to the websocket in order, later sends go there directly, the websocket's
+// heartbeat takes over, and polling requests on the sid are refused (400). The session
+// stays the same Connection for the handler throughout.
 #pragma once
 
 #include <chrono>

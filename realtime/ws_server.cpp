@@ -135,13 +135,14 @@ std::string refusal_response(const Refusal& refusal, std::string_view request_id
 
 class SessionBase;
 
-// One queued websocket text frame: a Socket.IO packet, written after Engine.IO's '4'
-// (its text shared with the other members of a room), or one of the session's own
-// complete Engine.IO packets.
+// One queued websocket frame: a Socket.IO packet, written after Engine.IO's '4' (its
+// text shared with the other members of a room), one of the session's own complete
+// Engine.IO packets, or a binary message (a binary frame of the bytes as they are).
 struct OutFrame {
   SharedPacket text;
   bool message = true;
-  std::size_t size() const { return text->size() + (message ? 1 : 0); }
+  bool binary = false;
+  std::size_t size() const { return text->size() + (message && !binary ? 1 : 0); }
 };
 
 // The Connection the handler holds, and the connection's send queue. It may outlive the
@@ -155,7 +156,10 @@ class Outbox final : public Connection {
 
   const std::string& id() const override { return id_; }
   using Connection::send;
-  bool send(SharedPacket packet) override;
+  bool send(SharedPacket packet) override { return send_frame({std::move(packet), true, false}); }
+  bool send_binary(SharedPacket bytes) override {
+    return send_frame({std::move(bytes), true, true});
+  }
   void close() override;
 
   // The session's own frames (open, ping, close): not bounded, and still accepted
@@ -171,6 +175,7 @@ class Outbox final : public Connection {
   void detach();
 
  private:
+  bool send_frame(OutFrame frame);
   bool push_locked(OutFrame frame);
 
   const std::string id_;
@@ -193,8 +198,7 @@ class SessionBase {
   virtual void post_close(Reason reason) = 0;
 };
 
-bool Outbox::send(SharedPacket packet) {
-  OutFrame frame{std::move(packet), true};
+bool Outbox::send_frame(OutFrame frame) {
   std::lock_guard lock(mu_);
   if (session_ == nullptr || !accepting_) return false;
   if (queued_messages_ + 1 > max_messages_ || queued_bytes_ + frame.size() > max_bytes_) {
@@ -347,7 +351,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void set_query(std::vector<std::pair<std::string, std::string>> query) {
     info_.query = std::move(query);
   }
-  void set_target(std::shared_ptr<UpgradeTarget> target) { target_ = std::move(target); }
+  // The long-polling session this websocket upgrades; finish() tells it the end.
+  void set_target(std::shared_ptr<UpgradeTarget> target) {
+    target_ = std::move(target);
+    if (target_) target_->upgrade_started();
+  }
 
   static asio::awaitable<void> run(std::shared_ptr<Session> self) {
     try {
@@ -389,6 +397,17 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     ws_.text(true);
     const auto executor = ws_.get_executor();
     if (target_) {  // an upgrade: the polling session's open packet was its handshake
+      if (!target_->upgradable()) {  // another websocket took it over, or it ended
+        co_await ws_.async_close(websocket::close_code::policy_error, kTuple);
+        co_return;
+      }
+      // The upgrade completes ("5") within handshake_timeout, or the websocket is
+      // closed (the engine.io server's upgradeTimeout); polling goes on meanwhile.
+      connect_timer_.expires_after(o.handshake_timeout);
+      connect_timer_.async_wait([self](beast::error_code ec) {
+        if (ec || self->ending() || self->upgraded_) return;
+        self->close_for(Reason::kServerClose);
+      });
       asio::co_spawn(executor, write_loop(self),
                      [](std::exception_ptr e) { log_failure("realtime.ws_writer_failed", e); });
       info_ = {};
@@ -441,13 +460,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         buffer.clear();
         continue;
       }
-      if (!ws_.got_text()) {
-        protocol_error(websocket::close_code::unknown_data);
-        buffer.clear();
-        continue;
-      }
-      const std::string_view text(static_cast<const char*>(buffer.data().data()), buffer.size());
-      Result<engine_io::Packet> packet = engine_io::decode(text, engine_io::FrameKind::kText);
+      const std::string_view frame(static_cast<const char*>(buffer.data().data()), buffer.size());
+      Result<engine_io::Packet> packet = engine_io::decode(
+          frame, ws_.got_text() ? engine_io::FrameKind::kText : engine_io::FrameKind::kBinary);
       buffer.clear();
       if (!packet.ok()) {
         protocol_error(websocket::close_code::protocol_error);
@@ -458,14 +473,20 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         continue;
       }
       switch (packet->type) {
-        case engine_io::PacketType::kMessage:
+        case engine_io::PacketType::kMessage: {
           server_->messages_in.fetch_add(1, std::memory_order_relaxed);
+          bool accepted = true;
           if (target_) {
-            target_->receive(packet->data);
+            accepted = target_->receive(packet->data, packet->binary);
+          } else if (packet->binary) {
+            call_handler(
+                [&] { accepted = server_->handler->on_binary(connection_, packet->data); });
           } else {
             call_handler([&] { server_->handler->on_message(connection_, packet->data); });
           }
+          if (!accepted) protocol_error(websocket::close_code::unknown_data);
           break;
+        }
         case engine_io::PacketType::kPong:
           if (awaiting_pong_) {
             awaiting_pong_ = false;
@@ -495,6 +516,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     if (packet.type == engine_io::PacketType::kUpgrade) {
       upgraded_ = true;
+      connect_timer_.cancel();
       server_->upgrades.fetch_add(1, std::memory_order_relaxed);
       target_->upgrade(connection_);
       asio::co_spawn(ws_.get_executor(), ping_loop(self),
@@ -518,7 +540,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       while (!batch.empty()) {
         const OutFrame& frame = batch.front();
         const std::array<asio::const_buffer, 2> buffers{
-            asio::buffer(kMessagePrefix, frame.message ? 1 : 0), asio::buffer(*frame.text)};
+            asio::buffer(kMessagePrefix, frame.message && !frame.binary ? 1 : 0),
+            asio::buffer(*frame.text)};
+        self->ws_.binary(frame.binary);
         auto [ec, n] = co_await self->ws_.async_write(buffers, kTuple);
         if (ec) {
           self->abort();
@@ -646,9 +670,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   const std::shared_ptr<WsServer::Impl> server_;
   websocket::stream<PrefixedStream<Next>> ws_;
   asio::steady_timer ping_timer_;
-  asio::steady_timer wake_timer_;     // the writer waits on it; cancel() wakes it
-  asio::steady_timer close_timer_;    // bounds the close handshake
-  asio::steady_timer connect_timer_;  // connect_timeout after the open packet
+  asio::steady_timer wake_timer_;   // the writer waits on it; cancel() wakes it
+  asio::steady_timer close_timer_;  // bounds the close handshake
+  // connect_timeout after the open packet; for an upgrade, the bound on its "5"
+  asio::steady_timer connect_timer_;
   http::UpgradeRequest request_;
   ConnectionInfo info_;
   const std::shared_ptr<Outbox> outbox_;

@@ -1,7 +1,8 @@
 // WsServer: the websocket transport of the realtime layer. It takes over connections
-// the HTTP server hands it (http/upgrade.h), speaks Engine.IO v4 over them (the
-// `websocket` transport only: no long-polling, no upgrade) and reports each connection
-// to a ConnectionHandler (realtime/connection.h), the Socket.IO layer.
+// the HTTP server hands it (http/upgrade.h), speaks Engine.IO v4's `websocket`
+// transport over them — also as the upgrade of a long-polling session
+// (realtime/polling.h) — and reports each connection to a ConnectionHandler
+// (realtime/connection.h), the Socket.IO layer.
 //
 // Per connection, everything runs on the IO thread that accepted it (no strand; only
 // the send queue has a mutex, as Connection::send comes from any thread):
@@ -15,7 +16,10 @@
 //     "2probe" is answered "3probe" (and the polling session told, UpgradeTarget::probe),
 //     its "5" completes the upgrade (UpgradeTarget::upgrade): from then on the websocket
 //     carries the polling session's packets both ways, pings included, and its end
-//     ends the session. Anything else before "5" is a protocol error;
+//     ends the session. Anything else before "5", or no "5" within handshake_timeout,
+//     closes the websocket (polling goes on). A session that
+//     another websocket already took over (UpgradeTarget::upgradable) gets its websocket
+//     accepted and closed at once;
 //   - the websocket handshake (bounded by handshake_timeout), then the open packet
 //     `0{"sid":…,"upgrades":[],"pingInterval":…,"pingTimeout":…,"maxPayload":…}`,
 //     then ConnectionHandler::on_open;
@@ -28,10 +32,12 @@
 //   - a client close packet "1", Connection::close() or stop(): the websocket is closed
 //     with a close handshake (the server sends "1" first when it is the one closing),
 //     forced after handshake_timeout; on_close follows once;
+//   - a binary frame reaches ConnectionHandler::on_binary; Connection::send_binary
+//     writes one;
 //   - refused, and the websocket closed with an error code (1003 unsupported data,
-//     1009 too big, 1002 protocol error): binary frames (Docket's protocol is text
-//     only), a message over max_payload_bytes, an unparsable packet, a ping from the
-//     client (in v4 only the server pings);
+//     1009 too big, 1002 protocol error): a binary frame the handler refuses (Docket's
+//     protocol is text only), a message over max_payload_bytes, an unparsable packet, a
+//     ping from the client (in v4 only the server pings);
 //   - slow consumers: the send queue (messages waiting or being written) is bounded by
 //     max_queued_messages and max_queued_bytes; a send() over either bound returns false
 //     and the connection is closed at once (the socket, without a close handshake, which

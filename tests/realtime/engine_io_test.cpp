@@ -142,17 +142,32 @@ TEST_SUITE("realtime") {
     auto one = decode_payload("1");
     REQUIRE(one.ok());
     CHECK((*one)[0].type == PacketType::kClose);
-    // Empty packets, unknown types and binary ("b<base64>") packets are refused.
+    // Empty packets, unknown types and malformed base64 are refused.
     for (std::string_view bad : {"", "4a\x1e",
                                  "\x1e"
                                  "4a",
                                  "9",
                                  "4a\x1e"
-                                 "bAQID",
-                                 "bAQID"}) {
+                                 "bAQI",
+                                 "bAQIDBA", "bAQ=D", "b-_8=", "b\xc3\xa9" "AA=", "bAQIDBA==="}) {
       CAPTURE(std::string(bad));
       CHECK(decode_payload(bad).status().IsInvalidArgument());
     }
+    // A binary message is "b" + base64 with padding, as engine.io-parser writes it.
+    auto mixed = decode_payload(
+        "4hello\x1e"
+        "bAQIDBA==\x1e"
+        "b");
+    REQUIRE(mixed.ok());
+    REQUIRE(mixed->size() == 3);
+    CHECK_FALSE((*mixed)[0].binary);
+    CHECK((*mixed)[1].binary);
+    CHECK((*mixed)[1].type == PacketType::kMessage);
+    CHECK((*mixed)[1].data == std::string("\x01\x02\x03\x04"));
+    CHECK((*mixed)[2].binary);
+    CHECK((*mixed)[2].data.empty());
+    CHECK(encode_binary_in_payload(std::string("\x01\x02\x03\x04")) == "bAQIDBA==");
+    CHECK(encode_binary_in_payload(std::string("\xff\xfe", 2)) == "b//4=");
     CHECK(encode_payload({"40/support,{}", "2", "6"}) ==
           "40/support,{}\x1e"
           "2\x1e"

@@ -23,9 +23,12 @@
 
 namespace docket::realtime::testing {
 
-// A connection without a network: send() records, close() refuses later sends.
+// A connection without a network: send() records, close() refuses later sends. A
+// binary message is recorded as "<binary>" followed by its bytes.
 class FakeConnection final : public Connection {
  public:
+  static constexpr std::string_view kBinaryMark = "<binary>";
+
   explicit FakeConnection(std::string id) : id_(std::move(id)) {}
 
   const std::string& id() const override { return id_; }
@@ -34,6 +37,12 @@ class FakeConnection final : public Connection {
     std::lock_guard lock(mu_);
     if (closed_) return false;
     sent_.push_back(*packet);
+    return true;
+  }
+  bool send_binary(SharedPacket bytes) override {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    sent_.push_back(std::string(kBinaryMark) + *bytes);
     return true;
   }
   void close() override {

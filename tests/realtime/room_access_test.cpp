@@ -161,6 +161,7 @@ class RecordingConnection final : public Connection {
     sent_.push_back(*packet);
     return true;
   }
+  bool send_binary(SharedPacket) override { return false; }  // Docket's protocol is text
   void close() override {}
   std::vector<std::string> take() {
     std::lock_guard lock(mu_);
