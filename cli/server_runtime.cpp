@@ -48,6 +48,7 @@
 #include "projections/stream_catalog.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
+#include "realtime/conformance.h"
 #include "realtime/polling.h"
 #include "realtime/replay.h"
 #include "realtime/room_access.h"
@@ -246,6 +247,40 @@ Status ServerRuntime::start_api() {
 
 Status ServerRuntime::start_realtime(const Clock& clock) {
   const Config& config = options_.config;
+  std::shared_ptr<realtime::ConnectionHandler> handler;
+  if (config.ws_echo == Config::WsEcho::kOff) {
+    if (Status s = start_support_namespace(clock); !s.ok()) return s;
+    handler = socket_server_;
+  } else {  // the protocol test suites' configuration (core/config.h)
+    const bool engine_io = config.ws_echo == Config::WsEcho::kEngineIo;
+    if (engine_io) {
+      handler = std::make_shared<realtime::EngineIoEcho>();
+    } else {
+      handler = std::make_shared<realtime::SocketIoEcho>();
+    }
+    log_warn("realtime.echo_handlers", [&](JsonWriter& w) {
+      w.field("handlers", engine_io ? "engine.io" : "socket.io");
+      w.field("path", config.ws_path);
+    });
+  }
+  realtime::WsOptions ws;
+  ws.ping_interval = std::chrono::milliseconds(config.ws_ping_interval_ms);
+  ws.ping_timeout = std::chrono::milliseconds(config.ws_ping_timeout_ms);
+  ws.connect_timeout = std::chrono::milliseconds(config.ws_connect_timeout_ms);
+  ws.max_payload_bytes = static_cast<std::size_t>(config.ws_max_payload_bytes);
+  ws.max_queued_bytes = static_cast<std::size_t>(config.ws_send_queue_bytes);
+  ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
+  ws_ = std::make_shared<realtime::WsServer>(ws, handler);
+  ws_->register_metrics(*metrics_);
+  // The same heartbeat and bounds; the session cap counts polling sessions apart.
+  polling_ = std::make_unique<realtime::PollingServer>(ws, handler);
+  polling_->register_metrics(*metrics_);
+  ws_->set_upgrade_lookup(polling_->upgrade_lookup());
+  return Status();
+}
+
+Status ServerRuntime::start_support_namespace(const Clock& clock) {
+  const Config& config = options_.config;
   projections::Authenticator* authenticator = authenticator_.get();
   realtime::RealtimeAuth auth{[authenticator](std::string_view authorization) {
     return authenticator->authenticate(authorization);
@@ -285,19 +320,6 @@ Status ServerRuntime::start_realtime(const Clock& clock) {
       *socket_server_, realtime::FeedOptions{.log_epoch = store_->log_epoch()},
       realtime::make_tracking_code_lookup(*readers_));
   store_->add_commit_observer(feed_.get());
-  realtime::WsOptions ws;
-  ws.ping_interval = std::chrono::milliseconds(config.ws_ping_interval_ms);
-  ws.ping_timeout = std::chrono::milliseconds(config.ws_ping_timeout_ms);
-  ws.connect_timeout = std::chrono::milliseconds(config.ws_connect_timeout_ms);
-  ws.max_payload_bytes = static_cast<std::size_t>(config.ws_max_payload_bytes);
-  ws.max_queued_bytes = static_cast<std::size_t>(config.ws_send_queue_bytes);
-  ws.max_connections = static_cast<std::size_t>(config.ws_max_connections);
-  ws_ = std::make_shared<realtime::WsServer>(ws, socket_server_);
-  ws_->register_metrics(*metrics_);
-  // The same heartbeat and bounds; the session cap counts polling sessions apart.
-  polling_ = std::make_unique<realtime::PollingServer>(ws, socket_server_);
-  polling_->register_metrics(*metrics_);
-  ws_->set_upgrade_lookup(polling_->upgrade_lookup());
   socket_server_->register_metrics(*metrics_);
   return Status();
 }

@@ -110,8 +110,12 @@ class ServerRuntime {
   explicit ServerRuntime(Options options);
   // Builds the identity services, the routes and the HTTP service (not yet serving).
   Status start_api();
-  // The realtime layer on top of the authenticator and the read models.
+  // The realtime layer on top of the authenticator and the read models: the websocket
+  // and long-polling transports, serving the support namespace (or, in the protocol
+  // test configuration, DOCKET_WS_ECHO, the suites' echo handlers).
   Status start_realtime(const Clock& clock);
+  // The Socket.IO layer of the support namespace and its live feed from the log.
+  Status start_support_namespace(const Clock& clock);
   // The inactive-close CronJob (SUPPORT_INQUIRIES_INACTIVE_CLOSE_*), once readers_ exist.
   Status start_inactive_close(const Clock& clock);
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -51,6 +52,11 @@ std::vector<std::string> parse_list(std::string_view text) {
 }
 
 namespace {
+
+// The shortest heartbeat (ping interval and timeout): a second, or a tenth of one for
+// the protocol test suites (DOCKET_WS_ECHO), which expect 300 / 200 ms.
+constexpr std::uint64_t kMinPingMs = 1000;
+constexpr std::uint64_t kMinTestPingMs = 100;
 
 // An unsigned integer in [min, max].
 bool parse_uint_in(std::string_view text, std::uint64_t min, std::uint64_t max,
@@ -398,15 +404,16 @@ const std::vector<ConfigVariable>& config_variables() {
          return true;
        }},
       {"DOCKET_WS_PING_INTERVAL_MS", "25000",
-       "How often the server pings each websocket and long-polling session (1000 - 300000).",
+       "How often the server pings each websocket and long-polling session (1000 - 300000; "
+       "down to 100 with DOCKET_WS_ECHO).",
        [](Config& c, std::string_view v) {
-         return parse_uint_in(v, 1000, 300'000, c.ws_ping_interval_ms);
+         return parse_uint_in(v, kMinTestPingMs, 300'000, c.ws_ping_interval_ms);
        }},
       {"DOCKET_WS_PING_TIMEOUT_MS", "20000",
        "How long a websocket or polling session may take to answer a ping before it is closed "
-       "(1000 - 300000).",
+       "(1000 - 300000; down to 100 with DOCKET_WS_ECHO).",
        [](Config& c, std::string_view v) {
-         return parse_uint_in(v, 1000, 300'000, c.ws_ping_timeout_ms);
+         return parse_uint_in(v, kMinTestPingMs, 300'000, c.ws_ping_timeout_ms);
        }},
       {"DOCKET_WS_CONNECT_TIMEOUT_MS", "45000",
        "A websocket or polling session not connected to the namespace this long after it "
@@ -434,6 +441,23 @@ const std::vector<ConfigVariable>& config_variables() {
        "larger than this, is disconnected there and recovers through sync.",
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 65536, 256u << 20, c.ws_send_queue_bytes);
+       }},
+      {"DOCKET_WS_ECHO", "off",
+       "Test only: `engine.io` or `socket.io` makes the realtime endpoint serve the echo "
+       "handlers the official Engine.IO / Socket.IO protocol test suites expect, in place "
+       "of the support namespace (docs/realtime.md, \"Protocol conformance\"). Never set "
+       "it in production.",
+       [](Config& c, std::string_view v) {
+         if (v == "off") {
+           c.ws_echo = Config::WsEcho::kOff;
+         } else if (v == "engine.io") {
+           c.ws_echo = Config::WsEcho::kEngineIo;
+         } else if (v == "socket.io") {
+           c.ws_echo = Config::WsEcho::kSocketIo;
+         } else {
+           return false;
+         }
+         return true;
        }},
       {"DOCKET_WS_REPLAY_MAX_EVENTS", "500",
        "Missed events a sync replays at most (1 - 10000); more is answered with "
@@ -562,6 +586,13 @@ Result<Config> load_config(const std::function<const char*(const char*)>& getenv
     if (!var.apply(config, value)) {
       return Status::InvalidArgument(name + ": '" + value + "' is not an acceptable value");
     }
+  }
+  // Heartbeats shorter than a second only serve the protocol test suites.
+  if (config.ws_echo == Config::WsEcho::kOff &&
+      std::min(config.ws_ping_interval_ms, config.ws_ping_timeout_ms) < kMinPingMs) {
+    return Status::InvalidArgument(
+        "DOCKET_WS_PING_INTERVAL_MS and DOCKET_WS_PING_TIMEOUT_MS: below 1000 only with "
+        "DOCKET_WS_ECHO");
   }
   return config;
 }

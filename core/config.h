@@ -58,12 +58,12 @@ struct Config {
       {"feature", "low"},
       {"general", "low"}};  // DOCKET_SUPPORT_CATEGORIES
   // Support inquiries (docs/support-inquiries.md)
-  std::uint64_t inquiry_token_ttl_days = 30;    // DOCKET_INQUIRY_TOKEN_TTL_DAYS
-  std::uint64_t inquiry_otp_ttl_seconds = 600;  // DOCKET_INQUIRY_OTP_TTL_SECONDS
-  std::uint64_t inquiry_otp_max_attempts = 5;   // DOCKET_INQUIRY_OTP_MAX_ATTEMPTS
+  std::uint64_t inquiry_token_ttl_days = 30;     // DOCKET_INQUIRY_TOKEN_TTL_DAYS
+  std::uint64_t inquiry_otp_ttl_seconds = 600;   // DOCKET_INQUIRY_OTP_TTL_SECONDS
+  std::uint64_t inquiry_otp_max_attempts = 5;    // DOCKET_INQUIRY_OTP_MAX_ATTEMPTS
   std::string api_license_name = "Proprietary";  // DOCKET_API_LICENSE_NAME
-  std::string api_license_url;                     // DOCKET_API_LICENSE_URL
-  std::string inquiry_greeting =                // DOCKET_INQUIRY_GREETING
+  std::string api_license_url;                   // DOCKET_API_LICENSE_URL
+  std::string inquiry_greeting =                 // DOCKET_INQUIRY_GREETING
       "Thanks for reaching out! A member of our support team will reply here shortly.";
   std::string inactive_close_cron = "0 * * * *";  // SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON
   double inactive_close_days = 7;                 // SUPPORT_INQUIRIES_INACTIVE_CLOSE_DAYS
@@ -80,6 +80,10 @@ struct Config {
   std::uint64_t ws_replay_window_seconds = 86'400;  // DOCKET_WS_REPLAY_WINDOW_SECONDS
   std::uint64_t ws_recovery_seconds = 120;          // DOCKET_WS_RECOVERY_SECONDS
   std::uint64_t ws_recovery_scan_events = 10'000;   // DOCKET_WS_RECOVERY_SCAN_EVENTS
+  // Test only (realtime/conformance.h): the realtime endpoint serves the echo handlers
+  // of the protocol test suites instead of Docket's namespace.
+  enum class WsEcho { kOff, kEngineIo, kSocketIo };
+  WsEcho ws_echo = WsEcho::kOff;  // DOCKET_WS_ECHO
   // Rate limits (docs/http.md)
   // One limit, `<count>/<seconds>`: a bucket of `count` requests per client address that
   // refills evenly over `seconds`. count 0 switches the limit off.

@@ -37,6 +37,22 @@ TEST_SUITE("core") {
     CHECK(bad.status().message().find("DOCKET_PORT") != std::string::npos);
   }
 
+  TEST_CASE("heartbeats below a second only with the protocol test configuration") {
+    auto short_ping = load({{"DOCKET_WS_PING_INTERVAL_MS", "300"}});
+    REQUIRE_FALSE(short_ping.ok());
+    CHECK(short_ping.status().message().find("DOCKET_WS_ECHO") != std::string::npos);
+    CHECK_FALSE(load({{"DOCKET_WS_PING_TIMEOUT_MS", "999"}}).ok());
+    auto echo = load({{"DOCKET_WS_ECHO", "socket.io"},
+                      {"DOCKET_WS_PING_INTERVAL_MS", "300"},
+                      {"DOCKET_WS_PING_TIMEOUT_MS", "200"}});
+    REQUIRE(echo.ok());
+    CHECK(echo->ws_echo == docket::Config::WsEcho::kSocketIo);
+    CHECK(echo->ws_ping_interval_ms == 300);
+    CHECK_FALSE(load({{"DOCKET_WS_ECHO", "on"}}).ok());
+    CHECK_FALSE(load({{"DOCKET_WS_ECHO", "engine.io"}, {"DOCKET_WS_PING_TIMEOUT_MS", "99"}}).ok());
+    CHECK(load({})->ws_echo == docket::Config::WsEcho::kOff);
+  }
+
   TEST_CASE("every default in the table is itself acceptable") {
     for (const auto& var : docket::config_variables()) {
       CAPTURE(var.name);

@@ -32,12 +32,13 @@ export async function docket(args, { env = {} } = {}) {
   }
 }
 
-// Starts `docket serve` and resolves once it logged server.ready.
+// Starts `docket serve` (on a free port unless `port` is given) and resolves once it
+// logged server.ready.
 // Returns {proc, dataDir, logs, ready, stop()}; stop() sends SIGTERM and resolves the
 // exit code. Log lines are parsed JSON objects in `logs`.
-export async function startServer({ dataDir, env = {}, args = [] } = {}) {
+export async function startServer({ dataDir, env = {}, args = [], port = 0 } = {}) {
   dataDir ??= await makeDataDir();
-  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--port', '0', ...args], {
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--port', String(port), ...args], {
     env: { ...process.env, DOCKET_RATE_LIMIT_ENABLED: 'false', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
