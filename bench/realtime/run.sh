@@ -25,7 +25,8 @@
 # DOCKET_BENCH_SUBSCRIBERS (10 per room), DOCKET_BENCH_RATE (2000 messages/s),
 # DOCKET_BENCH_CONCURRENCY (64 closed-loop posters), DOCKET_BENCH_PROCESSES (4 client
 # processes), DOCKET_BENCH_WARMUP (3 s); ports DOCKET_BENCH_PORT (18094) and
-# DOCKET_BENCH_NODE_PORT (18095). The data directory is temporary and removed at the end.
+# DOCKET_BENCH_NODE_PORT (18095). DOCKET_BENCH_STEPS picks the steps (default 1234; e.g.
+# 4 runs the long-polling step alone). The data directory is temporary and removed at the end.
 # Each fan-out run opens fresh rooms. A staff reply queues a notification mail (outbox),
 # which the default mail transport writes as an .eml file: part of that run's cost.
 # A long-polling client holds one HTTP connection while its GET waits and another while
@@ -48,6 +49,8 @@ rate=${DOCKET_BENCH_RATE:-2000}
 concurrency=${DOCKET_BENCH_CONCURRENCY:-64}
 processes=${DOCKET_BENCH_PROCESSES:-4}
 warmup=${DOCKET_BENCH_WARMUP:-3}
+steps=${DOCKET_BENCH_STEPS:-1234}
+step() { [[ $steps == *"$1"* ]]; }
 
 if ! ulimit -n 65536 2>/dev/null; then
   ulimit -n "$(ulimit -Hn)"
@@ -96,17 +99,22 @@ wait_ready "$port"
 base=http://127.0.0.1:$port
 echo "== fd limit $(ulimit -n); docket pid $pid; ${duration}s windows after ${warmup}s warm-up"
 
+if step 1; then
 echo "== connections: $connections sockets, 10 per room, $processes client processes"
 node "$here/connections.mjs" --base "$base" --server-pid "$pid" --connections "$connections" \
   --processes "$processes" || true
+fi
 
+if step 2; then
 for poster in customer staff; do
   echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $rate messages/s, $poster replies"
   node "$here/fanout.mjs" --target docket --poster "$poster" --base "$base" --server-pid "$pid" \
     --rooms "$rooms" --subscribers "$subscribers" --processes "$processes" --rate "$rate" \
     --duration "$duration" --warmup "$warmup" || true
 done
+fi
 
+if step 3; then
 echo "== fan-out docket: $rooms rooms × $subscribers subscribers, $concurrency posters, closed loop"
 node "$here/fanout.mjs" --target docket --base "$base" --server-pid "$pid" --rooms "$rooms" \
   --subscribers "$subscribers" --processes "$processes" --rate max --concurrency "$concurrency" \
@@ -119,7 +127,9 @@ echo "== fan-out node socket.io: $rooms rooms × $subscribers subscribers, $conc
 node "$here/fanout.mjs" --target node --base "http://127.0.0.1:$node_port" --server-pid "$node_pid" \
   --rooms "$rooms" --subscribers "$subscribers" --processes "$processes" --rate max \
   --concurrency "$concurrency" --duration "$duration" --warmup "$warmup" | tee "$data/node_max.txt" || true
+fi
 
+if step 4; then
 echo "== long-polling: 100 rooms × 10 subscribers on polling only, 200 messages/s"
 node "$here/fanout.mjs" --target docket --transports polling --base "$base" --server-pid "$pid" \
   --rooms 100 --subscribers 10 --processes "$processes" --rate 200 \
@@ -130,6 +140,7 @@ node "$here/fanout.mjs" --target docket --transports default --connect-concurren
   --base "$base" --server-pid "$pid" --rooms 100 --subscribers 10 --processes "$processes" \
   --rate 200 --duration "$duration" --warmup 0 || true
 echo "   $(curl -fs "$base/metrics" | grep -E '^docket_ws_upgrades_total ')"
+fi
 
 rate_of() { sed -n 's/^deliveries_per_s: //p' "$1"; }
 # Server CPU seconds per 1,000 deliveries in the window.
@@ -137,8 +148,8 @@ cpu_of() {
   awk '/^cpu_s:/ { split($2, a, "="); cpu = a[2] } /^deliveries: / { for (i = 1; i <= NF; i++) if ($i ~ /^delivered=/) { split($i, b, "="); n = b[2] } }
        END { if (n > 0) printf "%.4f", cpu / n * 1000 }' "$1"
 }
-docket_rate=$(rate_of "$data/docket_max.txt")
-node_rate=$(rate_of "$data/node_max.txt")
+docket_rate=$(rate_of "$data/docket_max.txt" 2>/dev/null || true)
+node_rate=$(rate_of "$data/node_max.txt" 2>/dev/null || true)
 if [[ -n "$docket_rate" && -n "$node_rate" ]]; then
   echo "ratio_docket_over_node: $(awk -v d="$docket_rate" -v n="$node_rate" 'BEGIN { printf "%.2f", d / n }') (deliveries/s $docket_rate / $node_rate)"
   docket_cpu=$(cpu_of "$data/docket_max.txt")

@@ -14,8 +14,14 @@
 //   {cmd:'close'}   closes every socket and exits.
 //
 // The receipt time is taken first thing in the event handler (lib.mjs now()).
+import http from 'node:http';
 import { io } from 'socket.io-client';
 import { DELTA_EVENT, JOIN_EVENT, NSP, now, pool } from './lib.mjs';
+
+// Long-polling requests reuse their connections, as a browser's do: socket.io-client's
+// Node XMLHttpRequest opens a new TCP connection per request unless it is given an
+// agent (engine.io-client's `agent` option).
+const keepAlive = new http.Agent({ keepAlive: true });
 
 const TIMEOUT_MS = 20000;
 const sockets = [];
@@ -37,6 +43,7 @@ function describe(err) {
 async function subscribe({ base, token, tag, transports = 'websocket' }, { id, room }) {
   const socket = io(base + NSP, {
     ...(transports === 'default' ? {} : { transports: [transports] }),
+    ...(transports === 'websocket' ? {} : { agent: keepAlive }),
     forceNew: true,
     reconnection: false,
     timeout: TIMEOUT_MS,
