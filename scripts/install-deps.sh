@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev librocksdb-dev libsimdjson-dev libfmt-dev libssl-dev
   doctest-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
+  libhowardhinnant-date-dev tzdata
   python3 python3-jwt python3-croniter python3-aiosmtpd wrk
 )
 # Node.js 20+ may come from another source that bundles npm; add Debian's only
