@@ -86,8 +86,9 @@ class UpgradeTarget {
   // upgradable is accepted and closed at once, as the engine.io server does.
   virtual bool upgradable() const = 0;
   // A websocket handshake named the session (before the websocket is accepted); the
-  // session is upgrading until websocket_closed() or the upgrade.
-  virtual void upgrade_started() = 0;
+  // session is upgrading until websocket_closed() or the upgrade. When another
+  // websocket completes the upgrade first, `websocket` is closed.
+  virtual void upgrade_started(std::weak_ptr<Connection> websocket) = 0;
   // The websocket answered the client's "2probe" with "3probe": a waiting poll is ended
   // with a noop so that the client can pause polling.
   virtual void probe() = 0;

@@ -223,9 +223,11 @@ class PollingSession final : public Connection,
   // websocket took over, else a noop kProbeGrace on (see beat()). The probe ends the
   // poll in flight with a noop at once (socket.io-client waits for it before it sends
   // "5").
-  void upgrade_started() override {
+  void upgrade_started(std::weak_ptr<Connection> websocket) override {
     std::lock_guard lock(mu_);
     ++upgrading_;
+    std::erase_if(probing_, [](const auto& w) { return w.expired(); });
+    probing_.push_back(std::move(websocket));
   }
   void probe() override {
     std::function<void()> wake;
@@ -242,11 +244,17 @@ class PollingSession final : public Connection,
   }
   void upgrade(std::shared_ptr<Connection> websocket) override {
     std::function<void()> wake;
+    std::vector<std::shared_ptr<Connection>> others;
     {
       std::lock_guard lock(mu_);
       if (end_ != End::kNone || websocket_) {
         websocket->close();
         return;
+      }
+      // Other websockets still probing lose: the session has its transport (the
+      // engine.io server closes them likewise).
+      for (const auto& weak : std::exchange(probing_, {})) {
+        if (auto other = weak.lock(); other && other != websocket) others.push_back(other);
       }
       // The messages polling had not delivered go first, in order; pings and noops
       // belonged to the polling transport (the websocket pings on its own).
@@ -264,6 +272,8 @@ class PollingSession final : public Connection,
       websocket_ = std::move(websocket);
       wake = std::exchange(waiter_, nullptr);  // the last poll gets a noop
     }
+    for (const auto& other : others)
+      other->close();
     if (wake) wake();
   }
   bool receive(std::string_view data, bool binary) override {
@@ -414,19 +424,20 @@ class PollingSession final : public Connection,
   PollingServer::Impl& server_;
   const Clock::time_point opened_at_;
   mutable std::mutex mu_;
-  std::deque<Queued> queue_;                   // guarded by mu_
-  std::size_t queued_bytes_ = 0;               // guarded by mu_
-  std::function<void()> waiter_;               // guarded by mu_: the waiting GET's wake-up
-  bool get_open_ = false;                      // guarded by mu_
-  bool post_open_ = false;                     // guarded by mu_
-  End end_ = End::kNone;                       // guarded by mu_
-  Clock::time_point ended_at_;                 // guarded by mu_
-  Clock::time_point next_ping_;                // guarded by mu_
-  std::optional<Clock::time_point> pong_due_;  // guarded by mu_
-  std::shared_ptr<Connection> websocket_;      // guarded by mu_: set by the upgrade
-  bool connect_checked_ = false;               // guarded by mu_
-  int upgrading_ = 0;                          // guarded by mu_: websockets attached
-  Clock::time_point parked_at_;                // guarded by mu_: when waiter_ was set
+  std::deque<Queued> queue_;                        // guarded by mu_
+  std::size_t queued_bytes_ = 0;                    // guarded by mu_
+  std::function<void()> waiter_;                    // guarded by mu_: the waiting GET's wake-up
+  bool get_open_ = false;                           // guarded by mu_
+  bool post_open_ = false;                          // guarded by mu_
+  End end_ = End::kNone;                            // guarded by mu_
+  Clock::time_point ended_at_;                      // guarded by mu_
+  Clock::time_point next_ping_;                     // guarded by mu_
+  std::optional<Clock::time_point> pong_due_;       // guarded by mu_
+  std::shared_ptr<Connection> websocket_;           // guarded by mu_: set by the upgrade
+  bool connect_checked_ = false;                    // guarded by mu_
+  int upgrading_ = 0;                               // guarded by mu_: websockets attached
+  std::vector<std::weak_ptr<Connection>> probing_;  // guarded by mu_: those websockets
+  Clock::time_point parked_at_;                     // guarded by mu_: when waiter_ was set
 };
 
 namespace {

@@ -354,7 +354,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // The long-polling session this websocket upgrades; finish() tells it the end.
   void set_target(std::shared_ptr<UpgradeTarget> target) {
     target_ = std::move(target);
-    if (target_) target_->upgrade_started();
+    if (target_) target_->upgrade_started(connection_);
   }
 
   static asio::awaitable<void> run(std::shared_ptr<Session> self) {
@@ -408,8 +408,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (ec || self->ending() || self->upgraded_) return;
         self->close_for(Reason::kServerClose);
       });
+      accepted_ = true;
       asio::co_spawn(executor, write_loop(self),
                      [](std::exception_ptr e) { log_failure("realtime.ws_writer_failed", e); });
+      // Another websocket completed the upgrade during the handshake.
+      if (close_after_accept_) close_for(Reason::kServerClose);
       info_ = {};
       co_await read_loop(self);
       co_return;
@@ -619,13 +622,21 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         break;
     }
     if (closing_) return;
-    if (!opened_) {  // still in the websocket handshake: nothing to say yet
+    if (!opened_ && !target_) {  // still in the websocket handshake: nothing to say yet
       abort();
+      return;
+    }
+    if (target_ && !accepted_) {  // an upgrade's websocket: closed once it is accepted
+      close_after_accept_ = true;
       return;
     }
     closing_ = true;
     outbox_->stop_accepting();
-    if (reason == Reason::kServerClose) outbox_->push_internal(engine_io::encode_close());
+    // The open packet, and so the session, belong to this websocket: the close packet
+    // goes first. An upgrade's websocket only gets the close handshake.
+    if (reason == Reason::kServerClose && opened_) {
+      outbox_->push_internal(engine_io::encode_close());
+    }
     wake_timer_.cancel();
     ping_timer_.cancel();
     close_timer_.expires_after(options().handshake_timeout);
@@ -681,7 +692,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // The long-polling session this websocket upgrades (a handshake with a `sid`); the
   // handler knows only that session, never connection_.
   std::shared_ptr<UpgradeTarget> target_;
-  bool upgraded_ = false;  // the client's "5" arrived
+  bool upgraded_ = false;            // the client's "5" arrived
+  bool accepted_ = false;            // an upgrade's websocket handshake is done
+  bool close_after_accept_ = false;  // close_for() came during that handshake
   websocket::close_reason close_reason_{websocket::close_code::normal};
   bool opened_ = false;    // the open packet is queued and on_open called
   bool closing_ = false;   // a close handshake is under way

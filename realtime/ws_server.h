@@ -19,7 +19,8 @@
 //     ends the session. Anything else before "5", or no "5" within handshake_timeout,
 //     closes the websocket (polling goes on). A session that
 //     another websocket already took over (UpgradeTarget::upgradable) gets its websocket
-//     accepted and closed at once;
+//     accepted and closed at once; one still probing when another websocket completes
+//     the upgrade is closed then;
 //   - the websocket handshake (bounded by handshake_timeout), then the open packet
 //     `0{"sid":…,"upgrades":[],"pingInterval":…,"pingTimeout":…,"maxPayload":…}`,
 //     then ConnectionHandler::on_open;

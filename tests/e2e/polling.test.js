@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { loginAdmin, registerCustomer, sleep } from './lib/inquiries.js';
 import net from 'node:net';
+import { WebSocket } from 'ws';
 import {
   Clients, NSP, WAIT_MS, joinRequest, metrics, once, openRequest, record, replyRequest, requestRoom,
   startRealtime, syncRequest, waitForMetrics, withServer, withTimeout,
@@ -303,4 +304,38 @@ test('a polling-only client recovers its session across a server restart', async
     await second?.cleanup();
     await first.cleanup();
   }
+});
+
+test('two websockets probe one session: the upgrade closes the other, a later one is closed at once', async () => {
+  await withServer({}, async ({ base }) => {
+    const open = await handshake(base);
+    const url = `${base.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket&sid=${open.sid}`;
+    const opened = (ws) => new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const closed = (ws) => new Promise((resolve) => ws.once('close', (code) => resolve(code)));
+    const first = new WebSocket(url);
+    const second = new WebSocket(url);
+    await withTimeout(Promise.all([opened(first), opened(second)]), 'both websockets open');
+    const secondClosed = closed(second);
+    first.send('2probe');
+    const probe = await withTimeout(new Promise((r) => first.once('message', (d) => r(String(d)))), '3probe');
+    assert.equal(probe, '3probe');
+    const upgradedAt = Date.now();
+    first.send('5');
+    // Closed by the upgrade with a close handshake, not by the 10 s bound on a probe.
+    assert.equal(await withTimeout(secondClosed, 'the second websocket closed'), 1000);
+    assert.ok(Date.now() - upgradedAt < 2000, `closed ${Date.now() - upgradedAt} ms after the upgrade`);
+    // The session is the first websocket's: polling is refused, a third websocket is
+    // accepted and closed at once, and the first one still answers.
+    assert.equal((await eio(base, `EIO=4&transport=polling&sid=${open.sid}`)).status, 400);
+    const third = new WebSocket(url);
+    third.on('error', () => {});
+    assert.equal(await withTimeout(closed(third), 'the third websocket closed'), 1008);
+    first.send('40/support,');
+    const answer = await withTimeout(new Promise((r) => first.once('message', (d) => r(String(d)))),
+      'the CONNECT answer over the upgraded websocket');
+    assert.ok(answer.startsWith('40/support,{"sid":'), answer);
+    first.close();
+    await waitForMetrics(base, (m) => m.docket_ws_upgrades_total === 1 && m.docket_ws_connections === 0,
+      'one upgrade, no websocket left');
+  });
 });
