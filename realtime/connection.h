@@ -99,7 +99,7 @@ class UpgradeTarget {
   // message the handler refuses (ConnectionHandler::on_binary) — a protocol error.
   virtual bool receive(std::string_view data, bool binary) = 0;
   // The websocket ended; after an upgrade, that ends the session.
-  virtual void websocket_closed(bool upgraded) = 0;
+  virtual void websocket_closed(const Connection& websocket, bool upgraded) = 0;
 };
 
 // The live long-polling session a websocket handshake's `sid` names, or null (no such

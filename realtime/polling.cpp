@@ -66,6 +66,10 @@ struct Queued {
     if (binary) return engine_io::encode_binary_in_payload(*text);
     return text ? std::string(1, type) + *text : std::string(1, type);
   }
+  // A message packet, sent on as it is over the websocket that took the session over.
+  bool send_over(Connection& websocket) const {
+    return binary ? websocket.send_binary(text) : websocket.send(text);
+  }
 };
 
 // Whether the end of a session leaves its close packet for a later GET: when the
@@ -194,9 +198,7 @@ class PollingSession final : public Connection,
       if (end_ != End::kNone) return false;
       // Upgraded: straight to the websocket, under mu_ so that nothing overtakes the
       // packets upgrade() moved there.
-      if (websocket_) {
-        return queued.binary ? websocket_->send_binary(queued.text) : websocket_->send(queued.text);
-      }
+      if (websocket_) return queued.send_over(*websocket_);
       const PollingOptions& o = server_.options;
       if (queue_.size() + 1 > o.max_queued_messages ||
           queued_bytes_ + queued.size() > o.max_queued_bytes) {
@@ -225,8 +227,6 @@ class PollingSession final : public Connection,
   // "5").
   void upgrade_started(std::weak_ptr<Connection> websocket) override {
     std::lock_guard lock(mu_);
-    ++upgrading_;
-    std::erase_if(probing_, [](const auto& w) { return w.expired(); });
     probing_.push_back(std::move(websocket));
   }
   void probe() override {
@@ -259,12 +259,7 @@ class PollingSession final : public Connection,
       // The messages polling had not delivered go first, in order; pings and noops
       // belonged to the polling transport (the websocket pings on its own).
       for (Queued& q : queue_) {
-        if (q.type != '4') continue;
-        if (q.binary) {
-          websocket->send_binary(std::move(q.text));
-        } else {
-          websocket->send(std::move(q.text));
-        }
+        if (q.type == '4') q.send_over(*websocket);
       }
       queue_.clear();
       queued_bytes_ = 0;
@@ -283,10 +278,13 @@ class PollingSession final : public Connection,
     server_.handler->on_message(shared_from_this(), data);
     return true;
   }
-  void websocket_closed(bool upgraded) override {
+  void websocket_closed(const Connection& websocket, bool upgraded) override {
     if (upgraded) return end(End::kClientClose);
-    std::lock_guard lock(mu_);
-    if (upgrading_ > 0) --upgrading_;  // the upgrade failed: polling goes on
+    std::lock_guard lock(mu_);  // the upgrade failed: polling goes on
+    std::erase_if(probing_, [&](const std::weak_ptr<Connection>& weak) {
+      const std::shared_ptr<Connection> other = weak.lock();
+      return !other || other.get() == &websocket;
+    });
   }
   bool upgradable() const override {
     std::lock_guard lock(mu_);
@@ -320,7 +318,7 @@ class PollingSession final : public Connection,
     std::lock_guard lock(mu_);
     if (get_open_) return false;
     get_open_ = true;
-    during_upgrade = upgrading_ > 0;
+    during_upgrade = !probing_.empty();
     return true;
   }
   // Runs `wake` once there is something to answer (at once when there already is).
@@ -392,7 +390,7 @@ class PollingSession final : public Connection,
       }
       if (!websocket_ && pong_due_) timed_out = now >= *pong_due_;
       // A GET that came during an upgrade which has not completed in time.
-      if (!websocket_ && upgrading_ > 0 && waiter_ && now >= parked_at_ + kProbeGrace) {
+      if (!websocket_ && !probing_.empty() && waiter_ && now >= parked_at_ + kProbeGrace) {
         queue_.push_back(Queued{nullptr, '6'});
         queued_bytes_ += 1;
         wake = std::exchange(waiter_, nullptr);
@@ -424,20 +422,21 @@ class PollingSession final : public Connection,
   PollingServer::Impl& server_;
   const Clock::time_point opened_at_;
   mutable std::mutex mu_;
-  std::deque<Queued> queue_;                        // guarded by mu_
-  std::size_t queued_bytes_ = 0;                    // guarded by mu_
-  std::function<void()> waiter_;                    // guarded by mu_: the waiting GET's wake-up
-  bool get_open_ = false;                           // guarded by mu_
-  bool post_open_ = false;                          // guarded by mu_
-  End end_ = End::kNone;                            // guarded by mu_
-  Clock::time_point ended_at_;                      // guarded by mu_
-  Clock::time_point next_ping_;                     // guarded by mu_
-  std::optional<Clock::time_point> pong_due_;       // guarded by mu_
-  std::shared_ptr<Connection> websocket_;           // guarded by mu_: set by the upgrade
-  bool connect_checked_ = false;                    // guarded by mu_
-  int upgrading_ = 0;                               // guarded by mu_: websockets attached
-  std::vector<std::weak_ptr<Connection>> probing_;  // guarded by mu_: those websockets
-  Clock::time_point parked_at_;                     // guarded by mu_: when waiter_ was set
+  std::deque<Queued> queue_;                   // guarded by mu_
+  std::size_t queued_bytes_ = 0;               // guarded by mu_
+  std::function<void()> waiter_;               // guarded by mu_: the waiting GET's wake-up
+  bool get_open_ = false;                      // guarded by mu_
+  bool post_open_ = false;                     // guarded by mu_
+  End end_ = End::kNone;                       // guarded by mu_
+  Clock::time_point ended_at_;                 // guarded by mu_
+  Clock::time_point next_ping_;                // guarded by mu_
+  std::optional<Clock::time_point> pong_due_;  // guarded by mu_
+  std::shared_ptr<Connection> websocket_;      // guarded by mu_: set by the upgrade
+  bool connect_checked_ = false;               // guarded by mu_
+  // Guarded by mu_: the websockets attached to upgrade the session, until they end or
+  // one completes the upgrade. Not empty: the session is upgrading.
+  std::vector<std::weak_ptr<Connection>> probing_;
+  Clock::time_point parked_at_;  // guarded by mu_: when waiter_ was set
 };
 
 namespace {

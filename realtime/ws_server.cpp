@@ -675,7 +675,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       server_->closed.fetch_add(1, std::memory_order_relaxed);
       call_handler([&] { server_->handler->on_close(connection_); });
     }
-    if (target_) target_->websocket_closed(upgraded_);
+    if (target_) target_->websocket_closed(*connection_, upgraded_);
   }
 
   const std::shared_ptr<WsServer::Impl> server_;

@@ -149,7 +149,10 @@ TEST_SUITE("realtime") {
                                  "9",
                                  "4a\x1e"
                                  "bAQI",
-                                 "bAQIDBA", "bAQ=D", "b-_8=", "b\xc3\xa9" "AA=", "bAQIDBA==="}) {
+                                 "bAQIDBA", "bAQ=D", "b-_8=",
+                                 "b\xc3\xa9"
+                                 "AA=",
+                                 "bAQIDBA==="}) {
       CAPTURE(std::string(bad));
       CHECK(decode_payload(bad).status().IsInvalidArgument());
     }
