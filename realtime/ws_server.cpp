@@ -397,10 +397,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     ws_.text(true);
     const auto executor = ws_.get_executor();
     if (target_) {  // an upgrade: the polling session's open packet was its handshake
-      if (!target_->upgradable()) {  // another websocket took it over, or it ended
-        co_await ws_.async_close(websocket::close_code::policy_error, kTuple);
-        co_return;
-      }
       // The upgrade completes ("5") within handshake_timeout, or the websocket is
       // closed (the engine.io server's upgradeTimeout); polling goes on meanwhile.
       connect_timer_.expires_after(o.handshake_timeout);
@@ -411,8 +407,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       accepted_ = true;
       asio::co_spawn(executor, write_loop(self),
                      [](std::exception_ptr e) { log_failure("realtime.ws_writer_failed", e); });
-      // Another websocket completed the upgrade during the handshake.
-      if (close_after_accept_) close_for(Reason::kServerClose);
+      // Another websocket took the session over (before this handshake or during it),
+      // or it ended: the close handshake.
+      if (close_after_accept_ || !target_->upgradable()) close_for(Reason::kServerClose);
       info_ = {};
       co_await read_loop(self);
       co_return;
@@ -632,9 +629,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     closing_ = true;
     outbox_->stop_accepting();
-    // The open packet, and so the session, belong to this websocket: the close packet
-    // goes first. An upgrade's websocket only gets the close handshake.
-    if (reason == Reason::kServerClose && opened_) {
+    // A websocket carrying a session (its own, or the polling session it upgraded) gets
+    // the close packet first; one still probing only gets the close handshake.
+    if (reason == Reason::kServerClose && (opened_ || upgraded_)) {
       outbox_->push_internal(engine_io::encode_close());
     }
     wake_timer_.cancel();

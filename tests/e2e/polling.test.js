@@ -307,7 +307,7 @@ test('a polling-only client recovers its session across a server restart', async
 });
 
 test('two websockets probe one session: the upgrade closes the other, a later one is closed at once', async () => {
-  await withServer({}, async ({ base }) => {
+  await withServer({}, async ({ server, base }) => {
     const open = await handshake(base);
     const url = `${base.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket&sid=${open.sid}`;
     const opened = (ws) => new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
@@ -329,13 +329,18 @@ test('two websockets probe one session: the upgrade closes the other, a later on
     assert.equal((await eio(base, `EIO=4&transport=polling&sid=${open.sid}`)).status, 400);
     const third = new WebSocket(url);
     third.on('error', () => {});
-    assert.equal(await withTimeout(closed(third), 'the third websocket closed'), 1008);
+    assert.equal(await withTimeout(closed(third), 'the third websocket closed'), 1000);
     first.send('40/support,');
     const answer = await withTimeout(new Promise((r) => first.once('message', (d) => r(String(d)))),
       'the CONNECT answer over the upgraded websocket');
     assert.ok(answer.startsWith('40/support,{"sid":'), answer);
-    first.close();
-    await waitForMetrics(base, (m) => m.docket_ws_upgrades_total === 1 && m.docket_ws_connections === 0,
-      'one upgrade, no websocket left');
+    await waitForMetrics(base, (m) => m.docket_ws_upgrades_total === 1 && m.docket_ws_connections === 1,
+      'one upgrade, one websocket left');
+    // The server ending the upgraded session sends its close packet first.
+    const lastMessage = new Promise((r) => first.on('message', (d) => { if (String(d) !== '2') r(String(d)); }));
+    const firstClosed = closed(first);
+    await server.stop();
+    assert.equal(await withTimeout(lastMessage, 'the close packet'), '1');
+    await withTimeout(firstClosed, 'the upgraded websocket closed');
   });
 });

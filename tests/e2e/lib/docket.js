@@ -36,9 +36,9 @@ export async function docket(args, { env = {} } = {}) {
 // logged server.ready.
 // Returns {proc, dataDir, logs, ready, stop()}; stop() sends SIGTERM and resolves the
 // exit code. Log lines are parsed JSON objects in `logs`.
-export async function startServer({ dataDir, env = {}, args = [], port = 0 } = {}) {
+export async function startServer({ dataDir, env = {}, args = [], port } = {}) {
   dataDir ??= await makeDataDir();
-  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--port', String(port), ...args], {
+  const proc = spawn(binary, ['serve', '--data-dir', dataDir, '--port', String(port ?? 0), ...args], {
     env: { ...process.env, DOCKET_RATE_LIMIT_ENABLED: 'false', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

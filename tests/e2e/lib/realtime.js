@@ -19,7 +19,7 @@ export const inquiryRoom = (id) => `support:inquiry:${id}:messages`;
 export function startRealtime({ env = {}, dataDir, port } = {}) {
   return startServer({
     dataDir,
-    args: port === undefined ? [] : ['--port', String(port)],
+    port,
     env: {
       DOCKET_BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
       DOCKET_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
