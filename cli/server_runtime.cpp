@@ -21,6 +21,7 @@
 #include "events/event_store.h"
 #include "events/log_metrics.h"
 #include "http/admin_routes.h"
+#include "http/agent_routes.h"
 #include "http/api_context.h"
 #include "http/auth_guard.h"
 #include "http/auth_routes.h"
@@ -48,6 +49,7 @@
 #include "projections/stream_catalog.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
+#include "projections/work_queue.h"
 #include "realtime/conformance.h"
 #include "realtime/polling.h"
 #include "realtime/replay.h"
@@ -61,6 +63,7 @@
 #include "scheduler/mail_sender.h"
 #include "scheduler/notification_relay.h"
 #include "scheduler/outbox.h"
+#include "scheduler/queue_service.h"
 
 namespace docket::cli {
 
@@ -71,6 +74,7 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   list.push_back(std::make_unique<projections::SupportRequestsProjection>());
   list.push_back(std::make_unique<projections::FeedbackProjection>());
   list.push_back(std::make_unique<projections::SupportInquiriesProjection>());
+  list.push_back(std::make_unique<projections::WorkQueueProjection>());
   return list;
 }
 
@@ -195,6 +199,8 @@ Status ServerRuntime::start_api() {
   };
   api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_,
                                   std::move(categories), std::move(send_mail)});
+  api_->default_capacity = static_cast<std::uint32_t>(config.queue_default_capacity);
+  api_->requeue_on_away = config.queue_requeue_on_away;
 
   metrics_ = std::make_unique<MetricsRegistry>();
   events::register_log_metrics(*metrics_, *store_);
@@ -204,6 +210,7 @@ Status ServerRuntime::start_api() {
   http::add_operations_routes(*router_, *store_, *engine_, *metrics_);
   http::add_auth_routes(*router_, *api_);
   http::add_staff_routes(*router_, *api_);
+  http::add_agent_routes(*router_, *api_);
   http::add_support_request_routes(*router_, *api_);
   http::add_support_inquiry_routes(
       *router_, *api_,
@@ -242,7 +249,22 @@ Status ServerRuntime::start_api() {
   service_->use(http::make_auth_guard(*authenticator_));
   if (Status s = service_->status(); !s.ok()) return s;
   if (Status s = start_realtime(clock); !s.ok()) return s;
+  start_queue(clock);
   return start_inactive_close(clock);
+}
+
+void ServerRuntime::start_queue(const Clock& clock) {
+  const Config& config = options_.config;
+  queue_ = std::make_unique<scheduler::QueueService>(
+      *store_, *readers_, clock,
+      scheduler::QueueOptions{
+          .enabled = config.queue_enabled,
+          .interval = std::chrono::seconds(config.queue_interval_seconds),
+          .default_capacity = static_cast<std::uint32_t>(config.queue_default_capacity)});
+  queue_->register_metrics(*metrics_);
+  if (!config.queue_enabled) return;
+  store_->add_commit_observer(queue_.get());
+  queue_->start();
 }
 
 Status ServerRuntime::start_realtime(const Clock& clock) {
@@ -369,6 +391,7 @@ void ServerRuntime::stop() {
   if (polling_) polling_->stop();  // answers the waiting long-polling GETs likewise
   if (server_) server_->stop();    // finishes requests in flight; their commands complete
   if (inactive_close_) inactive_close_->stop();  // a sweep in progress completes
+  if (queue_) queue_->stop();                    // a run in progress completes
   if (rebuilds_) rebuilds_->stop();              // a rebuild's swap needs the writer
   if (control_) control_->stop();
   if (relay_) relay_->stop();  // what it has not read yet, it reads after the next start
@@ -376,6 +399,9 @@ void ServerRuntime::stop() {
   if (store_) store_->close();             // completes every queued command first
   if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());
   if (store_ && feed_) store_->remove_commit_observer(feed_.get());
+  if (store_ && queue_ && options_.config.queue_enabled) {
+    store_->remove_commit_observer(queue_.get());
+  }
   if (engine_) engine_->stop();
 }
 

@@ -30,6 +30,7 @@ class CronJob;
 class DeliveryWorker;
 class MailSender;
 class NotificationRelay;
+class QueueService;
 class Outbox;
 }  // namespace docket::scheduler
 namespace docket::auth {
@@ -118,6 +119,8 @@ class ServerRuntime {
   Status start_support_namespace(const Clock& clock);
   // The inactive-close CronJob (SUPPORT_INQUIRIES_INACTIVE_CLOSE_*), once readers_ exist.
   Status start_inactive_close(const Clock& clock);
+  // The queue service (DOCKET_QUEUE_*): metrics always, the thread when enabled.
+  void start_queue(const Clock& clock);
 
   Options options_;
   std::unique_ptr<events::EventStore> store_;
@@ -148,6 +151,7 @@ class ServerRuntime {
   std::unique_ptr<realtime::PollingServer> polling_;
   std::unique_ptr<realtime::RealtimeFeed> feed_;
   std::unique_ptr<scheduler::CronJob> inactive_close_;  // stopped before the store
+  std::unique_ptr<scheduler::QueueService> queue_;      // stopped before the store
   std::int64_t startup_ms_ = 0;
   bool stopped_ = false;
 };

@@ -379,6 +379,27 @@ const std::vector<ConfigVariable>& config_variables() {
        "closed by the inactive-close job; fractional values allowed (0.5 = 12 hours); 0 "
        "closes every such inquiry at the next run.",
        [](Config& c, std::string_view v) { return parse_days(v, c.inactive_close_days); }},
+      // Agents and the queue
+      {"DOCKET_QUEUE_ENABLED", "true",
+       "Whether the queue assigns open, unassigned work to available agents by itself "
+       "(true/false). Taking and manual assignment work either way.",
+       [](Config& c, std::string_view v) { return parse_bool(v, c.queue_enabled); }},
+      {"DOCKET_QUEUE_DEFAULT_CAPACITY", "5",
+       "The maxOpenItems an agent starts with (1 - 1000): open work items assigned at once. "
+       "Recorded in the agent's stream when the agent is first recorded.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 1000, c.queue_default_capacity);
+       }},
+      {"DOCKET_QUEUE_INTERVAL_SECONDS", "10",
+       "How often the queue sweeps for work it can assign, besides running on every event "
+       "that may change the answer (1 - 3600).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 3600, c.queue_interval_seconds);
+       }},
+      {"DOCKET_QUEUE_REQUEUE_ON_AWAY", "false",
+       "Whether an agent going away or offline returns their assigned open items that have "
+       "no staff reply yet to the queue (true/false). Otherwise they keep them.",
+       [](Config& c, std::string_view v) { return parse_bool(v, c.queue_requeue_on_away); }},
       // Realtime
       {"WS_NAMESPACE", "/support",
        "Socket.IO namespace of the support realtime events: `/` followed by 1 - 64 letters, "

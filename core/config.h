@@ -67,6 +67,11 @@ struct Config {
       "Thanks for reaching out! A member of our support team will reply here shortly.";
   std::string inactive_close_cron = "0 * * * *";  // SUPPORT_INQUIRIES_INACTIVE_CLOSE_CRON
   double inactive_close_days = 7;                 // SUPPORT_INQUIRIES_INACTIVE_CLOSE_DAYS
+  // Agents and the queue (docs/agents-and-queue.md)
+  bool queue_enabled = true;                  // DOCKET_QUEUE_ENABLED
+  std::uint64_t queue_default_capacity = 5;   // DOCKET_QUEUE_DEFAULT_CAPACITY
+  std::uint64_t queue_interval_seconds = 10;  // DOCKET_QUEUE_INTERVAL_SECONDS
+  bool queue_requeue_on_away = false;         // DOCKET_QUEUE_REQUEUE_ON_AWAY
   // Realtime (docs/realtime.md)
   std::string ws_namespace = "/support";            // WS_NAMESPACE
   std::string ws_path = "/socket.io/";              // DOCKET_WS_PATH

@@ -52,7 +52,7 @@ bool queue_before(const WorkItem& a, const WorkItem& b) {
 }
 
 bool skilled_for(const AgentView& agent, std::string_view category) {
-  return agent.skills.empty() ||
+  return agent.skills.empty() || category.empty() ||
          std::find(agent.skills.begin(), agent.skills.end(), category) != agent.skills.end();
 }
 

@@ -65,6 +65,7 @@ struct AgentView {
   std::vector<std::string> skills;  // empty: every category
 };
 
+// An item without a category (an inquiry opened without one) needs no skill.
 bool skilled_for(const AgentView& agent, std::string_view category);
 bool eligible(const AgentView& agent, const WorkItem& item);
 

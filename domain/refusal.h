@@ -59,6 +59,15 @@ enum class Refusal : std::uint16_t {
   // Feedback.
   kFeedbackNotFound,         // 404 FEEDBACK_NOT_FOUND
   kFeedbackAlreadyReviewed,  // 409 FEEDBACK_ALREADY_REVIEWED
+
+  // Agents and the queue.
+  kAgentNotFound,         // 404 AGENT_NOT_FOUND: not an active staff account
+  kAgentStatusUnchanged,  // 409 AGENT_UNCHANGED: nothing would change (routes: no-op)
+  kAgentProfileInvalid,   // 400 VALIDATION_ERROR on shift: the tz database cannot serve it
+  kAgentAtCapacity,       // 409 AGENT_AT_CAPACITY: maxOpenItems open items already
+  kAgentNotEligible,      // 409 AGENT_NOT_ELIGIBLE: unskilled, not available, out of shift
+  kQueueItemTaken,        // 409 QUEUE_ITEM_TAKEN: assigned (or no longer open) meanwhile
+  kQueueEmpty,            // 409 QUEUE_EMPTY: no queued item the agent is eligible for
 };
 
 // How a refusal is answered.

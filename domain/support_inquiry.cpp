@@ -42,6 +42,18 @@ events::StreamAppend& on_stream(events::AppendRequest& req, const SupportInquiry
   return open_stream(req, support_inquiry_stream(i.id), i.version);
 }
 
+WorkHold hold_of(const SupportInquiry& i) {
+  return {i.assignedAdminId, inquiry_is_open_work(i.status)};
+}
+
+// The agents' open load after a status change of `i` to `to` (assignee unchanged).
+Status add_status_work_change(const events::StagedView& view, events::AppendRequest& req,
+                              const SupportInquiry& i, std::string_view to) {
+  return add_work_change(view, req, {WorkKind::kSupportInquiry, i.id}, hold_of(i),
+                         {i.assignedAdminId, inquiry_is_open_work(to)}, "reopened", "status",
+                         std::nullopt);
+}
+
 InquiryStatusChanged status_change(const SupportInquiry& i, std::string_view to,
                                    std::string_view reason) {
   return {i.id, i.status, std::string(to), std::string(reason)};
@@ -167,6 +179,10 @@ bool inquiry_status_settable(std::string_view from, std::string_view to) {
   return false;
 }
 
+bool inquiry_is_open_work(std::string_view status) {
+  return status == kInquiryOpen || status == kInquiryActive || status == kInquiryWaiting;
+}
+
 bool inquiry_accepts_messages(std::string_view status) {
   return status != kInquiryClosed && status != kInquirySpam;
 }
@@ -197,11 +213,14 @@ Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
                    i.guestPhone = e.guestPhone;
                    i.tokenHash = e.tokenHash;
                    i.tokenExpiresAt = e.tokenExpiresAt;
+                   i.priority = e.priority.value_or("medium");
                    i.status = std::string(kInquiryOpen);
                    i.createdAt = record.occurredAt;
                  },
-                 [&](const InquiryMessageCreated&) {
+                 [&](const InquiryMessageCreated& e) {
                    // Status moves come as their own events.
+                   if (e.senderType == "admin" && !i.firstResponseAt)
+                     i.firstResponseAt = record.occurredAt;
                  },
                  [&](const InquiryStatusChanged& e) {
                    i.status = e.to;
@@ -276,7 +295,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Creat
   open_stream(req, support_inquiry_stream(id), events::kNoStream);
   add_event(req.streams.front(),
             InquiryCreated{id, code, c.subject, c.category, c.customerId, c.guestName, c.guestEmail,
-                           c.guestPhone, c.tokenHash, c.tokenExpiresAt});
+                           c.guestPhone, c.tokenHash, c.tokenExpiresAt, c.priority});
   auto greeting = message_event(view, req, id, "system", std::nullopt, c.greeting);
   if (!greeting.ok()) return greeting.status();
   add_event(req.streams.front(), *greeting);
@@ -302,6 +321,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const PostI
   if (next != i->status) {
     add_event(stream, status_change(*i, next, c.senderType == "admin" ? "admin_reply" : "message"));
   }
+  if (Status s = add_status_work_change(view, req, *i, next); !s.ok()) return s;
   return req;
 }
 
@@ -320,6 +340,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const SetIn
   if (c.status == kInquirySpam && has_live_token(*i)) {
     add_event(stream, InquiryTokenRevoked{i->id, "spam"});
   }
+  if (Status s = add_status_work_change(view, req, *i, c.status); !s.ok()) return s;
   return req;
 }
 
@@ -327,9 +348,29 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Assig
                                      const CommandMeta& meta) {
   auto i = load_support_inquiry(view, c.inquiryId);
   if (!i.ok()) return i.status();
+  const bool open = inquiry_is_open_work(i->status);
+  if (c.terms.onlyUnassigned && (i->assignedAdminId || !open)) {
+    return refuse(Refusal::kQueueItemTaken);
+  }
   if (Status s = check_assignee(view, c.assignedAdminId); !s.ok()) return s;
+  AssignmentTerms terms = c.terms;
+  terms.force = terms.force || c.force.value_or(false);
+  if (c.assignedAdminId && c.assignedAdminId != i->assignedAdminId && open) {
+    if (Status s = check_assignable(view, *c.assignedAdminId, i->category.value_or(""), terms);
+        !s.ok()) {
+      return s;
+    }
+  }
   auto req = start_append(meta);
-  add_event(on_stream(req, *i), InquiryAssigned{i->id, c.assignedAdminId, i->assignedAdminId});
+  add_event(on_stream(req, *i),
+            InquiryAssigned{i->id, c.assignedAdminId, i->assignedAdminId, c.terms.reason});
+  const char* released = c.assignedAdminId ? "reassigned" : "unassigned";
+  if (Status s = add_work_change(view, req, {WorkKind::kSupportInquiry, i->id}, hold_of(*i),
+                                 {c.assignedAdminId, open}, c.terms.reason, released,
+                                 c.terms.defaultCapacity);
+      !s.ok()) {
+    return s;
+  }
   return req;
 }
 
@@ -406,6 +447,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
     }
     auto req = start_append(meta);
     add_event(on_stream(req, *i), InquiryLinked{i->id, request->id, false, i->status});
+    if (Status s = add_status_work_change(view, req, *i, kInquiryLinked); !s.ok()) return s;
     return req;
   }
   if (!i->customerId) return refuse(Refusal::kInquiryCustomerRequired);
@@ -415,6 +457,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
   auto request_id = add_created_request(view, req, *i, c);
   if (!request_id.ok()) return request_id.status();
   add_event(on_stream(req, *i), InquiryLinked{i->id, *request_id, true, i->status});
+  if (Status s = add_status_work_change(view, req, *i, kInquiryLinked); !s.ok()) return s;
   return req;
 }
 
@@ -437,6 +480,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Close
   }
   auto req = start_append(meta);
   add_event(on_stream(req, *i), status_change(*i, kInquiryClosed, "inactive"));
+  if (Status s = add_status_work_change(view, req, *i, kInquiryClosed); !s.ok()) return s;
   return req;
 }
 

@@ -37,6 +37,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "domain/agent.h"
 #include "domain/command_meta.h"
 #include "domain/support_inquiry_events.h"
 #include "events/event_store.h"
@@ -73,6 +74,9 @@ bool inquiry_status_settable(std::string_view from, std::string_view to);
 std::string_view inquiry_status_after_message(std::string_view from, std::string_view sender);
 // Closed and spam accept no messages.
 bool inquiry_accepts_messages(std::string_view status);
+// Open, active and waiting inquiries are queue work (they count against an agent's
+// capacity while assigned; unassigned, they wait in the queue).
+bool inquiry_is_open_work(std::string_view status);
 
 struct SupportInquiry {
   std::int64_t id = 0;
@@ -85,9 +89,11 @@ struct SupportInquiry {
   std::optional<std::string> guestPhone;
   bool emailVerified = false;  // guestEmail was proven by a one-time code
   std::string status;
+  std::string priority = "medium";  // the queue priority, from the category
   std::optional<std::int64_t> assignedAdminId;
   std::optional<std::int64_t> supportRequestId;
-  std::optional<std::string> tokenHash;  // the guest token's SHA-256 (guests only)
+  std::optional<UnixMillis> firstResponseAt;  // the first admin reply
+  std::optional<std::string> tokenHash;       // the guest token's SHA-256 (guests only)
   std::optional<UnixMillis> tokenExpiresAt;
   bool tokenRevoked = false;
   // The pending verification, if any: the code's hash and salt, for which address, until
@@ -117,6 +123,7 @@ struct CreateSupportInquiry {
   static constexpr std::string_view kName = "support_inquiry.create";
   std::string subject;
   std::optional<std::string> category;
+  std::string priority = "medium";     // the queue priority (the category's, or medium)
   std::optional<std::string> message;  // the visitor's first message
   std::optional<std::string> guestName;
   std::optional<std::string> guestEmail;  // REQUIRES: normalized when set
@@ -148,6 +155,8 @@ struct AssignInquiry {
   static constexpr std::string_view kName = "support_inquiry.assign";
   std::int64_t inquiryId = 0;
   std::optional<std::int64_t> assignedAdminId;  // none: unassign; else an active staff id
+  std::optional<bool> force;                    // past the agent's capacity (staff only)
+  AssignmentTerms terms;
 };
 
 // Contact data only: never proves identity. Each field replaces the stored one when

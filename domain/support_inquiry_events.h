@@ -32,6 +32,9 @@ struct InquiryCreated {
   std::optional<std::string> guestPhone;
   std::optional<std::string> tokenHash;
   std::optional<std::int64_t> tokenExpiresAt;
+  // The queue priority, from the category (absent in logs written before the queue:
+  // medium).
+  std::optional<std::string> priority;
   static constexpr auto fields() {
     using E = InquiryCreated;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
@@ -43,7 +46,8 @@ struct InquiryCreated {
                       events::field("guestEmail", &E::guestEmail),
                       events::field("guestPhone", &E::guestPhone),
                       events::field("tokenHash", &E::tokenHash),
-                      events::field("tokenExpiresAt", &E::tokenExpiresAt)};
+                      events::field("tokenExpiresAt", &E::tokenExpiresAt),
+                      events::field("priority", &E::priority)};
   }
 };
 
@@ -88,11 +92,14 @@ struct InquiryAssigned {
   std::int64_t supportInquiryId = 0;
   std::optional<std::int64_t> assignedAdminId;  // none: unassigned
   std::optional<std::int64_t> previousAdminId;
+  // As support.request.assigned's reason; absent in logs written before the queue.
+  std::optional<std::string> reason;
   static constexpr auto fields() {
     using E = InquiryAssigned;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
                       events::field("assignedAdminId", &E::assignedAdminId),
-                      events::field("previousAdminId", &E::previousAdminId)};
+                      events::field("previousAdminId", &E::previousAdminId),
+                      events::field("reason", &E::reason)};
   }
 };
 

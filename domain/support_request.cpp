@@ -17,6 +17,18 @@ events::StreamAppend& on_stream(events::AppendRequest& req, const SupportRequest
   return open_stream(req, support_request_stream(r.id), r.version);
 }
 
+WorkHold hold_of(const SupportRequest& r) {
+  return {r.assignedAdminId, request_is_open_work(r.status)};
+}
+
+// The agents' open load after a status change of `r` to `to` (assignee unchanged).
+Status add_status_work_change(const events::StagedView& view, events::AppendRequest& req,
+                              const SupportRequest& r, std::string_view to) {
+  return add_work_change(view, req, {WorkKind::kSupportRequest, r.id}, hold_of(r),
+                         {r.assignedAdminId, request_is_open_work(to)}, "reopened", "status",
+                         std::nullopt);
+}
+
 // A message of the request, taking the next message id for this command.
 Result<SupportRequestMessageCreated> message_event(const events::StagedView& view,
                                                    events::AppendRequest& req,
@@ -42,6 +54,10 @@ bool status_transition_allowed(std::string_view from, std::string_view to) {
   if (from == to || from == kStatusClosed) return false;
   return to == kStatusOpen || to == kStatusInProgress || to == kStatusResolved ||
          to == kStatusClosed;
+}
+
+bool request_is_open_work(std::string_view status) {
+  return status == kStatusOpen || status == kStatusInProgress;
 }
 
 std::string support_request_stream(std::int64_t id) {
@@ -151,6 +167,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Reply
   if (customer && r->status == kStatusResolved) {
     add_event(stream, SupportRequestStatusChanged{r->id, r->status, std::string(kStatusOpen),
                                                   std::nullopt, "customer_reply"});
+    if (Status s = add_status_work_change(view, req, *r, kStatusOpen); !s.ok()) return s;
   }
   return req;
 }
@@ -166,6 +183,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
   auto req = start_append(meta);
   add_event(on_stream(req, *r),
             SupportRequestStatusChanged{r->id, r->status, c.status, c.resolutionNote, "staff"});
+  if (Status s = add_status_work_change(view, req, *r, c.status); !s.ok()) return s;
   return req;
 }
 
@@ -173,10 +191,28 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Assig
                                      const CommandMeta& meta) {
   auto r = load_support_request(view, c.requestId);
   if (!r.ok()) return r.status();
+  const bool open = request_is_open_work(r->status);
+  if (c.terms.onlyUnassigned && (r->assignedAdminId || !open)) {
+    return refuse(Refusal::kQueueItemTaken);
+  }
   if (Status s = check_assignee(view, c.assignedAdminId); !s.ok()) return s;
+  AssignmentTerms terms = c.terms;
+  terms.force = terms.force || c.force.value_or(false);
+  if (c.assignedAdminId && c.assignedAdminId != r->assignedAdminId && open) {
+    if (Status s = check_assignable(view, *c.assignedAdminId, r->category, terms); !s.ok()) {
+      return s;
+    }
+  }
   auto req = start_append(meta);
   add_event(on_stream(req, *r),
-            SupportRequestAssigned{r->id, c.assignedAdminId, r->assignedAdminId});
+            SupportRequestAssigned{r->id, c.assignedAdminId, r->assignedAdminId, c.terms.reason});
+  const char* released = c.assignedAdminId ? "reassigned" : "unassigned";
+  if (Status s = add_work_change(view, req, {WorkKind::kSupportRequest, r->id}, hold_of(*r),
+                                 {c.assignedAdminId, open}, c.terms.reason, released,
+                                 c.terms.defaultCapacity);
+      !s.ok()) {
+    return s;
+  }
   return req;
 }
 

@@ -23,6 +23,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "domain/agent.h"
 #include "domain/command_meta.h"
 #include "domain/support_request_events.h"
 #include "events/event_store.h"
@@ -43,6 +44,9 @@ inline constexpr std::string_view kPriorities[] = {"low", "medium", "high", "urg
 int priority_rank(std::string_view priority);
 // True when `from` may move to `to` (different statuses, see the table above).
 bool status_transition_allowed(std::string_view from, std::string_view to);
+// Open and in_progress requests are queue work (they count against an agent's capacity
+// while assigned; unassigned, they wait in the queue).
+bool request_is_open_work(std::string_view status);
 
 std::string support_request_stream(std::int64_t id);
 // "SUP-2026-000042" for id 42 created in 2026 (more digits past 999999).
@@ -110,6 +114,8 @@ struct AssignSupportRequest {
   static constexpr std::string_view kName = "support_request.assign";
   std::int64_t requestId = 0;
   std::optional<std::int64_t> assignedAdminId;  // none: unassign
+  std::optional<bool> force;                    // past the agent's capacity (staff only)
+  AssignmentTerms terms;
 };
 
 struct ChangeSupportRequestPriority {

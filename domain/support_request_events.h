@@ -95,11 +95,15 @@ struct SupportRequestAssigned {
   std::int64_t supportRequestId = 0;
   std::optional<std::int64_t> assignedAdminId;  // none: unassigned
   std::optional<std::int64_t> previousAdminId;
+  // "manual" (staff), "take" (the agent), "auto" (the queue), "requeued" (the agent went
+  // away); absent in logs written before the queue: manual.
+  std::optional<std::string> reason;
   static constexpr auto fields() {
     using E = SupportRequestAssigned;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
                       events::field("assignedAdminId", &E::assignedAdminId),
-                      events::field("previousAdminId", &E::previousAdminId)};
+                      events::field("previousAdminId", &E::previousAdminId),
+                      events::field("reason", &E::reason)};
   }
 };
 

@@ -42,6 +42,9 @@ struct ApiContext {
   // Queues an e-mail (core/mail.h; the server wires the scheduler's outbox and wakes
   // its delivery worker). Empty in tests that need no mail.
   QueueMail send_mail;
+  // DOCKET_QUEUE_DEFAULT_CAPACITY and DOCKET_QUEUE_REQUEUE_ON_AWAY.
+  std::uint32_t default_capacity = 5;
+  bool requeue_on_away = false;
 };
 
 // The actor and request metadata of the events a request's command appends: the

@@ -53,6 +53,13 @@ constexpr TagDescription kTags[] = {
     {"Staff (Admin)",
      "Staff accounts: create, list, read, change permissions, deactivate and reactivate "
      "(Staff_MANAGE)."},
+    {"Agents",
+     "A staff member's own agent profile and availability (available, busy, away, offline)."},
+    {"Agents (Admin)",
+     "Every agent's status, capacity, skills, shift, open load and metrics, and changing them "
+     "(Agents_MANAGE)."},
+    {"Queue (Admin)",
+     "The work queue: open, unassigned items in queue order, its depth, and taking an item."},
     {"Operations",
      "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
      "log and projection status and rebuilds."},

@@ -225,6 +225,9 @@ std::shared_ptr<const BodyContract<domain::AssignInquiry>> assign_contract() {
   c->field(
       IdOrNull("assignedAdminId").must_send().describe("An active staff member; null unassigns"),
       &domain::AssignInquiry::assignedAdminId);
+  c->field(Boolean("force").describe(
+               "Assign even when the agent already has maxOpenItems open items (default false)"),
+           &domain::AssignInquiry::force);
   return c;
 }
 
@@ -320,6 +323,11 @@ Reply create(ApiContext& api, const InquiryOptions& options, RequestContext& ctx
   domain::CreateSupportInquiry command;
   command.subject = std::move(body.subject);
   command.category = std::move(body.category);
+  // The queue priority: the category's, as a support request of that category would
+  // get it; medium for an inquiry without a known category.
+  for (const auto& c : api.categories) {
+    if (command.category && c.category == *command.category) command.priority = c.priority;
+  }
   command.message = std::move(body.message);
   command.guestName = std::move(body.guestName);
   command.guestEmail = std::move(body.guestEmail);
@@ -652,9 +660,12 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
             });
   add_route(router, Method::kPatch, admin_item + "/assign",
             admin_route("admin.inquiries.assign",
-                        "Assign to an active staff member, or unassign with null",
-                        Permission::kSupportInquiriesUpdate, admin_errors()),
+                        "Assign to an active staff member, or unassign with null; the agent's "
+                        "capacity is checked unless force is true",
+                        Permission::kSupportInquiriesUpdate,
+                        admin_errors({{409, error_code::kAgentAtCapacity}})),
             assign_contract(), [&api](RequestContext& ctx, domain::AssignInquiry c) {
+              c.terms.defaultCapacity = api.default_capacity;
               return change(api, ctx, std::move(c));
             });
   add_route(router, Method::kPatch, admin_item + "/status",

@@ -192,6 +192,9 @@ std::shared_ptr<const BodyContract<domain::AssignSupportRequest>> assign_contrac
   c->field(
       IdOrNull("assignedAdminId").must_send().describe("An active staff member; null unassigns"),
       &domain::AssignSupportRequest::assignedAdminId);
+  c->field(Boolean("force").describe(
+               "Assign even when the agent already has maxOpenItems open items (default false)"),
+           &domain::AssignSupportRequest::force);
   return c;
 }
 
@@ -485,9 +488,12 @@ void add_support_request_routes(Router& router, ApiContext& api) {
             });
   add_route(router, Method::kPatch, admin + "/{id}/assign",
             admin_route("admin.support_requests.assign",
-                        "Assign to an active staff member, or unassign with null",
-                        Permission::kSupportRequestsUpdate, {kNotFoundError}),
+                        "Assign to an active staff member, or unassign with null; the agent's "
+                        "capacity is checked unless force is true",
+                        Permission::kSupportRequestsUpdate,
+                        {kNotFoundError, {409, error_code::kAgentAtCapacity}}),
             assign_contract(), [&api](RequestContext& ctx, domain::AssignSupportRequest c) {
+              c.terms.defaultCapacity = api.default_capacity;
               return change(api, ctx, std::move(c));
             });
   add_route(router, Method::kPatch, admin + "/{id}/priority",

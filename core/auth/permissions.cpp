@@ -27,6 +27,8 @@ constexpr std::array<PermissionInfo, kPermissionCount> kCatalogue = {{
      "Create staff accounts, change their roles and permissions, and deactivate them."},
     {Permission::kOperationsManage, "Operations_MANAGE",
      "Run operator tasks: backups, projection rebuilds and scheduled-job settings."},
+    {Permission::kAgentsManage, "Agents_MANAGE",
+     "See every agent and the queue, and change agents' capacity, skills, shift and status."},
 }};
 
 // Invariant: the catalogue is indexed by the enum's value.

@@ -29,8 +29,9 @@ enum class Permission : unsigned char {
   kAuditRead,
   kStaffManage,
   kOperationsManage,
+  kAgentsManage,
 };
-inline constexpr std::size_t kPermissionCount = 9;
+inline constexpr std::size_t kPermissionCount = 10;
 
 // One catalogue entry.
 struct PermissionInfo {

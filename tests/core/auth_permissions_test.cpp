@@ -24,7 +24,8 @@ TEST_SUITE("core") {
                                                     "Feedback_UPDATE",
                                                     "Audit_READ",
                                                     "Staff_MANAGE",
-                                                    "Operations_MANAGE"};
+                                                    "Operations_MANAGE",
+                                                    "Agents_MANAGE"};
     const auto catalogue = docket::auth::permission_catalogue();
     REQUIRE(catalogue.size() == expected.size());
     REQUIRE(docket::auth::kPermissionCount == expected.size());

@@ -280,7 +280,8 @@ TEST_SUITE("http") {
     CHECK(tags == std::vector<std::string_view>{"Support Inquiries", "Support Inquiries (Admin)",
                                                 "Support Requests", "Support Requests (Admin)",
                                                 "Public", "Feedback", "Feedback (Admin)", "Auth",
-                                                "Staff (Admin)", "Operations", "Realtime"});
+                                                "Staff (Admin)", "Agents", "Agents (Admin)",
+                                                "Queue (Admin)", "Operations", "Realtime"});
     CHECK(json(doc.root["info"]["license"].value()) == R"({"name":"Proprietary"})");
 
     CHECK(json(doc.root["components"]["securitySchemes"]["bearerAuth"].value()) ==
