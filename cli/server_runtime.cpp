@@ -12,12 +12,16 @@
 
 #include "cli/control_socket.h"
 #include "cli/identity_setup.h"
+#include "core/api_error.h"
 #include "core/auth/password.h"
 #include "core/data_dir.h"
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "domain/agent.h"
+#include "domain/command.h"
 #include "domain/permission_catalogue.h"
+#include "domain/refusal.h"
 #include "events/event_store.h"
 #include "events/log_metrics.h"
 #include "http/admin_routes.h"
@@ -52,6 +56,7 @@
 #include "projections/work_queue.h"
 #include "realtime/conformance.h"
 #include "realtime/polling.h"
+#include "realtime/queue_feed.h"
 #include "realtime/replay.h"
 #include "realtime/room_access.h"
 #include "realtime/socket_server.h"
@@ -262,7 +267,17 @@ void ServerRuntime::start_queue(const Clock& clock) {
           .interval = std::chrono::seconds(config.queue_interval_seconds),
           .default_capacity = static_cast<std::uint32_t>(config.queue_default_capacity)});
   queue_->register_metrics(*metrics_);
-  if (!config.queue_enabled) return;
+  if (socket_server_) {
+    realtime::SocketServer* sockets = socket_server_.get();
+    const std::string epoch = store_->log_epoch();
+    queue_->set_depth_listener(
+        [sockets, epoch](const projections::QueueStats& stats, std::uint64_t event_id) {
+          const realtime::QueueDepth depth{stats.depth, stats.byPriority};
+          sockets->send_feed_event(
+              {std::string(realtime::kAgentsRoom), std::string(realtime::kAdminsRoom)},
+              "queue-updated", realtime::queue_updated_json(depth, event_id, epoch), event_id);
+        });
+  }
   store_->add_commit_observer(queue_.get());
   queue_->start();
 }
@@ -335,9 +350,34 @@ Status ServerRuntime::start_support_namespace(const Clock& clock) {
       return realtime::replay_session(*store, scope, since, replay, max_scan, clock.now_ms());
     };
   }
+  const auto capacity = static_cast<std::uint32_t>(config.queue_default_capacity);
+  const bool requeue = config.queue_requeue_on_away;
+  realtime::AgentStatusSetter agent_status = [store, capacity, requeue](
+                                                 const auth::Identity& who, std::string status,
+                                                 std::function<void(std::string)> done) {
+    domain::CommandMeta meta;
+    meta.actor = events::Actor{"staff", who.accountId};
+    domain::ChangeAgentStatus command{who.accountId, *domain::parse_agent_status(status), "self",
+                                      requeue, capacity};
+    domain::execute_async(*store, std::move(command), std::move(meta),
+                          [status, done = std::move(done)](Result<domain::Executed> executed) {
+                            if (executed.ok() || domain::refusal_of(executed.status()) ==
+                                                     domain::Refusal::kAgentStatusUnchanged) {
+                              JsonWriter w;
+                              w.begin_object().field("ok", true).field("status", status);
+                              if (executed.ok()) w.field("eventId", executed->appended.lastEventId);
+                              return done(w.end_object().take());
+                            }
+                            const ApiError error = api_error_from_status(executed.status());
+                            JsonWriter w;
+                            w.begin_object().field("ok", false).field("errorCode", error.code());
+                            done(w.field("message", error.message()).end_object().take());
+                          });
+  };
   socket_server_ = std::make_shared<realtime::SocketServer>(
       realtime::SocketServerOptions{.nsp = config.ws_namespace}, std::move(auth),
-      realtime::make_room_authorizer(*readers_, clock), std::move(replayer), std::move(recovery));
+      realtime::make_room_authorizer(*readers_, clock), std::move(replayer), std::move(recovery),
+      std::move(agent_status));
   feed_ = std::make_unique<realtime::RealtimeFeed>(
       *socket_server_, realtime::FeedOptions{.log_epoch = store_->log_epoch()},
       realtime::make_tracking_code_lookup(*readers_));
@@ -399,9 +439,7 @@ void ServerRuntime::stop() {
   if (store_) store_->close();             // completes every queued command first
   if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());
   if (store_ && feed_) store_->remove_commit_observer(feed_.get());
-  if (store_ && queue_ && options_.config.queue_enabled) {
-    store_->remove_commit_observer(queue_.get());
-  }
+  if (store_ && queue_) store_->remove_commit_observer(queue_.get());
   if (engine_) engine_->stop();
 }
 

@@ -80,13 +80,13 @@ Status add_requeue(const events::StagedView& view, events::AppendRequest& req, c
     auto r = load_support_request(view, item.id);
     if (!r.ok()) return r.status();
     add_event(open_stream(req, support_request_stream(r->id), r->version),
-              SupportRequestAssigned{r->id, std::nullopt, agent_id, "requeued"});
+              SupportRequestAssigned{r->id, std::nullopt, agent_id, "requeued", r->customerId});
     return Status::Ok();
   }
   auto i = load_support_inquiry(view, item.id);
   if (!i.ok()) return i.status();
   add_event(open_stream(req, support_inquiry_stream(i->id), i->version),
-            InquiryAssigned{i->id, std::nullopt, agent_id, "requeued"});
+            InquiryAssigned{i->id, std::nullopt, agent_id, "requeued", i->customerId});
   return Status::Ok();
 }
 

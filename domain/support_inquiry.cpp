@@ -56,7 +56,7 @@ Status add_status_work_change(const events::StagedView& view, events::AppendRequ
 
 InquiryStatusChanged status_change(const SupportInquiry& i, std::string_view to,
                                    std::string_view reason) {
-  return {i.id, i.status, std::string(to), std::string(reason)};
+  return {i.id, i.status, std::string(to), std::string(reason), i.customerId, i.assignedAdminId};
 }
 
 // A message of the inquiry, taking the next message id for this command.
@@ -363,7 +363,8 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Assig
   }
   auto req = start_append(meta);
   add_event(on_stream(req, *i),
-            InquiryAssigned{i->id, c.assignedAdminId, i->assignedAdminId, c.terms.reason});
+            InquiryAssigned{i->id, c.assignedAdminId, i->assignedAdminId, c.terms.reason,
+                            i->customerId});
   const char* released = c.assignedAdminId ? "reassigned" : "unassigned";
   if (Status s = add_work_change(view, req, {WorkKind::kSupportInquiry, i->id}, hold_of(*i),
                                  {c.assignedAdminId, open}, c.terms.reason, released,

@@ -78,11 +78,16 @@ struct InquiryStatusChanged {
   std::string from;
   std::string to;
   std::string reason;
+  // Who the change concerns, for the realtime feed (absent in logs written before it).
+  std::optional<std::int64_t> customerId;
+  std::optional<std::int64_t> assignedAdminId;
   static constexpr auto fields() {
     using E = InquiryStatusChanged;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
                       events::field("from", &E::from), events::field("to", &E::to),
-                      events::field("reason", &E::reason)};
+                      events::field("reason", &E::reason),
+                      events::field("customerId", &E::customerId),
+                      events::field("assignedAdminId", &E::assignedAdminId)};
   }
 };
 
@@ -94,12 +99,14 @@ struct InquiryAssigned {
   std::optional<std::int64_t> previousAdminId;
   // As support.request.assigned's reason; absent in logs written before the queue.
   std::optional<std::string> reason;
+  std::optional<std::int64_t> customerId;  // for the realtime feed
   static constexpr auto fields() {
     using E = InquiryAssigned;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
                       events::field("assignedAdminId", &E::assignedAdminId),
                       events::field("previousAdminId", &E::previousAdminId),
-                      events::field("reason", &E::reason)};
+                      events::field("reason", &E::reason),
+                      events::field("customerId", &E::customerId)};
   }
 };
 

@@ -80,12 +80,17 @@ struct SupportRequestStatusChanged {
   std::string to;
   std::optional<std::string> resolutionNote;
   std::string reason;
+  // Who the change concerns, for the realtime feed (absent in logs written before it).
+  std::optional<std::int64_t> customerId;
+  std::optional<std::int64_t> assignedAdminId;
   static constexpr auto fields() {
     using E = SupportRequestStatusChanged;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
                       events::field("from", &E::from), events::field("to", &E::to),
                       events::field("resolutionNote", &E::resolutionNote),
-                      events::field("reason", &E::reason)};
+                      events::field("reason", &E::reason),
+                      events::field("customerId", &E::customerId),
+                      events::field("assignedAdminId", &E::assignedAdminId)};
   }
 };
 
@@ -98,12 +103,14 @@ struct SupportRequestAssigned {
   // "manual" (staff), "take" (the agent), "auto" (the queue), "requeued" (the agent went
   // away); absent in logs written before the queue: manual.
   std::optional<std::string> reason;
+  std::optional<std::int64_t> customerId;  // for the realtime feed
   static constexpr auto fields() {
     using E = SupportRequestAssigned;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
                       events::field("assignedAdminId", &E::assignedAdminId),
                       events::field("previousAdminId", &E::previousAdminId),
-                      events::field("reason", &E::reason)};
+                      events::field("reason", &E::reason),
+                      events::field("customerId", &E::customerId)};
   }
 };
 

@@ -8,6 +8,7 @@
 #include "core/json_writer.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
+#include "realtime/queue_feed.h"
 #include "realtime/socket_server.h"
 
 namespace docket::realtime {
@@ -198,9 +199,19 @@ Result<std::optional<std::vector<ReplayedEvent>>> replay_session(
                      std::move(replay->events[i])});
     }
   }
-  if (scope.staff_requests || scope.staff_inquiries) {
+  const bool staff = scope.staff_requests || scope.staff_inquiries;
+  if (staff || !scope.feed_rooms.empty()) {
     if (head - since_event_id > max_scan) return Missed();
     const std::string& epoch = store.log_epoch();
+    auto in_scope = [&](const std::vector<std::string>& rooms) {
+      for (const std::string& room : rooms) {
+        if (std::find(scope.feed_rooms.begin(), scope.feed_rooms.end(), room) !=
+            scope.feed_rooms.end()) {
+          return true;
+        }
+      }
+      return false;
+    };
     Status scanned = head == since_event_id
                          ? Status()
                          : store.scan(since_event_id + 1, head, [&](const events::EventRecord& e) {
@@ -208,9 +219,15 @@ Result<std::optional<std::vector<ReplayedEvent>>> replay_session(
                              const bool wanted =
                                  (room == kStaffRequestsRoom && scope.staff_requests) ||
                                  (room == kStaffInquiriesRoom && scope.staff_inquiries);
-                             if (!wanted) return true;
-                             if (auto payload = staff_event_payload(e, epoch)) {
-                               out.push_back({e.eventId, e.type, std::move(*payload)});
+                             if (wanted) {
+                               if (auto payload = staff_event_payload(e, epoch)) {
+                                 out.push_back({e.eventId, e.type, std::move(*payload)});
+                               }
+                             }
+                             for (QueueFeedEvent& fe : queue_feed_events(e, epoch)) {
+                               if (in_scope(fe.rooms)) {
+                                 out.push_back({e.eventId, std::move(fe.name), std::move(fe.json)});
+                               }
                              }
                              return true;
                            });

@@ -109,6 +109,8 @@ struct RecoveryScope {
   std::vector<RoomRef> rooms;
   bool staff_requests = false;   // the events sent to kStaffRequestsRoom
   bool staff_inquiries = false;  // the events sent to kStaffInquiriesRoom
+  // The queue-feed rooms the session is in (realtime/queue_feed.h): their events too.
+  std::vector<std::string> feed_rooms;
 };
 
 // One server event to send again: its eventId, EVENT name and argument (the object the

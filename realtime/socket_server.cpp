@@ -1,5 +1,6 @@
 #include "realtime/socket_server.h"
 
+#include <algorithm>
 #include <cassert>
 #include <utility>
 #include <vector>
@@ -13,9 +14,11 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/time_format.h"
+#include "domain/assignment.h"
 #include "domain/refusal.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
+#include "realtime/queue_feed.h"
 #include "realtime/socket_io.h"
 
 namespace docket::realtime {
@@ -207,12 +210,14 @@ std::string exception_answer(std::string_view what, const std::exception* e) {
 // ---- SocketServer
 
 SocketServer::SocketServer(SocketServerOptions options, RealtimeAuth auth,
-                           RoomAuthorizer authorizer, Replayer replayer, SessionRecovery recovery)
+                           RoomAuthorizer authorizer, Replayer replayer, SessionRecovery recovery,
+                           AgentStatusSetter agent_status)
     : options_(std::move(options)),
       auth_(std::move(auth)),
       authorizer_(std::move(authorizer)),
       replayer_(std::move(replayer)),
-      recovery_(std::move(recovery)) {
+      recovery_(std::move(recovery)),
+      agent_status_(std::move(agent_status)) {
   assert(!options_.nsp.empty() && options_.nsp.front() == '/' &&
          options_.nsp.find(',') == std::string::npos);
   assert(auth_.authenticate && authorizer_ && replayer_);
@@ -236,6 +241,7 @@ SocketServerStats SocketServer::stats() const {
   s.guests_disconnected = guests_disconnected_.load(std::memory_order_relaxed);
   s.deltas_sent = deltas_sent_.load(std::memory_order_relaxed);
   s.staff_events_sent = staff_events_sent_.load(std::memory_order_relaxed);
+  s.queue_events_sent = queue_events_sent_.load(std::memory_order_relaxed);
   s.recoveries = recoveries_.load(std::memory_order_relaxed);
   s.recoveries_failed = recoveries_failed_.load(std::memory_order_relaxed);
   s.recovered_events = recovered_events_.load(std::memory_order_relaxed);
@@ -498,6 +504,9 @@ std::optional<std::vector<ReplayedEvent>> SocketServer::recover(
   RecoveryScope scope;
   scope.staff_requests = rooms_.is_member(kStaffRequestsRoom, s.connection->id());
   scope.staff_inquiries = rooms_.is_member(kStaffInquiriesRoom, s.connection->id());
+  // Staff sessions scan the log for their staff feed already; a customer's ticket-updated
+  // events are sent live only (a recovering customer refetches its tickets).
+  if (s.identity.is_staff()) scope.feed_rooms = queue_feed_rooms(s.identity);
   Missed missed;
   try {
     for (const std::string& name : session.rooms) {
@@ -573,6 +582,15 @@ void SocketServer::update_staff_rooms(Socket& s) {
   place(kStaffRoom, requests || inquiries);
   place(kStaffRequestsRoom, requests);
   place(kStaffInquiriesRoom, inquiries);
+  // The queue feed's rooms follow the identity (a role change moves the socket).
+  const std::vector<std::string> feed = queue_feed_rooms(s.identity);
+  for (const std::string& room : rooms_.rooms_of(s.connection->id())) {
+    if (is_queue_feed_room(room) && std::find(feed.begin(), feed.end(), room) == feed.end()) {
+      rooms_.leave(room, s.connection->id());
+    }
+  }
+  for (const std::string& room : feed)
+    rooms_.join(room, s.connection);
 }
 
 void SocketServer::end_session(Socket& s, SessionEnd how) {
@@ -602,8 +620,43 @@ void SocketServer::end_session(Socket& s, SessionEnd how) {
 
 void SocketServer::handle_event(Socket& s, std::string_view name, std::string_view args,
                                 std::optional<std::uint64_t> ack_id) {
+  if (name == kAgentStatusEvent && agent_status_) return set_agent_status(s, args, ack_id);
   std::string answer = answer_event(s, name, args);
   if (ack_id) s.connection->send(socket_io::ack(options_.nsp, *ack_id, "[" + answer + "]"));
+}
+
+void SocketServer::set_agent_status(Socket& s, std::string_view args,
+                                    std::optional<std::uint64_t> ack_id) {
+  auto reply = [connection = s.connection, nsp = options_.nsp, ack_id](std::string answer) {
+    if (ack_id) connection->send(socket_io::ack(nsp, *ack_id, "[" + answer + "]"));
+  };
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::array array;
+  simdjson::dom::object payload;
+  std::string_view status;
+  if (parser.parse(args.data(), args.size()).get_array().get(array) || array.size() == 0 ||
+      array.at(0).get_object().get(payload) || payload["status"].get_string().get(status) ||
+      !domain::parse_agent_status(status)) {
+    invalid_events_.fetch_add(1, std::memory_order_relaxed);
+    return reply(error_answer(error_code::kValidationError,
+                              "status must be one of available, busy, away, offline"));
+  }
+  try {
+    // The JWT again, as a join does: an expired token or a deactivated account stops here.
+    if (s.identity.is_staff()) {
+      auto outcome = auth_.authenticate(s.credential);
+      if (outcome.kind != projections::Authenticator::Outcome::kValid) {
+        return reply(error_answer(error_code::kUnauthorized, "Invalid credentials"));
+      }
+      s.identity = std::move(outcome.identity);
+    }
+    if (!s.identity.is_staff()) {
+      return reply(error_answer(error_code::kForbidden, "Only staff have an agent status"));
+    }
+    agent_status_(s.identity, std::string(status), std::move(reply));
+  } catch (const std::exception& e) {
+    reply(exception_answer(kAgentStatusEvent, &e));
+  }
 }
 
 Status SocketServer::authorize(Socket& s, const RoomRef& room) {
@@ -707,6 +760,28 @@ std::size_t SocketServer::send_delta(const Delta& delta) {
                                               event_args(delta.json, delta.eventId));
   const std::size_t sent = rooms_.broadcast(room_name(delta.room), packet);
   deltas_sent_.fetch_add(sent, std::memory_order_relaxed);
+  return sent;
+}
+
+std::size_t SocketServer::send_feed_event(const std::vector<std::string>& rooms,
+                                          std::string_view name, std::string_view object_json,
+                                          std::uint64_t event_id) {
+  std::vector<std::shared_ptr<Connection>> targets;
+  for (const std::string& room : rooms) {
+    for (auto& member : rooms_.members(room)) {
+      const bool seen = std::any_of(targets.begin(), targets.end(),
+                                    [&](const auto& t) { return t->id() == member->id(); });
+      if (!seen) targets.push_back(std::move(member));
+    }
+  }
+  if (targets.empty()) return 0;
+  const SharedPacket packet = std::make_shared<const std::string>(
+      socket_io::event(options_.nsp, name, event_args(object_json, event_id)));
+  std::size_t sent = 0;
+  for (const auto& connection : targets) {
+    if (connection->send(packet)) ++sent;
+  }
+  queue_events_sent_.fetch_add(sent, std::memory_order_relaxed);
   return sent;
 }
 
@@ -860,6 +935,10 @@ void RealtimeFeed::on_commit(std::span<const events::EventRecord> records) {
   for (const events::EventRecord& event : records) {
     try {
       deliver(event);
+      // After the event's delta or staff event, as a recovery replays them.
+      for (const QueueFeedEvent& e : queue_feed_events(event, options_.log_epoch)) {
+        server_.send_feed_event(e.rooms, e.name, e.json, event.eventId);
+      }
     } catch (const std::exception& e) {
       log_error("realtime.feed_failed", [&](JsonWriter& w) {
         w.field("eventId", event.eventId).field("type", event.type).field("error", e.what());

@@ -65,6 +65,8 @@ inline constexpr std::string_view kSyncRequestMessages = "support:sync_request_m
 inline constexpr std::string_view kJoinInquiryMessages = "support:join_inquiry_messages";
 inline constexpr std::string_view kLeaveInquiryMessages = "support:leave_inquiry_messages";
 inline constexpr std::string_view kSyncInquiryMessages = "support:sync_inquiry_messages";
+// {status}: the staff member's availability (seed 002 §4; realtime/queue_feed.h).
+inline constexpr std::string_view kAgentStatusEvent = "agent-status";
 
 // Staff rooms. Every staff connection holding SupportRequests_READ or
 // SupportInquiries_READ is in kStaffRoom; the staff feed is sent to the per-permission
@@ -88,6 +90,12 @@ inline constexpr std::string_view kUnknownEvent = "UNKNOWN_EVENT";
 struct SocketServerOptions {
   std::string nsp = "/support";  // REQUIRES: starts with '/', no ','
 };
+
+// The client event `agent-status` {status}: sets the staff member's availability as
+// PATCH /api/agents/me/status does. `done` gets the ack object ({ok:true,status} or the
+// error answer); it may run on any thread, later. Unset: the event is unknown.
+using AgentStatusSetter = std::function<void(const auth::Identity& who, std::string status,
+                                             std::function<void(std::string ack_json)> done)>;
 
 // Connection state recovery (docs/realtime.md, "Connection state recovery"). Without
 // `sessions` the server sends no pid, appends no offset and recovers nothing.
@@ -135,6 +143,7 @@ struct SocketServerStats {
   std::uint64_t guests_disconnected = 0;   // sessions ended by a token revocation
   std::uint64_t deltas_sent = 0;           // message deltas accepted by Connection::send
   std::uint64_t staff_events_sent = 0;     // staff feed events accepted by Connection::send
+  std::uint64_t queue_events_sent = 0;     // queue feed events accepted by Connection::send
   std::uint64_t recoveries = 0;            // sessions recovered at CONNECT
   std::uint64_t recoveries_failed = 0;     // CONNECTs with a pid that got a new session
   std::uint64_t recovered_events = 0;      // events replayed to recovered sessions
@@ -145,7 +154,8 @@ class SocketServer final : public ConnectionHandler {
  public:
   // REQUIRES: every function is set.
   SocketServer(SocketServerOptions options, RealtimeAuth auth, RoomAuthorizer authorizer,
-               Replayer replayer, SessionRecovery recovery = {});
+               Replayer replayer, SessionRecovery recovery = {},
+               AgentStatusSetter agent_status = {});
   SocketServer(const SocketServer&) = delete;
   SocketServer& operator=(const SocketServer&) = delete;
   ~SocketServer() override;
@@ -175,6 +185,9 @@ class SocketServer final : public ConnectionHandler {
   // offset `event_id` as a string) to the members of `room`.
   std::size_t send_staff_event(std::string_view room, std::string_view name,
                                std::string_view object_json, std::uint64_t event_id);
+  // Sends EVENT `name` once to every connection in any of `rooms` (realtime/queue_feed.h).
+  std::size_t send_feed_event(const std::vector<std::string>& rooms, std::string_view name,
+                              std::string_view object_json, std::uint64_t event_id);
   // Ends the namespace session of every guest connection of inquiry `inquiry_id` (its
   // token was revoked): leaves their rooms and sends DISCONNECT; the websocket stays
   // open (the client may CONNECT again, and is refused). Returns how many.
@@ -204,7 +217,11 @@ class SocketServer final : public ConnectionHandler {
   // OK when the socket may read `room` now, else the refusal (or read-model failure).
   // Re-authenticates a JWT identity first. REQUIRES: socket.mu held.
   Status authorize(Socket& socket, const RoomRef& room);
-  // Puts a staff identity in (or out of) the staff rooms. REQUIRES: socket.mu held.
+  // The client event agent-status: validated here, decided by agent_status_, acked when
+  // it is done. REQUIRES: socket.mu held.
+  void set_agent_status(Socket& socket, std::string_view args, std::optional<std::uint64_t> ack_id);
+  // Puts a staff identity in (or out of) the staff rooms, and every identity in its
+  // queue-feed rooms. REQUIRES: socket.mu held.
   void update_staff_rooms(Socket& socket);
   // How a namespace session ends: the transport was lost (the client may recover it) or
   // the session is over (client DISCONNECT, revocation, protocol error).
@@ -218,6 +235,7 @@ class SocketServer final : public ConnectionHandler {
   const RoomAuthorizer authorizer_;
   const Replayer replayer_;
   const SessionRecovery recovery_;
+  const AgentStatusSetter agent_status_;
   RoomRegistry rooms_;
 
   mutable std::shared_mutex sockets_mu_;
@@ -229,7 +247,7 @@ class SocketServer final : public ConnectionHandler {
 
   std::atomic<std::uint64_t> connections_{0}, connected_{0}, connects_{0}, connect_errors_{0},
       joins_{0}, joins_refused_{0}, syncs_{0}, syncs_refused_{0}, invalid_events_{0},
-      protocol_closes_{0}, guests_disconnected_{0}, deltas_sent_{0}, staff_events_sent_{0},
+      protocol_closes_{0}, guests_disconnected_{0}, deltas_sent_{0}, staff_events_sent_{0}, queue_events_sent_{0},
       recoveries_{0}, recoveries_failed_{0}, recovered_events_{0}, session_store_errors_{0};
 };
 

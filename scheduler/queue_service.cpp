@@ -65,7 +65,7 @@ QueueService::~QueueService() {
 }
 
 void QueueService::start() {
-  if (!options_.enabled || thread_.joinable()) return;
+  if (thread_.joinable()) return;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -105,7 +105,8 @@ void QueueService::loop() {
     dirty_ = false;
     if (swept) next_sweep = std::chrono::steady_clock::now() + options_.interval;
     lock.unlock();
-    Result<QueueRun> run = run_once();
+    Result<QueueRun> run = options_.enabled ? run_once() : Result<QueueRun>(QueueRun{});
+    report_depth();
     if (!run.ok()) {
       failures_.fetch_add(1, std::memory_order_relaxed);
       log_warn("queue.run_failed",
@@ -121,6 +122,20 @@ void QueueService::loop() {
     // again at once (the commits have been applied to the read model by now).
     if (run.ok() && run->refused > 0) dirty_ = true;
   }
+}
+
+void QueueService::report_depth() {
+  if (!depth_listener_) return;
+  const std::uint64_t applied = store_.applied();
+  auto lease = readers_.lease();
+  if (!lease.ok()) return;
+  auto stats = projections::WorkQueueQuery(lease->db()).stats();
+  if (!stats.ok()) return;
+  const bool same =
+      reported_ && reported_->depth == stats->depth && reported_->byPriority == stats->byPriority;
+  if (same) return;
+  reported_ = *stats;
+  depth_listener_(*stats, applied);
 }
 
 Result<QueueRun> QueueService::run_once() {

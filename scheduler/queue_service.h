@@ -26,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -34,6 +35,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "events/event_store.h"
+#include "projections/work_queue_query.h"
 
 namespace docket {
 class MetricsRegistry;
@@ -65,7 +67,14 @@ class QueueService final : public events::CommitObserver {
   QueueService(const QueueService&) = delete;
   QueueService& operator=(const QueueService&) = delete;
 
-  // Starts the thread (nothing when disabled). stop() lets a run in progress finish.
+  // Called on the service's thread after a run that left the queue's depth different
+  // from the last one it reported, with the last eventId the read models held then
+  // (realtime: queue-updated). Set before start().
+  using DepthListener = std::function<void(const projections::QueueStats&, std::uint64_t)>;
+  void set_depth_listener(DepthListener listener) { depth_listener_ = std::move(listener); }
+
+  // Starts the thread. Disabled, it only reports the depth; stop() lets a run in
+  // progress finish.
   void start();
   void stop();
 
@@ -80,6 +89,8 @@ class QueueService final : public events::CommitObserver {
 
  private:
   void loop();
+  // Reads the depth and tells the listener when it changed.
+  void report_depth();
 
   events::EventStore& store_;
   projections::ReaderPool& readers_;
@@ -93,7 +104,9 @@ class QueueService final : public events::CommitObserver {
   std::optional<std::int64_t> next_edge_ms_;  // the next shift edge; guarded by mu_
   std::thread thread_;
 
-  std::optional<std::int64_t> cursor_;  // run_once only
+  DepthListener depth_listener_;
+  std::optional<projections::QueueStats> reported_;  // loop thread only
+  std::optional<std::int64_t> cursor_;               // run_once only
   bool cursor_loaded_ = false;
   std::atomic<std::uint64_t> runs_{0};
   std::atomic<std::uint64_t> failures_{0};
