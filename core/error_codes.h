@@ -50,7 +50,6 @@ inline constexpr std::string_view kFeedbackNotFound = "FEEDBACK_NOT_FOUND";     
 inline constexpr std::string_view kFeedbackAlreadyReviewed = "FEEDBACK_ALREADY_REVIEWED";  // 409
 // Agents and the queue.
 inline constexpr std::string_view kAgentNotFound = "AGENT_NOT_FOUND";        // 404
-inline constexpr std::string_view kAgentUnchanged = "AGENT_UNCHANGED";       // 409
 inline constexpr std::string_view kAgentAtCapacity = "AGENT_AT_CAPACITY";    // 409
 inline constexpr std::string_view kAgentNotEligible = "AGENT_NOT_ELIGIBLE";  // 409
 inline constexpr std::string_view kQueueItemTaken = "QUEUE_ITEM_TAKEN";      // 409

@@ -140,7 +140,7 @@ constexpr std::array kTable = {
     Row{Refusal::kAgentNotFound,
         {404, error_code::kAgentNotFound, "Agent not found", {}, "AgentNotFound"}},
     Row{Refusal::kAgentStatusUnchanged,
-        {409, error_code::kAgentUnchanged, "Nothing would change", {}, "AgentStatusUnchanged"}},
+        {409, error_code::kConflict, "Nothing would change", {}, "AgentStatusUnchanged"}},
     Row{Refusal::kAgentProfileInvalid,
         {400, error_code::kValidationError, "shift is not valid", "shift", "AgentProfileInvalid"}},
     Row{Refusal::kAgentAtCapacity,

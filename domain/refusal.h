@@ -62,7 +62,7 @@ enum class Refusal : std::uint16_t {
 
   // Agents and the queue.
   kAgentNotFound,         // 404 AGENT_NOT_FOUND: not an active staff account
-  kAgentStatusUnchanged,  // 409 AGENT_UNCHANGED: nothing would change (routes: no-op)
+  kAgentStatusUnchanged,  // 409 CONFLICT: nothing would change (routes treat as done)
   kAgentProfileInvalid,   // 400 VALIDATION_ERROR on shift: the tz database cannot serve it
   kAgentAtCapacity,       // 409 AGENT_AT_CAPACITY: maxOpenItems open items already
   kAgentNotEligible,      // 409 AGENT_NOT_ELIGIBLE: unskilled, not available, out of shift

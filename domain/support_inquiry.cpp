@@ -362,9 +362,8 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Assig
     }
   }
   auto req = start_append(meta);
-  add_event(on_stream(req, *i),
-            InquiryAssigned{i->id, c.assignedAdminId, i->assignedAdminId, c.terms.reason,
-                            i->customerId});
+  add_event(on_stream(req, *i), InquiryAssigned{i->id, c.assignedAdminId, i->assignedAdminId,
+                                                c.terms.reason, i->customerId});
   const char* released = c.assignedAdminId ? "reassigned" : "unassigned";
   if (Status s = add_work_change(view, req, {WorkKind::kSupportInquiry, i->id}, hold_of(*i),
                                  {c.assignedAdminId, open}, c.terms.reason, released,

@@ -84,7 +84,8 @@ struct InquiryStatusChanged {
   static constexpr auto fields() {
     using E = InquiryStatusChanged;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
-                      events::field("from", &E::from), events::field("to", &E::to),
+                      events::field("from", &E::from),
+                      events::field("to", &E::to),
                       events::field("reason", &E::reason),
                       events::field("customerId", &E::customerId),
                       events::field("assignedAdminId", &E::assignedAdminId)};

@@ -165,9 +165,9 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Reply
   if (!message.ok()) return message.status();
   add_event(stream, *message);
   if (customer && r->status == kStatusResolved) {
-    add_event(stream, SupportRequestStatusChanged{r->id, r->status, std::string(kStatusOpen),
-                                                  std::nullopt, "customer_reply", r->customerId,
-                                                  r->assignedAdminId});
+    add_event(stream,
+              SupportRequestStatusChanged{r->id, r->status, std::string(kStatusOpen), std::nullopt,
+                                          "customer_reply", r->customerId, r->assignedAdminId});
     if (Status s = add_status_work_change(view, req, *r, kStatusOpen); !s.ok()) return s;
   }
   return req;
@@ -206,9 +206,8 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Assig
     }
   }
   auto req = start_append(meta);
-  add_event(on_stream(req, *r),
-            SupportRequestAssigned{r->id, c.assignedAdminId, r->assignedAdminId, c.terms.reason,
-                                   r->customerId});
+  add_event(on_stream(req, *r), SupportRequestAssigned{r->id, c.assignedAdminId, r->assignedAdminId,
+                                                       c.terms.reason, r->customerId});
   const char* released = c.assignedAdminId ? "reassigned" : "unassigned";
   if (Status s = add_work_change(view, req, {WorkKind::kSupportRequest, r->id}, hold_of(*r),
                                  {c.assignedAdminId, open}, c.terms.reason, released,

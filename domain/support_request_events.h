@@ -86,7 +86,8 @@ struct SupportRequestStatusChanged {
   static constexpr auto fields() {
     using E = SupportRequestStatusChanged;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
-                      events::field("from", &E::from), events::field("to", &E::to),
+                      events::field("from", &E::from),
+                      events::field("to", &E::to),
                       events::field("resolutionNote", &E::resolutionNote),
                       events::field("reason", &E::reason),
                       events::field("customerId", &E::customerId),
