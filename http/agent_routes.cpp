@@ -501,56 +501,51 @@ QueueItemRow find_item(ApiContext& api, std::string_view kind, std::int64_t id) 
   return std::move(row).value();
 }
 
-// Takes one item; nullopt when it was taken meanwhile (only when `tolerate_taken`).
+// Takes the item named in the body, or the next one in queue order that the caller may
+// update and is skilled for (one taken meanwhile is skipped for the next).
 Reply take(ApiContext& api, RequestContext& ctx, TakeBody body) {
   const std::int64_t me = ctx.identity.accountId;
+  const bool named = body.supportRequestId || body.supportInquiryId;
+  std::vector<std::pair<std::string_view, std::int64_t>> candidates;
   if (body.supportRequestId) {
     need(ctx, Permission::kSupportRequestsUpdate);
-    domain::AssignSupportRequest command{*body.supportRequestId, me, std::nullopt, take_terms(api)};
-    co_await commit(api, ctx, command);
-    TakeView view{item_view(api, find_item(api, domain::kItemSupportRequest, command.requestId)),
-                  find_agent(api, me)};
-    co_return answer(take_shape(), view);
-  }
-  if (body.supportInquiryId) {
+    candidates.emplace_back(domain::kItemSupportRequest, *body.supportRequestId);
+  } else if (body.supportInquiryId) {
     need(ctx, Permission::kSupportInquiriesUpdate);
-    domain::AssignInquiry command{*body.supportInquiryId, me, std::nullopt, take_terms(api)};
-    co_await commit(api, ctx, command);
-    TakeView view{item_view(api, find_item(api, domain::kItemSupportInquiry, command.inquiryId)),
-                  find_agent(api, me)};
-    co_return answer(take_shape(), view);
-  }
-  // The next item the agent may take: queue order, the kinds they may update, their
-  // skills. One taken meanwhile is skipped for the next.
-  const bool requests = ctx.identity.has(Permission::kSupportRequestsUpdate);
-  const bool inquiries = ctx.identity.has(Permission::kSupportInquiriesUpdate);
-  if (!requests && !inquiries) need(ctx, Permission::kSupportRequestsUpdate);
-  AgentView agent = find_agent(api, me);
-  domain::AgentView rule_view;
-  rule_view.skills = agent.skills;
-  std::vector<QueueItemRow> candidates;
-  {
+    candidates.emplace_back(domain::kItemSupportInquiry, *body.supportInquiryId);
+  } else {
+    const bool requests = ctx.identity.has(Permission::kSupportRequestsUpdate);
+    const bool inquiries = ctx.identity.has(Permission::kSupportInquiriesUpdate);
+    if (!requests && !inquiries) need(ctx, Permission::kSupportRequestsUpdate);
+    domain::AgentView rule_view;
+    rule_view.skills = find_agent(api, me).skills;
     auto lease = read_lease(api);
     auto rows = projections::WorkQueueQuery(lease.db()).waiting(200, 0, inquiries);
     if (!rows.ok()) throw unexpected(rows.status(), "reading the queue");
-    for (QueueItemRow& row : *rows) {
+    for (const QueueItemRow& row : *rows) {
       const bool kind_ok = row.kind == domain::kItemSupportRequest ? requests : inquiries;
       if (kind_ok && domain::skilled_for(rule_view, row.category)) {
-        candidates.push_back(std::move(row));
+        candidates.emplace_back(row.kind == domain::kItemSupportRequest
+                                    ? domain::kItemSupportRequest
+                                    : domain::kItemSupportInquiry,
+                                row.id);
       }
     }
   }
-  for (const QueueItemRow& row : candidates) {
+  for (const auto& [kind, id] : candidates) {
     std::optional<domain::Executed> done;
-    if (row.kind == domain::kItemSupportRequest) {
-      domain::AssignSupportRequest command{row.id, me, std::nullopt, take_terms(api)};
+    if (kind == domain::kItemSupportRequest) {
+      domain::AssignSupportRequest command{id, me, std::nullopt, take_terms(api)};
       done = co_await commit_unless(api, ctx, command, Refusal::kQueueItemTaken);
     } else {
-      domain::AssignInquiry command{row.id, me, std::nullopt, take_terms(api)};
+      domain::AssignInquiry command{id, me, std::nullopt, take_terms(api)};
       done = co_await commit_unless(api, ctx, command, Refusal::kQueueItemTaken);
     }
-    if (!done) continue;
-    TakeView view{item_view(api, find_item(api, row.kind, row.id)), find_agent(api, me)};
+    if (!done) {
+      if (named) throw refusal_error(Refusal::kQueueItemTaken);
+      continue;
+    }
+    TakeView view{item_view(api, find_item(api, kind, id)), find_agent(api, me)};
     co_return answer(take_shape(), view);
   }
   throw refusal_error(Refusal::kQueueEmpty);

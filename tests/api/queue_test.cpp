@@ -59,6 +59,16 @@ std::optional<std::int64_t> assignee(ApiServer& s, const std::string& admin, std
   return v.get_int64().value();
 }
 
+// The assignee once the queue has assigned the request (nullopt after 10 s).
+std::optional<std::int64_t> eventual_assignee(ApiServer& s, const std::string& admin,
+                                              std::int64_t id) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!assignee(s, admin, id) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return assignee(s, admin, id);
+}
+
 void no_auto_queue(Config& c) {
   c.queue_enabled = false;
 }
@@ -271,11 +281,7 @@ TEST_SUITE("api.integration") {
     REQUIRE(
         server.call("PATCH", "/api/agents/me/status", R"({"status":"available"})", token).status ==
         200);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!assignee(server, admin, high) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    CHECK(assignee(server, admin, high) == id);
+    CHECK(eventual_assignee(server, admin, high) == id);
     CHECK_FALSE(assignee(server, admin, low).has_value());  // capacity 1
     // The log says why: actor system, reason auto.
     auto events =
@@ -289,11 +295,7 @@ TEST_SUITE("api.integration") {
                 .call("PATCH", "/api/admin/support-requests/" + std::to_string(high) + "/status",
                       R"({"status":"resolved"})", admin)
                 .status == 200);
-    const auto later = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!assignee(server, admin, low) && std::chrono::steady_clock::now() < later) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    CHECK(assignee(server, admin, low) == id);
+    CHECK(eventual_assignee(server, admin, low) == id);
     auto metrics = server.call("GET", "/metrics");
     CHECK(metrics.raw.body.find("docket_queue_depth 0") != std::string::npos);
     CHECK(metrics.raw.body.find("docket_queue_assignments_total{reason=\"auto\"} 2") !=

@@ -18,20 +18,9 @@ namespace {
 
 using testing::AccessRules;
 using testing::FakeConnection;
+using testing::record;
 
 constexpr std::string_view kEpoch = "0123456789abcdef0123456789abcdef";
-
-events::EventRecord record(std::uint64_t id, std::string_view type, std::string stream,
-                           std::string data) {
-  events::EventRecord e;
-  e.eventId = id;
-  e.type = std::string(type);
-  e.stream = std::move(stream);
-  e.streamVersion = 1;
-  e.occurredAt = 1'795'342'650'000;  // 2026-11-22T10:17:30Z
-  e.data = std::move(data);
-  return e;
-}
 
 const events::EventRecord kCreated = record(
     5, "support.request.created", "support_request-3",

@@ -153,6 +153,20 @@ class CountingStore final : public events::EventStore {
   const events::EventStore& inner_;
 };
 
+// A log record as the store hands it to the feed (stream version 1, at
+// 2026-11-22T10:17:30Z).
+inline events::EventRecord record(std::uint64_t id, std::string_view type, std::string stream,
+                                  std::string data) {
+  events::EventRecord e;
+  e.eventId = id;
+  e.type = std::string(type);
+  e.stream = std::move(stream);
+  e.streamVersion = 1;
+  e.occurredAt = 1'795'342'650'000;
+  e.data = std::move(data);
+  return e;
+}
+
 inline constexpr std::string_view kGuestToken11 = "si_guest-token-of-inquiry-11";
 inline constexpr std::string_view kGuestToken12 = "si_guest-token-of-inquiry-12";
 

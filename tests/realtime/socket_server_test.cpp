@@ -27,6 +27,7 @@ namespace {
 
 using testing::AccessRules;
 using testing::FakeConnection;
+using testing::record;
 
 // Without the queue feed's rooms and events (realtime/queue_feed.h; tested on their own).
 std::vector<std::string> non_feed_rooms(const RoomRegistry& rooms, const std::string& id) {
@@ -199,18 +200,6 @@ std::string code_of(std::string_view packet) {
   if (at == std::string_view::npos) return "";
   at += key.size();
   return std::string(packet.substr(at, packet.find('"', at) - at));
-}
-
-events::EventRecord record(std::uint64_t id, std::string_view type, std::string stream,
-                           std::string data) {
-  events::EventRecord e;
-  e.eventId = id;
-  e.type = std::string(type);
-  e.stream = std::move(stream);
-  e.streamVersion = 1;
-  e.occurredAt = 1'795'342'650'000;  // 2026-11-22T10:17:30Z
-  e.data = std::move(data);
-  return e;
 }
 
 // As domain/support_request.cpp's message_event writes it.
