@@ -287,6 +287,44 @@ void QueueService::register_metrics(MetricsRegistry& registry) {
         });
         return samples;
       });
+  const std::uint32_t default_capacity = options_.default_capacity;
+  auto per_agent = [read, default_capacity](auto&& value) {
+    std::vector<MetricsRegistry::Sample> samples;
+    read([&](projections::WorkQueueQuery& q) {
+      auto agents = q.agents(default_capacity);
+      if (!agents.ok()) return;
+      for (const auto& a : *agents) {
+        samples.push_back({{std::to_string(a.accountId)}, static_cast<double>(value(a))});
+      }
+    });
+    return samples;
+  };
+  registry.gauge_callback(
+      "docket_queue_agent_open_items", "Open work items counted against each agent's capacity.",
+      {"agent"}, [per_agent] {
+        return per_agent([](const projections::AgentRow& a) { return a.openItems; });
+      });
+  registry.gauge_callback(
+      "docket_queue_agent_capacity", "Each agent's maxOpenItems.", {"agent"}, [per_agent] {
+        return per_agent([](const projections::AgentRow& a) { return a.maxOpenItems; });
+      });
+  registry.gauge_callback("docket_queue_agents", "Agents (active staff accounts) by status.",
+                          {"status"}, [read, default_capacity] {
+                            std::vector<MetricsRegistry::Sample> samples;
+                            for (const char* status : {"available", "busy", "away", "offline"}) {
+                              samples.push_back({{status}, 0});
+                            }
+                            read([&](projections::WorkQueueQuery& q) {
+                              auto agents = q.agents(default_capacity);
+                              if (!agents.ok()) return;
+                              for (const auto& a : *agents) {
+                                for (auto& sample : samples) {
+                                  if (sample.labels[0] == a.status) sample.value += 1;
+                                }
+                              }
+                            });
+                            return samples;
+                          });
   registry.counter_callback("docket_queue_runs_total", "Runs of the queue service.",
                             [this] { return static_cast<double>(runs_.load()); });
   registry.counter_callback("docket_queue_run_failures_total",

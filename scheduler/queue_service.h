@@ -83,8 +83,10 @@ class QueueService final : public events::CommitObserver {
   // One run: plan and commit. Waits for the commits (acknowledged as applied).
   Result<QueueRun> run_once();
 
-  // docket_queue_depth, docket_queue_oldest_waiting_seconds (read from the read model at
-  // scrape time), docket_queue_assignments_total{reason}, docket_queue_runs_total.
+  // docket_queue_depth, docket_queue_oldest_waiting_seconds,
+  // docket_queue_assignments_total{reason}, docket_queue_agents{status},
+  // docket_queue_agent_open_items{agent}, docket_queue_agent_capacity{agent} (read from the
+  // read model at scrape time), docket_queue_runs_total, docket_queue_run_failures_total.
   void register_metrics(MetricsRegistry& registry);
 
  private:

@@ -301,6 +301,12 @@ TEST_SUITE("api.integration") {
     CHECK(metrics.raw.body.find("docket_queue_assignments_total{reason=\"auto\"} 2") !=
           std::string::npos);
     CHECK(metrics.raw.body.find("docket_queue_oldest_waiting_seconds") != std::string::npos);
+    CHECK(metrics.raw.body.find("docket_queue_agents{status=\"available\"} 1") !=
+          std::string::npos);
+    CHECK(metrics.raw.body.find("docket_queue_agent_open_items{agent=\"" + std::to_string(id) +
+                                "\"} 1") != std::string::npos);
+    CHECK(metrics.raw.body.find("docket_queue_agent_capacity{agent=\"" + std::to_string(id) +
+                                "\"} 1") != std::string::npos);
     auto list = server.call("GET", "/api/admin/agents/" + std::to_string(id), {}, admin);
     CHECK(list.json["data"]["metrics"]["assignedAuto"].get_int64().value() == 2);
     CHECK(list.json["data"]["metrics"]["resolved"].get_int64().value() == 1);
