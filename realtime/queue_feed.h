@@ -13,8 +13,9 @@
 //   agent.status_changed
 //       -> agent-status-changed  admins, agent:{accountId}
 //
-// queue-updated is a snapshot of the queue's depth, not a log event: QueueService sends
-// it after a run that changed the depth (queue_updated_json).
+// queue-updated is a snapshot of the queue's depth, not a log event: QueueService reports
+// it after a run that changed the depth (queue_updated_json), and a staff socket gets the
+// last one right after its CONNECT reply (SocketServer::publish_queue_depth).
 //
 // Rooms: staff are put in agent:{accountId} and, by role, agents (role agent) or admins
 // (role admin) when they hold SupportRequests_READ or SupportInquiries_READ; customers
@@ -33,6 +34,7 @@
 
 namespace docket::realtime {
 
+inline constexpr std::string_view kQueueUpdatedEvent = "queue-updated";
 inline constexpr std::string_view kAgentsRoom = "agents";
 inline constexpr std::string_view kAdminsRoom = "admins";
 std::string agent_room(std::int64_t account_id);     // "agent:12"

@@ -473,6 +473,26 @@ void SocketServer::handle_connect(Socket& s, std::string nsp, std::string_view a
       s.connection->send(socket_io::event(options_.nsp, e.name, event_args(e.json, e.eventId)));
     }
   }
+  // The queue's depth as last reported, so a console starts from it.
+  const bool team = rooms_.is_member(kAgentsRoom, s.connection->id()) ||
+                    rooms_.is_member(kAdminsRoom, s.connection->id());
+  if (team) {
+    std::lock_guard lock(queue_depth_mu_);
+    if (!queue_depth_json_.empty()) {
+      s.connection->send(socket_io::event(options_.nsp, kQueueUpdatedEvent,
+                                          event_args(queue_depth_json_, queue_depth_event_id_)));
+    }
+  }
+}
+
+std::size_t SocketServer::publish_queue_depth(std::string object_json, std::uint64_t event_id) {
+  {
+    std::lock_guard lock(queue_depth_mu_);
+    queue_depth_json_ = object_json;
+    queue_depth_event_id_ = event_id;
+  }
+  return send_feed_event({std::string(kAgentsRoom), std::string(kAdminsRoom)}, kQueueUpdatedEvent,
+                         object_json, event_id);
 }
 
 std::optional<std::vector<ReplayedEvent>> SocketServer::recover(

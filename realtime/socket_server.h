@@ -188,6 +188,10 @@ class SocketServer final : public ConnectionHandler {
   // Sends EVENT `name` once to every connection in any of `rooms` (realtime/queue_feed.h).
   std::size_t send_feed_event(const std::vector<std::string>& rooms, std::string_view name,
                               std::string_view object_json, std::uint64_t event_id);
+  // Sends queue-updated (the queue's depth, realtime/queue_feed.h) to agents and admins
+  // and keeps it: a staff socket that connects to agents or admins later gets it right
+  // after the CONNECT reply.
+  std::size_t publish_queue_depth(std::string object_json, std::uint64_t event_id);
   // Ends the namespace session of every guest connection of inquiry `inquiry_id` (its
   // token was revoked): leaves their rooms and sends DISCONNECT; the websocket stays
   // open (the client may CONNECT again, and is refused). Returns how many.
@@ -238,6 +242,10 @@ class SocketServer final : public ConnectionHandler {
   const AgentStatusSetter agent_status_;
   RoomRegistry rooms_;
 
+  std::mutex queue_depth_mu_;
+  std::string queue_depth_json_;  // "" until the first report; guarded by queue_depth_mu_
+  std::uint64_t queue_depth_event_id_ = 0;
+
   mutable std::shared_mutex sockets_mu_;
   // connection id -> its state. Guarded by sockets_mu_ (the Socket's fields by its mu).
   std::unordered_map<std::string, std::shared_ptr<Socket>> sockets_;
@@ -247,8 +255,9 @@ class SocketServer final : public ConnectionHandler {
 
   std::atomic<std::uint64_t> connections_{0}, connected_{0}, connects_{0}, connect_errors_{0},
       joins_{0}, joins_refused_{0}, syncs_{0}, syncs_refused_{0}, invalid_events_{0},
-      protocol_closes_{0}, guests_disconnected_{0}, deltas_sent_{0}, staff_events_sent_{0}, queue_events_sent_{0},
-      recoveries_{0}, recoveries_failed_{0}, recovered_events_{0}, session_store_errors_{0};
+      protocol_closes_{0}, guests_disconnected_{0}, deltas_sent_{0}, staff_events_sent_{0},
+      queue_events_sent_{0}, recoveries_{0}, recoveries_failed_{0}, recovered_events_{0},
+      session_store_errors_{0};
 };
 
 // ---- The live feed.

@@ -175,6 +175,27 @@ TEST_SUITE("realtime") {
     CHECK(stranger->take().empty());
   }
 
+  TEST_CASE("queue feed: queue-updated goes to the teams, and a team socket gets the last one") {
+    Harness h;
+    auto early = h.connect("staff-all");
+    auto customer = h.connect("customer-7");
+    const std::string depth = queue_updated_json({3, {{"high", 1}, {"low", 2}}}, 42, kEpoch);
+    CHECK(depth == R"({"eventId":42,"logEpoch":"0123456789abcdef0123456789abcdef","depth":3,)"
+                   R"("byPriority":{"high":1,"low":2}})");
+    CHECK(h.server.publish_queue_depth(depth, 42) == 1);
+    CHECK(early->take() == std::vector<std::string>{"2/support,[\"queue-updated\"," + depth + "]"});
+    CHECK(customer->take().empty());
+
+    // A socket that connects later gets it right after the CONNECT reply.
+    auto late = std::make_shared<FakeConnection>("late");
+    h.server.on_open(late, ConnectionInfo{});
+    h.server.on_message(late, R"(0/support,{"token":"admin-200"})");
+    auto sent = late->take();
+    REQUIRE(sent.size() == 2);
+    CHECK(sent[0].starts_with("0/support,{\"sid\""));
+    CHECK(sent[1] == "2/support,[\"queue-updated\"," + depth + "]");
+  }
+
   TEST_CASE("queue feed: agent-status sets the staff member's status and acks") {
     Harness h;
     auto agent = h.connect("staff-all");
