@@ -324,12 +324,7 @@ std::int64_t bound_ms(const std::optional<std::string>& text, std::int64_t fallb
 
 AgentView agent_view(ApiContext& api, AgentRow row) {
   AgentView view;
-  JsonDocument doc;
-  if (auto skills = doc.parse(row.skillsJson); skills.ok()) {
-    for (const JsonView& s : skills->elements()) {
-      if (auto text = s.string()) view.skills.emplace_back(*text);
-    }
-  }
+  view.skills = row.skills;
   if (row.statusSinceMs) view.statusSince = format_iso8601(*row.statusSinceMs);
   if (row.shiftJson) {
     const std::int64_t now = api.clock.now_ms();
@@ -446,8 +441,6 @@ Response list_queue(ApiContext& api, RequestContext& ctx, const QueueQuery& q) {
   auto lease = read_lease(api);
   projections::WorkQueueQuery query(lease.db());
   const bool inquiries = ctx.identity.has(Permission::kSupportInquiriesRead);
-  auto stats = query.stats();
-  if (!stats.ok()) throw unexpected(stats.status(), "reading the queue");
   auto rows =
       query.waiting(q.pageSize, static_cast<std::uint64_t>(q.page - 1) * q.pageSize, inquiries);
   if (!rows.ok()) throw unexpected(rows.status(), "reading the queue");

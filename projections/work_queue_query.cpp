@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/json_view.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -45,7 +46,12 @@ AgentRow read_agent(Statement& st, std::uint32_t default_capacity) {
     row.status = std::string(st.column_text(5));
     row.statusSinceMs = st.column_optional_int64(6);
     row.maxOpenItems = static_cast<std::uint32_t>(st.column_int64(7));
-    row.skillsJson = std::string(st.column_text(8));
+    JsonDocument doc;  // a JSON array of names, as the projection wrote it
+    if (auto skills = doc.parse(st.column_text(8)); skills.ok()) {
+      for (const JsonView& skill : skills->elements()) {
+        if (auto text = skill.string()) row.skills.emplace_back(*text);
+      }
+    }
     row.shiftJson = st.column_optional_text(9);
   }
   row.openItems = static_cast<std::uint32_t>(st.column_int64(10));
@@ -120,14 +126,14 @@ Result<QueueStats> WorkQueueQuery::stats() {
       if (!*row) return Status::Ok();
       out.emplace_back(std::string((*st)->column_text(0)),
                        static_cast<std::uint64_t>((*st)->column_int64(1)));
-      stats.depth += out.back().second;
     }
   };
   if (Status s = grouped("priority", "max(priority_rank) DESC", stats.byPriority); !s.ok()) {
     return s;
   }
-  stats.depth = 0;
   if (Status s = grouped("category", "category", stats.byCategory); !s.ok()) return s;
+  for (const auto& [priority, n] : stats.byPriority)
+    stats.depth += n;
   Result<CachedStatement> oldest = db_.cached(
       "SELECT min(created_ms) FROM queue.items INDEXED BY items_waiting "
       "WHERE open = 1 AND assignee IS NULL");

@@ -39,7 +39,7 @@ struct AgentRow {
   std::string status = "offline";
   std::optional<std::int64_t> statusSinceMs;
   std::uint32_t maxOpenItems = 0;
-  std::string skillsJson = "[]";
+  std::vector<std::string> skills;  // empty: every category
   std::optional<std::string> shiftJson;
   std::uint32_t openItems = 0;
 };

@@ -5,7 +5,6 @@
 #include <memory>
 #include <vector>
 
-#include "core/json_view.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "domain/agent.h"
@@ -155,12 +154,7 @@ Result<QueueRun> QueueService::run_once() {
       view.status = domain::parse_agent_status(row.status).value_or(domain::AgentStatus::kOffline);
       view.max_open_items = row.maxOpenItems;
       view.open_items = row.openItems;
-      JsonDocument doc;
-      if (auto skills = doc.parse(row.skillsJson); skills.ok()) {
-        for (const JsonView& s : skills->elements()) {
-          if (auto text = s.string()) view.skills.emplace_back(*text);
-        }
-      }
+      view.skills = row.skills;
       if (row.shiftJson) {
         auto shift = domain::parse_shift_json(*row.shiftJson);
         if (!shift.ok()) return shift.status();
