@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "domain/command.h"
 #include "domain/permission_catalogue.h"
 #include "domain/refusal.h"
+#include "domain/sla.h"
 #include "events/event_store.h"
 #include "events/log_metrics.h"
 #include "http/admin_routes.h"
@@ -38,6 +40,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/service.h"
+#include "http/sla_routes.h"
 #include "http/staff_routes.h"
 #include "http/support_inquiry_routes.h"
 #include "http/support_request_routes.h"
@@ -50,6 +53,7 @@
 #include "projections/projection_metrics.h"
 #include "projections/reader_pool.h"
 #include "projections/rebuild_jobs.h"
+#include "projections/sla.h"
 #include "projections/stream_catalog.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_requests.h"
@@ -69,6 +73,7 @@
 #include "scheduler/notification_relay.h"
 #include "scheduler/outbox.h"
 #include "scheduler/queue_service.h"
+#include "scheduler/sla_monitor.h"
 
 namespace docket::cli {
 
@@ -80,6 +85,7 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   list.push_back(std::make_unique<projections::FeedbackProjection>());
   list.push_back(std::make_unique<projections::SupportInquiriesProjection>());
   list.push_back(std::make_unique<projections::WorkQueueProjection>());
+  list.push_back(std::make_unique<projections::SlaProjection>());
   return list;
 }
 
@@ -226,6 +232,7 @@ Status ServerRuntime::start_api() {
   authenticator_->set_guest_resolver(http::make_guest_token_resolver(*api_));
   http::add_feedback_routes(*router_, *api_);
   http::add_admin_routes(*router_, *api_, *rebuilds_);
+  http::add_sla_routes(*router_, *api_);
   // Engine.IO long-polling on the websocket path (the HTTP server hands upgrades on it
   // to the websocket transport before routing); the server exists once realtime starts.
   router_->mount(config.ws_path,
@@ -255,6 +262,7 @@ Status ServerRuntime::start_api() {
   if (Status s = service_->status(); !s.ok()) return s;
   if (Status s = start_realtime(clock); !s.ok()) return s;
   start_queue(clock);
+  if (Status s = start_sla(clock); !s.ok()) return s;
   return start_inactive_close(clock);
 }
 
@@ -386,6 +394,32 @@ Status ServerRuntime::start_support_namespace(const Clock& clock) {
   return Status();
 }
 
+Status ServerRuntime::start_sla(const Clock& clock) {
+  const Config& config = options_.config;
+  auto schedule = scheduler::CronSchedule::parse(config.sla_monitor_cron);
+  if (!schedule.ok()) {
+    return Status::InvalidArgument("DOCKET_SLA_MONITOR_CRON: " +
+                                   std::string(schedule.status().message()));
+  }
+  // The default policy, once: a log that has any policy keeps what it has.
+  domain::SeedSlaPolicy seed;
+  seed.firstResponseMinutes =
+      std::max<std::int64_t>(1, std::llround(config.sla_response_hours * 60));
+  seed.resolutionMinutes =
+      std::max<std::int64_t>(1, std::llround(config.sla_resolution_hours * 60));
+  auto seeded = domain::execute(*store_, seed, domain::CommandMeta{});
+  if (!seeded.ok() && domain::refusal_of(seeded.status()) != domain::Refusal::kSlaUnchanged) {
+    return seeded.status();
+  }
+  sla_monitor_ = std::make_unique<scheduler::SlaMonitor>(
+      *store_, *readers_, clock, std::move(schedule).value(),
+      scheduler::SlaMonitorOptions{.escalate = config.sla_escalate});
+  sla_monitor_->register_metrics(*metrics_);
+  store_->add_commit_observer(sla_monitor_.get());
+  sla_monitor_->start();
+  return Status::Ok();
+}
+
 Status ServerRuntime::start_inactive_close(const Clock& clock) {
   const Config& config = options_.config;
   auto schedule = scheduler::CronSchedule::parse(config.inactive_close_cron);
@@ -432,6 +466,7 @@ void ServerRuntime::stop() {
   if (server_) server_->stop();    // finishes requests in flight; their commands complete
   if (inactive_close_) inactive_close_->stop();  // a sweep in progress completes
   if (queue_) queue_->stop();                    // a run in progress completes
+  if (sla_monitor_) sla_monitor_->stop();        // a run in progress completes
   if (rebuilds_) rebuilds_->stop();              // a rebuild's swap needs the writer
   if (control_) control_->stop();
   if (relay_) relay_->stop();  // what it has not read yet, it reads after the next start
@@ -440,6 +475,7 @@ void ServerRuntime::stop() {
   if (store_ && account_cache_) store_->remove_commit_observer(account_cache_.get());
   if (store_ && feed_) store_->remove_commit_observer(feed_.get());
   if (store_ && queue_) store_->remove_commit_observer(queue_.get());
+  if (store_ && sla_monitor_) store_->remove_commit_observer(sla_monitor_.get());
   if (engine_) engine_->stop();
 }
 

@@ -31,6 +31,7 @@ class DeliveryWorker;
 class MailSender;
 class NotificationRelay;
 class QueueService;
+class SlaMonitor;
 class Outbox;
 }  // namespace docket::scheduler
 namespace docket::auth {
@@ -121,6 +122,8 @@ class ServerRuntime {
   Status start_inactive_close(const Clock& clock);
   // The queue service (DOCKET_QUEUE_*): metrics always, the thread when enabled.
   void start_queue(const Clock& clock);
+  // Seeds the default SLA policy (first start) and starts the SLA monitor.
+  Status start_sla(const Clock& clock);
 
   Options options_;
   std::unique_ptr<events::EventStore> store_;
@@ -152,6 +155,7 @@ class ServerRuntime {
   std::unique_ptr<realtime::RealtimeFeed> feed_;
   std::unique_ptr<scheduler::CronJob> inactive_close_;  // stopped before the store
   std::unique_ptr<scheduler::QueueService> queue_;      // stopped before the store
+  std::unique_ptr<scheduler::SlaMonitor> sla_monitor_;  // stopped before the store
   std::int64_t startup_ms_ = 0;
   bool stopped_ = false;
 };

@@ -79,6 +79,14 @@ bool parse_days(std::string_view text, double& out) {
   return true;
 }
 
+// A number of hours for an SLA target: (0, 8784], fractions allowed, at least a minute.
+bool parse_sla_hours(std::string_view text, double& out) {
+  double v = 0;
+  if (!parse_days(text, v) || v * 60 < 1 || v > 8784) return false;
+  out = v;
+  return true;
+}
+
 // "*" or an origin as browsers send it: http(s)://host[:port], no path.
 bool is_cors_origin(std::string_view origin) {
   if (origin == "*") return true;
@@ -400,6 +408,31 @@ const std::vector<ConfigVariable>& config_variables() {
        "Whether an agent going away or offline returns their assigned open items that have "
        "no staff reply yet to the queue (true/false). Otherwise they keep them.",
        [](Config& c, std::string_view v) { return parse_bool(v, c.queue_requeue_on_away); }},
+      // SLAs
+      {"DOCKET_SLA_RESPONSE_HOURS", "4",
+       "First-response target of the default SLA policy, in business hours (1/60 - 8784, "
+       "fractions allowed). Used once: the default policy is written to the log on the "
+       "first start; change it later through /api/admin/sla/policies.",
+       [](Config& c, std::string_view v) { return parse_sla_hours(v, c.sla_response_hours); }},
+      {"DOCKET_SLA_RESOLUTION_HOURS", "48",
+       "Resolution target of the default SLA policy, in business hours (1/60 - 8784, "
+       "fractions allowed). Used once, as DOCKET_SLA_RESPONSE_HOURS.",
+       [](Config& c, std::string_view v) { return parse_sla_hours(v, c.sla_resolution_hours); }},
+      {"DOCKET_SLA_MONITOR_CRON", "* * * * *",
+       "When the SLA monitor sweeps for due deadlines besides waking at the next deadline "
+       "itself: a 5-field cron expression in UTC.",
+       [](Config& c, std::string_view v) {
+         // The expression is parsed (and a bad one refused) when the server starts.
+         if (v.empty() || v.size() > 200 || v.find_first_of("\r\n") != std::string_view::npos) {
+           return false;
+         }
+         c.sla_monitor_cron = std::string(v);
+         return true;
+       }},
+      {"DOCKET_SLA_ESCALATE", "true",
+       "Whether a breached SLA target raises the item's priority one step (to urgent at "
+       "most) besides recording the breach and notifying (true/false).",
+       [](Config& c, std::string_view v) { return parse_bool(v, c.sla_escalate); }},
       // Realtime
       {"WS_NAMESPACE", "/support",
        "Socket.IO namespace of the support realtime events: `/` followed by 1 - 64 letters, "

@@ -72,6 +72,11 @@ struct Config {
   std::uint64_t queue_default_capacity = 5;   // DOCKET_QUEUE_DEFAULT_CAPACITY
   std::uint64_t queue_interval_seconds = 10;  // DOCKET_QUEUE_INTERVAL_SECONDS
   bool queue_requeue_on_away = false;         // DOCKET_QUEUE_REQUEUE_ON_AWAY
+  // SLAs (docs/sla.md)
+  double sla_response_hours = 4;               // DOCKET_SLA_RESPONSE_HOURS
+  double sla_resolution_hours = 48;            // DOCKET_SLA_RESOLUTION_HOURS
+  std::string sla_monitor_cron = "* * * * *";  // DOCKET_SLA_MONITOR_CRON
+  bool sla_escalate = true;                    // DOCKET_SLA_ESCALATE
   // Realtime (docs/realtime.md)
   std::string ws_namespace = "/support";            // WS_NAMESPACE
   std::string ws_path = "/socket.io/";              // DOCKET_WS_PATH

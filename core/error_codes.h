@@ -54,6 +54,10 @@ inline constexpr std::string_view kAgentAtCapacity = "AGENT_AT_CAPACITY";    // 
 inline constexpr std::string_view kAgentNotEligible = "AGENT_NOT_ELIGIBLE";  // 409
 inline constexpr std::string_view kQueueItemTaken = "QUEUE_ITEM_TAKEN";      // 409
 inline constexpr std::string_view kQueueEmpty = "QUEUE_EMPTY";               // 409
+// SLAs.
+inline constexpr std::string_view kSlaCalendarNotFound = "SLA_CALENDAR_NOT_FOUND";  // 404
+inline constexpr std::string_view kSlaPolicyNotFound = "SLA_POLICY_NOT_FOUND";      // 404
+inline constexpr std::string_view kSlaCalendarInUse = "SLA_CALENDAR_IN_USE";        // 409
 }  // namespace error_code
 
 }  // namespace docket

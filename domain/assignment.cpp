@@ -45,10 +45,10 @@ std::optional<AgentStatus> parse_agent_status(std::string_view text) {
 bool queue_before(const WorkItem& a, const WorkItem& b) {
   // Higher priority first, then older, then earlier in the log; kind and id make the
   // order total for items that share a created event (never in practice).
-  return std::tuple(-static_cast<int>(a.priority), a.created_at_ms, a.created_event_id,
-                    static_cast<int>(a.kind),
-                    a.id) < std::tuple(-static_cast<int>(b.priority), b.created_at_ms,
-                                       b.created_event_id, static_cast<int>(b.kind), b.id);
+  return std::tuple(-static_cast<int>(a.priority), !a.sla_urgent, a.created_at_ms,
+                    a.created_event_id, static_cast<int>(a.kind), a.id) <
+         std::tuple(-static_cast<int>(b.priority), !b.sla_urgent, b.created_at_ms,
+                    b.created_event_id, static_cast<int>(b.kind), b.id);
 }
 
 bool skilled_for(const AgentView& agent, std::string_view category) {

@@ -3,9 +3,10 @@
 // queue, agents and cursor give the same assignments — so that replaying the log
 // explains every automatic assignment.
 //
-//   queue order   priority (urgent > high > medium > low), then the oldest first
-//                 (createdAt, then the id of the item's created event): an item never
-//                 overtakes an older one of the same priority.
+//   queue order   priority (urgent > high > medium > low); within a priority the items
+//                 whose SLA is critical or breached first (docs/sla.md); then the
+//                 oldest first (createdAt, then the id of the item's created event): an
+//                 item never overtakes an older one of the same priority and urgency.
 //   eligible      the agent is available, in shift now, below maxOpenItems, and skilled
 //                 for the item's category (no skills: every category).
 //   choice        among the agents eligible for the item, the least open load wins;
@@ -50,6 +51,7 @@ struct WorkItem {
   std::string category;
   std::int64_t created_at_ms = 0;
   std::uint64_t created_event_id = 0;  // breaks createdAt ties: log order
+  bool sla_urgent = false;             // an SLA target is critical or breached now
 };
 
 // Whether `a` comes before `b` in the queue. A strict total order on distinct items.

@@ -68,6 +68,14 @@ enum class Refusal : std::uint16_t {
   kAgentNotEligible,      // 409 AGENT_NOT_ELIGIBLE: unskilled, not available, out of shift
   kQueueItemTaken,        // 409 QUEUE_ITEM_TAKEN: assigned (or no longer open) meanwhile
   kQueueEmpty,            // 409 QUEUE_EMPTY: no queued item the agent is eligible for
+
+  // SLAs.
+  kSlaCalendarNotFound,  // 404 SLA_CALENDAR_NOT_FOUND (also a deleted one)
+  kSlaPolicyNotFound,    // 404 SLA_POLICY_NOT_FOUND
+  kSlaConfigInvalid,     // 400 VALIDATION_ERROR: what is wrong in the message
+  kSlaCalendarInUse,     // 409 SLA_CALENDAR_IN_USE: a policy counts by it
+  kSlaUnchanged,         // 409 CONFLICT: seeding when a policy exists (startup skips)
+  kSlaNotDue,            // 409 CONFLICT: a breach not (or no longer) due (the monitor skips)
 };
 
 // How a refusal is answered.

@@ -80,6 +80,33 @@ Result<std::optional<std::int64_t>> account_with_email(const events::StagedView&
   return account_id_of_stream(*owner);
 }
 
+// Appends support.inquiry.sla_updated (reason `reason`) to `stream` when `change` moves
+// the inquiry's SLA clocks.
+template <typename Change>
+Status add_sla_change(const events::StagedView& view, events::StreamAppend& stream,
+                      const SupportInquiry& i, std::string_view reason, Change&& change) {
+  auto clock = changed_sla(view, i.sla, std::forward<Change>(change));
+  if (!clock.ok()) return clock.status();
+  if (*clock) {
+    add_event(stream, InquirySlaUpdated{i.id, std::string(reason), sla_clock_record(**clock)});
+  }
+  return Status::Ok();
+}
+
+bool ends_sla(std::string_view status) {
+  return status == kInquiryClosed || status == kInquirySpam || status == kInquiryLinked;
+}
+
+// The SLA change of a status move from the inquiry's status to `to`.
+Status add_sla_status_change(const events::StagedView& view, events::StreamAppend& stream,
+                             const SupportInquiry& i, std::string_view to) {
+  const UnixMillis now = view.now_ms();
+  return add_sla_change(view, stream, i, "status_changed",
+                        [&](SlaClock& clock, const SlaTerms& terms) {
+                          return sla_status_change(clock, terms, i.status, to, ends_sla(to), now);
+                        });
+}
+
 bool takes_inactive_close(std::string_view status) {
   return status == kInquiryOpen || status == kInquiryActive || status == kInquiryWaiting ||
          status == kInquiryResolved;
@@ -201,6 +228,18 @@ Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
       !s.ok()) {
     return s;
   }
+  // SLA bookkeeping is no activity of the conversation (inactive close ignores it).
+  if (const auto* sla = std::get_if<InquirySlaUpdated>(&event)) {
+    auto clock = sla_clock_from_record(sla->sla);
+    if (!clock.ok()) return clock.status();
+    i.sla = *clock;
+    return Status::Ok();
+  }
+  if (const auto* priority = std::get_if<InquiryPriorityChanged>(&event)) {
+    i.priority = priority->to;
+    return Status::Ok();
+  }
+  if (std::holds_alternative<InquirySlaBreached>(event)) return Status::Ok();
   std::visit(events::Overloaded{
                  [&](const InquiryCreated& e) {
                    i.id = e.supportInquiryId;
@@ -259,6 +298,9 @@ Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
                    i.supportRequestId = e.supportRequestId;
                  },
                  [&](const InquiryTokenRevoked&) { i.tokenRevoked = true; },
+                 [&](const InquiryPriorityChanged&) {},
+                 [&](const InquirySlaUpdated&) {},
+                 [&](const InquirySlaBreached&) {},
              },
              event);
   i.lastActivityAt = record.occurredAt;
@@ -296,6 +338,11 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Creat
   add_event(req.streams.front(),
             InquiryCreated{id, code, c.subject, c.category, c.customerId, c.guestName, c.guestEmail,
                            c.guestPhone, c.tokenHash, c.tokenExpiresAt, c.priority});
+  auto sla = start_item_sla(view, kItemSupportInquiry, c.category, c.priority);
+  if (!sla.ok()) return sla.status();
+  if (*sla) {
+    add_event(req.streams.front(), InquirySlaUpdated{id, "created", sla_clock_record(**sla)});
+  }
   auto greeting = message_event(view, req, id, "system", std::nullopt, c.greeting);
   if (!greeting.ok()) return greeting.status();
   add_event(req.streams.front(), *greeting);
@@ -321,6 +368,26 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const PostI
   if (next != i->status) {
     add_event(stream, status_change(*i, next, c.senderType == "admin" ? "admin_reply" : "message"));
   }
+  if (c.senderType != "system") {
+    const bool staff = c.senderType == "admin";
+    const UnixMillis now = view.now_ms();
+    if (Status s = add_sla_change(
+            view, stream, *i, staff ? "staff_reply" : "customer_message",
+            [&](SlaClock& clock, const SlaTerms& terms) -> Status {
+              if (staff) {
+                if (Status st = sla_staff_reply(clock, now); !st.ok()) return st;
+                return sla_status_change(clock, terms, i->status, next, false, now);
+              }
+              if (Status st = sla_status_change(clock, terms, i->status, next, false, now);
+                  !st.ok()) {
+                return st;
+              }
+              return sla_customer_message(clock, terms, now);
+            });
+        !s.ok()) {
+      return s;
+    }
+  }
   if (Status s = add_status_work_change(view, req, *i, next); !s.ok()) return s;
   return req;
 }
@@ -336,6 +403,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const SetIn
   auto req = start_append(meta);
   auto& stream = on_stream(req, *i);
   add_event(stream, status_change(*i, c.status, "staff"));
+  if (Status s = add_sla_status_change(view, stream, *i, c.status); !s.ok()) return s;
   // Spam ends the guest's access; closing keeps the thread readable (seed 000 §5).
   if (c.status == kInquirySpam && has_live_token(*i)) {
     add_event(stream, InquiryTokenRevoked{i->id, "spam"});
@@ -446,7 +514,9 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
       return refuse(Refusal::kInquiryLinkInvalid);
     }
     auto req = start_append(meta);
-    add_event(on_stream(req, *i), InquiryLinked{i->id, request->id, false, i->status});
+    auto& stream = on_stream(req, *i);
+    add_event(stream, InquiryLinked{i->id, request->id, false, i->status});
+    if (Status s = add_sla_status_change(view, stream, *i, kInquiryLinked); !s.ok()) return s;
     if (Status s = add_status_work_change(view, req, *i, kInquiryLinked); !s.ok()) return s;
     return req;
   }
@@ -456,7 +526,9 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
   auto req = start_append(meta);
   auto request_id = add_created_request(view, req, *i, c);
   if (!request_id.ok()) return request_id.status();
-  add_event(on_stream(req, *i), InquiryLinked{i->id, *request_id, true, i->status});
+  auto& stream = on_stream(req, *i);
+  add_event(stream, InquiryLinked{i->id, *request_id, true, i->status});
+  if (Status s = add_sla_status_change(view, stream, *i, kInquiryLinked); !s.ok()) return s;
   if (Status s = add_status_work_change(view, req, *i, kInquiryLinked); !s.ok()) return s;
   return req;
 }
@@ -479,7 +551,9 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Close
     return refuse(Refusal::kInquiryStillActive);
   }
   auto req = start_append(meta);
-  add_event(on_stream(req, *i), status_change(*i, kInquiryClosed, "inactive"));
+  auto& stream = on_stream(req, *i);
+  add_event(stream, status_change(*i, kInquiryClosed, "inactive"));
+  if (Status s = add_sla_status_change(view, stream, *i, kInquiryClosed); !s.ok()) return s;
   if (Status s = add_status_work_change(view, req, *i, kInquiryClosed); !s.ok()) return s;
   return req;
 }

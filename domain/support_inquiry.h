@@ -39,6 +39,7 @@
 #include "core/result.h"
 #include "domain/agent.h"
 #include "domain/command_meta.h"
+#include "domain/sla.h"
 #include "domain/support_inquiry_events.h"
 #include "events/event_store.h"
 
@@ -106,6 +107,7 @@ struct SupportInquiry {
   UnixMillis createdAt = 0;
   UnixMillis lastActivityAt = 0;  // the last event's time
   std::optional<UnixMillis> closedAt;
+  std::optional<SlaClock> sla;  // none: no policy covered it when created
   std::uint64_t version = 0;
 };
 

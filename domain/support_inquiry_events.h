@@ -13,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "domain/sla_events.h"
 #include "events/payload.h"
 
 namespace docket::domain {
@@ -206,10 +207,66 @@ struct InquiryTokenRevoked {
   }
 };
 
+// The queue priority raised by an SLA escalation (reason "sla_escalation").
+struct InquiryPriorityChanged {
+  static constexpr std::string_view kType = "support.inquiry.priority_changed";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string from;
+  std::string to;
+  std::string reason;
+  static constexpr auto fields() {
+    using E = InquiryPriorityChanged;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("from", &E::from), events::field("to", &E::to),
+                      events::field("reason", &E::reason)};
+  }
+};
+
+// The inquiry's SLA clocks after a change (as support.request.sla_updated).
+struct InquirySlaUpdated {
+  static constexpr std::string_view kType = "support.inquiry.sla_updated";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string reason;
+  SlaClockRecord sla;
+  static constexpr auto fields() {
+    using E = InquirySlaUpdated;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("reason", &E::reason), events::field("sla", &E::sla)};
+  }
+};
+
+// As support.request.sla_breached.
+struct InquirySlaBreached {
+  static constexpr std::string_view kType = "support.inquiry.sla_breached";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string target;
+  std::string dueAt;
+  std::optional<std::string> escalatedFrom;
+  std::optional<std::string> escalatedTo;
+  std::string note;
+  std::optional<std::int64_t> customerId;
+  std::optional<std::int64_t> assignedAdminId;
+  static constexpr auto fields() {
+    using E = InquirySlaBreached;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("target", &E::target),
+                      events::field("dueAt", &E::dueAt),
+                      events::field("escalatedFrom", &E::escalatedFrom),
+                      events::field("escalatedTo", &E::escalatedTo),
+                      events::field("note", &E::note),
+                      events::field("customerId", &E::customerId),
+                      events::field("assignedAdminId", &E::assignedAdminId)};
+  }
+};
+
 using SupportInquiryEvent =
     events::EventSet<InquiryCreated, InquiryMessageCreated, InquiryStatusChanged, InquiryAssigned,
                      InquiryContactIdentified, InquiryVerificationRequested,
                      InquiryVerificationFailed, InquiryEmailVerified, InquiryLinked,
-                     InquiryTokenRevoked>;
+                     InquiryTokenRevoked, InquiryPriorityChanged, InquirySlaUpdated,
+                     InquirySlaBreached>;
 
 }  // namespace docket::domain

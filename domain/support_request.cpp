@@ -90,6 +90,12 @@ Status apply(SupportRequest& r, const SupportRequestEvent::Variant& event,
       !s.ok()) {
     return s;
   }
+  if (const auto* sla = std::get_if<SupportRequestSlaUpdated>(&event)) {
+    auto clock = sla_clock_from_record(sla->sla);
+    if (!clock.ok()) return clock.status();
+    r.sla = *clock;
+    return Status::Ok();
+  }
   std::visit(events::Overloaded{
                  [&](const SupportRequestCreated& e) {
                    r.id = e.supportRequestId;
@@ -111,6 +117,8 @@ Status apply(SupportRequest& r, const SupportRequestEvent::Variant& event,
                  },
                  [&](const SupportRequestAssigned& e) { r.assignedAdminId = e.assignedAdminId; },
                  [&](const SupportRequestPriorityChanged& e) { r.priority = e.to; },
+                 [&](const SupportRequestSlaUpdated&) {},
+                 [&](const SupportRequestSlaBreached&) {},
              },
              event);
   return Status::Ok();
@@ -135,9 +143,12 @@ Result<std::int64_t> add_support_request_creation(const events::StagedView& view
   const std::string number = ticket_number(id, view.now_ms());
   req.ids.push_back({std::string(kSupportRequestSequence), *last + 1});
   req.claims.push_back({ticket_key(number), support_request_stream(id)});
-  add_event(open_stream(req, support_request_stream(id), events::kNoStream),
-            SupportRequestCreated{id, number, c.customerId, c.subject, c.category, c.priority,
-                                  c.metadata});
+  auto& stream = open_stream(req, support_request_stream(id), events::kNoStream);
+  add_event(stream, SupportRequestCreated{id, number, c.customerId, c.subject, c.category,
+                                          c.priority, c.metadata});
+  auto sla = start_item_sla(view, kItemSupportRequest, c.category, c.priority);
+  if (!sla.ok()) return sla.status();
+  if (*sla) add_event(stream, SupportRequestSlaUpdated{id, "created", sla_clock_record(**sla)});
   return id;
 }
 
@@ -164,10 +175,29 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Reply
   auto message = message_event(view, req, r->id, c.senderType, c.senderId, c.message);
   if (!message.ok()) return message.status();
   add_event(stream, *message);
-  if (customer && r->status == kStatusResolved) {
+  const bool reopens = customer && r->status == kStatusResolved;
+  if (reopens) {
     add_event(stream,
               SupportRequestStatusChanged{r->id, r->status, std::string(kStatusOpen), std::nullopt,
                                           "customer_reply", r->customerId, r->assignedAdminId});
+  }
+  const UnixMillis now = view.now_ms();
+  if (Status s = add_request_sla_change(
+          view, stream, *r, customer ? "customer_message" : "staff_reply",
+          [&](SlaClock& clock, const SlaTerms& terms) -> Status {
+            if (!customer) return sla_staff_reply(clock, now);
+            if (reopens) {
+              if (Status st = sla_status_change(clock, terms, r->status, kStatusOpen, false, now);
+                  !st.ok()) {
+                return st;
+              }
+            }
+            return sla_customer_message(clock, terms, now);
+          });
+      !s.ok()) {
+    return s;
+  }
+  if (reopens) {
     if (Status s = add_status_work_change(view, req, *r, kStatusOpen); !s.ok()) return s;
   }
   return req;
@@ -182,9 +212,19 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
                   fmt::format("a {} support request cannot become {}", r->status, c.status));
   }
   auto req = start_append(meta);
-  add_event(on_stream(req, *r),
-            SupportRequestStatusChanged{r->id, r->status, c.status, c.resolutionNote, "staff",
-                                        r->customerId, r->assignedAdminId});
+  auto& stream = on_stream(req, *r);
+  add_event(stream, SupportRequestStatusChanged{r->id, r->status, c.status, c.resolutionNote,
+                                                "staff", r->customerId, r->assignedAdminId});
+  const UnixMillis now = view.now_ms();
+  if (Status s = add_request_sla_change(view, stream, *r, "status_changed",
+                                        [&](SlaClock& clock, const SlaTerms& terms) {
+                                          return sla_status_change(clock, terms, r->status,
+                                                                   c.status,
+                                                                   c.status == kStatusClosed, now);
+                                        });
+      !s.ok()) {
+    return s;
+  }
   if (Status s = add_status_work_change(view, req, *r, c.status); !s.ok()) return s;
   return req;
 }
@@ -224,7 +264,15 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
   auto r = load_support_request(view, c.requestId);
   if (!r.ok()) return r.status();
   auto req = start_append(meta);
-  add_event(on_stream(req, *r), SupportRequestPriorityChanged{r->id, r->priority, c.priority});
+  auto& stream = on_stream(req, *r);
+  add_event(stream, SupportRequestPriorityChanged{r->id, r->priority, c.priority, "staff"});
+  if (Status s = add_request_sla_change(view, stream, *r, "priority_changed",
+                                        [&](SlaClock& clock, const SlaTerms& terms) {
+                                          return sla_priority_change(clock, terms, c.priority);
+                                        });
+      !s.ok()) {
+    return s;
+  }
   return req;
 }
 

@@ -25,6 +25,7 @@
 #include "core/result.h"
 #include "domain/agent.h"
 #include "domain/command_meta.h"
+#include "domain/sla.h"
 #include "domain/support_request_events.h"
 #include "events/event_store.h"
 
@@ -73,6 +74,7 @@ struct SupportRequest {
   std::optional<std::string> resolutionNote;
   std::optional<UnixMillis> firstResponseAt;
   std::optional<UnixMillis> resolvedAt;
+  std::optional<SlaClock> sla;  // none: no policy covered it when created
   std::uint64_t version = 0;
 };
 
@@ -118,11 +120,26 @@ struct AssignSupportRequest {
   AssignmentTerms terms;
 };
 
+// reason "staff", or "sla_escalation" (domain/sla_breach.h).
 struct ChangeSupportRequestPriority {
   static constexpr std::string_view kName = "support_request.change_priority";
   std::int64_t requestId = 0;
   std::string priority;
 };
+
+// Appends support.request.sla_updated (reason `reason`) to `stream` when `change` moves
+// the request's SLA clocks; nothing for a request without SLA.
+template <typename Change>
+Status add_request_sla_change(const events::StagedView& view, events::StreamAppend& stream,
+                              const SupportRequest& r, std::string_view reason, Change&& change) {
+  auto clock = changed_sla(view, r.sla, std::forward<Change>(change));
+  if (!clock.ok()) return clock.status();
+  if (*clock) {
+    stream.events.push_back(events::to_new_event(
+        SupportRequestSlaUpdated{r.id, std::string(reason), sla_clock_record(**clock)}));
+  }
+  return Status::Ok();
+}
 
 // Refusals (domain/refusal.h): kSupportRequestNotFound (no such request; for a
 // customer also another customer's request), kSupportRequestClosed (a reply to a
@@ -130,9 +147,10 @@ struct ChangeSupportRequestPriority {
 // The creation of a new request inside a larger append, shared by
 // decide_create_support_request and the inquiry link (domain/support_inquiry.h): pushes
 // the stream `support_request-<next id>` (expectedVersion kNoStream) holding
-// support.request.created onto `req.streams`, and the id claim and the ticket number's
-// unique claim onto `req`. `command.message` is not used: the caller adds the messages
-// to that stream. Returns the new request's id.
+// support.request.created (and support.request.sla_updated when a policy covers it)
+// onto `req.streams`, and the id claim and the ticket number's unique claim onto `req`.
+// `command.message` is not used: the caller adds the messages to that stream. Returns
+// the new request's id.
 Result<std::int64_t> add_support_request_creation(const events::StagedView& view,
                                                   const CreateSupportRequest& command,
                                                   events::AppendRequest& req);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "domain/sla_events.h"
 #include "events/payload.h"
 
 namespace docket::domain {
@@ -115,21 +116,67 @@ struct SupportRequestAssigned {
   }
 };
 
+// reason: "staff", or "sla_escalation" (a breached target raised it); absent in logs
+// written before SLAs: staff.
 struct SupportRequestPriorityChanged {
   static constexpr std::string_view kType = "support.request.priority_changed";
   static constexpr std::uint32_t kVersion = 1;
   std::int64_t supportRequestId = 0;
   std::string from;
   std::string to;
+  std::optional<std::string> reason;
   static constexpr auto fields() {
     using E = SupportRequestPriorityChanged;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
-                      events::field("from", &E::from), events::field("to", &E::to)};
+                      events::field("from", &E::from), events::field("to", &E::to),
+                      events::field("reason", &E::reason)};
+  }
+};
+
+// The request's SLA clocks after a change (docs/sla.md lists the reasons).
+struct SupportRequestSlaUpdated {
+  static constexpr std::string_view kType = "support.request.sla_updated";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::string reason;
+  SlaClockRecord sla;
+  static constexpr auto fields() {
+    using E = SupportRequestSlaUpdated;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("reason", &E::reason), events::field("sla", &E::sla)};
+  }
+};
+
+// A target passed its deadline unmet: recorded once per target clock. target:
+// "firstResponse", "resolution" or "nextResponse". escalatedFrom/To: the priority
+// raised with it (absent when not escalated). note: the escalation note for staff.
+struct SupportRequestSlaBreached {
+  static constexpr std::string_view kType = "support.request.sla_breached";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::string target;
+  std::string dueAt;
+  std::optional<std::string> escalatedFrom;
+  std::optional<std::string> escalatedTo;
+  std::string note;
+  std::int64_t customerId = 0;
+  std::optional<std::int64_t> assignedAdminId;
+  static constexpr auto fields() {
+    using E = SupportRequestSlaBreached;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("target", &E::target),
+                      events::field("dueAt", &E::dueAt),
+                      events::field("escalatedFrom", &E::escalatedFrom),
+                      events::field("escalatedTo", &E::escalatedTo),
+                      events::field("note", &E::note),
+                      events::field("customerId", &E::customerId),
+                      events::field("assignedAdminId", &E::assignedAdminId)};
   }
 };
 
 using SupportRequestEvent = events::EventSet<SupportRequestCreated, SupportRequestMessageCreated,
                                              SupportRequestStatusChanged, SupportRequestAssigned,
-                                             SupportRequestPriorityChanged>;
+                                             SupportRequestPriorityChanged,
+                                             SupportRequestSlaUpdated, SupportRequestSlaBreached>;
 
 }  // namespace docket::domain

@@ -441,8 +441,8 @@ Response list_queue(ApiContext& api, RequestContext& ctx, const QueueQuery& q) {
   auto lease = read_lease(api);
   projections::WorkQueueQuery query(lease.db());
   const bool inquiries = ctx.identity.has(Permission::kSupportInquiriesRead);
-  auto rows =
-      query.waiting(q.pageSize, static_cast<std::uint64_t>(q.page - 1) * q.pageSize, inquiries);
+  auto rows = query.waiting(q.pageSize, static_cast<std::uint64_t>(q.page - 1) * q.pageSize,
+                            api.clock.now_ms(), inquiries);
   if (!rows.ok()) throw unexpected(rows.status(), "reading the queue");
   std::vector<QueueItemView> items;
   for (QueueItemRow& row : *rows)
@@ -513,7 +513,8 @@ Reply take(ApiContext& api, RequestContext& ctx, TakeBody body) {
     domain::AgentView rule_view;
     rule_view.skills = find_agent(api, me).skills;
     auto lease = read_lease(api);
-    auto rows = projections::WorkQueueQuery(lease.db()).waiting(200, 0, inquiries);
+    auto rows =
+        projections::WorkQueueQuery(lease.db()).waiting(200, 0, api.clock.now_ms(), inquiries);
     if (!rows.ok()) throw unexpected(rows.status(), "reading the queue");
     for (const QueueItemRow& row : *rows) {
       const bool kind_ok = row.kind == domain::kItemSupportRequest ? requests : inquiries;

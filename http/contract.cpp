@@ -195,6 +195,9 @@ FieldRule IdOrNull(std::string_view name) {
 FieldRule Object(std::string_view name) {
   return make(name, Kind::kObject);
 }
+FieldRule JsonArray(std::string_view name) {
+  return make(name, Kind::kJsonArray);
+}
 FieldRule TextList(std::string_view name) {
   return make(name, Kind::kTextList);
 }
@@ -281,8 +284,12 @@ std::optional<FieldValue> check_body_field(const FieldRule& rule, std::optional<
       if (!b) return type_error(rule, "a boolean", errors);
       return FieldValue{*b};
     }
+    case Kind::kJsonArray:
     case Kind::kObject: {
-      if (value->kind() != JsonView::Kind::kObject) return type_error(rule, "an object", errors);
+      const bool array = rule.kind == Kind::kJsonArray;
+      if (value->kind() != (array ? JsonView::Kind::kArray : JsonView::Kind::kObject)) {
+        return type_error(rule, array ? "an array" : "an object", errors);
+      }
       std::string text = value->minified();
       if (text.size() > rule.max_bytes) {
         errors.add(name, rule::kMaxLength,
@@ -386,6 +393,7 @@ std::optional<FieldValue> check_query_param(const FieldRule& rule,
     }
     case Kind::kText:
     case Kind::kObject:
+    case Kind::kJsonArray:
     case Kind::kTextList:
       if (!check_text(rule, name, text, errors)) return std::nullopt;
       return FieldValue{std::string(text)};
@@ -430,6 +438,8 @@ std::string example_of(const FieldRule& rule) {
       return "true";
     case Kind::kObject:
       return "{}";
+    case Kind::kJsonArray:
+      return "[]";
     case Kind::kTextList:
       return rule.allowed.empty() ? "[\"x\"]" : "[" + quoted(rule.allowed.front()) + "]";
     case Kind::kDate:
@@ -485,6 +495,10 @@ void write_field_schema(JsonWriter& w, const FieldRule& rule, bool in_query) {
       break;
     case Kind::kObject:
       type("object");
+      break;
+    case Kind::kJsonArray:
+      type("array");
+      w.key("items").begin_object().field("type", "object").end_object();
       break;
     case Kind::kTextList:
       type("array");

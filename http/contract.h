@@ -50,16 +50,17 @@ namespace docket::http {
 // describes it. Built with the helpers below (Text("subject").length(1, 200), ...).
 struct FieldRule {
   enum class Kind {
-    kText,      // a string
-    kEmail,     // a string, trimmed and lower-cased, local@domain.tld
-    kEnum,      // one of `allowed`
-    kInteger,   // an integral number in [min, max]
-    kBoolean,   // true or false
-    kId,        // an id in [1, 2^53 - 1]; with `nullable`, also null (as a value)
-    kObject,    // a JSON object of at most max_bytes once minified
-    kTextList,  // an array of at most max_items texts, each by the text rules
-    kDate,      // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS[.fff]Z", a real calendar time
-    kAssignee,  // query: an id, or "unassigned"
+    kText,       // a string
+    kEmail,      // a string, trimmed and lower-cased, local@domain.tld
+    kEnum,       // one of `allowed`
+    kInteger,    // an integral number in [min, max]
+    kBoolean,    // true or false
+    kId,         // an id in [1, 2^53 - 1]; with `nullable`, also null (as a value)
+    kObject,     // a JSON object of at most max_bytes once minified
+    kJsonArray,  // a JSON array of objects, at most max_bytes minified (the caller checks them)
+    kTextList,   // an array of at most max_items texts, each by the text rules
+    kDate,       // "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS[.fff]Z", a real calendar time
+    kAssignee,   // query: an id, or "unassigned"
   };
 
   std::string name;
@@ -146,6 +147,7 @@ FieldRule Boolean(std::string_view name);
 FieldRule Id(std::string_view name);
 FieldRule IdOrNull(std::string_view name);
 FieldRule Object(std::string_view name);
+FieldRule JsonArray(std::string_view name);
 FieldRule TextList(std::string_view name);
 FieldRule Date(std::string_view name);
 FieldRule Assignee(std::string_view name);

@@ -60,6 +60,9 @@ constexpr TagDescription kTags[] = {
      "(Agents_MANAGE)."},
     {"Queue (Admin)",
      "The work queue: open, unassigned items in queue order, its depth, and taking an item."},
+    {"SLA (Admin)",
+     "Business-hours calendars and SLA policies per priority (Operations_MANAGE); the "
+     "deadlines they set appear as `sla` on staff responses of requests and inquiries."},
     {"Operations",
      "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
      "log and projection status and rebuilds."},

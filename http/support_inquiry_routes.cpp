@@ -14,6 +14,7 @@
 #include "http/query.h"
 #include "http/rate_limit.h"
 #include "http/route_kit.h"
+#include "http/sla_routes.h"
 #include "projections/reader_pool.h"
 #include "projections/support_inquiry_query.h"
 #include "projections/ticket_lookup.h"
@@ -73,7 +74,8 @@ const Shape<SupportInquiryRow>& inquiry_shape() {
         .field("messageCount", &R::messageCount)
         .field("createdAt", &R::createdAt, {.format = "date-time"})
         .field("updatedAt", &R::updatedAt, {.format = "date-time"})
-        .field("closedAt", &R::closedAt, {.format = "date-time"});
+        .field("closedAt", &R::closedAt, {.format = "date-time"})
+        .object("sla", &R::sla, sla_shape(), true);  // staff responses only (docs/sla.md)
     return s;
   }();
   return shape;
@@ -244,12 +246,20 @@ using ListQuery = projections::SupportInquiryListRequest;
 
 std::shared_ptr<const QueryContract<ListQuery>> list_contract(bool admin) {
   auto q = std::make_shared<QueryContract<ListQuery>>();
-  add_paging(*q, {"createdAt", "updatedAt"}, projections::kMaxSupportInquiryPageSize);
+  if (admin) {
+    add_paging(*q, {"createdAt", "updatedAt", "dueAt"}, projections::kMaxSupportInquiryPageSize);
+  } else {
+    add_paging(*q, {"createdAt", "updatedAt"}, projections::kMaxSupportInquiryPageSize);
+  }
   q->param(OneOf("status", domain::kInquiryStatuses), &ListQuery::status)
       .param(Text("category").length(1, 40), &ListQuery::category);
   if (admin) {
     q->param(Id("customerId"), &ListQuery::customerId)
-        .param(Id("supportRequestId"), &ListQuery::supportRequestId);
+        .param(Id("supportRequestId"), &ListQuery::supportRequestId)
+        .param(OneOf("slaStatus", {"breached", "critical", "warning", "ok", "met", "paused"})
+                   .describe("Inquiries with an SLA target in this status now (docs/sla.md); "
+                             "sortBy=dueAt orders by the next deadline"),
+               &ListQuery::slaStatus);
     add_assignee_filter(*q);
     q->param(Text("search").length(1, 200).describe(
                  "Tracking code, subject, guest e-mail, name or phone: a case-insensitive "
@@ -282,18 +292,20 @@ ApiError access_denied() {
 }
 
 // The inquiry as the read model has it, for an answer.
-SupportInquiryRow find_row(ApiContext& api, std::int64_t id) {
+// Staff see the SLA.
+SupportInquiryRow find_row(ApiContext& api, std::int64_t id, bool staff = false) {
   auto lease = read_lease(api);
   auto row = projections::SupportInquiryQuery(lease.db()).find(id);
   if (!row.ok()) {
     if (row.status().IsNotFound()) throw not_found();
     throw unexpected(row.status(), "reading a support inquiry");
   }
+  if (staff) stamp_sla(*row, api.clock.now_ms());
   return std::move(row).value();
 }
 
-Response show(ApiContext& api, std::int64_t id) {
-  return answer(inquiry_detail_shape(), find_row(api, id));
+Response show(ApiContext& api, std::int64_t id, bool staff = false) {
+  return answer(inquiry_detail_shape(), find_row(api, id, staff));
 }
 
 // Whether the caller of a public route takes part in inquiry `id` (domain/access.h);
@@ -352,14 +364,21 @@ Reply create(ApiContext& api, const InquiryOptions& options, RequestContext& ctx
 // The customer's own inquiries, or (admin) every inquiry with the staff filters.
 Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admin) {
   if (!admin) request.customerId = ctx.identity.accountId;
-  return list_page<projections::SupportInquiryQuery>(api, request, inquiry_shape(),
-                                                     "listing support inquiries");
+  request.nowMs = api.clock.now_ms();
+  auto lease = read_lease(api);
+  auto result = projections::SupportInquiryQuery(lease.db()).list(request);
+  if (!result.ok()) throw unexpected(result.status(), "listing support inquiries");
+  if (admin) {
+    for (SupportInquiryRow& row : result->items)
+      stamp_sla(row, request.nowMs);
+  }
+  return answer_page(inquiry_shape(), result->items, request.page, request.pageSize, result->total);
 }
 
 Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
   const std::int64_t id = path_id(ctx);
   if (!admin) check_access(api, ctx, id);
-  return show(api, id);
+  return show(api, id, admin);
 }
 
 Response messages(ApiContext& api, RequestContext& ctx) {
@@ -476,7 +495,7 @@ template <typename Command>
 Reply change(ApiContext& api, RequestContext& ctx, Command command) {
   command.inquiryId = path_id(ctx);
   co_await commit(api, ctx, command);
-  co_return show(api, command.inquiryId);
+  co_return show(api, command.inquiryId, true);
 }
 
 Reply link(ApiContext& api, RequestContext& ctx, domain::LinkInquiryToSupportRequest command) {
@@ -491,7 +510,7 @@ Reply link(ApiContext& api, RequestContext& ctx, domain::LinkInquiryToSupportReq
   command.category = chosen->category;
   command.priority = chosen->priority;
   co_await commit(api, ctx, command);
-  co_return show(api, command.inquiryId);
+  co_return show(api, command.inquiryId, true);
 }
 
 Reply revoke_token(ApiContext& api, RequestContext& ctx) {
@@ -499,7 +518,7 @@ Reply revoke_token(ApiContext& api, RequestContext& ctx) {
   // Revoking twice (or an inquiry without a guest token) leaves nothing to do: success.
   const domain::RevokeInquiryToken command{id, "admin"};
   co_await commit_unless(api, ctx, command, Refusal::kInquiryNoLiveToken);
-  co_return show(api, id);
+  co_return show(api, id, true);
 }
 
 // ---- public lookup --------------------------------------------------------------------

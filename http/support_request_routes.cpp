@@ -7,6 +7,7 @@
 #include "http/command.h"
 #include "http/endpoint.h"
 #include "http/route_kit.h"
+#include "http/sla_routes.h"
 #include "projections/account_query.h"
 #include "projections/reader_pool.h"
 #include "projections/stats_query.h"
@@ -63,7 +64,8 @@ const Shape<SupportRequestRow>& request_shape() {
         .field("firstResponseAt", &R::firstResponseAt, {.format = "date-time"})
         .field("resolvedAt", &R::resolvedAt, {.format = "date-time"})
         .field("createdAt", &R::createdAt, {.format = "date-time"})
-        .field("updatedAt", &R::updatedAt, {.format = "date-time"});
+        .field("updatedAt", &R::updatedAt, {.format = "date-time"})
+        .object("sla", &R::sla, sla_shape(), true);  // staff responses only (docs/sla.md)
     return s;
   }();
   return shape;
@@ -209,7 +211,8 @@ using ListQuery = projections::SupportRequestListRequest;
 std::shared_ptr<const QueryContract<ListQuery>> list_contract(const ApiContext& api, bool admin) {
   auto q = std::make_shared<QueryContract<ListQuery>>();
   if (admin) {
-    add_paging(*q, {"createdAt", "updatedAt", "priority"}, projections::kMaxSupportRequestPageSize);
+    add_paging(*q, {"createdAt", "updatedAt", "priority", "dueAt"},
+               projections::kMaxSupportRequestPageSize);
   } else {
     add_paging(*q, {"createdAt", "updatedAt"}, projections::kMaxSupportRequestPageSize);
   }
@@ -217,7 +220,11 @@ std::shared_ptr<const QueryContract<ListQuery>> list_contract(const ApiContext& 
       .param(Choice("category", category_names(api)), &ListQuery::category);
   if (admin) {
     q->param(OneOf("priority", domain::kPriorities), &ListQuery::priority)
-        .param(Id("customerId"), &ListQuery::customerId);
+        .param(Id("customerId"), &ListQuery::customerId)
+        .param(OneOf("slaStatus", {"breached", "critical", "warning", "ok", "met", "paused"})
+                   .describe("Requests with an SLA target in this status now (docs/sla.md); "
+                             "sortBy=dueAt orders by the next deadline"),
+               &ListQuery::slaStatus);
     add_assignee_filter(*q);
     q->param(Text("search").length(1, 200).describe("Subject or ticket number: a "
                                                     "case-insensitive substring"),
@@ -251,6 +258,7 @@ SupportRequestRow find_row(ApiContext& api, std::int64_t id, std::optional<std::
     if (row.status().IsNotFound()) throw refusal_error(Refusal::kSupportRequestNotFound);
     throw unexpected(row.status(), "reading a support request");
   }
+  if (!owner) stamp_sla(*row, api.clock.now_ms());  // staff see the SLA
   return std::move(row).value();
 }
 
@@ -267,8 +275,15 @@ Reply create(ApiContext& api, RequestContext& ctx, domain::CreateSupportRequest 
 
 Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admin) {
   if (!admin) request.customerId = ctx.identity.accountId;
-  return list_page<projections::SupportRequestQuery>(api, request, request_shape(),
-                                                     "listing support requests");
+  request.nowMs = api.clock.now_ms();
+  auto lease = read_lease(api);
+  auto result = projections::SupportRequestQuery(lease.db()).list(request);
+  if (!result.ok()) throw unexpected(result.status(), "listing support requests");
+  if (admin) {
+    for (SupportRequestRow& row : result->items)
+      stamp_sla(row, request.nowMs);
+  }
+  return answer_page(request_shape(), result->items, request.page, request.pageSize, result->total);
 }
 
 Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
@@ -305,6 +320,7 @@ Reply reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
     auto row = projections::SupportRequestQuery(lease.db()).find_without_messages(id);
     if (!row.ok()) throw unexpected(row.status(), "reading a support request");
     reply.supportRequest = std::move(row).value();
+    if (admin) stamp_sla(reply.supportRequest, api.clock.now_ms());
   }
   co_return answer(reply_shape(), reply, 201);
 }

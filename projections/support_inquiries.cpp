@@ -131,6 +131,13 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
                    *e->tokenHash, e->supportInquiryId, e->tokenExpiresAt);
   }
 
+  // SLA bookkeeping is not activity: the sla read model (projections/sla.h) keeps it.
+  if (std::holds_alternative<domain::InquirySlaUpdated>(*decoded) ||
+      std::holds_alternative<domain::InquirySlaBreached>(*decoded) ||
+      std::holds_alternative<domain::InquiryPriorityChanged>(*decoded)) {
+    return Status::Ok();
+  }
+
   // Every later event is activity. A message also counts (one row update, not two: the
   // row's four updated_at indexes move once).
   const std::int64_t id = std::visit([](const auto& e) { return e.supportInquiryId; }, *decoded);
@@ -203,6 +210,7 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
           // Verification requested or failed: activity only.
           [&](const domain::InquiryVerificationRequested&) { return Status::Ok(); },
           [&](const domain::InquiryVerificationFailed&) { return Status::Ok(); },
+          [&](const auto&) { return Status::Ok(); },  // SLA events: skipped above
       },
       *decoded);
 }

@@ -40,13 +40,29 @@ SupportInquiryRow read_row(const Statement& st) {
 
 }  // namespace
 
+Status SupportInquiryQuery::attach_sla(std::vector<SupportInquiryRow*> rows) {
+  std::vector<std::int64_t> ids;
+  for (const SupportInquiryRow* row : rows)
+    ids.push_back(row->id);
+  auto clocks = SlaQuery(db_).items("support_inquiry", ids);
+  if (!clocks.ok()) return clocks.status();
+  for (SupportInquiryRow* row : rows) {
+    if (auto it = clocks->find(row->id); it != clocks->end()) row->slaClock = std::move(it->second);
+  }
+  return Status::Ok();
+}
+
 Result<SupportInquiryRow> SupportInquiryQuery::find(std::int64_t id) {
-  return find_with_messages<SupportInquiryRow>(
+  auto row = find_with_messages<SupportInquiryRow>(
       db_, "SELECT " + std::string(kColumns) + " FROM support_inquiries.inquiries WHERE id = ?1",
       read_row,
       "SELECT id, sender_type, sender_id, message, created_at, event_id "
       "FROM support_inquiries.inquiry_messages WHERE inquiry_id = ?1 ORDER BY id",
       "support inquiry", id);
+  if (row.ok()) {
+    if (Status s = attach_sla({&*row}); !s.ok()) return s;
+  }
+  return row;
 }
 
 Result<std::optional<std::int64_t>> SupportInquiryQuery::token_inquiry(std::string_view token_hash,
@@ -82,10 +98,11 @@ Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListReq
   if (r.pageSize == 0 || r.pageSize > kMaxSupportInquiryPageSize) {
     return Status::InvalidArgument("pageSize must be between 1 and 100");
   }
-  if (r.sortBy != "createdAt" && r.sortBy != "updatedAt") {
+  if (r.sortBy != "createdAt" && r.sortBy != "updatedAt" && r.sortBy != "dueAt") {
     return Status::InvalidArgument("unknown sortBy");
   }
   const bool by_update = r.sortBy == "updatedAt";
+  const bool by_due = r.sortBy == "dueAt";
   SqlFilter filter;
   filter.equals("customer_id", r.customerId);
   filter.equals("status", r.status);
@@ -93,12 +110,19 @@ Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListReq
   filter.equals("assigned_admin_id", r.assignedAdminId);
   filter.equals("support_request_id", r.supportRequestId);
   if (r.unassigned) filter.condition("assigned_admin_id IS NULL");
+  if (r.slaStatus) {
+    auto sla = sla_filter("support_inquiry", "inquiries.id", *r.slaStatus, r.nowMs);
+    if (!sla) return Status::InvalidArgument("unknown slaStatus");
+    filter.condition(sla->first,
+                     std::vector<SqlFilter::Value>(sla->second.begin(), sla->second.end()));
+  }
   std::string from = " FROM support_inquiries.inquiries";
   bool indexed_search = false;
   // A search sorted by creation (= id) with no other filter needs nothing from the rows
   // but the page's: the index's rowids are the ids, so no row is read per match.
-  const bool index_only = !by_update && !r.customerId && !r.status && !r.category &&
-                          !r.assignedAdminId && !r.supportRequestId && !r.unassigned;
+  const bool index_only = !by_update && !by_due && !r.customerId && !r.status && !r.category &&
+                          !r.assignedAdminId && !r.supportRequestId && !r.unassigned &&
+                          !r.slaStatus;
   if (r.search) {
     if (utf8_length(*r.search) >= 3) {
       from = index_only ? " FROM support_inquiries.inquiry_search"
@@ -131,20 +155,23 @@ Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListReq
   if (indexed_search) {
     Result<CachedStatement> select =
         db_.cached(index_only ? "SELECT inquiry_search.rowid, NULL" + from
-                              : "SELECT inquiries.id, inquiries.updated_at" + from);
+                   : by_due   ? "SELECT inquiries.id, printf('%020d', " +
+                                  sla_due_order("support_inquiry", "inquiries.id") + ")" + from
+                            : "SELECT inquiries.id, inquiries.updated_at" + from);
     if (!select.ok()) return select.status();
     if (Status s = filter.bind(**select); !s.ok()) return s;
     for (;;) {
       Result<bool> row = (*select)->step();
       if (!row.ok()) return row.status();
       if (!*row) break;
-      matches.push_back({(*select)->column_int64(0),
-                         by_update ? std::string((*select)->column_text(1)) : std::string()});
+      matches.push_back({(*select)->column_int64(0), by_update || by_due
+                                                         ? std::string((*select)->column_text(1))
+                                                         : std::string()});
     }
     std::sort(matches.begin(), matches.end(), [&](const Match& a, const Match& b) {
-      const bool less = by_update && a.updated != b.updated ? a.updated < b.updated : a.id < b.id;
-      const bool greater =
-          by_update && a.updated != b.updated ? a.updated > b.updated : a.id > b.id;
+      const bool keyed = (by_update || by_due) && a.updated != b.updated;
+      const bool less = keyed ? a.updated < b.updated : a.id < b.id;
+      const bool greater = keyed ? a.updated > b.updated : a.id > b.id;
       return r.ascending ? less : greater;
     });
     page.total = matches.size();
@@ -164,10 +191,13 @@ Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListReq
     (*count)->reset();
     const char* direction = r.ascending ? " ASC" : " DESC";
     const int limit = filter.next_parameter();
-    Result<CachedStatement> select =
-        db_.cached("SELECT id" + from + " ORDER BY " + (by_update ? "updated_at" : "id") +
-                   direction + (by_update ? ", id" + std::string(direction) : std::string()) +
-                   " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
+    Result<CachedStatement> select = db_.cached(
+        "SELECT id" + from + " ORDER BY " +
+        (by_update ? std::string("updated_at")
+         : by_due  ? sla_due_order("support_inquiry", "inquiries.id")
+                   : std::string("id")) +
+        direction + (by_update || by_due ? ", id" + std::string(direction) : std::string()) +
+        " LIMIT ?" + std::to_string(limit) + " OFFSET ?" + std::to_string(limit + 1));
     if (!select.ok()) return select.status();
     Statement& st = **select;
     Status s = filter.bind(st);
@@ -192,6 +222,10 @@ Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListReq
     if (*row) page.items.push_back(read_row(st));
     st.reset();
   }
+  std::vector<SupportInquiryRow*> rows;
+  for (SupportInquiryRow& row : page.items)
+    rows.push_back(&row);
+  if (Status s = attach_sla(std::move(rows)); !s.ok()) return s;
   if (Status s = txn->commit(); !s.ok()) return s;
   return page;
 }

@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "projections/message_row.h"
+#include "projections/sla_query.h"
 
 namespace docket::projections {
 
@@ -35,7 +36,9 @@ struct SupportInquiryRow {
   std::string updatedAt;
   std::optional<std::string> closedAt;
   std::int64_t messageCount = 0;
-  std::vector<MessageRow> messages;  // find() only, oldest first
+  std::vector<MessageRow> messages;    // find() only, oldest first
+  std::optional<SlaItemRow> slaClock;  // none: no SLA policy covered it
+  std::optional<SlaView> sla;          // the routes' view of slaClock (sla_view)
 };
 
 inline constexpr std::uint32_t kMaxSupportInquiryPageSize = 100;
@@ -49,7 +52,9 @@ struct SupportInquiryListRequest {
   std::optional<std::int64_t> supportRequestId;
   // Tracking code, subject, guest e-mail, name or phone: a case-insensitive substring.
   std::optional<std::string> search;
-  std::string sortBy = "createdAt";  // createdAt | updatedAt
+  std::optional<std::string> slaStatus;  // breached | critical | warning | ok | met | paused
+  std::int64_t nowMs = 0;                // the time slaStatus is judged at
+  std::string sortBy = "createdAt";      // createdAt | updatedAt | dueAt
   bool ascending = false;
   std::uint32_t page = 1;
   std::uint32_t pageSize = 20;
@@ -80,6 +85,7 @@ class SupportInquiryQuery {
   Result<std::vector<std::int64_t>> inactive_since(UnixMillis cutoff, std::size_t limit);
 
  private:
+  Status attach_sla(std::vector<SupportInquiryRow*> rows);
   Database& db_;
 };
 

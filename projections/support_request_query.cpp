@@ -39,9 +39,21 @@ SupportRequestRow read_row(const Statement& st) {
 
 }  // namespace
 
+Status SupportRequestQuery::attach_sla(std::vector<SupportRequestRow*> rows) {
+  std::vector<std::int64_t> ids;
+  for (const SupportRequestRow* row : rows)
+    ids.push_back(row->id);
+  auto clocks = SlaQuery(db_).items("support_request", ids);
+  if (!clocks.ok()) return clocks.status();
+  for (SupportRequestRow* row : rows) {
+    if (auto it = clocks->find(row->id); it != clocks->end()) row->slaClock = std::move(it->second);
+  }
+  return Status::Ok();
+}
+
 Result<SupportRequestRow> SupportRequestQuery::find(std::int64_t id,
                                                     std::optional<std::int64_t> customer_id) {
-  return find_with_messages<SupportRequestRow>(
+  auto row = find_with_messages<SupportRequestRow>(
       db_,
       "SELECT " + std::string(kColumns) +
           " FROM support_requests.requests WHERE id = ?1 AND (?2 IS NULL OR customer_id = ?2)",
@@ -49,6 +61,10 @@ Result<SupportRequestRow> SupportRequestQuery::find(std::int64_t id,
       "SELECT id, sender_type, sender_id, message, created_at, event_id "
       "FROM support_requests.messages WHERE request_id = ?1 ORDER BY id",
       "support request", id, customer_id);
+  if (row.ok()) {
+    if (Status s = attach_sla({&*row}); !s.ok()) return s;
+  }
+  return row;
 }
 
 Result<SupportRequestRow> SupportRequestQuery::find_without_messages(
@@ -63,6 +79,7 @@ Result<SupportRequestRow> SupportRequestQuery::find_without_messages(
   if (!*found) return Status::NotFound("no such support request");
   SupportRequestRow row = read_row(**st);
   (*st)->reset();
+  if (Status s = attach_sla({&row}); !s.ok()) return s;
   return row;
 }
 
@@ -79,6 +96,13 @@ Result<std::int64_t> SupportRequestQuery::customer_of(std::int64_t id) {
   return customer;
 }
 
+Status SupportRequestQuery::attach_page_sla(SupportRequestPage& page) {
+  std::vector<SupportRequestRow*> rows;
+  for (SupportRequestRow& row : page.items)
+    rows.push_back(&row);
+  return attach_sla(std::move(rows));
+}
+
 Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListRequest& r) {
   if (r.page == 0) return Status::InvalidArgument("page starts at 1");
   if (r.pageSize == 0 || r.pageSize > kMaxSupportRequestPageSize) {
@@ -91,6 +115,8 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
     order = "updated_at";
   } else if (r.sortBy == "priority") {
     order = "priority_rank";
+  } else if (r.sortBy == "dueAt") {
+    order = sla_due_order("support_request", "requests.id");
   } else {
     return Status::InvalidArgument("unknown sortBy");
   }
@@ -102,6 +128,12 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   filter.equals("priority", r.priority);
   filter.equals("assigned_admin_id", r.assignedAdminId);
   if (r.unassigned) filter.condition("assigned_admin_id IS NULL");
+  if (r.slaStatus) {
+    auto sla = sla_filter("support_request", "requests.id", *r.slaStatus, r.nowMs);
+    if (!sla) return Status::InvalidArgument("unknown slaStatus");
+    filter.condition(sla->first,
+                     std::vector<SqlFilter::Value>(sla->second.begin(), sla->second.end()));
+  }
   std::string from = " FROM support_requests.requests";
   bool indexed_search = false;
   if (r.search) {
@@ -112,7 +144,7 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
       // Sorted by creation (= id) with no other filter, the index alone gives the
       // matches: its rowids are the ids, and only the page's rows are read.
       const bool index_only = order == "id" && !r.customerId && !r.status && !r.category &&
-                              !r.priority && !r.assignedAdminId && !r.unassigned;
+                              !r.priority && !r.assignedAdminId && !r.unassigned && !r.slaStatus;
       from = index_only ? " FROM support_requests.requests_search"
                         : " FROM support_requests.requests_search CROSS JOIN "
                           "support_requests.requests ON requests.id = requests_search.rowid";
@@ -130,6 +162,7 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
   SupportRequestPage page;
   if (indexed_search) {
     if (Status s = search_page(r, order, from, filter, page); !s.ok()) return s;
+    if (Status s = attach_page_sla(page); !s.ok()) return s;
     if (Status s = txn->commit(); !s.ok()) return s;
     return page;
   }
@@ -137,7 +170,7 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
     // The status tabs of the admin inbox (no filter but the status) read the kept
     // counts; every other combination counts its rows.
     const bool by_status_only = !r.customerId && !r.category && !r.priority && !r.assignedAdminId &&
-                                !r.unassigned && !r.search;
+                                !r.unassigned && !r.search && !r.slaStatus;
     std::string count_sql = "SELECT count(*)" + from;
     if (by_status_only) {
       count_sql = r.status ? "SELECT coalesce((SELECT n FROM support_requests.status_counts "
@@ -170,6 +203,7 @@ Result<SupportRequestPage> SupportRequestQuery::list(const SupportRequestListReq
       page.items.push_back(read_row(st));
     }
   }
+  if (Status s = attach_page_sla(page); !s.ok()) return s;
   if (Status s = txn->commit(); !s.ok()) return s;
   return page;
 }
@@ -184,7 +218,7 @@ Status SupportRequestQuery::search_page(const SupportRequestListRequest& r,
                                         const SqlFilter& filter, SupportRequestPage& page) {
   struct Match {
     std::int64_t id;
-    std::int64_t rank;    // priority_rank when sorting by priority
+    std::int64_t rank;    // priority_rank or the next deadline, when sorting by them
     std::string updated;  // updated_at when sorting by it (ISO-8601 sorts as text)
   };
   std::vector<Match> matches;
@@ -192,7 +226,9 @@ Status SupportRequestQuery::search_page(const SupportRequestListRequest& r,
     const bool index_only = from.find(" JOIN ") == std::string::npos;
     Result<CachedStatement> select = db_.cached(
         index_only ? "SELECT requests_search.rowid, 0, NULL" + from
-                   : "SELECT requests.id, requests.priority_rank, requests.updated_at" + from);
+                   : "SELECT requests.id, " +
+                         (order == "updated_at" || order == "id" ? std::string("0") : order) +
+                         ", requests.updated_at" + from);
     if (!select.ok()) return select.status();
     if (Status s = filter.bind(**select); !s.ok()) return s;
     for (;;) {
@@ -206,7 +242,7 @@ Status SupportRequestQuery::search_page(const SupportRequestListRequest& r,
   }
   auto less = [&](const Match& a, const Match& b) {
     if (order == "updated_at" && a.updated != b.updated) return a.updated < b.updated;
-    if (order == "priority_rank" && a.rank != b.rank) return a.rank < b.rank;
+    if (order != "updated_at" && order != "id" && a.rank != b.rank) return a.rank < b.rank;
     return a.id < b.id;
   };
   std::sort(matches.begin(), matches.end(),

@@ -10,6 +10,7 @@
 #include "core/raw_json.h"
 #include "core/result.h"
 #include "projections/message_row.h"
+#include "projections/sla_query.h"
 
 namespace docket::projections {
 
@@ -33,7 +34,9 @@ struct SupportRequestRow {
   std::optional<std::string> firstResponseAt;
   std::optional<std::string> resolvedAt;
   std::int64_t messageCount = 0;
-  std::vector<MessageRow> messages;  // find() only, oldest first
+  std::vector<MessageRow> messages;    // find() only, oldest first
+  std::optional<SlaItemRow> slaClock;  // none: no SLA policy covered it
+  std::optional<SlaView> sla;          // the routes' view of slaClock (sla_view)
 };
 
 inline constexpr std::uint32_t kMaxSupportRequestPageSize = 100;
@@ -44,9 +47,11 @@ struct SupportRequestListRequest {
   std::optional<std::string> category;
   std::optional<std::string> priority;
   std::optional<std::int64_t> assignedAdminId;
-  bool unassigned = false;            // assigned_admin_id IS NULL
-  std::optional<std::string> search;  // subject or ticket number, case-insensitive substring
-  std::string sortBy = "createdAt";   // createdAt | updatedAt | priority
+  bool unassigned = false;               // assigned_admin_id IS NULL
+  std::optional<std::string> search;     // subject or ticket number, case-insensitive substring
+  std::optional<std::string> slaStatus;  // breached | critical | warning | ok | met | paused
+  std::int64_t nowMs = 0;                // the time slaStatus is judged at
+  std::string sortBy = "createdAt";      // createdAt | updatedAt | priority | dueAt
   bool ascending = false;
   std::uint32_t page = 1;
   std::uint32_t pageSize = 20;
@@ -69,7 +74,8 @@ class SupportRequestQuery {
   // As find(), without the messages (one row, whatever the thread's length).
   Result<SupportRequestRow> find_without_messages(std::int64_t id,
                                                   std::optional<std::int64_t> customer_id = {});
-  // InvalidArgument for page 0, a page size outside 1..100 or an unknown sortBy.
+  // InvalidArgument for page 0, a page size outside 1..100, an unknown sortBy or
+  // slaStatus.
   Result<SupportRequestPage> list(const SupportRequestListRequest& request);
   // The customer a request belongs to; NotFound when there is no such request. Reads
   // one row (room authorization).
@@ -77,6 +83,9 @@ class SupportRequestQuery {
 
  private:
   // The page of a search through the trigram index (see the .cpp).
+  // Reads the SLA clocks of `rows`.
+  Status attach_sla(std::vector<SupportRequestRow*> rows);
+  Status attach_page_sla(SupportRequestPage& page);
   Status search_page(const SupportRequestListRequest& r, const std::string& order,
                      const std::string& from, const SqlFilter& filter, SupportRequestPage& page);
 

@@ -114,6 +114,9 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
                            "updated_at = ?4 WHERE id = ?1",
                            e.supportRequestId, e.to, domain::priority_rank(e.to), at);
           },
+          // SLA clocks and breaches live in the sla read model (projections/sla.h).
+          [&](const domain::SupportRequestSlaUpdated&) { return Status::Ok(); },
+          [&](const domain::SupportRequestSlaBreached&) { return Status::Ok(); },
       },
       *decoded);
 }

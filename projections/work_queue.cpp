@@ -99,6 +99,27 @@ Status assignment(Database& db, std::string_view kind, std::int64_t id,
                  *assignee);
 }
 
+// The instant an item becomes SLA-urgent in the queue (its earliest running target
+// reaches critical; a breached target counts from its breach): none while paused.
+Status sla_urgency(Database& db, std::string_view kind, std::int64_t id,
+                   const domain::SlaClockRecord& record) {
+  auto clock = domain::sla_clock_from_record(record);
+  if (!clock.ok()) return clock.status();
+  std::optional<std::int64_t> urgent;
+  if (!clock->pausedAt) {
+    auto consider = [&](const domain::TargetClock& t) {
+      if (!t.running()) return;
+      const std::int64_t at = t.breachedAt ? *t.breachedAt : t.criticalAt;
+      if (!urgent || at < *urgent) urgent = at;
+    };
+    consider(clock->firstResponse);
+    consider(clock->resolution);
+    if (clock->nextResponse) consider(*clock->nextResponse);
+  }
+  return run_sql(db, "UPDATE items SET sla_urgent_ms = ?3 WHERE kind = ?1 AND id = ?2", kind, id,
+                 urgent);
+}
+
 Status apply_request(Database& db, const domain::SupportRequestEvent::Variant& event,
                      const events::EventRecord& record) {
   return std::visit(
@@ -126,6 +147,10 @@ Status apply_request(Database& db, const domain::SupportRequestEvent::Variant& e
                            "'support_request' AND id = ?1",
                            e.supportRequestId, e.to, domain::priority_rank(e.to));
           },
+          [&](const domain::SupportRequestSlaUpdated& e) {
+            return sla_urgency(db, kRequest, e.supportRequestId, e.sla);
+          },
+          [&](const domain::SupportRequestSlaBreached&) { return Status::Ok(); },
       },
       event);
 }
@@ -154,6 +179,15 @@ Status apply_inquiry(Database& db, const domain::SupportInquiryEvent::Variant& e
           [&](const domain::InquiryLinked& e) {
             return status_change(db, kInquiry, e.supportInquiryId,
                                  std::string(domain::kInquiryLinked), false, false, record);
+          },
+          [&](const domain::InquiryPriorityChanged& e) {
+            return run_sql(db,
+                           "UPDATE items SET priority = ?2, priority_rank = ?3 WHERE kind = "
+                           "'support_inquiry' AND id = ?1",
+                           e.supportInquiryId, e.to, domain::priority_rank(e.to));
+          },
+          [&](const domain::InquirySlaUpdated& e) {
+            return sla_urgency(db, kInquiry, e.supportInquiryId, e.sla);
           },
           [&](const domain::InquiryEmailVerified& e) {
             if (!e.customerId) return Status::Ok();
@@ -222,7 +256,8 @@ Status WorkQueueProjection::create_schema(Database& db) {
       "priority_rank INTEGER NOT NULL, category TEXT NOT NULL, subject TEXT NOT NULL, "
       "status TEXT NOT NULL, open INTEGER NOT NULL, assignee INTEGER, customer_id INTEGER, "
       "created_ms INTEGER NOT NULL, created_event_id INTEGER NOT NULL, "
-      "first_response_ms INTEGER, resolved_ms INTEGER, PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+      "first_response_ms INTEGER, resolved_ms INTEGER, sla_urgent_ms INTEGER, "
+      "PRIMARY KEY(kind, id)) WITHOUT ROWID;"
       // The waiting items in queue order: only they are in the index.
       "CREATE INDEX items_waiting ON items(priority_rank DESC, created_ms, created_event_id) "
       "WHERE open = 1 AND assignee IS NULL;"

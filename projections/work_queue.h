@@ -30,7 +30,7 @@ namespace docket::projections {
 class WorkQueueProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "queue";
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;  // 2: sla_urgent_ms
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

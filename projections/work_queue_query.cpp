@@ -10,7 +10,8 @@ namespace docket::projections {
 namespace {
 
 constexpr std::string_view kItemColumns =
-    "kind, id, priority, category, subject, status, customer_id, created_ms, created_event_id";
+    "kind, id, priority, category, subject, status, customer_id, created_ms, created_event_id, "
+    "sla_urgent_ms";
 
 QueueItemRow read_item(Statement& st) {
   QueueItemRow row;
@@ -23,6 +24,7 @@ QueueItemRow read_item(Statement& st) {
   row.customerId = st.column_optional_int64(6);
   row.createdMs = st.column_int64(7);
   row.createdEventId = static_cast<std::uint64_t>(st.column_int64(8));
+  row.slaUrgentMs = st.column_optional_int64(9);
   return row;
 }
 
@@ -72,16 +74,17 @@ Result<std::vector<Row>> read_all(Statement& st, Read&& read) {
 }  // namespace
 
 Result<std::vector<QueueItemRow>> WorkQueueQuery::waiting(std::uint64_t limit, std::uint64_t offset,
-                                                          bool inquiries) {
+                                                          std::int64_t now_ms, bool inquiries) {
   Result<CachedStatement> st =
       db_.cached("SELECT " + std::string(kItemColumns) +
                  " FROM queue.items INDEXED BY items_waiting WHERE open = 1 AND assignee IS NULL "
                  "AND (?3 OR kind = 'support_request') "
-                 "ORDER BY priority_rank DESC, created_ms, created_event_id LIMIT ?1 OFFSET ?2");
+                 "ORDER BY priority_rank DESC, coalesce(sla_urgent_ms <= ?4, 0) DESC, created_ms, "
+                 "created_event_id LIMIT ?1 OFFSET ?2");
   if (!st.ok()) return st.status();
   if (Status s =
           (*st)->bind_all(static_cast<std::int64_t>(std::min<std::uint64_t>(limit, INT64_MAX)),
-                          static_cast<std::int64_t>(offset), inquiries ? 1 : 0);
+                          static_cast<std::int64_t>(offset), inquiries ? 1 : 0, now_ms);
       !s.ok()) {
     return s;
   }

@@ -28,6 +28,8 @@ struct QueueItemRow {
   std::optional<std::int64_t> customerId;
   std::int64_t createdMs = 0;
   std::uint64_t createdEventId = 0;
+  // When its SLA turns critical (or breached); none without a running SLA or paused.
+  std::optional<std::int64_t> slaUrgentMs;
 };
 
 struct AgentRow {
@@ -66,10 +68,11 @@ class WorkQueueQuery {
  public:
   explicit WorkQueueQuery(Database& db) : db_(db) {}
 
-  // Open, unassigned items in queue order (priority, createdAt, log order); inquiries
-  // only with `inquiries`.
+  // Open, unassigned items in queue order: priority; within a priority, the items whose
+  // SLA is critical or breached at `now_ms` first; then createdAt and log order.
+  // Inquiries only with `inquiries`.
   Result<std::vector<QueueItemRow>> waiting(std::uint64_t limit, std::uint64_t offset,
-                                            bool inquiries = true);
+                                            std::int64_t now_ms, bool inquiries = true);
   Result<std::uint64_t> waiting_count(bool inquiries = true);
   Result<QueueStats> stats();
   // Active staff accounts as agents, by account id; `default_capacity` for those not

@@ -33,7 +33,7 @@ bool may_change_answer(const events::EventRecord& e) {
          (t == domain::SupportRequestAssigned::kType || t == domain::InquiryAssigned::kType);
 }
 
-domain::WorkItem work_item(const projections::QueueItemRow& row) {
+domain::WorkItem work_item(const projections::QueueItemRow& row, std::int64_t now_ms) {
   domain::WorkItem item;
   item.kind = row.kind == domain::kItemSupportInquiry ? domain::WorkKind::kSupportInquiry
                                                       : domain::WorkKind::kSupportRequest;
@@ -43,6 +43,7 @@ domain::WorkItem work_item(const projections::QueueItemRow& row) {
   item.category = row.category;
   item.created_at_ms = row.createdMs;
   item.created_event_id = row.createdEventId;
+  item.sla_urgent = row.slaUrgentMs && *row.slaUrgentMs <= now_ms;
   return item;
 }
 
@@ -177,11 +178,12 @@ Result<QueueRun> QueueService::run_once() {
              a.open_items < a.max_open_items;
     });
     if (!any_room) return QueueRun{};
-    auto waiting = query.waiting(options_.max_waiting_read, 0);
+    const std::int64_t read_at = clock_.now_ms();
+    auto waiting = query.waiting(options_.max_waiting_read, 0, read_at);
     if (!waiting.ok()) return waiting.status();
     snap.queue.reserve(waiting->size());
     for (const auto& row : *waiting)
-      snap.queue.push_back(work_item(row));
+      snap.queue.push_back(work_item(row, read_at));
     if (!cursor_loaded_) {
       auto cursor = query.cursor();
       if (!cursor.ok()) return cursor.status();

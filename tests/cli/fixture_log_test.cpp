@@ -140,18 +140,20 @@ TEST_SUITE("cli.integration") {
 
     // A server on the old log builds every read model from event 1 with today's readers
     // and records nothing new but the permission catalogue, which has gained
-    // Agents_MANAGE since.
+    // Agents_MANAGE since, and the default SLA policy (the log had none).
     docket::cli::ServerRuntime::Options options;
     options.config.data_dir = data;
     options.config.port = 0;
     auto rt = docket::cli::ServerRuntime::start(options);
     REQUIRE_MESSAGE(rt.ok(), rt.status().ToString());
-    CHECK((*rt)->store().head() == 70);
-    auto last = (*rt)->store().read_range(70, 1);
+    CHECK((*rt)->store().head() == 71);
+    auto last = (*rt)->store().read_range(70, 2);
     REQUIRE(last.ok());
-    REQUIRE(last->size() == 1);
+    REQUIRE(last->size() == 2);
     CHECK(last->front().type == "permission.catalogue_seeded");
     CHECK(last->front().data.find("Agents_MANAGE") != std::string::npos);
+    CHECK(last->back().type == "sla.policy.created");
+    CHECK(last->back().data.find(R"("reason":"seeded")") != std::string::npos);
     (*rt)->stop();
     rt->reset();
 
@@ -160,7 +162,12 @@ TEST_SUITE("cli.integration") {
     // The queue read model came later: it is checked on its own (it holds every request
     // and inquiry of the fixture), the others row for row.
     // The stream catalogue's permission_catalogue row moved to the new event 70.
-    std::string now = dump_read_models(docket::DataDir{data}.projections(), {"queue.sqlite"});
+    // So did the SLA read model and the stream of the seeded policy.
+    std::string now =
+        dump_read_models(docket::DataDir{data}.projections(), {"queue.sqlite", "sla.sqlite"});
+    const auto sla_row = now.find("\nsla_config\t");
+    REQUIRE(sla_row != std::string::npos);
+    now.erase(sla_row, now.find('\n', sla_row + 1) - sla_row);
     const std::string catalogue_row = "\npermission_catalogue\tpermission_catalogue\t2\t1\t70\t";
     const auto at = now.find(catalogue_row);
     REQUIRE(at != std::string::npos);

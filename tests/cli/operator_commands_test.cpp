@@ -84,21 +84,22 @@ TEST_SUITE("cli.integration") {
   TEST_CASE("read-only commands work while a server holds the log") {
     TempDir tmp;
     auto rt = start_runtime(tmp.path());
-    append_events(rt->store(), 100);  // after event 1, the server's permission catalogue
+    // After events 1 and 2: the server's permission catalogue and default SLA policy.
+    append_events(rt->store(), 100);
 
     auto verify = docket_cmd({"events", "verify", "--data-dir", tmp.path()});
     CHECK(verify.exit_code == 0);
-    CHECK(verify.out.find("OK: 101 events") != std::string::npos);
+    CHECK(verify.out.find("OK: 102 events") != std::string::npos);
 
     auto all = docket_cmd({"events", "export", "--data-dir", tmp.path()});
     CHECK(all.exit_code == 0);
-    CHECK(count_lines(all.out) == 101);
+    CHECK(count_lines(all.out) == 102);
 
     SUBCASE("filters combine") {
       auto some = docket_cmd({"events", "export", "--data-dir", tmp.path(), "--from", "10", "--to",
                               "40", "--type", "test.item.created"});
       REQUIRE(some.exit_code == 0);
-      CHECK(count_lines(some.out) == 16);  // event i+2 has n = i: even ids 10..40
+      CHECK(count_lines(some.out) == 15);  // event i+3 has n = i: odd ids 11..39
       std::istringstream lines(some.out);
       std::string line;
       simdjson::dom::parser parser;
@@ -121,8 +122,8 @@ TEST_SUITE("cli.integration") {
     simdjson::dom::parser parser;
     auto doc = parser.parse(simdjson::padded_string(stats.out));
     REQUIRE(doc.error() == simdjson::SUCCESS);
-    CHECK(doc["head"].get_uint64().value() == 101);
-    CHECK(doc["streams"].get_uint64().value() == 8);  // 7 + permission_catalogue
+    CHECK(doc["head"].get_uint64().value() == 102);
+    CHECK(doc["streams"].get_uint64().value() == 9);  // 7 + permission_catalogue + sla_config
     CHECK(doc["eventsByType"]["test.item.created"].get_uint64().value() == 50);
     CHECK(std::string(doc["logEpoch"].get_string().value()) == rt->store().log_epoch());
 
@@ -130,7 +131,7 @@ TEST_SUITE("cli.integration") {
     REQUIRE(status.exit_code == 0);
     auto st = parser.parse(simdjson::padded_string(status.out));
     REQUIRE(st.error() == simdjson::SUCCESS);
-    CHECK(st["head"].get_uint64().value() == 101);
+    CHECK(st["head"].get_uint64().value() == 102);
     std::size_t seen = 0;
     simdjson::dom::array list;
     REQUIRE(!st["projections"].get_array().get(list));
@@ -143,9 +144,9 @@ TEST_SUITE("cli.integration") {
       std::string_view name;
       REQUIRE(!projection["name"].get_string().get(name));
       if (name == "stream_catalog") {
-        CHECK(checkpoint == 101);
+        CHECK(checkpoint == 102);
       } else {
-        CHECK(checkpoint <= 101);
+        CHECK(checkpoint <= 102);
       }
       ++seen;
     }
@@ -221,8 +222,9 @@ TEST_SUITE("cli.integration") {
       append_events(rt->store(), 60);
     }
     {
-      // Flip one byte inside the stored JSON of event 43 (the 42nd appended here: the
-      // permission catalogue is event 1), bypassing the store.
+      // Flip one byte inside the stored JSON of event 43 (the 41st appended here: the
+      // permission catalogue and the default SLA policy are events 1 and 2), bypassing
+      // the store.
       const std::string path = docket::DataDir{tmp.path()}.log();
       std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
       std::vector<std::string> names;
@@ -240,7 +242,7 @@ TEST_SUITE("cli.integration") {
       const std::string key = events::log_format::log_key(43);
       std::string value;
       REQUIRE(raw->Get(rocksdb::ReadOptions(), log_cf, key, &value).ok());
-      const auto pos = value.find("\"n\":41");
+      const auto pos = value.find("\"n\":40");
       REQUIRE(pos != std::string::npos);
       value[pos + 4] = '7';
       REQUIRE(raw->Put(rocksdb::WriteOptions(), log_cf, key, value).ok());

@@ -3,6 +3,7 @@
 // contact changes (old values leave it, new ones enter); linking to support requests
 // (with the created request visible in support_requests) and guest token revocation.
 #include "projections/support_inquiries.h"
+#include "projections/sla.h"
 
 #include <doctest/doctest.h>
 
@@ -40,7 +41,8 @@ struct Fixture {
     engine = std::make_unique<ProjectionEngine>(
         dir.sub("projections"), *store,
         testing::make_projections(std::make_unique<SupportInquiriesProjection>(),
-                                  std::make_unique<SupportRequestsProjection>()));
+                                  std::make_unique<SupportRequestsProjection>(),
+                                  std::make_unique<SlaProjection>()));
     REQUIRE(engine->start().ok());
     file = dir.sub("projections/support_inquiries.sqlite");
   }

@@ -20,6 +20,7 @@
 #include "events/event_store.h"
 #include "projections/projection_engine.h"
 #include "projections/reader_pool.h"
+#include "projections/sla.h"
 #include "projections/support_inquiries.h"
 #include "projections/support_inquiry_query.h"
 #include "projections/support_requests.h"
@@ -65,6 +66,7 @@ struct Fixture {
     std::vector<std::unique_ptr<projections::Projection>> models;
     models.push_back(std::make_unique<projections::SupportInquiriesProjection>());
     models.push_back(std::make_unique<projections::SupportRequestsProjection>());
+    models.push_back(std::make_unique<projections::SlaProjection>());
     projections::EngineOptions engine_options;
     engine_options.clock = &clock;
     engine = std::make_unique<projections::ProjectionEngine>(dir.sub("projections"), *store,
