@@ -1,5 +1,7 @@
 #include "http/support_request_routes.h"
 
+#include <cmath>
+
 #include "core/time_format.h"
 
 #include "domain/support_request.h"
@@ -337,7 +339,21 @@ Reply change(ApiContext& api, RequestContext& ctx, Command command) {
 struct StatsView {
   StatsRange range;
   projections::SupportStats stats;
+  projections::SlaCompliance sla;
 };
+
+// {met, breached, compliancePercent} of one SLA target.
+void write_compliance(JsonWriter& w, const projections::SlaTargetCompliance& c) {
+  w.begin_object().field("met", c.met).field("breached", c.breached);
+  const std::uint64_t judged = c.met + c.breached;
+  if (judged == 0) {
+    w.key("compliancePercent").null();
+  } else {
+    w.field("compliancePercent",
+            std::round(1000.0 * static_cast<double>(c.met) / static_cast<double>(judged)) / 10.0);
+  }
+  w.end_object();
+}
 
 void write_counts(JsonWriter& w, const std::vector<std::pair<std::string, std::uint64_t>>& pairs) {
   w.begin_object();
@@ -401,6 +417,25 @@ const Shape<StatsView>& stats_shape() {
                     w.begin_object().field("total", s.feedbackTotal).key("byStatus");
                     write_counts(w, s.feedbackByStatus);
                     w.field("averageRating", s.feedbackAverageRating).end_object();
+                  })
+        .computed("sla",
+                  fmt::format(R"J({{"type":"object","description":"SLA compliance of the )J"
+                              R"J(requests and inquiries created in the range: per target, )J"
+                              R"J(met in time, breached (recorded, or running past the )J"
+                              R"J(deadline now) and met / (met + breached) in percent (null )J"
+                              R"J(when none was judged)","properties":{{"firstResponse":{0},)J"
+                              R"J("resolution":{0},"nextResponse":{0}}}}})J",
+                              R"({"type":"object","properties":{"met":{"type":"integer"},)"
+                              R"("breached":{"type":"integer"},"compliancePercent":)"
+                              R"({"type":["number","null"]}}})"),
+                  [](JsonWriter& w, const StatsView& v) {
+                    w.begin_object().key("firstResponse");
+                    write_compliance(w, v.sla.firstResponse);
+                    w.key("resolution");
+                    write_compliance(w, v.sla.resolution);
+                    w.key("nextResponse");
+                    write_compliance(w, v.sla.nextResponse);
+                    w.end_object();
                   });
     return s;
   }();
@@ -418,7 +453,14 @@ Response stats(ApiContext& api, StatsRange range) {
   auto result =
       projections::StatsQuery(lease.db()).compute(iso_bound(range.from), iso_bound(range.to));
   if (!result.ok()) throw unexpected(result.status(), "computing statistics");
-  StatsView view{{iso_bound(range.from), iso_bound(range.to)}, std::move(result).value()};
+  auto ms = [](const std::optional<std::string>& text) -> std::optional<std::int64_t> {
+    if (!text) return std::nullopt;
+    return parse_iso8601(*text);
+  };
+  auto sla = projections::SlaQuery(lease.db())
+                 .compliance(api.clock.now_ms(), ms(range.from), ms(range.to));
+  if (!sla.ok()) throw unexpected(sla.status(), "computing SLA compliance");
+  StatsView view{{iso_bound(range.from), iso_bound(range.to)}, std::move(result).value(), *sla};
   return answer(stats_shape(), view);
 }
 

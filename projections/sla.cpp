@@ -94,13 +94,13 @@ Status upsert_clock(Database& db, std::string_view kind, std::int64_t id,
       "INSERT OR REPLACE INTO items(kind, item_id, policy_id, policy_version, priority, paused_ms, "
       "fr_due, fr_warn, fr_crit, fr_met, fr_breached, fr_stopped, "
       "res_due, res_warn, res_crit, res_met, res_breached, res_stopped, "
-      "nr_due, nr_warn, nr_crit, nr_met, nr_breached, nr_stopped, next_due_ms) "
+      "nr_due, nr_warn, nr_crit, nr_met, nr_breached, nr_stopped, next_due_ms, started_ms) "
       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-      "?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+      "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
       kind, id, clock->policyId, clock->policyVersion, clock->priority, clock->pausedAt, fr.due,
       fr.warn, fr.crit, fr.met, fr.breached, fr.stopped, res.due, res.warn, res.crit, res.met,
       res.breached, res.stopped, nr.due, nr.warn, nr.crit, nr.met, nr.breached, nr.stopped,
-      domain::next_sla_due(*clock));
+      domain::next_sla_due(*clock), clock->firstResponse.startedAt);
 }
 
 Status insert_breach(Database& db, const events::EventRecord& event, std::string_view kind,
@@ -140,7 +140,8 @@ Status SlaProjection::create_schema(Database& db) {
       "fr_stopped INTEGER, res_due INTEGER, res_warn INTEGER, res_crit INTEGER, res_met INTEGER, "
       "res_breached INTEGER, res_stopped INTEGER, nr_due INTEGER, nr_warn INTEGER, "
       "nr_crit INTEGER, nr_met INTEGER, nr_breached INTEGER, nr_stopped INTEGER, "
-      "next_due_ms INTEGER, PRIMARY KEY(kind, item_id)) WITHOUT ROWID;"
+      "next_due_ms INTEGER, started_ms INTEGER NOT NULL, PRIMARY KEY(kind, item_id)) "
+      "WITHOUT ROWID;"
       // The monitor's sweep: only items with a watched deadline are in it.
       "CREATE INDEX items_by_next_due ON items(next_due_ms) WHERE next_due_ms IS NOT NULL;"
       "CREATE TABLE breaches(event_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "

@@ -5,7 +5,8 @@
 //   policies(id, name, calendar_id, applies_to JSON, categories JSON, targets JSON,
 //            pause_statuses JSON, version, created_at, updated_at)
 //   items(kind, item_id, policy_id, policy_version, priority, paused_ms,
-//         {fr,res,nr}_{due,warn,crit,met,breached,stopped} (ms), next_due_ms)
+//         {fr,res,nr}_{due,warn,crit,met,breached,stopped} (ms), next_due_ms,
+//         started_ms: when the item's clocks started, i.e. its creation)
 //     kind "support_request" | "support_inquiry"; nr_* null without a next-response
 //     clock; next_due_ms: the deadline the monitor watches (domain::next_sla_due), in
 //     a partial index so the monitor's sweep reads only what is due.

@@ -281,7 +281,8 @@ Result<std::optional<SlaPolicyRow>> SlaQuery::policy(std::int64_t id) {
   return std::optional<SlaPolicyRow>(std::move(rows->front()));
 }
 
-Result<SlaCompliance> SlaQuery::compliance(std::int64_t now_ms) {
+Result<SlaCompliance> SlaQuery::compliance(std::int64_t now_ms, std::optional<std::int64_t> from_ms,
+                                           std::optional<std::int64_t> to_ms) {
   auto part = [](std::string_view p) {
     return fmt::format(
         "coalesce(sum({0}_met IS NOT NULL AND {0}_breached IS NULL), 0), "
@@ -289,10 +290,12 @@ Result<SlaCompliance> SlaQuery::compliance(std::int64_t now_ms) {
         "{0}_stopped IS NULL AND paused_ms IS NULL AND {0}_due <= ?1)), 0)",
         p);
   };
-  Result<CachedStatement> st = db_.cached("SELECT " + part("fr") + ", " + part("res") + ", " +
-                                          part("nr") + " FROM sla.items");
+  Result<CachedStatement> st =
+      db_.cached("SELECT " + part("fr") + ", " + part("res") + ", " + part("nr") +
+                 " FROM sla.items WHERE (?2 IS NULL OR started_ms >= ?2) "
+                 "AND (?3 IS NULL OR started_ms < ?3)");
   if (!st.ok()) return st.status();
-  if (Status s = (*st)->bind(1, now_ms); !s.ok()) return s;
+  if (Status s = (*st)->bind_all(now_ms, from_ms, to_ms); !s.ok()) return s;
   Result<bool> row = (*st)->step();
   if (!row.ok()) return row.status();
   SlaCompliance c;

@@ -135,7 +135,9 @@ class SlaQuery {
   Result<std::vector<SlaPolicyRow>> policies();
   Result<std::optional<SlaPolicyRow>> policy(std::int64_t id);
 
-  Result<SlaCompliance> compliance(std::int64_t now_ms);
+  // Over the items whose clocks started in [from_ms, to_ms) (either bound optional).
+  Result<SlaCompliance> compliance(std::int64_t now_ms, std::optional<std::int64_t> from_ms,
+                                   std::optional<std::int64_t> to_ms);
 
  private:
   Database& db_;

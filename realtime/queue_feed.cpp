@@ -9,10 +9,10 @@
 namespace docket::realtime {
 namespace {
 
-using QueueEvent = events::EventSet<domain::SupportRequestCreated, domain::InquiryCreated,
-                                    domain::SupportRequestAssigned, domain::InquiryAssigned,
-                                    domain::SupportRequestStatusChanged,
-                                    domain::InquiryStatusChanged, domain::AgentStatusChanged>;
+using QueueEvent = events::EventSet<
+    domain::SupportRequestCreated, domain::InquiryCreated, domain::SupportRequestAssigned,
+    domain::InquiryAssigned, domain::SupportRequestStatusChanged, domain::InquiryStatusChanged,
+    domain::AgentStatusChanged, domain::SupportRequestSlaBreached, domain::InquirySlaBreached>;
 
 // The common head of every payload.
 JsonWriter& begin(JsonWriter& w, const events::EventRecord& e, std::string_view epoch) {
@@ -125,6 +125,25 @@ std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
         {"ticket-updated", updated_rooms(assignee, std::nullopt, customer), w.end_object().take()});
   };
 
+  // Staff only: a breach is the team's business, not the customer's.
+  auto breached = [&](std::string_view type, std::int64_t id, const std::string& target,
+                      const std::string& due, const std::optional<std::string>& from,
+                      const std::optional<std::string>& to, const std::string& note,
+                      std::optional<std::int64_t> assignee) {
+    JsonWriter w;
+    begin(w, e, epoch);
+    item(w, type, id);
+    w.field("target", target)
+        .field("dueAt", due)
+        .field("escalatedFrom", from)
+        .field("escalatedTo", to)
+        .field("note", note)
+        .field("assignedAdminId", assignee);
+    std::vector<std::string> rooms{std::string(kAdminsRoom)};
+    if (assignee) rooms.push_back(agent_room(*assignee));
+    out.push_back({"sla-breach", std::move(rooms), w.end_object().take()});
+  };
+
   std::visit(
       events::Overloaded{
           [&](const domain::SupportRequestCreated& c) {
@@ -147,6 +166,14 @@ std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
           },
           [&](const domain::InquiryStatusChanged& s) {
             status(inquiry, s.supportInquiryId, s.from, s.to, s.assignedAdminId, s.customerId);
+          },
+          [&](const domain::SupportRequestSlaBreached& b) {
+            breached(request, b.supportRequestId, b.target, b.dueAt, b.escalatedFrom, b.escalatedTo,
+                     b.note, b.assignedAdminId);
+          },
+          [&](const domain::InquirySlaBreached& b) {
+            breached(inquiry, b.supportInquiryId, b.target, b.dueAt, b.escalatedFrom, b.escalatedTo,
+                     b.note, b.assignedAdminId);
           },
           [&](const domain::AgentStatusChanged& s) {
             JsonWriter w;

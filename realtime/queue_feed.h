@@ -12,6 +12,8 @@
 //                                reassignment), customer:{customerId}
 //   agent.status_changed
 //       -> agent-status-changed  admins, agent:{accountId}
+//   support.request.sla_breached / support.inquiry.sla_breached
+//       -> sla-breach            admins, agent:{assignedAdminId} (docs/sla.md)
 //
 // queue-updated is a snapshot of the queue's depth, not a log event: QueueService reports
 // it after a run that changed the depth (queue_updated_json), and a staff socket gets the

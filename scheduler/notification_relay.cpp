@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "domain/account.h"
+#include "domain/support_inquiry.h"
 #include "domain/support_request.h"
 #include "scheduler/delivery_worker.h"
 
@@ -24,10 +25,62 @@ std::optional<OutgoingMail> skip(const events::EventRecord& event, std::string_v
   return std::nullopt;
 }
 
+// A breached SLA target e-mails the item's assignee (docs/sla.md): which item, which
+// target, when it was due, the escalation note.
+Result<std::optional<OutgoingMail>> breach_notification(const events::EventStore& store,
+                                                        const events::EventRecord& event) {
+  std::int64_t assignee = 0;
+  std::string item, target, due, note;
+  if (event.type == domain::SupportRequestSlaBreached::kType) {
+    auto b = events::decode<domain::SupportRequestSlaBreached>(event);
+    if (!b.ok()) return skip(event, b.status().message());
+    if (!b->assignedAdminId) return std::optional<OutgoingMail>{};
+    auto created = store.read_stream(domain::support_request_stream(b->supportRequestId), 1, 1);
+    if (!created.ok()) return created.status();
+    auto request = domain::fold_support_request(*created);
+    if (!request.ok()) return skip(event, request.status().ToString());
+    assignee = *b->assignedAdminId;
+    item = "support request " + request->ticketNumber + " (" + request->subject + ")";
+    target = b->target;
+    due = b->dueAt;
+    note = b->note;
+  } else {
+    auto b = events::decode<domain::InquirySlaBreached>(event);
+    if (!b.ok()) return skip(event, b.status().message());
+    if (!b->assignedAdminId) return std::optional<OutgoingMail>{};
+    auto created = store.read_stream(domain::support_inquiry_stream(b->supportInquiryId), 1, 1);
+    if (!created.ok()) return created.status();
+    auto inquiry = domain::fold_support_inquiry(*created);
+    if (!inquiry.ok()) return skip(event, inquiry.status().ToString());
+    assignee = *b->assignedAdminId;
+    item = "support inquiry " + inquiry->trackingCode + " (" + inquiry->subject + ")";
+    target = b->target;
+    due = b->dueAt;
+    note = b->note;
+  }
+  auto account_events = store.read_stream(domain::account_stream(assignee), 1, kAll);
+  if (!account_events.ok()) return account_events.status();
+  auto staff = domain::fold_account(*account_events);
+  if (!staff.ok()) return skip(event, staff.status().ToString());
+  if (!staff->active) return std::optional<OutgoingMail>{};
+  OutgoingMail mail;
+  mail.kind = "sla.breach";
+  mail.to_address = staff->email;
+  mail.subject = "SLA breached: " + item;
+  mail.body = "Hello " + staff->name + ",\n\nThe " + target + " target of " + item +
+              " assigned to you was due at " + due + " and has been missed.\n\n" + note + "\n";
+  mail.dedupe_key = "sla.breach:" + std::to_string(event.eventId);
+  return std::optional<OutgoingMail>(std::move(mail));
+}
+
 }  // namespace
 
 Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
                                                      const events::EventRecord& event) {
+  if (event.type == domain::SupportRequestSlaBreached::kType ||
+      event.type == domain::InquirySlaBreached::kType) {
+    return breach_notification(store, event);
+  }
   if (event.type != domain::SupportRequestMessageCreated::kType) {
     return std::optional<OutgoingMail>{};
   }

@@ -39,7 +39,8 @@ class DeliveryWorker;
 inline constexpr std::string_view kNotificationCursor = "notifications";
 
 // The message `event` causes, if any: an admin's reply to a support request e-mails
-// the request's customer. nullopt for every other event. Errors only for reads of
+// the request's customer; a breached SLA target e-mails the item's assignee
+// (docs/sla.md). nullopt for every other event. Errors only for reads of
 // the log that failed (worth retrying); an event whose data is not what it should be
 // is logged and causes no mail.
 Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
