@@ -321,6 +321,17 @@ Status sla_customer_message(SlaClock& clock, const SlaTerms& terms, UnixMillis n
 
 Status sla_status_change(SlaClock& clock, const SlaTerms& terms, std::string_view from,
                          std::string_view to, bool terminal, UnixMillis now) {
+  // A deadline that passed before the clock stops or pauses stays a breach (the monitor
+  // records it within moments; a change in those moments must not hide it).
+  if (!clock.pausedAt) {
+    for (TargetClock* t : {&clock.firstResponse, &clock.resolution}) {
+      if (t->running() && !t->breachedAt && t->dueAt <= now) t->breachedAt = t->dueAt;
+    }
+    if (clock.nextResponse && clock.nextResponse->running() && !clock.nextResponse->breachedAt &&
+        clock.nextResponse->dueAt <= now) {
+      clock.nextResponse->breachedAt = clock.nextResponse->dueAt;
+    }
+  }
   if (terminal) {
     for (TargetClock* t : {&clock.firstResponse, &clock.resolution}) {
       if (t->running()) t->stoppedAt = now;

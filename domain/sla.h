@@ -106,7 +106,8 @@ Status sla_staff_reply(SlaClock& clock, UnixMillis now);
 Status sla_customer_message(SlaClock& clock, const SlaTerms& terms, UnixMillis now);
 // The item moved to `to`: resolved meets resolution (and stops a running next
 // response); leaving resolved reopens resolution; a terminal status stops every running
-// target; entering / leaving a pause status pauses / resumes the clock.
+// target; entering / leaving a pause status pauses / resumes the clock. A running target
+// already past its deadline is marked breached first.
 Status sla_status_change(SlaClock& clock, const SlaTerms& terms, std::string_view from,
                          std::string_view to, bool terminal, UnixMillis now);
 Status sla_priority_change(SlaClock& clock, const SlaTerms& terms, std::string_view priority);

@@ -59,6 +59,8 @@ class SlaMonitor final : public events::CommitObserver {
 
   void start();
   void stop();  // lets a run in progress finish
+  // Wakes the thread to look at the clock now (a test's ManualClock moved).
+  void notify();
 
   void on_commit(std::span<const events::EventRecord> events) override;
 
@@ -84,6 +86,9 @@ class SlaMonitor final : public events::CommitObserver {
   std::condition_variable wake_;
   bool stopping_ = false;                    // guarded by mu_
   std::optional<std::int64_t> next_due_ms_;  // guarded by mu_
+  bool poked_ = false;                       // guarded by mu_
+  static constexpr int kMaxRetries = 5;
+  int retries_ = 0;  // loop thread only
   std::thread thread_;
 
   std::atomic<std::uint64_t> runs_{0};

@@ -1,0 +1,167 @@
+// SLAs over real HTTP: the seeded default policy, calendars and policies through
+// /api/admin/sla (validation, missing references, a calendar in use), the sla object on
+// staff responses only, statuses moving with the clock, slaStatus and sortBy=dueAt on
+// the admin lists, pausing on resolved, and the compliance block of the statistics.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "tests/api/api_fixture.h"
+
+namespace docket::api_testing {
+namespace {
+
+constexpr UnixMillis kStart = 1'795'342'650'000;  // 2026-11-22T10:17:30Z, a Sunday
+
+std::int64_t request(ApiServer& s, const std::string& customer, std::string_view category) {
+  auto r = s.call(
+      "POST", "/api/mobile/support-requests",
+      R"({"subject":"Help","category":")" + std::string(category) + R"(","message":"Please help"})",
+      customer);
+  REQUIRE_MESSAGE(r.status == 201, r.raw.body);
+  return r.data_int("id");
+}
+
+std::string str(simdjson::dom::element e) {
+  std::string_view v;
+  if (e.get(v) != simdjson::SUCCESS) return "<missing>";
+  return std::string(v);
+}
+
+constexpr std::string_view kOneMinute =
+    R"({"low":{"firstResponseMinutes":1,"resolutionMinutes":30},)"
+    R"("medium":{"firstResponseMinutes":1,"resolutionMinutes":30},)"
+    R"("high":{"firstResponseMinutes":1,"resolutionMinutes":30},)"
+    R"("urgent":{"firstResponseMinutes":1,"resolutionMinutes":30}})";
+
+}  // namespace
+
+TEST_SUITE("api.integration") {
+  TEST_CASE("sla: calendars and policies through the admin routes") {
+    ManualClock clock(kStart);
+    ApiServer server({}, &clock);
+    const std::string admin = server.admin_token();
+    const std::string customer = server.register_customer("sla@example.com");
+
+    auto policies = server.call("GET", "/api/admin/sla/policies", {}, admin);
+    REQUIRE(policies.status == 200);
+    auto seeded = policies.json["data"].at(0);
+    CHECK(str(seeded["name"]) == "Default");
+    CHECK(seeded["calendarId"].is_null());
+    CHECK(seeded["targets"]["medium"]["firstResponseMinutes"].get_int64().value() == 240);
+    CHECK(seeded["targets"]["medium"]["resolutionMinutes"].get_int64().value() == 2880);
+    CHECK(server.call("GET", "/api/admin/sla/policies", {}, customer).status == 403);
+
+    auto bad = server.call("POST", "/api/admin/sla/calendars",
+                           R"({"name":"Mars","timezone":"Mars/Olympus_Mons","weekly":[]})", admin);
+    CHECK(bad.status == 400);
+    CHECK(bad.error_code() == "VALIDATION_ERROR");
+    bad = server.call("POST", "/api/admin/sla/calendars",
+                      R"({"name":"Bad","timezone":"UTC","weekly":[{"day":"someday",)"
+                      R"("start":"09:00","end":"17:00"}]})",
+                      admin);
+    CHECK(bad.status == 400);
+    auto calendar = server.call(
+        "POST", "/api/admin/sla/calendars",
+        R"({"name":"Office","timezone":"Europe/Berlin","weekly":[{"day":"mon","start":"09:00",)"
+        R"("end":"12:30"},{"day":"mon","start":"13:30","end":"18:00"}],)"
+        R"("holidays":[{"date":"2026-12-25","recurring":true},{"date":"2026-12-31"}]})",
+        admin);
+    REQUIRE_MESSAGE(calendar.status == 201, calendar.raw.body);
+    const std::int64_t calendar_id = calendar.data_int("id");
+    CHECK(calendar.json["data"]["weekly"].get_array().size() == 2);
+    CHECK(calendar.json["data"]["holidays"].at(1)["recurring"].get_bool().value() == false);
+    auto patched = server.call("PATCH", "/api/admin/sla/calendars/" + std::to_string(calendar_id),
+                               R"({"name":"Berlin office"})", admin);
+    REQUIRE(patched.status == 200);
+    CHECK(str(patched.json["data"]["name"]) == "Berlin office");
+    CHECK(patched.data_int("version") == 2);
+
+    auto missing =
+        server.call("POST", "/api/admin/sla/policies",
+                    R"({"name":"P","calendarId":99,"appliesTo":["support_request"],"targets":)" +
+                        std::string(kOneMinute) + "}",
+                    admin);
+    CHECK(missing.status == 404);
+    CHECK(missing.error_code() == "SLA_CALENDAR_NOT_FOUND");
+    auto partial = server.call("POST", "/api/admin/sla/policies",
+                               R"({"name":"P","appliesTo":["support_request"],"targets":)"
+                               R"({"low":{"firstResponseMinutes":1,"resolutionMinutes":2}}})",
+                               admin);
+    CHECK(partial.status == 400);
+    auto created = server.call(
+        "POST", "/api/admin/sla/policies",
+        R"({"name":"Technical","calendarId":)" + std::to_string(calendar_id) +
+            R"(,"appliesTo":["support_request"],"categories":["technical"],"targets":)" +
+            std::string(kOneMinute) + "}",
+        admin);
+    REQUIRE_MESSAGE(created.status == 201, created.raw.body);
+    const std::int64_t policy_id = created.data_int("id");
+    CHECK(str(created.json["data"]["pauseStatuses"].at(0)) == "resolved");
+    auto in_use =
+        server.call("DELETE", "/api/admin/sla/calendars/" + std::to_string(calendar_id), {}, admin);
+    CHECK(in_use.status == 409);
+    CHECK(in_use.error_code() == "SLA_CALENDAR_IN_USE");
+    // Back to 24x7 (calendarId null), then the calendar may go.
+    auto to_24x7 = server.call("PATCH", "/api/admin/sla/policies/" + std::to_string(policy_id),
+                               R"({"calendarId":null})", admin);
+    REQUIRE(to_24x7.status == 200);
+    CHECK(to_24x7.json["data"]["calendarId"].is_null());
+    CHECK(to_24x7.data_int("version") == 2);
+    CHECK(
+        server.call("DELETE", "/api/admin/sla/calendars/" + std::to_string(calendar_id), {}, admin)
+            .status == 200);
+    CHECK(server.call("GET", "/api/admin/sla/calendars/" + std::to_string(calendar_id), {}, admin)
+              .error_code() == "SLA_CALENDAR_NOT_FOUND");
+    CHECK(server.call("GET", "/api/admin/sla/policies/999", {}, admin).error_code() ==
+          "SLA_POLICY_NOT_FOUND");
+
+    // A technical request falls under the category's policy; staff see its clock.
+    const std::int64_t id = request(server, customer, "technical");
+    const std::int64_t other = request(server, customer, "billing");
+    const std::string path = "/api/admin/support-requests/" + std::to_string(id);
+    auto detail = server.call("GET", path, {}, admin);
+    REQUIRE(detail.status == 200);
+    auto sla = detail.json["data"]["sla"];
+    CHECK(sla["policyId"].get_int64().value() == policy_id);
+    CHECK(sla["policyVersion"].get_int64().value() == 2);
+    CHECK(str(sla["firstResponseDueAt"]) == "2026-11-22T10:18:30.000Z");
+    CHECK(str(sla["firstResponseStatus"]) == "ok");
+    auto own =
+        server.call("GET", "/api/mobile/support-requests/" + std::to_string(id), {}, customer);
+    REQUIRE(own.status == 200);
+    CHECK(own.json["data"]["sla"].error() == simdjson::NO_SUCH_FIELD);
+
+    clock.advance(50'000);  // 10 s left of 60: critical
+    CHECK(str(server.call("GET", path, {}, admin).json["data"]["sla"]["firstResponseStatus"]) ==
+          "critical");
+    clock.advance(11'000);
+    auto breached = server.call("GET", "/api/admin/support-requests?slaStatus=breached", {}, admin);
+    REQUIRE(breached.status == 200);
+    REQUIRE(breached.json["data"].get_array().size() == 1);
+    CHECK(breached.json["data"].at(0)["id"].get_int64().value() == id);
+    auto by_due =
+        server.call("GET", "/api/admin/support-requests?sortBy=dueAt&sortOrder=asc", {}, admin);
+    REQUIRE(by_due.status == 200);
+    CHECK(by_due.json["data"].at(0)["id"].get_int64().value() == id);
+    CHECK(by_due.json["data"].at(1)["id"].get_int64().value() == other);
+    CHECK(server.call("GET", "/api/admin/support-requests?slaStatus=late", {}, admin).status ==
+          400);
+
+    // Resolved: resolution met, the clock paused.
+    REQUIRE(server.call("PATCH", path + "/status", R"({"status":"resolved"})", admin).status ==
+            200);
+    sla = server.call("GET", path, {}, admin).json["data"]["sla"];
+    CHECK(str(sla["resolutionStatus"]) == "met");
+    CHECK(sla["paused"].get_bool().value());
+
+    auto stats = server.call("GET", "/api/admin/stats", {}, admin);
+    REQUIRE_MESSAGE(stats.status == 200, stats.raw.body);
+    auto compliance = stats.json["data"]["sla"];
+    CHECK(compliance["firstResponse"]["breached"].get_int64().value() == 1);
+    CHECK(compliance["resolution"]["met"].get_int64().value() == 1);
+    CHECK(compliance["resolution"]["compliancePercent"].get_double().value() == 100.0);
+  }
+}
+
+}  // namespace docket::api_testing
