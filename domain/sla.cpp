@@ -37,12 +37,18 @@ Status count_target(TargetClock& t, const SlaClock& clock, const BusinessCalenda
   return Status::Ok();
 }
 
+// Whether a target's deadline may still move: running and not breached (a breached
+// target's deadline is history).
+bool open_deadline(const TargetClock& t) {
+  return t.running() && !t.breachedAt;
+}
+
 Status count_running(SlaClock& clock, const BusinessCalendar& calendar) {
   for (TargetClock* t : {&clock.firstResponse, &clock.resolution}) {
-    if (!t->running()) continue;
+    if (!open_deadline(*t)) continue;
     if (Status s = count_target(*t, clock, calendar); !s.ok()) return s;
   }
-  if (clock.nextResponse && clock.nextResponse->running()) {
+  if (clock.nextResponse && open_deadline(*clock.nextResponse)) {
     return count_target(*clock.nextResponse, clock, calendar);
   }
   return Status::Ok();
@@ -345,7 +351,9 @@ Status sla_status_change(SlaClock& clock, const SlaTerms& terms, std::string_vie
     if (clock.nextResponse && clock.nextResponse->running()) clock.nextResponse->stoppedAt = now;
   } else if (from == "resolved" && clock.resolution.metAt) {
     clock.resolution.metAt.reset();  // reopened: the resolution clock runs again
-    if (Status s = count_target(clock.resolution, clock, terms.calendar); !s.ok()) return s;
+    if (!clock.resolution.breachedAt) {
+      if (Status s = count_target(clock.resolution, clock, terms.calendar); !s.ok()) return s;
+    }
   }
   const bool pause = contains(terms.pauseStatuses, to);
   if (pause && !clock.pausedAt) {
@@ -353,9 +361,22 @@ Status sla_status_change(SlaClock& clock, const SlaTerms& terms, std::string_vie
   } else if (!pause && clock.pausedAt) {
     auto paused = business_time_between(terms.calendar, *clock.pausedAt, now);
     if (!paused.ok()) return paused.status();
+    const UnixMillis paused_at = *clock.pausedAt;
+    const SlaClock before = clock;
     clock.pausedBusinessMs += *paused;
     clock.pausedAt.reset();
-    return count_running(clock, terms.calendar);
+    if (Status s = count_running(clock, terms.calendar); !s.ok()) return s;
+    // A warning or critical instant that had passed when the pause began stays put: the
+    // pause came after it.
+    auto keep_passed = [paused_at](TargetClock& t, const TargetClock& old) {
+      if (old.warningAt <= paused_at) t.warningAt = old.warningAt;
+      if (old.criticalAt <= paused_at) t.criticalAt = old.criticalAt;
+    };
+    keep_passed(clock.firstResponse, before.firstResponse);
+    keep_passed(clock.resolution, before.resolution);
+    if (clock.nextResponse && before.nextResponse) {
+      keep_passed(*clock.nextResponse, *before.nextResponse);
+    }
   }
   return Status::Ok();
 }
@@ -363,9 +384,9 @@ Status sla_status_change(SlaClock& clock, const SlaTerms& terms, std::string_vie
 Status sla_priority_change(SlaClock& clock, const SlaTerms& terms, std::string_view priority) {
   const SlaTargetRecord& t = sla_targets_for(terms.targets, priority);
   clock.priority = std::string(priority);
-  if (clock.firstResponse.running()) clock.firstResponse.minutes = t.firstResponseMinutes;
-  if (clock.resolution.running()) clock.resolution.minutes = t.resolutionMinutes;
-  if (clock.nextResponse && clock.nextResponse->running() && t.nextResponseMinutes) {
+  if (open_deadline(clock.firstResponse)) clock.firstResponse.minutes = t.firstResponseMinutes;
+  if (open_deadline(clock.resolution)) clock.resolution.minutes = t.resolutionMinutes;
+  if (clock.nextResponse && open_deadline(*clock.nextResponse) && t.nextResponseMinutes) {
     clock.nextResponse->minutes = *t.nextResponseMinutes;
   }
   return count_running(clock, terms.calendar);

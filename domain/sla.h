@@ -11,7 +11,8 @@
 // time the item spent in a pause status since; warningAt / criticalAt are the instants
 // at which 50 % / 20 % of the target remain. A priority change recounts the running
 // targets from their start with the new priority's minutes. A terminal status (request
-// closed; inquiry closed, spam, linked) stops the running targets.
+// closed; inquiry closed, spam, linked) stops the running targets. A breached target's
+// deadline is final: pauses and priority changes after it do not move it.
 //
 // Pure; thread-safe.
 #pragma once

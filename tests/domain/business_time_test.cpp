@@ -6,6 +6,7 @@
 // Asia/Kolkata; at least 10,000 deadlines, 10,000 intervals and 10,000 instants per run
 // from a fixed seed (printed on failure).
 #include "domain/business_time.h"
+#include "domain/sla.h"
 
 #include <doctest/doctest.h>
 
@@ -178,6 +179,67 @@ TEST_SUITE("domain") {
     CHECK_FALSE(validate_calendar({"UTC", {{Weekday::kMon, 0, 1440}}, {}, false}).ok());
     CHECK_FALSE(validate_calendar({"UTC", {}, {{2026, 2, 30, false}}, false}).ok());
     CHECK(validate_calendar({"UTC", {}, {{0, 2, 29, true}}, false}).ok());
+  }
+  TEST_CASE("sla clocks: pauses, also over days off, agree with the minute reference") {
+    // A clock started at `from` for k business minutes, paused over [p1, p2): the
+    // deadline is the end of the k-th business minute outside the pause; warningAt and
+    // criticalAt likewise for k/2 and 4k/5 (a pause after a deadline leaves it alone).
+    const std::uint64_t seed = 20261203;
+    std::mt19937_64 rng(seed);
+    const char* zones[] = {"Europe/Berlin", "America/New_York"};
+    const unsigned months[] = {3, 10};
+    int clocks = 0, calendars = 0;
+    while (clocks < 10'000) {
+      const char* zone_name = zones[calendars % 2];
+      const unsigned month = months[(calendars / 2) % 2];
+      const BusinessCalendar c = random_calendar(rng, zone_name, 2026, month);
+      ++calendars;
+      const date::time_zone* zone = date::locate_zone(zone_name);
+      const std::int64_t start = utc_ms(2026, month, 10);
+      std::vector<unsigned char> inside(kWindowMinutes);
+      for (int m = 0; m < kWindowMinutes; ++m)
+        inside[m] = reference_inside(c, *zone, start + m * kMinute);
+      const SlaTerms terms{{}, {"waiting"}, c};
+      for (int n = 0; n < 50; ++n) {
+        CAPTURE(seed);
+        CAPTURE(calendars);
+        CAPTURE(n);
+        const int from = static_cast<int>(rng() % (kWindowMinutes / 4));
+        const int k = 10 * (1 + static_cast<int>(rng() % 200));
+        const int p1 = from + static_cast<int>(rng() % (kWindowMinutes / 4));
+        const int p2 = p1 + static_cast<int>(rng() % (kWindowMinutes / 4));
+        // The end of the j-th counted minute from `from`, skipping [p1, p2); -1 beyond.
+        auto reference = [&](int j) {
+          int m = from, counted = 0;
+          while (m < kWindowMinutes && counted < j) {
+            if (m < p1 || m >= p2) counted += inside[m];
+            ++m;
+          }
+          return counted < j ? -1 : m;
+        };
+        const int due = reference(k), warn = reference(k / 2), crit = reference(k * 4 / 5);
+        if (due < 0) continue;  // beyond the window
+        SlaTerms with_targets = terms;
+        with_targets.targets.medium = {k, k, std::nullopt};
+        auto clock = start_sla_clock(with_targets, "medium", start + from * kMinute);
+        REQUIRE(clock.ok());
+        REQUIRE(sla_status_change(*clock, with_targets, "active", "waiting", false,
+                                  start + p1 * kMinute)
+                    .ok());
+        REQUIRE(sla_status_change(*clock, with_targets, "waiting", "active", false,
+                                  start + p2 * kMinute)
+                    .ok());
+        const TargetClock& t = clock->firstResponse;
+        CHECK(t.dueAt == start + due * kMinute);
+        // A warning or critical instant already past when the pause began stays where
+        // it was (counted without the pause); one after it moves with it.
+        CHECK(t.warningAt == start + warn * kMinute);
+        CHECK(t.criticalAt == start + crit * kMinute);
+        CHECK(t.breachedAt.has_value() == (due <= p1));  // passed before the pause
+        ++clocks;
+      }
+    }
+    MESSAGE("calendars=", calendars, " clocks=", clocks);
   }
 }
 

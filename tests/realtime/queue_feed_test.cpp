@@ -132,6 +132,35 @@ TEST_SUITE("realtime") {
               .empty());
   }
 
+  TEST_CASE("queue feed: a breach goes to the admins and the assignee, never the customer") {
+    const events::EventRecord breached = record(
+        9, "support.inquiry.sla_breached", "support_inquiry-4",
+        R"({"supportInquiryId":4,"target":"firstResponse","dueAt":"2026-11-22T10:18:30.000Z",)"
+        R"("escalatedFrom":"medium","escalatedTo":"high","note":"First response missed.",)"
+        R"("customerId":7,"assignedAdminId":100})");
+    auto events = queue_feed_events(breached, kEpoch);
+    REQUIRE(names(events) == std::vector<std::string>{"sla-breach"});
+    CHECK(events[0].rooms == std::vector<std::string>{"admins", "agent:100"});
+    CHECK(events[0].json ==
+          R"({"eventId":9,"logEpoch":"0123456789abcdef0123456789abcdef",)"
+          R"("type":"support.inquiry.sla_breached","occurredAt":"2026-11-22T10:17:30.000Z",)"
+          R"("item":{"type":"support_inquiry","id":4},"target":"firstResponse",)"
+          R"("dueAt":"2026-11-22T10:18:30.000Z","escalatedFrom":"medium","escalatedTo":"high",)"
+          R"("note":"First response missed.","assignedAdminId":100})");
+    const events::EventRecord unassigned =
+        record(10, "support.request.sla_breached", "support_request-3",
+               R"({"supportRequestId":3,"target":"resolution","dueAt":"2026-11-22T12:17:30.000Z",)"
+               R"("escalatedFrom":null,"escalatedTo":null,"note":"Resolution missed.",)"
+               R"("customerId":7,"assignedAdminId":null})");
+    events = queue_feed_events(unassigned, kEpoch);
+    REQUIRE(names(events) == std::vector<std::string>{"sla-breach"});
+    CHECK(events[0].rooms == std::vector<std::string>{"admins"});
+    // Clock bookkeeping is not on the feed.
+    CHECK(queue_feed_events(record(11, "support.request.sla_updated", "support_request-3", "{}"),
+                            kEpoch)
+              .empty());
+  }
+
   TEST_CASE("queue feed: the rooms of each identity") {
     using auth::Identity;
     using auth::Permission;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "domain/account_commands.h"
+#include "domain/command.h"
 #include "domain/support_request.h"
 #include "events/event_store.h"
 #include "tests/support/test_support.h"
@@ -90,6 +91,44 @@ TEST_SUITE("scheduler") {
     }
     CHECK(mails == 1);
     CHECK(customer_reply < admin_reply);
+  }
+
+  TEST_CASE("an SLA breach e-mails the assignee; an unassigned one mails nobody") {
+    Log log;
+    domain::CreateStaff staff;
+    staff.email = "ana@example.com";
+    staff.name = "Ana";
+    staff.role = "agent";
+    staff.permissions = *auth::role_preset("agent");
+    staff.passwordHash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
+    auto created = domain::execute(*log.store, staff, domain::CommandMeta{});
+    REQUIRE(created.ok());
+    const std::int64_t ana = created->id(domain::kAccountSequence);
+    auto breach = [&](std::optional<std::int64_t> assignee) {
+      events::AppendRequest req;
+      req.streams.push_back(
+          {domain::support_request_stream(log.request),
+           events::kAnyVersion,
+           {events::to_new_event(domain::SupportRequestSlaBreached{
+               log.request, "firstResponse", "2026-11-22T10:18:30.000Z", "low", "medium",
+               "First response target of 1 business minutes missed.", log.customer, assignee})}});
+      auto r = log.store->append(std::move(req));
+      REQUIRE(r.ok());
+      auto e = log.store->read_range(r->lastEventId, 1);
+      REQUIRE(e.ok());
+      return e->front();
+    };
+    auto mail = notification_for(*log.store, breach(ana));
+    REQUIRE(mail.ok());
+    REQUIRE(mail->has_value());
+    CHECK((*mail)->kind == "sla.breach");
+    CHECK((*mail)->to_address == "ana@example.com");
+    CHECK((*mail)->subject.find("Lost parcel") != std::string::npos);
+    CHECK((*mail)->body.find("firstResponse target") != std::string::npos);
+    CHECK((*mail)->body.find("2026-11-22T10:18:30.000Z") != std::string::npos);
+    auto none = notification_for(*log.store, breach(std::nullopt));
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
   }
 
   TEST_CASE("the relay queues mail with its cursor, once, and resumes where it stopped") {
