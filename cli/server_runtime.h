@@ -97,6 +97,8 @@ class ServerRuntime {
 
   events::EventStore& store() { return *store_; }
   projections::ProjectionEngine& projections() { return *engine_; }
+  // The SLA monitor (null without the API); tests poke it after moving a ManualClock.
+  scheduler::SlaMonitor* sla_monitor() { return sla_monitor_.get(); }
   const Config& config() const { return options_.config; }
   // Milliseconds from the start of start() to ready.
   std::int64_t startup_ms() const { return startup_ms_; }

@@ -4,8 +4,11 @@
 // the admin lists, pausing on resolved, and the compliance block of the statistics.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
+#include "scheduler/sla_monitor.h"
 #include "tests/api/api_fixture.h"
 
 namespace docket::api_testing {
@@ -155,10 +158,37 @@ TEST_SUITE("api.integration") {
     CHECK(str(sla["resolutionStatus"]) == "met");
     CHECK(sla["paused"].get_bool().value());
 
-    auto stats = server.call("GET", "/api/admin/stats", {}, admin);
+    // The monitor (woken after the manual clock's jump) records the breach of the billing
+    // request's first response under the default policy (four hours) and escalates it.
+    clock.advance(4 * 3'600'000);
+    server.runtime().sla_monitor()->notify();
+    const std::string later = server.admin_token();  // the first token has expired
+    const std::string other_path = "/api/admin/support-requests/" + std::to_string(other);
+    ApiResponse escalated;
+    for (int i = 0; i < 250; ++i) {
+      escalated = server.call("GET", other_path, {}, later);
+      REQUIRE_MESSAGE(escalated.status == 200, escalated.raw.body);
+      simdjson::dom::array breaches;
+      REQUIRE_MESSAGE(escalated.json["data"]["sla"]["breaches"].get(breaches) == simdjson::SUCCESS,
+                      escalated.raw.body);
+      if (breaches.size() > 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    auto escalated_sla = escalated.json["data"]["sla"];
+    REQUIRE(escalated_sla["breaches"].get_array().size() == 1);
+    auto breach = escalated_sla["breaches"].at(0);
+    CHECK(str(breach["target"]) == "firstResponse");
+    CHECK(str(breach["escalatedFrom"]) == "medium");
+    CHECK(str(breach["escalatedTo"]) == "high");
+    CHECK(str(breach["note"]).find("priority raised from medium to high") == std::string::npos);
+    CHECK(str(breach["note"]).find("Priority raised from medium to high") != std::string::npos);
+    CHECK(str(escalated.json["data"]["priority"]) == "high");
+    CHECK(str(escalated_sla["firstResponseStatus"]) == "breached");
+
+    auto stats = server.call("GET", "/api/admin/stats", {}, later);
     REQUIRE_MESSAGE(stats.status == 200, stats.raw.body);
     auto compliance = stats.json["data"]["sla"];
-    CHECK(compliance["firstResponse"]["breached"].get_int64().value() == 1);
+    CHECK(compliance["firstResponse"]["breached"].get_int64().value() == 2);
     CHECK(compliance["resolution"]["met"].get_int64().value() == 1);
     CHECK(compliance["resolution"]["compliancePercent"].get_double().value() == 100.0);
   }

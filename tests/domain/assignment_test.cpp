@@ -70,6 +70,20 @@ TEST_SUITE("domain assignment rule") {
     CHECK_FALSE(queue_before(q[0], q[0]));
   }
 
+  TEST_CASE("queue order: within a priority, SLA-urgent items first, never across priorities") {
+    std::vector<WorkItem> q = {item(1, QueuePriority::kHigh, 10), item(2, QueuePriority::kHigh, 30),
+                               item(3, QueuePriority::kMedium, 5),
+                               item(4, QueuePriority::kHigh, 20),
+                               item(5, QueuePriority::kUrgent, 40)};
+    q[1].sla_urgent = true;  // the youngest high item is critical or breached
+    q[2].sla_urgent = true;  // an urgent medium item stays behind every high one
+    std::sort(q.begin(), q.end(), queue_before);
+    std::vector<std::int64_t> ids;
+    for (const auto& w : q)
+      ids.push_back(w.id);
+    CHECK(ids == std::vector<std::int64_t>{5, 2, 1, 4, 3});
+  }
+
   TEST_CASE("eligible: available, in shift, below capacity, skilled") {
     const WorkItem billing = item(1, QueuePriority::kMedium, 0, "billing");
     AgentView a = agent(1, 2);

@@ -16,7 +16,7 @@ test('liveness and readiness answer with the JSON envelope', async () => {
   assert.equal(ready.status, 200);
   const body = await ready.json();
   assert.equal(body.data.status, 'ready');
-  assert.equal(body.data.head, 1, 'the permission catalogue is event 1');
+  assert.equal(body.data.head, 2, 'the permission catalogue and the default SLA policy');
 });
 
 test('health reports the log and every read model', async () => {
@@ -35,7 +35,7 @@ test('metrics are Prometheus text with request and log series', async () => {
   assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
   const text = await res.text();
   assert.match(text, /docket_http_requests_total\{[^}]*route="\/healthz"[^}]*\} \d+/);
-  assert.match(text, /docket_log_head_event_id 1\n/);
+  assert.match(text, /docket_log_head_event_id 2\n/);
   assert.match(text, /docket_projection_lag_events\{projection="stream_catalog"\} 0/);
 });
 

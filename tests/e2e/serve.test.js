@@ -10,7 +10,7 @@ test('serve starts on an empty data directory, stops on SIGTERM with exit 0, res
   const server = await startServer();
   const backupDir = path.join(server.dataDir, '..', path.basename(server.dataDir) + '-backup');
   try {
-    assert.equal(server.ready.head, 1, "the permission catalogue is the first event");
+    assert.equal(server.ready.head, 2, 'the permission catalogue and the default SLA policy');
     assert.match(server.ready.logEpoch, /^[0-9a-f]{32}$/);
 
     const stats = await docket(['events', 'stats', '--data-dir', server.dataDir]);
