@@ -29,6 +29,7 @@
 #include <set>
 #include <tuple>
 
+#include "bench/bench_commands.h"
 #include "bench/bench_util.h"
 #include "cli/server_runtime.h"
 #include "core/clock.h"
@@ -46,37 +47,12 @@ using namespace docket;
 
 namespace {
 
+using bench::run;
+using bench::run_all;
+
 constexpr const char* kCategories[] = {"technical", "billing", "account",
                                        "feature",   "general", "security"};
 constexpr const char* kPriorities[] = {"low", "medium", "high", "urgent"};
-
-template <typename Command>
-std::int64_t run(events::EventStore& store, const Command& c, std::string_view sequence = {}) {
-  auto done = domain::execute(store, c, domain::CommandMeta{});
-  if (!done.ok()) {
-    std::fprintf(stderr, "%s: %s\n", std::string(Command::kName).c_str(),
-                 done.status().ToString().c_str());
-    std::exit(1);
-  }
-  return sequence.empty() ? 0 : done->id(sequence);
-}
-
-// Submits every command at once and waits for all (applied).
-template <typename Command>
-void run_all(events::EventStore& store, const std::vector<Command>& commands) {
-  std::vector<std::promise<Status>> done(commands.size());
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    domain::execute_async(
-        store, commands[i], domain::CommandMeta{},
-        [&done, i](Result<domain::Executed> r) { done[i].set_value(r.status()); });
-  }
-  for (auto& d : done) {
-    if (Status s = d.get_future().get(); !s.ok()) {
-      std::fprintf(stderr, "%s: %s\n", std::string(Command::kName).c_str(), s.ToString().c_str());
-      std::exit(1);
-    }
-  }
-}
 
 struct Item {
   int rank = 0;

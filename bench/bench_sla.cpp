@@ -23,6 +23,7 @@
 #include <future>
 #include <random>
 
+#include "bench/bench_commands.h"
 #include "bench/bench_util.h"
 #include "cli/server_runtime.h"
 #include "core/clock.h"
@@ -40,35 +41,11 @@ using namespace docket;
 
 namespace {
 
+using bench::run;
+using bench::run_all;
+
 constexpr std::int64_t kMinute = 60'000;
 constexpr UnixMillis kNow = 1'796'461'200'000;  // 2026-11-30T09:00:00Z, a Monday
-
-template <typename Command>
-void run(events::EventStore& store, const Command& c) {
-  auto done = domain::execute(store, c, domain::CommandMeta{});
-  if (!done.ok()) {
-    std::fprintf(stderr, "%s: %s\n", std::string(Command::kName).c_str(),
-                 done.status().ToString().c_str());
-    std::exit(1);
-  }
-}
-
-// Submits every command at once and waits for all (applied).
-template <typename Command>
-void run_all(events::EventStore& store, const std::vector<Command>& commands) {
-  std::vector<std::promise<Status>> done(commands.size());
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    domain::execute_async(
-        store, commands[i], domain::CommandMeta{},
-        [&done, i](Result<domain::Executed> r) { done[i].set_value(r.status()); });
-  }
-  for (auto& d : done) {
-    if (Status s = d.get_future().get(); !s.ok()) {
-      std::fprintf(stderr, "%s: %s\n", std::string(Command::kName).c_str(), s.ToString().c_str());
-      std::exit(1);
-    }
-  }
-}
 
 domain::SlaCalendarRecord office() {
   domain::SlaCalendarRecord c{"Berlin office", "Europe/Berlin", {}, {}};

@@ -6,6 +6,7 @@
 
 #include "core/json_writer.h"
 #include "core/time_format.h"
+#include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -39,17 +40,6 @@ SlaItemRow read_item(const Statement& st) {
   row.resolution = read_target(st, 11);
   if (!st.column_is_null(17)) row.nextResponse = read_target(st, 17);
   return row;
-}
-
-template <typename Row, typename Read>
-Result<std::vector<Row>> read_rows(Statement& st, Read&& read) {
-  std::vector<Row> rows;
-  for (;;) {
-    Result<bool> more = st.step();
-    if (!more.ok()) return more.status();
-    if (!*more) return rows;
-    rows.push_back(read(st));
-  }
 }
 
 std::string ids_json(const std::vector<std::int64_t>& ids) {

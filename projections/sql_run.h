@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "projections/sqlite.h"
@@ -18,6 +19,19 @@ Status run_sql(Database& db, std::string_view sql, const Args&... args) {
   if (!st.ok()) return st.status();
   Status s = (*st)->bind_all(args...);
   return s.ok() ? (*st)->run() : s;
+}
+
+// Steps `st` to the end, turning each row into a Row with `read(st)` — the read step of
+// the queries.
+template <typename Row, typename Read>
+Result<std::vector<Row>> read_rows(Statement& st, Read&& read) {
+  std::vector<Row> rows;
+  for (;;) {
+    Result<bool> more = st.step();
+    if (!more.ok()) return more.status();
+    if (!*more) return rows;
+    rows.push_back(read(st));
+  }
 }
 
 // Moves the count of `status` in `table` (status TEXT PRIMARY KEY, n INTEGER) by

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/json_view.h"
+#include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
@@ -60,17 +61,6 @@ AgentRow read_agent(Statement& st, std::uint32_t default_capacity) {
   return row;
 }
 
-template <typename Row, typename Read>
-Result<std::vector<Row>> read_all(Statement& st, Read&& read) {
-  std::vector<Row> rows;
-  for (;;) {
-    Result<bool> more = st.step();
-    if (!more.ok()) return more.status();
-    if (!*more) return rows;
-    rows.push_back(read(st));
-  }
-}
-
 }  // namespace
 
 Result<std::vector<QueueItemRow>> WorkQueueQuery::waiting(std::uint64_t limit, std::uint64_t offset,
@@ -88,7 +78,7 @@ Result<std::vector<QueueItemRow>> WorkQueueQuery::waiting(std::uint64_t limit, s
       !s.ok()) {
     return s;
   }
-  return read_all<QueueItemRow>(**st, read_item);
+  return read_rows<QueueItemRow>(**st, read_item);
 }
 
 Result<std::uint64_t> WorkQueueQuery::waiting_count(bool inquiries) {
@@ -150,7 +140,7 @@ Result<QueueStats> WorkQueueQuery::stats() {
 Result<std::vector<AgentRow>> WorkQueueQuery::agents(std::uint32_t default_capacity) {
   Result<CachedStatement> st = db_.cached(std::string(kAgentSelect) + " ORDER BY a.id");
   if (!st.ok()) return st.status();
-  return read_all<AgentRow>(**st, [&](Statement& s) { return read_agent(s, default_capacity); });
+  return read_rows<AgentRow>(**st, [&](Statement& s) { return read_agent(s, default_capacity); });
 }
 
 Result<AgentRow> WorkQueueQuery::agent(std::int64_t account_id, std::uint32_t default_capacity) {
@@ -239,7 +229,7 @@ Result<std::vector<std::pair<std::string, std::uint64_t>>> WorkQueueQuery::assig
   Result<CachedStatement> st =
       db_.cached("SELECT reason, count(*) FROM queue.assignments GROUP BY reason ORDER BY reason");
   if (!st.ok()) return st.status();
-  return read_all<std::pair<std::string, std::uint64_t>>(**st, [](Statement& s) {
+  return read_rows<std::pair<std::string, std::uint64_t>>(**st, [](Statement& s) {
     return std::pair<std::string, std::uint64_t>(std::string(s.column_text(0)),
                                                  static_cast<std::uint64_t>(s.column_int64(1)));
   });
