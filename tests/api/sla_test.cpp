@@ -154,7 +154,8 @@ TEST_SUITE("api.integration") {
     // Resolved: resolution met, the clock paused.
     REQUIRE(server.call("PATCH", path + "/status", R"({"status":"resolved"})", admin).status ==
             200);
-    sla = server.call("GET", path, {}, admin).json["data"]["sla"];
+    auto resolved = server.call("GET", path, {}, admin);  // keeps the parsed body alive
+    sla = resolved.json["data"]["sla"];
     CHECK(str(sla["resolutionStatus"]) == "met");
     CHECK(sla["paused"].get_bool().value());
 
