@@ -202,7 +202,7 @@ Result<std::vector<SlaDueRow>> SlaQuery::due(std::int64_t now_ms, std::size_t li
     if (!*more) break;
     const Statement& row = **st;
     const std::string kind(row.column_text(0));
-    // The item columns start at 1 here; read them through a shifted view of the row.
+    // Column 0 is the kind: the item columns start at 1, the targets at 6, 12 and 18.
     domain::TargetClock targets[3];
     targets[0] = read_target(row, 6);
     targets[1] = read_target(row, 12);
