@@ -32,6 +32,7 @@
 #include "http/auth_guard.h"
 #include "http/auth_routes.h"
 #include "http/feedback_routes.h"
+#include "http/journey_routes.h"
 #include "http/openapi.h"
 #include "http/operations_routes.h"
 #include "http/password_work.h"
@@ -49,6 +50,7 @@
 #include "projections/accounts.h"
 #include "projections/authenticator.h"
 #include "projections/feedback.h"
+#include "projections/journeys.h"
 #include "projections/projection_engine.h"
 #include "projections/projection_metrics.h"
 #include "projections/reader_pool.h"
@@ -86,6 +88,7 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   list.push_back(std::make_unique<projections::SupportInquiriesProjection>());
   list.push_back(std::make_unique<projections::WorkQueueProjection>());
   list.push_back(std::make_unique<projections::SlaProjection>());
+  list.push_back(std::make_unique<projections::JourneysProjection>());
   return list;
 }
 
@@ -223,16 +226,17 @@ Status ServerRuntime::start_api() {
   http::add_staff_routes(*router_, *api_);
   http::add_agent_routes(*router_, *api_);
   http::add_support_request_routes(*router_, *api_);
-  http::add_support_inquiry_routes(
-      *router_, *api_,
-      {.token_ttl_ms = static_cast<UnixMillis>(config.inquiry_token_ttl_days) * 86'400'000,
-       .otp_ttl_ms = static_cast<UnixMillis>(config.inquiry_otp_ttl_seconds) * 1000,
-       .otp_max_attempts = static_cast<int>(config.inquiry_otp_max_attempts),
-       .greeting = config.inquiry_greeting});
+  const http::InquiryOptions inquiry_options{
+      .token_ttl_ms = static_cast<UnixMillis>(config.inquiry_token_ttl_days) * 86'400'000,
+      .otp_ttl_ms = static_cast<UnixMillis>(config.inquiry_otp_ttl_seconds) * 1000,
+      .otp_max_attempts = static_cast<int>(config.inquiry_otp_max_attempts),
+      .greeting = config.inquiry_greeting};
+  http::add_support_inquiry_routes(*router_, *api_, inquiry_options);
   authenticator_->set_guest_resolver(http::make_guest_token_resolver(*api_));
   http::add_feedback_routes(*router_, *api_);
   http::add_admin_routes(*router_, *api_, *rebuilds_);
   http::add_sla_routes(*router_, *api_);
+  http::add_journey_routes(*router_, *api_, inquiry_options);
   // Engine.IO long-polling on the websocket path (the HTTP server hands upgrades on it
   // to the websocket transport before routing); the server exists once realtime starts.
   router_->mount(config.ws_path,

@@ -58,6 +58,12 @@ inline constexpr std::string_view kQueueEmpty = "QUEUE_EMPTY";               // 
 inline constexpr std::string_view kSlaCalendarNotFound = "SLA_CALENDAR_NOT_FOUND";  // 404
 inline constexpr std::string_view kSlaPolicyNotFound = "SLA_POLICY_NOT_FOUND";      // 404
 inline constexpr std::string_view kSlaCalendarInUse = "SLA_CALENDAR_IN_USE";        // 409
+// Journeys.
+inline constexpr std::string_view kJourneyNotFound = "JOURNEY_NOT_FOUND";                 // 404
+inline constexpr std::string_view kJourneyVersionNotFound = "JOURNEY_VERSION_NOT_FOUND";  // 404
+inline constexpr std::string_view kJourneyInvalid = "JOURNEY_INVALID";                    // 400
+inline constexpr std::string_view kJourneyArchived = "JOURNEY_ARCHIVED";                  // 409
+inline constexpr std::string_view kJourneyAnswersInvalid = "JOURNEY_ANSWERS_INVALID";     // 400
 }  // namespace error_code
 
 }  // namespace docket

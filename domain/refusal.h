@@ -76,6 +76,13 @@ enum class Refusal : std::uint16_t {
   kSlaCalendarInUse,     // 409 SLA_CALENDAR_IN_USE: a policy counts by it
   kSlaUnchanged,         // 409 CONFLICT: seeding when a policy exists (startup skips)
   kSlaNotDue,            // 409 CONFLICT: a breach not (or no longer) due (the monitor skips)
+
+  // Journeys.
+  kJourneyNotFound,         // 404 JOURNEY_NOT_FOUND (customers: also archived or unpublished)
+  kJourneyVersionNotFound,  // 404 JOURNEY_VERSION_NOT_FOUND (customers: also unpublished)
+  kJourneyInvalid,          // 400 JOURNEY_INVALID: the definition has problems
+  kJourneyArchived,         // 409 JOURNEY_ARCHIVED: an archived journey does not change
+  kJourneyUnchanged,        // 409 CONFLICT: nothing would change
 };
 
 // How a refusal is answered.

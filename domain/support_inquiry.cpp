@@ -337,7 +337,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Creat
   open_stream(req, support_inquiry_stream(id), events::kNoStream);
   add_event(req.streams.front(),
             InquiryCreated{id, code, c.subject, c.category, c.customerId, c.guestName, c.guestEmail,
-                           c.guestPhone, c.tokenHash, c.tokenExpiresAt, c.priority});
+                           c.guestPhone, c.tokenHash, c.tokenExpiresAt, c.priority, c.journey});
   auto sla = start_item_sla(view, kItemSupportInquiry, c.category, c.priority);
   if (!sla.ok()) return sla.status();
   if (*sla) {

@@ -137,6 +137,7 @@ struct CreateSupportInquiry {
   // Tracking codes to try in order (random; the first free one is taken). Refused
   // kTrackingCodesTaken when every one is taken.
   std::vector<std::string> trackingCandidates;
+  std::optional<JourneyRunRecord> journey;  // created by an intake journey
 };
 
 struct PostInquiryMessage {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "domain/journey_events.h"
 #include "domain/sla_events.h"
 #include "events/payload.h"
 
@@ -36,6 +37,7 @@ struct InquiryCreated {
   // The queue priority, from the category (absent in logs written before the queue:
   // medium).
   std::optional<std::string> priority;
+  std::optional<JourneyRunRecord> journey;  // created by an intake journey
   static constexpr auto fields() {
     using E = InquiryCreated;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
@@ -48,7 +50,8 @@ struct InquiryCreated {
                       events::field("guestPhone", &E::guestPhone),
                       events::field("tokenHash", &E::tokenHash),
                       events::field("tokenExpiresAt", &E::tokenExpiresAt),
-                      events::field("priority", &E::priority)};
+                      events::field("priority", &E::priority),
+                      events::field("journey", &E::journey)};
   }
 };
 

@@ -145,7 +145,7 @@ Result<std::int64_t> add_support_request_creation(const events::StagedView& view
   req.claims.push_back({ticket_key(number), support_request_stream(id)});
   auto& stream = open_stream(req, support_request_stream(id), events::kNoStream);
   add_event(stream, SupportRequestCreated{id, number, c.customerId, c.subject, c.category,
-                                          c.priority, c.metadata});
+                                          c.priority, c.metadata, c.journey});
   auto sla = start_item_sla(view, kItemSupportRequest, c.category, c.priority);
   if (!sla.ok()) return sla.status();
   if (*sla) add_event(stream, SupportRequestSlaUpdated{id, "created", sla_clock_record(**sla)});

@@ -94,6 +94,7 @@ struct CreateSupportRequest {
   std::string priority;  // from the category mapping
   std::string message;
   RawJson metadata;  // a JSON object or null, stored as given
+  std::optional<JourneyRunRecord> journey;  // created by an intake journey
 };
 
 // Who replies: a customer on their own request, or staff.

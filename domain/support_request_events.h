@@ -10,6 +10,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "domain/journey_events.h"
 #include "domain/sla_events.h"
 #include "events/payload.h"
 
@@ -26,6 +27,7 @@ struct SupportRequestCreated {
   std::string category;
   std::string priority;
   RawJson metadata;
+  std::optional<JourneyRunRecord> journey;  // created by an intake journey
   static constexpr auto fields() {
     using E = SupportRequestCreated;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
@@ -34,7 +36,8 @@ struct SupportRequestCreated {
                       events::field("subject", &E::subject),
                       events::field("category", &E::category),
                       events::field("priority", &E::priority),
-                      events::field("metadata", &E::metadata)};
+                      events::field("metadata", &E::metadata),
+                      events::field("journey", &E::journey)};
   }
 };
 

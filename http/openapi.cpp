@@ -63,6 +63,12 @@ constexpr TagDescription kTags[] = {
     {"SLA (Admin)",
      "Business-hours calendars and SLA policies per priority (Operations_MANAGE); the "
      "deadlines they set appear as `sla` on staff responses of requests and inquiries."},
+    {"Journeys (Admin)",
+     "Intake journeys: question graphs with versions, validated before they are published "
+     "(Operations_MANAGE; docs/journeys.md)."},
+    {"Journeys",
+     "The active intake journeys for customers and guests: the graph, evaluating answers, and "
+     "submitting them to create a support request or inquiry."},
     {"Operations",
      "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
      "log and projection status and rebuilds."},
@@ -103,7 +109,7 @@ constexpr const ErrorResponse* kErrorResponses[] = {
 };
 
 bool is_id_param(std::string_view name) {
-  return name == "id" || name.ends_with("Id");
+  return name == "id" || name.ends_with("Id") || name == "version";
 }
 
 // The status of the route's success answer (RouteMeta::success_status).

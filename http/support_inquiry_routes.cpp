@@ -11,6 +11,7 @@
 #include "http/api_context.h"
 #include "http/command.h"
 #include "http/endpoint.h"
+#include "http/journey_routes.h"
 #include "http/query.h"
 #include "http/rate_limit.h"
 #include "http/route_kit.h"
@@ -85,7 +86,11 @@ const Shape<SupportInquiryRow>& inquiry_shape() {
 const Shape<SupportInquiryRow>& inquiry_detail_shape() {
   static const Shape<SupportInquiryRow> shape = [] {
     Shape<SupportInquiryRow> s = inquiry_shape();
-    s.array("messages", &SupportInquiryRow::messages, message_shape());
+    s.array("messages", &SupportInquiryRow::messages, message_shape())
+        .field("journey", &SupportInquiryRow::journey,
+               {.description = "The intake journey that created it: {id, version, answers} "
+                               "(answers on the path walked); null otherwise",
+                .schema = kJourneyRunSchema});
     return s;
   }();
   return shape;

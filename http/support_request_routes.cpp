@@ -8,6 +8,7 @@
 #include "http/api_context.h"
 #include "http/command.h"
 #include "http/endpoint.h"
+#include "http/journey_routes.h"
 #include "http/route_kit.h"
 #include "http/sla_routes.h"
 #include "projections/account_query.h"
@@ -76,7 +77,11 @@ const Shape<SupportRequestRow>& request_shape() {
 const Shape<SupportRequestRow>& request_detail_shape() {
   static const Shape<SupportRequestRow> shape = [] {
     Shape<SupportRequestRow> s = request_shape();
-    s.array("messages", &SupportRequestRow::messages, message_shape());
+    s.array("messages", &SupportRequestRow::messages, message_shape())
+        .field("journey", &SupportRequestRow::journey,
+               {.description = "The intake journey that created it: {id, version, answers} "
+                               "(answers on the path walked); null otherwise",
+                .schema = kJourneyRunSchema});
     return s;
   }();
   return shape;

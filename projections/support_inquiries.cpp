@@ -5,6 +5,7 @@
 
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
+#include "projections/journeys.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
@@ -64,7 +65,7 @@ Status SupportInquiriesProjection::create_schema(Database& db) {
       "support_request_id INTEGER, guest_name TEXT, guest_email TEXT, guest_phone TEXT, "
       "email_verified INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, "
       "updated_at TEXT NOT NULL, closed_at TEXT, created_ms INTEGER NOT NULL, "
-      "updated_ms INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0);"
+      "updated_ms INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0, journey TEXT);"
       // Partial: a guest's or an unassigned inquiry (most of them) has no entry to move
       // when a message changes updated_at. `customer_id = ?` and `assigned_admin_id = ?`
       // imply the condition, so those lists still walk them.
@@ -118,10 +119,10 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
     Status s = run_sql(db,
                        "INSERT INTO inquiries(id, tracking_code, subject, category, status, "
                        "customer_id, guest_name, guest_email, guest_phone, created_at, updated_at, "
-                       "created_ms, updated_ms) "
-                       "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10)",
+                       "created_ms, updated_ms, journey) "
+                       "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10, ?11)",
                        e->supportInquiryId, t.tracking, t.subject, e->category, e->customerId,
-                       t.name, t.email, t.phone, at, ms);
+                       t.name, t.email, t.phone, at, ms, journey_json(e->journey));
     if (s.ok()) s = count_status(db, "open", 1);
     if (s.ok()) s = index(db, e->supportInquiryId, t, false);
     if (!s.ok() || !e->tokenHash) return s;

@@ -4,7 +4,8 @@
 //   inquiries(id INTEGER PRIMARY KEY, tracking_code UNIQUE, subject, category, status,
 //             customer_id, assigned_admin_id, support_request_id, guest_name,
 //             guest_email, guest_phone, email_verified (0/1), created_at, updated_at,
-//             closed_at (ISO-8601 UTC), created_ms, updated_ms, message_count)
+//             closed_at (ISO-8601 UTC), created_ms, updated_ms, message_count, journey
+//             (JSON {id, version, answers} of the journey that created it, or NULL))
 //   inquiry_messages(inquiry_id, id, sender_type, sender_id, message, created_at,
 //             event_id; PRIMARY KEY (inquiry_id, id)) WITHOUT ROWID
 //   support_inquiry_tokens(token_hash PRIMARY KEY, inquiry_id, expires_at_ms,
@@ -33,7 +34,7 @@ class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
   // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kColumns =
     "id, tracking_code, subject, category, status, customer_id, assigned_admin_id, "
     "support_request_id, guest_name, guest_email, guest_phone, email_verified, created_at, "
-    "updated_at, closed_at, message_count";
+    "updated_at, closed_at, message_count, journey";
 
 SupportInquiryRow read_row(const Statement& st) {
   SupportInquiryRow r;
@@ -35,6 +35,7 @@ SupportInquiryRow read_row(const Statement& st) {
   r.updatedAt = std::string(st.column_text(13));
   r.closedAt = st.column_optional_text(14);
   r.messageCount = st.column_int64(15);
+  r.journey.text = st.column_is_null(16) ? "null" : std::string(st.column_text(16));
   return r;
 }
 

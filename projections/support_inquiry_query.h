@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/raw_json.h"
 #include "core/result.h"
 #include "projections/message_row.h"
 #include "projections/sla_query.h"
@@ -36,6 +37,7 @@ struct SupportInquiryRow {
   std::string updatedAt;
   std::optional<std::string> closedAt;
   std::int64_t messageCount = 0;
+  RawJson journey;                     // {id, version, answers} of the journey that created it
   std::vector<MessageRow> messages;    // find() only, oldest first
   std::optional<SlaItemRow> slaClock;  // none: no SLA policy covered it
   std::optional<SlaView> sla;          // the routes' view of slaClock (sla_view)

@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kColumns =
     "id, ticket_number, customer_id, subject, category, priority, status, assigned_admin_id, "
     "resolution_note, metadata, created_at, updated_at, first_response_at, resolved_at, "
-    "message_count";
+    "message_count, journey";
 
 SupportRequestRow read_row(const Statement& st) {
   SupportRequestRow r;
@@ -34,6 +34,7 @@ SupportRequestRow read_row(const Statement& st) {
   r.firstResponseAt = st.column_optional_text(12);
   r.resolvedAt = st.column_optional_text(13);
   r.messageCount = st.column_int64(14);
+  r.journey.text = st.column_is_null(15) ? "null" : std::string(st.column_text(15));
   return r;
 }
 

@@ -34,6 +34,7 @@ struct SupportRequestRow {
   std::optional<std::string> firstResponseAt;
   std::optional<std::string> resolvedAt;
   std::int64_t messageCount = 0;
+  RawJson journey;                     // {id, version, answers} of the journey that created it
   std::vector<MessageRow> messages;    // find() only, oldest first
   std::optional<SlaItemRow> slaClock;  // none: no SLA policy covered it
   std::optional<SlaView> sla;          // the routes' view of slaClock (sla_view)

@@ -4,6 +4,7 @@
 
 #include "core/time_format.h"
 #include "domain/support_request.h"
+#include "projections/journeys.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
@@ -24,7 +25,8 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "priority_rank INTEGER NOT NULL, status TEXT NOT NULL, assigned_admin_id INTEGER, "
       "resolution_note TEXT, metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
       "first_response_at TEXT, resolved_at TEXT, created_ms INTEGER NOT NULL, "
-      "first_response_ms INTEGER, resolved_ms INTEGER, message_count INTEGER NOT NULL DEFAULT 0);"
+      "first_response_ms INTEGER, resolved_ms INTEGER, message_count INTEGER NOT NULL DEFAULT 0, "
+      "journey TEXT);"
       "CREATE INDEX requests_by_customer ON requests(customer_id, updated_at);"
       "CREATE INDEX requests_by_status ON requests(status, updated_at);"
       // Partial: an unassigned request's reply moves no entry here.
@@ -62,10 +64,11 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
             Status s = run_sql(
                 db,
                 "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
-                "priority, priority_rank, status, metadata, created_at, updated_at, created_ms) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10)",
+                "priority, priority_rank, status, metadata, created_at, updated_at, created_ms, "
+                "journey) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10, ?11)",
                 e.supportRequestId, e.ticketNumber, e.customerId, e.subject, e.category, e.priority,
-                domain::priority_rank(e.priority), e.metadata.text, at, ms);
+                domain::priority_rank(e.priority), e.metadata.text, at, ms,
+                journey_json(e.journey));
             if (s.ok()) s = count_status(db, "open", 1);
             if (!s.ok()) return s;
             return run_sql(

@@ -5,7 +5,8 @@
 //            assigned_admin_id, resolution_note, metadata (JSON text), created_at,
 //            updated_at, first_response_at, resolved_at (ISO-8601 UTC),
 //            created_ms, first_response_ms, resolved_ms (for statistics),
-//            message_count)
+//            message_count, journey (JSON {id, version, answers} of the journey that
+//            created it, or NULL))
 //   messages(request_id, id, sender_type, sender_id, message, created_at, event_id;
 //            PRIMARY KEY (request_id, id)) WITHOUT ROWID: a thread is one range
 //   requests_search  FTS5, trigram, contentless: rowid = request id, over subject and
@@ -27,7 +28,7 @@ namespace docket::projections {
 class SupportRequestsProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_requests";
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

@@ -497,11 +497,11 @@ TEST_SUITE("domain") {
     REQUIRE(request.size() == 4);
     CHECK(request[0].type == SupportRequestCreated::kType);
     const std::string number = ticket_number(created, log.clock.now_ms());
-    CHECK(
-        request[0].data ==
-        R"({"supportRequestId":2,"ticketNumber":")" + number +
-            R"(","customerId":1,"subject":"Where is my parcel?","category":"technical",)"
-            R"("priority":"high","metadata":{"supportInquiryId":1,"trackingCode":"INQ-AAAAAA"}})");
+    CHECK(request[0].data ==
+          R"({"supportRequestId":2,"ticketNumber":")" + number +
+              R"(","customerId":1,"subject":"Where is my parcel?","category":"technical",)"
+              R"("priority":"high","metadata":{"supportInquiryId":1,"trackingCode":"INQ-AAAAAA"},)"
+              R"("journey":null})");
     CHECK(*log.store->unique_owner(ticket_key(number)) == support_request_stream(created));
     const std::string_view expected[] = {
         R"("messageId":2,"senderType":"customer","senderId":1,"message":"It was due yesterday.")",
