@@ -51,7 +51,9 @@ constexpr std::string_view kPngSignature("\x89PNG\r\n\x1A\n", 8);
 
 // ---------------------------------------------------------------------------
 // JPEG (ITU-T T.81 Annex B): SOI, then marker segments "FF <marker> <be16 length>
-// <length - 2 bytes>" up to SOS. Standalone markers (TEM, RST0-7) have no length.
+// <length - 2 bytes>"; each SOS segment is followed by entropy-coded data, which
+// contains no markers other than RST0-7 (a 0xFF data byte is stuffed as FF 00). The
+// image ends at EOI. Standalone markers (TEM, RST0-7) have no length.
 
 constexpr unsigned char kTem = 0x01;
 constexpr unsigned char kSoi = 0xD8;
@@ -106,15 +108,42 @@ void append_if_kept(std::string& out, unsigned char marker, std::string_view pay
   append_segment(out, marker, payload);
 }
 
+// The end of the entropy-coded data that starts at `pos` (right after an SOS segment):
+// the offset of the first 0xFF of the first marker other than a stuffed zero (FF 00) or
+// a restart marker (FF D0-D7), including any 0xFF fill bytes before that marker. As in
+// libjpeg, fill bytes may also precede a stuffed zero or a restart marker (FF FF 00,
+// FF FF D0); those stay part of the data. npos when the data ends before such a marker.
+// Linear: every byte of in[pos, end) is looked at a bounded number of times.
+std::size_t entropy_coded_end(std::string_view in, std::size_t pos) {
+  while (true) {
+    // Invariant: everything from the first `pos` up to the current `pos` is
+    // entropy-coded data, and pos <= in.size().
+    const std::size_t ff = in.find('\xFF', pos);
+    if (ff == std::string_view::npos) return std::string_view::npos;
+    std::size_t next = ff + 1;
+    while (next < in.size() && byte_at(in, next) == 0xFF)
+      ++next;  // fill bytes
+    if (next >= in.size()) return std::string_view::npos;
+    const unsigned char marker = byte_at(in, next);
+    if (marker != 0x00 && !is_rst(marker)) return ff;
+    pos = next + 1;
+  }
+}
+
 Result<std::string> strip_jpeg(std::string_view in) {
   std::string out;
   out.reserve(in.size());
   out.append(in.substr(0, 2));  // SOI, checked by the sniff
   std::size_t pos = 2;
+  bool seen_sos = false;
   while (true) {
-    // Invariant: pos <= in.size() and `out` holds the kept part of in[0, pos).
+    // Invariant: pos <= in.size(), `out` holds the kept part of in[0, pos), and pos is
+    // at a marker (or fill bytes before one), never inside entropy-coded data.
     assert(pos <= in.size());
-    if (pos >= in.size()) return Status::InvalidArgument("JPEG: no SOS marker before the end");
+    if (pos >= in.size()) {
+      return Status::InvalidArgument(seen_sos ? "JPEG: no EOI marker before the end"
+                                              : "JPEG: no SOS marker before the end");
+    }
     if (byte_at(in, pos) != 0xFF)
       return Status::InvalidArgument(fmt::format("JPEG: expected a marker at offset {}", pos));
     while (pos < in.size() && byte_at(in, pos) == 0xFF)
@@ -126,9 +155,14 @@ Result<std::string> strip_jpeg(std::string_view in) {
       out += static_cast<char>(marker);
       continue;
     }
+    if (marker == kEoi && seen_sos) {
+      out += '\xFF';
+      out += static_cast<char>(kEoi);
+      return out;  // anything after EOI (e.g. the secondary images of an MPF file) is dropped
+    }
     if (marker == 0x00 || marker == kSoi || marker == kEoi) {
       return Status::InvalidArgument(
-          fmt::format("JPEG: unexpected marker 0x{:02X} before SOS at offset {}", marker, pos - 1));
+          fmt::format("JPEG: unexpected marker 0x{:02X} at offset {}", marker, pos - 1));
     }
     if (in.size() - pos < 2)
       return Status::InvalidArgument("JPEG: truncated segment length at the end");
@@ -145,8 +179,15 @@ Result<std::string> strip_jpeg(std::string_view in) {
     pos += length;
     if (marker == kSos) {
       append_segment(out, marker, payload);
-      out.append(in.substr(pos));  // entropy-coded data and everything after, verbatim
-      return out;
+      const std::size_t end = entropy_coded_end(in, pos);
+      if (end == std::string_view::npos) {
+        return Status::InvalidArgument(
+            fmt::format("JPEG: the scan at offset {} runs to the end without EOI", pos));
+      }
+      out.append(in.substr(pos, end - pos));  // entropy-coded data, verbatim
+      pos = end;
+      seen_sos = true;
+      continue;
     }
     append_if_kept(out, marker, payload);
   }

@@ -7,16 +7,21 @@
 // (never larger than the input) or an error message.
 //
 // What strip_metadata() removes, per type:
-//   JPEG  Marker segments between SOI and the first SOS are filtered by an allow-list:
-//         kept are APP0 "JFIF" (rewritten without its optional thumbnail), APP2
-//         "ICC_PROFILE", APP14 (Adobe colour transform) and every non-APP marker
-//         (DQT, SOFn, DHT, DRI, ...). Dropped are every other APPn — APP1 (EXIF, XMP),
-//         APP12, APP13 (Photoshop/IPTC), APP0 "JFXX" thumbnails, APP2 "MPF"/"FPXR",
-//         APP3-APP11, APP15 — and COM. Fill bytes (0xFF padding) before markers are
-//         dropped. The SOS segment and everything after it (entropy-coded data, later
-//         scans of a progressive image, EOI and any trailing bytes, such as the
-//         secondary images of a multi-picture file) are copied verbatim: metadata in
-//         those places is NOT removed.
+//   JPEG  Marker segments from SOI to EOI, including those between the scans of a
+//         progressive or multi-scan image, are filtered by an allow-list: kept are
+//         APP0 "JFIF" (rewritten without its optional thumbnail), APP2 "ICC_PROFILE",
+//         APP14 (Adobe colour transform) and every non-APP marker (DQT, SOFn, DHT,
+//         DRI, SOS, DNL, RST0-7, ...). Dropped are every other APPn — APP1 (EXIF,
+//         XMP), APP12, APP13 (Photoshop/IPTC), APP0 "JFXX" thumbnails, APP2
+//         "MPF"/"FPXR", APP3-APP11, APP15 — and COM. Fill bytes (0xFF padding) before
+//         markers are dropped. The entropy-coded data after each SOS segment (up to the
+//         next marker other than a stuffed FF 00 or RST0-7) is copied verbatim. The
+//         output ends at the first EOI after a scan: every byte after it — such as
+//         the secondary images of a multi-picture (MPF) file, each with its own EXIF,
+//         or appended trailers — is dropped. A JPEG whose data ends before that EOI is
+//         refused rather than repaired, so that a truncated upload is reported instead
+//         of being stored as if it were complete. Metadata inside kept segments (e.g.
+//         the description text of an ICC profile) is not rewritten.
 //   PNG   Chunks eXIf, tEXt, zTXt, iTXt and tIME are dropped; every other chunk is
 //         copied byte for byte with its CRC. Bytes after IEND are dropped. CRCs are not
 //         verified (a decoder sees the same CRCs it would have seen in the input).
@@ -61,10 +66,11 @@ MediaType sniff_media_type(std::string_view bytes);
 // file). The result is never larger than `bytes` and sniffs as `type` again.
 //
 // Returns InvalidArgument when `type` is kUnknown, when `bytes` does not sniff as
-// `type`, or when the container is malformed: a JPEG without SOS or with a truncated
-// or too-short segment; a PNG whose first chunk is not IHDR, whose chunk runs past the
-// end, or without IEND; a WebP whose RIFF size or chunk size runs past the data or
-// whose first chunk is not VP8/VP8L/VP8X.
+// `type`, or when the container is malformed: a JPEG without SOS, without EOI after
+// its last scan, with a truncated or too-short segment, or with SOI (or, before the
+// first SOS, EOI) where a marker segment is expected; a PNG whose first chunk is not
+// IHDR, whose chunk runs past the end, or without IEND; a WebP whose RIFF size or chunk
+// size runs past the data or whose first chunk is not VP8/VP8L/VP8X.
 Result<std::string> strip_metadata(std::string_view bytes, MediaType type);
 
 }  // namespace docket

@@ -55,6 +55,18 @@ std::string sample_jpeg() {
   return kSoi + kJfif + kExif + kComment + kDqt + kSof0 + kDht + kSos + kScan + kEoi;
 }
 
+// A progressive-style image: SOF2 and two scans with metadata between them.
+const std::string kSof2 = segment(0xC2, "\x08\x00\x10\x00\x10\x01\x01\x11\x00"s);
+const std::string kSosDc = segment(0xDA, "\x01\x01\x00\x00\x00\x01"s);
+const std::string kSosAc = segment(0xDA, "\x01\x01\x00\x01\x3F\x10"s);
+const std::string kScanDc = "\xAB\xCD\xFF\x00\xEF"s;
+const std::string kScanAc = "\x21\xFF\x00\xFF\xD7\x43\x65"s;
+
+std::string sample_progressive_jpeg() {
+  return kSoi + kJfif + kDqt + kSof2 + kDht + kSosDc + kScanDc + kExif + kComment + kDht + kSosAc +
+         kScanAc + kEoi;
+}
+
 // ---------------------------------------------------------------------------
 // PNG pieces. CRCs are zero: strip_metadata copies them without verifying.
 
@@ -216,8 +228,8 @@ TEST_SUITE("core") {
         segment(0xE0, "JFIF\0\x01\x02\x01\x00\x48\x00\x48\x01\x01\xAA\xBB\xCC"s);
     const std::string without = segment(0xE0, "JFIF\0\x01\x02\x01\x00\x48\x00\x48\x00\x00"s);
     const std::string out =
-        stripped(kSoi + with_thumb + kDqt + kSof0 + kDht + kSos + kScan, MediaType::kJpeg);
-    CHECK(out == kSoi + without + kDqt + kSof0 + kDht + kSos + kScan);
+        stripped(kSoi + with_thumb + kDqt + kSof0 + kDht + kSos + kScan + kEoi, MediaType::kJpeg);
+    CHECK(out == kSoi + without + kDqt + kSof0 + kDht + kSos + kScan + kEoi);
   }
 
   TEST_CASE("JPEG stripping handles fill bytes and standalone markers") {
@@ -225,6 +237,60 @@ TEST_SUITE("core") {
                              kDqt + kSof0 + kDht + kSos + kScan + kEoi;
     const std::string out = stripped(jpeg, MediaType::kJpeg);
     CHECK(out == kSoi + "\xFF\xD3\xFF\x01"s + kDqt + kSof0 + kDht + kSos + kScan + kEoi);
+  }
+
+  TEST_CASE("JPEG stripping drops metadata between the scans of a progressive image") {
+    const std::string jpeg = sample_progressive_jpeg();
+    const std::string out = stripped(jpeg, MediaType::kJpeg);
+    CHECK_FALSE(contains(out, "GPS-SECRET"));
+    CHECK_FALSE(contains(out, "Exif"));
+    CHECK_FALSE(contains(out, "COMMENT-SECRET"));
+    CHECK(contains(out, kSosDc + kScanDc));
+    CHECK(contains(out, kSosAc + kScanAc + kEoi));
+    CHECK(out ==
+          kSoi + kJfif + kDqt + kSof2 + kDht + kSosDc + kScanDc + kDht + kSosAc + kScanAc + kEoi);
+
+    // Fill bytes between a scan and the next marker are dropped like any other fill.
+    const std::string filled = kSoi + kDqt + kSof2 + kDht + kSosDc + kScanDc + "\xFF\xFF"s + kExif +
+                               "\xFF"s + kSosAc + kScanAc + "\xFF\xFF\xFF"s + kEoi;
+    CHECK(stripped(filled, MediaType::kJpeg) ==
+          kSoi + kDqt + kSof2 + kDht + kSosDc + kScanDc + kSosAc + kScanAc + kEoi);
+  }
+
+  TEST_CASE("JPEG stripping drops everything after EOI, such as multi-picture images") {
+    const std::string mpf = segment(0xE2, "MPF\0MM\0\x2A\0\0\0\x08MPF-SECRET"s);
+    const std::string gps = segment(0xE1, "Exif\0\0MM\0\x2A\0\0\0\x08GPS-SECRET"s);
+    const std::string primary = kSoi + kJfif + kExif + mpf + kDqt + kSof0 + kDht + kSos + kScan;
+    const std::string secondary = kSoi + gps + kDqt + kSof0 + kDht + kSos + kScan + kEoi;
+    const std::string out = stripped(primary + kEoi + secondary, MediaType::kJpeg);
+    CHECK_FALSE(contains(out, "SECRET"));
+    CHECK_FALSE(contains(out, "Exif"));
+    CHECK(out == kSoi + kJfif + kDqt + kSof0 + kDht + kSos + kScan + kEoi);
+    CHECK(out.ends_with(kEoi));
+
+    // Arbitrary trailers, including ones without a marker, are dropped too.
+    CHECK(stripped(sample_jpeg() + "trailing GPS-SECRET", MediaType::kJpeg) ==
+          stripped(sample_jpeg(), MediaType::kJpeg));
+    CHECK(stripped(sample_jpeg() + "\xFF"s, MediaType::kJpeg) ==
+          stripped(sample_jpeg(), MediaType::kJpeg));
+  }
+
+  TEST_CASE("JPEG stripping keeps entropy-coded data with stuffing and restarts unchanged") {
+    // Stuffed zeros, every restart marker, fill bytes before a stuffed zero or a restart
+    // marker (FF FF 00, FF FF D3), and bytes that would look like an APP1 segment if the
+    // stuffed zero were mistaken for a marker.
+    const std::string scan =
+        "\x01\xFF\x00\x02\xFF\xD0\x03\xFF\xD1\xFF\xD2\x04\xFF\xFF\x00\x05\xFF\xFF\xD3"
+        "\x06\xFF\xD4\xFF\xD5\xFF\xD6\xFF\xD7\xFF\x00\xE1\x00\x08\x07\x08\xFF\x00"s;
+    const std::string dri = segment(0xDD, "\x00\x01"s);
+    const std::string jpeg = kSoi + kExif + kDqt + kSof0 + dri + kDht + kSos + scan + kEoi;
+    const std::string out = stripped(jpeg, MediaType::kJpeg);
+    CHECK(out == kSoi + kDqt + kSof0 + dri + kDht + kSos + scan + kEoi);
+    CHECK(contains(out, kSos + scan + kEoi));
+
+    // An empty scan is passed through as well.
+    CHECK(stripped(kSoi + kDqt + kSof0 + kDht + kSos + kEoi, MediaType::kJpeg) ==
+          kSoi + kDqt + kSof0 + kDht + kSos + kEoi);
   }
 
   TEST_CASE("malformed JPEGs are refused") {
@@ -261,6 +327,25 @@ TEST_SUITE("core") {
     }
     SUBCASE("truncated SOS segment") {
       check_rejected(kSoi + kDqt + "\xFF\xDA\x00\x0C\x01"s, MediaType::kJpeg);
+    }
+    SUBCASE("no EOI (refused, not repaired)") {
+      const std::string full = sample_jpeg();
+      const std::string no_eoi = full.substr(0, full.size() - kEoi.size());
+      check_rejected(no_eoi, MediaType::kJpeg);
+      check_rejected(no_eoi + "\xFF"s, MediaType::kJpeg);                   // a lone fill byte
+      check_rejected(no_eoi + "\xFF\xFF"s, MediaType::kJpeg);               // fill bytes only
+      check_rejected(no_eoi + "\xFF\xD0"s, MediaType::kJpeg);               // ends with a restart
+      check_rejected(kSoi + kDqt + kSof0 + kDht + kSos, MediaType::kJpeg);  // empty scan
+      const std::string progressive = sample_progressive_jpeg();
+      check_rejected(progressive.substr(0, progressive.size() - kEoi.size()), MediaType::kJpeg);
+      check_rejected(kSoi + kDqt + kSof2 + kDht + kSosDc + kScanDc + kDht, MediaType::kJpeg);
+    }
+    SUBCASE("a second image without the EOI of the first") {
+      check_rejected(kSoi + kDqt + kSof0 + kDht + kSos + kScan + sample_jpeg(), MediaType::kJpeg);
+    }
+    SUBCASE("a truncated segment between scans") {
+      check_rejected(kSoi + kDqt + kSof2 + kDht + kSosDc + kScanDc + "\xFF\xE1\x40\x00Exif"s,
+                     MediaType::kJpeg);
     }
   }
 
@@ -380,8 +465,9 @@ TEST_SUITE("core") {
 
   TEST_CASE("stripping is idempotent") {
     for (const auto& [bytes, type] :
-         {std::pair{sample_jpeg(), MediaType::kJpeg}, std::pair{sample_png(), MediaType::kPng},
-          std::pair{sample_webp(), MediaType::kWebp}}) {
+         {std::pair{sample_jpeg(), MediaType::kJpeg},
+          std::pair{sample_progressive_jpeg(), MediaType::kJpeg},
+          std::pair{sample_png(), MediaType::kPng}, std::pair{sample_webp(), MediaType::kWebp}}) {
       const std::string once = stripped(bytes, type);
       CHECK(stripped(once, type) == once);
     }
@@ -389,9 +475,12 @@ TEST_SUITE("core") {
 
   TEST_CASE("mutated files never crash the stripper and never grow") {
     const std::vector<std::pair<std::string, MediaType>> samples = {
-        {sample_jpeg(), MediaType::kJpeg}, {sample_png(), MediaType::kPng},
-        {sample_webp(), MediaType::kWebp}, {kGif, MediaType::kGif},
+        {sample_jpeg(), MediaType::kJpeg},
+        {sample_png(), MediaType::kPng},
+        {sample_webp(), MediaType::kWebp},
+        {kGif, MediaType::kGif},
         {kPdf, MediaType::kPdf},
+        {sample_progressive_jpeg() + sample_jpeg(), MediaType::kJpeg},
     };
     std::mt19937 rng(20240601);
     std::size_t accepted = 0;
