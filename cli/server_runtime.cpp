@@ -15,9 +15,11 @@
 #include "cli/identity_setup.h"
 #include "core/api_error.h"
 #include "core/auth/password.h"
+#include "core/blob_store.h"
 #include "core/data_dir.h"
 #include "core/json_writer.h"
 #include "core/log.h"
+#include "core/media.h"
 #include "core/metrics.h"
 #include "domain/agent.h"
 #include "domain/command.h"
@@ -29,6 +31,7 @@
 #include "http/admin_routes.h"
 #include "http/agent_routes.h"
 #include "http/api_context.h"
+#include "http/attachment_routes.h"
 #include "http/auth_guard.h"
 #include "http/auth_routes.h"
 #include "http/feedback_routes.h"
@@ -48,6 +51,7 @@
 #include "http/token_issuer.h"
 #include "projections/account_cache.h"
 #include "projections/accounts.h"
+#include "projections/attachments.h"
 #include "projections/authenticator.h"
 #include "projections/feedback.h"
 #include "projections/journeys.h"
@@ -67,6 +71,7 @@
 #include "realtime/room_access.h"
 #include "realtime/socket_server.h"
 #include "realtime/ws_server.h"
+#include "scheduler/attachment_cleanup.h"
 #include "scheduler/cron_job.h"
 #include "scheduler/delivery_worker.h"
 #include "scheduler/inactive_close.h"
@@ -89,6 +94,7 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   list.push_back(std::make_unique<projections::WorkQueueProjection>());
   list.push_back(std::make_unique<projections::SlaProjection>());
   list.push_back(std::make_unique<projections::JourneysProjection>());
+  list.push_back(std::make_unique<projections::AttachmentsProjection>());
   return list;
 }
 
@@ -168,8 +174,10 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
   }
   if (rt->options_.http) {
     if (Status s = rt->start_api(); !s.ok()) return s;
-    rt->server_ = std::make_unique<http::Server>(
-        http::ServerOptions::from_config(rt->options_.config), *rt->service_);
+    http::ServerOptions server_options = http::ServerOptions::from_config(rt->options_.config);
+    server_options.large_bodies.push_back(
+        {"/api/attachments", http::upload_body_limit(rt->options_.config.attachment_max_bytes)});
+    rt->server_ = std::make_unique<http::Server>(std::move(server_options), *rt->service_);
     rt->server_->add_upgrade_handler(rt->options_.config.ws_path, rt->ws_);
     if (Status s = rt->server_->start(); !s.ok()) return s;
   }
@@ -237,6 +245,14 @@ Status ServerRuntime::start_api() {
   http::add_admin_routes(*router_, *api_, *rebuilds_);
   http::add_sla_routes(*router_, *api_);
   http::add_journey_routes(*router_, *api_, inquiry_options);
+  auto blobs = BlobStore::open(DataDir{config.data_dir}.attachments());
+  if (!blobs.ok()) return blobs.status();
+  blobs_ = std::make_unique<BlobStore>(std::move(blobs).value());
+  http::AttachmentOptions attachments{
+      .blobs = blobs_.get(), .max_bytes = config.attachment_max_bytes, .types = {}};
+  for (const std::string& name : config.attachment_types)
+    attachments.types.push_back(*media_type_from_name(name));
+  http::add_attachment_routes(*router_, *api_, std::move(attachments));
   // Engine.IO long-polling on the websocket path (the HTTP server hands upgrades on it
   // to the websocket transport before routing); the server exists once realtime starts.
   router_->mount(config.ws_path,
@@ -449,6 +465,36 @@ Status ServerRuntime::start_inactive_close(const Clock& clock) {
         });
       });
   inactive_close_->start();
+  return start_attachment_cleanup(clock);
+}
+
+Status ServerRuntime::start_attachment_cleanup(const Clock& clock) {
+  const Config& config = options_.config;
+  auto schedule = scheduler::CronSchedule::parse(config.attachment_cleanup_cron);
+  if (!schedule.ok()) {
+    return Status::InvalidArgument("DOCKET_ATTACHMENT_CLEANUP_CRON: " +
+                                   std::string(schedule.status().message()));
+  }
+  const UnixMillis orphan_ms = static_cast<UnixMillis>(config.attachment_orphan_hours) * 3'600'000;
+  events::EventStore* store = store_.get();
+  projections::ReaderPool* readers = readers_.get();
+  const BlobStore* blobs = blobs_.get();
+  attachment_cleanup_ = std::make_unique<scheduler::CronJob>(
+      "attachments.cleanup", std::move(schedule).value(), clock,
+      [store, readers, blobs, orphan_ms](UnixMillis now) {
+        auto outcome = scheduler::clean_attachments(*store, *readers, *blobs, now, orphan_ms);
+        if (!outcome.ok()) {
+          log_warn("attachments.cleanup_failed",
+                   [&](JsonWriter& w) { w.field("error", outcome.status().ToString()); });
+          return;
+        }
+        if (outcome->expired + outcome->blobsRemoved == 0) return;
+        log_info("attachments.cleanup", [&](JsonWriter& w) {
+          w.field("expired", outcome->expired).field("skipped", outcome->skipped);
+          w.field("blobsRemoved", outcome->blobsRemoved);
+        });
+      });
+  attachment_cleanup_->start();
   return Status::Ok();
 }
 
@@ -469,9 +515,10 @@ void ServerRuntime::stop() {
   if (polling_) polling_->stop();  // answers the waiting long-polling GETs likewise
   if (server_) server_->stop();    // finishes requests in flight; their commands complete
   if (inactive_close_) inactive_close_->stop();  // a sweep in progress completes
-  if (queue_) queue_->stop();                    // a run in progress completes
-  if (sla_monitor_) sla_monitor_->stop();        // a run in progress completes
-  if (rebuilds_) rebuilds_->stop();              // a rebuild's swap needs the writer
+  if (attachment_cleanup_) attachment_cleanup_->stop();
+  if (queue_) queue_->stop();              // a run in progress completes
+  if (sla_monitor_) sla_monitor_->stop();  // a run in progress completes
+  if (rebuilds_) rebuilds_->stop();        // a rebuild's swap needs the writer
   if (control_) control_->stop();
   if (relay_) relay_->stop();  // what it has not read yet, it reads after the next start
   if (mail_worker_) mail_worker_->stop();  // finishes the send in progress; the rest waits on disk

@@ -19,6 +19,7 @@
 #include "core/result.h"
 
 namespace docket {
+class BlobStore;
 class MetricsRegistry;
 }  // namespace docket
 
@@ -99,6 +100,9 @@ class ServerRuntime {
   projections::ProjectionEngine& projections() { return *engine_; }
   // The SLA monitor (null without the API); tests poke it after moving a ManualClock.
   scheduler::SlaMonitor* sla_monitor() { return sla_monitor_.get(); }
+  // The read connections and the attachment files (null without the HTTP API).
+  projections::ReaderPool* readers() { return readers_.get(); }
+  const BlobStore* blobs() const { return blobs_.get(); }
   const Config& config() const { return options_.config; }
   // Milliseconds from the start of start() to ready.
   std::int64_t startup_ms() const { return startup_ms_; }
@@ -122,6 +126,7 @@ class ServerRuntime {
   Status start_support_namespace(const Clock& clock);
   // The inactive-close CronJob (SUPPORT_INQUIRIES_INACTIVE_CLOSE_*), once readers_ exist.
   Status start_inactive_close(const Clock& clock);
+  Status start_attachment_cleanup(const Clock& clock);
   // The queue service (DOCKET_QUEUE_*): metrics always, the thread when enabled.
   void start_queue(const Clock& clock);
   // Seeds the default SLA policy (first start) and starts the SLA monitor.
@@ -155,7 +160,9 @@ class ServerRuntime {
   std::shared_ptr<realtime::WsServer> ws_;
   std::unique_ptr<realtime::PollingServer> polling_;
   std::unique_ptr<realtime::RealtimeFeed> feed_;
-  std::unique_ptr<scheduler::CronJob> inactive_close_;  // stopped before the store
+  std::unique_ptr<scheduler::CronJob> inactive_close_;      // stopped before the store
+  std::unique_ptr<scheduler::CronJob> attachment_cleanup_;  // stopped before the store
+  std::unique_ptr<BlobStore> blobs_;
   std::unique_ptr<scheduler::QueueService> queue_;      // stopped before the store
   std::unique_ptr<scheduler::SlaMonitor> sla_monitor_;  // stopped before the store
   std::int64_t startup_ms_ = 0;

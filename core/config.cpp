@@ -433,6 +433,40 @@ const std::vector<ConfigVariable>& config_variables() {
        "Whether a breached SLA target raises the item's priority one step (to urgent at "
        "most) besides recording the breach and notifying (true/false).",
        [](Config& c, std::string_view v) { return parse_bool(v, c.sla_escalate); }},
+      // Attachments
+      {"DOCKET_ATTACHMENT_MAX_BYTES", "5242880",
+       "Largest attachment upload in bytes (1024 - 104857600); a larger body is refused "
+       "with 413 as soon as its Content-Length is read.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1024, 100ULL * 1024 * 1024, c.attachment_max_bytes);
+       }},
+      {"DOCKET_ATTACHMENT_TYPES", "png,jpeg,gif,webp",
+       "Comma-separated file types accepted as attachments, recognised by their content "
+       "(never by name or declared type): png, jpeg, gif, webp, pdf.",
+       [](Config& c, std::string_view v) {
+         std::vector<std::string> types = parse_list(v);
+         if (types.empty()) return false;
+         for (const std::string& t : types) {
+           if (t != "png" && t != "jpeg" && t != "gif" && t != "webp" && t != "pdf") return false;
+         }
+         c.attachment_types = std::move(types);
+         return true;
+       }},
+      {"DOCKET_ATTACHMENT_ORPHAN_HOURS", "24",
+       "Uploads not attached to a message within this many hours are deleted (1 - 8760).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 8760, c.attachment_orphan_hours);
+       }},
+      {"DOCKET_ATTACHMENT_CLEANUP_CRON", "*/10 * * * *",
+       "When the orphan sweep deletes expired uploads and unreferenced files: a 5-field cron "
+       "expression in UTC.",
+       [](Config& c, std::string_view v) {
+         if (v.empty() || v.size() > 200 || v.find_first_of("\r\n") != std::string_view::npos) {
+           return false;
+         }
+         c.attachment_cleanup_cron = std::string(v);
+         return true;
+       }},
       // Realtime
       {"WS_NAMESPACE", "/support",
        "Socket.IO namespace of the support realtime events: `/` followed by 1 - 64 letters, "
@@ -549,8 +583,8 @@ const std::vector<ConfigVariable>& config_variables() {
          return Config::RateLimitRule::parse(v, c.rate_limit_global);
        }},
       {"DOCKET_RATE_LIMIT_PUBLIC_CREATE", "10/600",
-       "Public creations per client address: support inquiries opened (route group "
-       "public.create).",
+       "Public creations per client address: support inquiries opened and journeys "
+       "submitted (route group public.create).",
        [](Config& c, std::string_view v) {
          return Config::RateLimitRule::parse(v, c.rate_limit_public_create);
        }},

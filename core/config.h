@@ -77,6 +77,11 @@ struct Config {
   double sla_resolution_hours = 48;            // DOCKET_SLA_RESOLUTION_HOURS
   std::string sla_monitor_cron = "* * * * *";  // DOCKET_SLA_MONITOR_CRON
   bool sla_escalate = true;                    // DOCKET_SLA_ESCALATE
+  // Attachments (docs/attachments.md)
+  std::uint64_t attachment_max_bytes = 5 * 1024 * 1024;  // DOCKET_ATTACHMENT_MAX_BYTES
+  std::vector<std::string> attachment_types = {"png", "jpeg", "gif", "webp"};  // ..._TYPES
+  std::uint64_t attachment_orphan_hours = 24;            // DOCKET_ATTACHMENT_ORPHAN_HOURS
+  std::string attachment_cleanup_cron = "*/10 * * * *";  // DOCKET_ATTACHMENT_CLEANUP_CRON
   // Realtime (docs/realtime.md)
   std::string ws_namespace = "/support";            // WS_NAMESPACE
   std::string ws_path = "/socket.io/";              // DOCKET_WS_PATH

@@ -5,9 +5,11 @@
 //   <root>/outbox.sqlite   mail waiting for delivery
 //   <root>/ws-sessions.sqlite  recoverable Socket.IO sessions (realtime/sessions.h)
 //   <root>/control.sock    operator channel of a running server
+//   <root>/attachments/    uploaded files by SHA-256 (core/blob_store.h); the log holds
+//                          their metadata, never their bytes
 //
-// A backup is a copy of log/ (docket backup); restoring it as <root>/log of an empty
-// data directory and starting the server rebuilds projections/.
+// A backup is a copy of log/ and attachments/ (docket backup); restoring them into an
+// empty data directory and starting the server rebuilds projections/.
 #pragma once
 
 #include <string>
@@ -22,6 +24,7 @@ struct DataDir {
   std::string outbox() const { return root + "/outbox.sqlite"; }
   std::string ws_sessions() const { return root + "/ws-sessions.sqlite"; }
   std::string control_socket() const { return root + "/control.sock"; }
+  std::string attachments() const { return root + "/attachments"; }
 };
 
 }  // namespace docket

@@ -64,6 +64,11 @@ inline constexpr std::string_view kJourneyVersionNotFound = "JOURNEY_VERSION_NOT
 inline constexpr std::string_view kJourneyInvalid = "JOURNEY_INVALID";                    // 400
 inline constexpr std::string_view kJourneyArchived = "JOURNEY_ARCHIVED";                  // 409
 inline constexpr std::string_view kJourneyAnswersInvalid = "JOURNEY_ANSWERS_INVALID";     // 400
+// Attachments.
+inline constexpr std::string_view kAttachmentNotFound = "ATTACHMENT_NOT_FOUND";  // 404
+inline constexpr std::string_view kAttachmentInUse = "ATTACHMENT_IN_USE";        // 409
+inline constexpr std::string_view kAttachmentTypeNotAllowed =
+    "ATTACHMENT_TYPE_NOT_ALLOWED";  // 415
 }  // namespace error_code
 
 }  // namespace docket

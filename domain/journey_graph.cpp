@@ -477,7 +477,7 @@ bool read_answer(const JourneyNode& n, JsonView v, JourneyStep& step, Problems& 
   switch (n.questionType) {
     case QuestionType::kSingleChoice:
     case QuestionType::kText:
-      if (as_list) {
+      if (as_list && !strings.empty()) {
         p.add(n.id, "answer_invalid", "this question takes one string");
         return false;
       }
@@ -601,6 +601,7 @@ bool holds(const JourneyExpression& e, const std::vector<JourneyStep>& answered)
 // The answer as a person reads it: option labels for choices.
 std::string answer_text(const JourneyStep& step) {
   const JourneyNode& n = *step.node;
+  if (step.values.empty()) return "";
   if (n.questionType == QuestionType::kImageUpload) {
     return step.values.size() == 1 ? "1 image attached"
                                    : fmt::format("{} images attached", step.values.size());

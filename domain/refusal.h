@@ -83,6 +83,13 @@ enum class Refusal : std::uint16_t {
   kJourneyInvalid,          // 400 JOURNEY_INVALID: the definition has problems
   kJourneyArchived,         // 409 JOURNEY_ARCHIVED: an archived journey does not change
   kJourneyUnchanged,        // 409 CONFLICT: nothing would change
+
+  // Attachments.
+  kAttachmentNotFound,          // 404 ATTACHMENT_NOT_FOUND (also one the caller may not read)
+  kAttachmentReferenceInvalid,  // 400 VALIDATION_ERROR on attachmentIds: unknown, deleted,
+                                //     someone else's, repeated, too many
+  kAttachmentAlreadyAttached,   // 409 ATTACHMENT_IN_USE: attached to another message
+  kAttachmentNotExpired,        // 409 CONFLICT: the orphan sweep skips it
 };
 
 // How a refusal is answered.

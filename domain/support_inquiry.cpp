@@ -350,7 +350,12 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Creat
     const std::string_view sender = c.customerId ? "customer" : "visitor";
     auto first = message_event(view, req, id, sender, c.customerId, *c.message);
     if (!first.ok()) return first.status();
+    auto attached = attach_uploads(view, c.attachmentIds, c.attachmentPoster,
+                                   {std::string(kItemSupportInquiry), id, first->messageId});
+    if (!attached.ok()) return attached.status();
+    first->attachments = message_attachments(*attached);
     add_event(req.streams.front(), *first);
+    add_attachment_streams(req, std::move(*attached));
   }
   return req;
 }
@@ -363,6 +368,14 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const PostI
   auto& stream = on_stream(req, *i);
   auto message = message_event(view, req, i->id, c.senderType, c.senderId, c.message);
   if (!message.ok()) return message.status();
+  // The poster: a guest by the inquiry its token grants, others by their account.
+  const Uploader poster = c.senderType == "visitor" ? Uploader{"guest", i->id}
+                          : c.senderType == "admin" ? Uploader{"staff", c.senderId}
+                                                    : Uploader{"customer", c.senderId};
+  auto attached = attach_uploads(view, c.attachmentIds, poster,
+                                 {std::string(kItemSupportInquiry), i->id, message->messageId});
+  if (!attached.ok()) return attached.status();
+  message->attachments = message_attachments(*attached);
   add_event(stream, *message);
   const std::string_view next = inquiry_status_after_message(i->status, c.senderType);
   if (next != i->status) {
@@ -389,6 +402,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const PostI
     }
   }
   if (Status s = add_status_work_change(view, req, *i, next); !s.ok()) return s;
+  add_attachment_streams(req, std::move(*attached));
   return req;
 }
 

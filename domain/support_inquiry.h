@@ -38,6 +38,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "domain/agent.h"
+#include "domain/attachment.h"
 #include "domain/command_meta.h"
 #include "domain/sla.h"
 #include "domain/support_inquiry_events.h"
@@ -138,6 +139,9 @@ struct CreateSupportInquiry {
   // kTrackingCodesTaken when every one is taken.
   std::vector<std::string> trackingCandidates;
   std::optional<JourneyRunRecord> journey;  // created by an intake journey
+  // Uploads for the first message, and who attaches them (the caller of the route).
+  std::vector<std::string> attachmentIds;
+  Uploader attachmentPoster;
 };
 
 struct PostInquiryMessage {
@@ -146,6 +150,7 @@ struct PostInquiryMessage {
   std::string senderType;  // "visitor", "customer", "admin" or "system"
   std::optional<std::int64_t> senderId;
   std::string message;
+  std::vector<std::string> attachmentIds;  // the sender's own uploads (domain/attachment.h)
 };
 
 struct SetInquiryStatus {

@@ -12,7 +12,9 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
+#include "domain/attachment_events.h"
 #include "domain/journey_events.h"
 #include "domain/sla_events.h"
 #include "events/payload.h"
@@ -65,12 +67,15 @@ struct InquiryMessageCreated {
   std::string senderType;
   std::optional<std::int64_t> senderId;
   std::string message;
+  std::optional<std::vector<AttachmentRefRecord>> attachments;
   static constexpr auto fields() {
     using E = InquiryMessageCreated;
-    return std::tuple{
-        events::field("supportInquiryId", &E::supportInquiryId),
-        events::field("messageId", &E::messageId), events::field("senderType", &E::senderType),
-        events::field("senderId", &E::senderId), events::field("message", &E::message)};
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("messageId", &E::messageId),
+                      events::field("senderType", &E::senderType),
+                      events::field("senderId", &E::senderId),
+                      events::field("message", &E::message),
+                      events::field("attachments", &E::attachments)};
   }
 };
 

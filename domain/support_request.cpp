@@ -7,6 +7,7 @@
 
 #include "domain/account_commands.h"
 #include "domain/append.h"
+#include "domain/attachment.h"
 #include "domain/refusal.h"
 #include "domain/stream_snapshot.h"
 
@@ -159,7 +160,12 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Creat
   if (!id.ok()) return id.status();
   auto message = message_event(view, req, *id, "customer", c.customerId, c.message);
   if (!message.ok()) return message.status();
+  auto attached = attach_uploads(view, c.attachmentIds, {"customer", c.customerId},
+                                 {std::string(kItemSupportRequest), *id, message->messageId});
+  if (!attached.ok()) return attached.status();
+  message->attachments = message_attachments(*attached);
   add_event(req.streams.front(), *message);
+  add_attachment_streams(req, std::move(*attached));
   return req;
 }
 
@@ -174,6 +180,11 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Reply
   auto& stream = on_stream(req, *r);
   auto message = message_event(view, req, r->id, c.senderType, c.senderId, c.message);
   if (!message.ok()) return message.status();
+  auto attached =
+      attach_uploads(view, c.attachmentIds, {customer ? "customer" : "staff", c.senderId},
+                     {std::string(kItemSupportRequest), r->id, message->messageId});
+  if (!attached.ok()) return attached.status();
+  message->attachments = message_attachments(*attached);
   add_event(stream, *message);
   const bool reopens = customer && r->status == kStatusResolved;
   if (reopens) {
@@ -200,6 +211,7 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Reply
   if (reopens) {
     if (Status s = add_status_work_change(view, req, *r, kStatusOpen); !s.ok()) return s;
   }
+  add_attachment_streams(req, std::move(*attached));
   return req;
 }
 

@@ -93,8 +93,9 @@ struct CreateSupportRequest {
   std::string category;
   std::string priority;  // from the category mapping
   std::string message;
-  RawJson metadata;  // a JSON object or null, stored as given
+  RawJson metadata;                         // a JSON object or null, stored as given
   std::optional<JourneyRunRecord> journey;  // created by an intake journey
+  std::vector<std::string> attachmentIds;   // the customer's uploads, on the first message
 };
 
 // Who replies: a customer on their own request, or staff.
@@ -104,6 +105,7 @@ struct ReplyToSupportRequest {
   std::string senderType;  // "customer" or "admin"
   std::int64_t senderId = 0;
   std::string message;
+  std::vector<std::string> attachmentIds;  // the sender's own uploads (domain/attachment.h)
 };
 
 struct ChangeSupportRequestStatus {

@@ -9,7 +9,9 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
+#include "domain/attachment_events.h"
 #include "domain/journey_events.h"
 #include "domain/sla_events.h"
 #include "events/payload.h"
@@ -64,6 +66,7 @@ struct SupportRequestMessageCreated {
   std::optional<std::int64_t> senderId;
   std::string message;
   std::optional<CopiedInquiryMessage> copiedFrom;
+  std::optional<std::vector<AttachmentRefRecord>> attachments;
   static constexpr auto fields() {
     using E = SupportRequestMessageCreated;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
@@ -71,7 +74,8 @@ struct SupportRequestMessageCreated {
                       events::field("senderType", &E::senderType),
                       events::field("senderId", &E::senderId),
                       events::field("message", &E::message),
-                      events::field("copiedFrom", &E::copiedFrom)};
+                      events::field("copiedFrom", &E::copiedFrom),
+                      events::field("attachments", &E::attachments)};
   }
 };
 

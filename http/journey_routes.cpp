@@ -508,8 +508,9 @@ JourneyDetail detail_of(ApiContext& api, std::int64_t id) {
 VersionView version_view(ApiContext& api, const JourneyRow& journey, JourneyVersionRow row) {
   VersionView view{std::move(row), RawJson{}, {}};
   view.definition.text = view.row.definition;
-  if (!view.row.valid)
-    view.problems = problems_of(view.row.definition, journey.channel, rules_of(api));
+  // Checked now: the channel and the configured categories may have changed since.
+  view.problems = problems_of(view.row.definition, journey.channel, rules_of(api));
+  view.row.valid = view.problems.empty();
   return view;
 }
 
@@ -643,6 +644,14 @@ Response get_public(ApiContext& api, RequestContext& ctx) {
   return answer(public_shape(), view);
 }
 
+std::string priority_of(const ApiContext& api, const domain::JourneyNode& end) {
+  if (end.priority) return *end.priority;
+  for (const auto& c : api.categories) {
+    if (c.category == end.category) return c.priority;
+  }
+  return "medium";
+}
+
 Response evaluate(ApiContext& api, GraphCache& cache, RequestContext& ctx, AnswersBody body) {
   const std::int64_t id = path_id(ctx);
   Walked w = walk(api, cache, ctx, id, body);
@@ -657,18 +666,10 @@ Response evaluate(ApiContext& api, GraphCache& cache, RequestContext& ctx, Answe
   }
   if (const domain::JourneyNode* end = w.walk.end) {
     e.complete = true;
-    e.end = EndView{end->create, end->category, end->priority,
+    e.end = EndView{end->create, end->category, priority_of(api, *end),
                     domain::journey_subject(w.walk, w.journey.name, kMaxSubjectChars)};
   }
   return answer(evaluation_shape(), e);
-}
-
-std::string priority_of(const ApiContext& api, const domain::JourneyNode& end) {
-  if (end.priority) return *end.priority;
-  for (const auto& c : api.categories) {
-    if (c.category == end.category) return c.priority;
-  }
-  return "medium";
 }
 
 Reply submit(ApiContext& api, GraphCache& cache, const InquiryOptions& options, RequestContext& ctx,
@@ -686,6 +687,12 @@ Reply submit(ApiContext& api, GraphCache& cache, const InquiryOptions& options, 
   const std::string subject = domain::journey_subject(w.walk, w.journey.name, kMaxSubjectChars);
   std::string message = cut_chars(domain::journey_summary(w.walk), kMaxMessageChars);
   if (message.empty()) message = subject;
+  // Image answers: the files go on the created item's first message.
+  std::vector<std::string> files;
+  for (const domain::JourneyStep& step : w.walk.answered) {
+    if (step.node->questionType != domain::QuestionType::kImageUpload) continue;
+    files.insert(files.end(), step.values.begin(), step.values.end());
+  }
   Submitted out;
   out.kind = end->create;
   out.journeyId = id;
@@ -701,6 +708,7 @@ Reply submit(ApiContext& api, GraphCache& cache, const InquiryOptions& options, 
     command.priority = priority_of(api, *end);
     command.message = std::move(message);
     command.journey = run;
+    command.attachmentIds = std::move(files);
     const auto executed = co_await commit(api, ctx, command);
     out.id = executed.id(domain::kSupportRequestSequence);
     out.ticketNumber = domain::ticket_number(out.id, executed.appended.occurredAt);
@@ -714,6 +722,10 @@ Reply submit(ApiContext& api, GraphCache& cache, const InquiryOptions& options, 
     command.journey = run;
     for (std::size_t n = 0; n < kTrackingCandidates; ++n)
       command.trackingCandidates.push_back(domain::generate_tracking_code());
+    command.attachmentIds = std::move(files);
+    command.attachmentPoster = who.is_customer() ? domain::Uploader{"customer", who.accountId}
+                               : who.is_guest()  ? domain::Uploader{"guest", who.inquiryId}
+                                                 : domain::Uploader{"anonymous", std::nullopt};
     if (who.is_customer()) {
       command.customerId = who.accountId;
     } else {  // a guest (anonymous, or holding another inquiry's token): a new token

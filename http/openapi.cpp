@@ -69,6 +69,9 @@ constexpr TagDescription kTags[] = {
     {"Journeys",
      "The active intake journeys for customers and guests: the graph, evaluating answers, and "
      "submitting them to create a support request or inquiry."},
+    {"Attachments",
+     "Files on conversations: uploads recognised by their bytes and stripped of metadata, "
+     "downloads for those who may read the conversation (docs/attachments.md)."},
     {"Operations",
      "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
      "log and projection status and rebuilds."},
@@ -233,6 +236,11 @@ void write_success(JsonWriter& w, const Route& route) {
     write_ref(w, "headers", "EventId");
     w.end_object();
   }
+  if (!route.meta.raw_response_content.empty()) {
+    w.key("content").raw(route.meta.raw_response_content);
+    w.end_object();
+    return;
+  }
   w.key("content").begin_object();
   if (route.meta.name == kMetricsRouteName) {
     w.key("text/plain").begin_object().key("schema").begin_object();
@@ -251,7 +259,7 @@ void write_success(JsonWriter& w, const Route& route) {
 }
 
 void write_responses(JsonWriter& w, const Route& route) {
-  const bool body = route.meta.body != nullptr;
+  const bool body = route.meta.body != nullptr || !route.meta.raw_body_doc.empty();
   const bool guarded = route.meta.access != Access::kPublic;
   const auto error = [&w](const ErrorResponse& e) {
     w.key(e.status);
@@ -317,6 +325,7 @@ void write_operation(JsonWriter& w, const Route& route, const std::string& opera
   }
   if (!meta.rate_group.empty()) w.field("x-rate-limit-group", meta.rate_group);
   if (meta.body) write_request_body(w, *meta.body);
+  if (!meta.raw_body_doc.empty()) w.key("requestBody").raw(meta.raw_body_doc);
   write_responses(w, route);
   w.end_object();
 }

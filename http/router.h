@@ -72,8 +72,14 @@ struct RouteMeta {
   std::string rate_group;
   // The request body's contract (http/contract.h), which the OpenAPI document
   // describes and the route's handler parses with (http/endpoint.h). Null: the route
-  // takes no body, and the service refuses a non-empty one.
+  // takes no body, and the service refuses a non-empty one — unless raw_body_doc is set.
   std::shared_ptr<const ContractSchema> body;
+  // A route that reads its body itself, of any Content-Type (an upload): the OpenAPI
+  // requestBody object that documents it, as JSON text.
+  std::string raw_body_doc;
+  // A success answer that is not the JSON envelope (a file): the OpenAPI `content`
+  // object of that answer, as JSON text.
+  std::string raw_response_content;
   // The query string's contract; null: the route documents no query parameters.
   std::shared_ptr<const ContractSchema> query;
   // The success envelope's `data` (http/shape.h); null: unspecified.

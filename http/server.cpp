@@ -94,7 +94,10 @@ void serialize_head(const Response& r, bool keep_alive, bool http10, std::string
     out += r.request_id().view();
     out += "\r\n";
   }
-  out += "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nDate: ";
+  out += "X-Content-Type-Options: nosniff\r\n";
+  // API answers are never cached; a route that serves a file says how it may be.
+  if (!r.find_header("Cache-Control")) out += "Cache-Control: no-store\r\n";
+  out += "Date: ";
   out += http_date();
   out += "\r\n";
   for (const auto& [name, value] : r.headers()) {
@@ -203,7 +206,11 @@ class IoThread {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions o, const HttpService& s) : options(std::move(o)), service(s) {}
+  Impl(ServerOptions o, const HttpService& s) : options(std::move(o)), service(s) {
+    largest_body = options.max_body_bytes;
+    for (const ServerOptions::BodyAllowance& a : options.large_bodies)
+      largest_body = std::max(largest_body, a.max_bytes);
+  }
 
   // Registration happens on the acceptor thread; removal on the connection's thread.
   void add(const std::shared_ptr<Connection>& c, bool rejected) {
@@ -251,6 +258,7 @@ class Server::Impl {
   void spawn(tcp::socket socket, IoThread& thread, bool rejected);
 
   const ServerOptions options;
+  std::size_t largest_body = 0;  // max_body_bytes or a larger allowance
   const HttpService& service;
   std::vector<std::pair<std::string, std::shared_ptr<UpgradeHandler>>> upgrades;
   std::optional<ssl::context> tls;
@@ -379,8 +387,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       Parser parser;
       parser.eager(true);
       parser.header_limit(static_cast<std::uint32_t>(o.max_header_bytes));
-      parser.body_limit(o.max_body_bytes);
+      // The largest limit until the head tells which applies (Beast checks a
+      // Content-Length against it when the head completes).
+      parser.body_limit(server_.largest_body);
+      body_limit_ = o.max_body_bytes;
       if (auto ec = co_await read(parser, /*whole_message=*/false)) {
+        co_await fail_read(ec, parser);
+        co_return;
+      }
+      if (auto ec = apply_body_limit(parser)) {
         co_await fail_read(ec, parser);
         co_return;
       }
@@ -476,12 +491,35 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     co_await close_gracefully(true);
   }
 
+  // The head is read: the body limit of its route (ServerOptions::large_bodies) or the
+  // default. A Content-Length beyond it fails now; a chunked body counts down from it.
+  boost::system::error_code apply_body_limit(Parser& parser) {
+    const auto& message = parser.get();
+    if (message.method() == bhttp::verb::post) {
+      std::string_view path = message.target();
+      path = path.substr(0, path.find('?'));
+      for (const ServerOptions::BodyAllowance& a : server_.options.large_bodies) {
+        if (a.path == path) body_limit_ = a.max_bytes;
+      }
+    }
+    if (parser.is_done()) {
+      if (parser.get().body().size() > body_limit_) return bhttp::error::body_limit;
+      return {};
+    }
+    if (auto length = parser.content_length(); length && *length > body_limit_) {
+      return bhttp::error::body_limit;
+    }
+    const std::size_t got = parser.get().body().size();
+    parser.body_limit(body_limit_ > got ? body_limit_ - got : 0);
+    return {};
+  }
+
   // A request could not be read. Answers what deserves an answer, then closes.
   asio::awaitable<void> fail_read(boost::system::error_code ec, const Parser& parser) {
     std::optional<ApiError> error;
     if (ec == bhttp::error::body_limit) {
       error = ApiError::payload_too_large(
-          fmt::format("The request body exceeds {} bytes", server_.options.max_body_bytes));
+          fmt::format("The request body exceeds {} bytes", body_limit_));
     } else if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       error = ApiError(
           431, error_code::kPayloadTooLarge,
@@ -609,6 +647,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string head_;
   std::vector<Header> headers_;
   Phase phase_ = Phase::kReading;
+  std::size_t body_limit_ = 0;  // of the request being read
   bool forced_ = false;
   bool timed_out_ = false;
   bool handed_over_ = false;

@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/status.h"
@@ -55,6 +56,14 @@ struct ServerOptions {
   std::string tls_cert_file;  // PEM chain; TLS when both files are set
   std::string tls_key_file;   // PEM key
   std::chrono::milliseconds shutdown_grace{10'000};
+  // POST bodies to these exact paths may be larger than max_body_bytes (uploads). The
+  // limit is checked against Content-Length as soon as the head is read, and on the
+  // bytes of a chunked body as they arrive: a body is never buffered past its limit.
+  struct BodyAllowance {
+    std::string path;
+    std::size_t max_bytes = 0;
+  };
+  std::vector<BodyAllowance> large_bodies;
 
   static ServerOptions from_config(const Config& config);
 };

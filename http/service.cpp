@@ -261,7 +261,8 @@ std::optional<Response> HttpService::admit(RequestContext& ctx) const {
       if (std::optional<Response> early = m(ctx)) return early;
     }
     // A route without a body contract takes no body: one sent is refused, not ignored.
-    if (!ctx.route().meta.body && !ctx.route().mount && !trim(ctx.request().body).empty()) {
+    if (!ctx.route().meta.body && ctx.route().meta.raw_body_doc.empty() && !ctx.route().mount &&
+        !trim(ctx.request().body).empty()) {
       ValidationErrors errors;
       errors.add("body", rule::kUnknown, "this route takes no request body");
       return errors.to_api_error();

@@ -9,6 +9,7 @@
 #include "domain/account.h"
 #include "domain/support_inquiry.h"
 #include "http/api_context.h"
+#include "http/attachment_routes.h"
 #include "http/command.h"
 #include "http/endpoint.h"
 #include "http/journey_routes.h"
@@ -47,7 +48,8 @@ const Shape<MessageRow>& message_shape() {
         .field("createdAt", &MessageRow::createdAt, {.format = "date-time"})
         .field("eventId", &MessageRow::eventId,
                {.description = "The log event that added the message (websocket deltas "
-                               "carry the same id)"});
+                               "carry the same id)"})
+        .field("attachments", &MessageRow::attachments, {.schema = kMessageAttachmentsSchema});
     return s;
   }();
   return shape;
@@ -176,11 +178,13 @@ std::shared_ptr<const BodyContract<CreateBody>> create_contract() {
 
 struct MessageBody {
   std::string message;
+  std::optional<std::vector<std::string>> attachmentIds;
 };
 
 std::shared_ptr<const BodyContract<MessageBody>> message_contract() {
   auto c = std::make_shared<BodyContract<MessageBody>>();
-  c->field(message_rule(), &MessageBody::message);
+  c->field(message_rule(), &MessageBody::message)
+      .field(attachment_ids_rule(), &MessageBody::attachmentIds);
   return c;
 }
 
@@ -406,6 +410,8 @@ Reply post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bool 
   domain::PostInquiryMessage command;
   command.inquiryId = id;
   command.message = std::move(body.message);
+  command.attachmentIds = body.attachmentIds.value_or(std::vector<std::string>{});
+  RawJson attachments = message_attachments_view(api, command.attachmentIds);
   if (admin) {
     command.senderType = "admin";
     command.senderId = who.accountId;
@@ -424,7 +430,8 @@ Reply post_message(ApiContext& api, RequestContext& ctx, MessageBody body, bool 
                            command.senderId,
                            command.message,
                            format_iso8601(executed.appended.occurredAt),
-                           executed.appended.firstEventId};
+                           executed.appended.firstEventId,
+                           std::move(attachments)};
   co_return answer(message_shape(), message, 201);
 }
 

@@ -6,6 +6,7 @@
 
 #include "domain/support_request.h"
 #include "http/api_context.h"
+#include "http/attachment_routes.h"
 #include "http/command.h"
 #include "http/endpoint.h"
 #include "http/journey_routes.h"
@@ -39,7 +40,8 @@ const Shape<MessageRow>& message_shape() {
         .field("senderId", &MessageRow::senderId)
         .field("message", &MessageRow::message)
         .field("createdAt", &MessageRow::createdAt, {.format = "date-time"})
-        .field("eventId", &MessageRow::eventId);
+        .field("eventId", &MessageRow::eventId)
+        .field("attachments", &MessageRow::attachments, {.schema = kMessageAttachmentsSchema});
     return s;
   }();
   return shape;
@@ -167,11 +169,13 @@ std::shared_ptr<const BodyContract<domain::CreateSupportRequest>> create_contrac
 
 struct ReplyBody {
   std::string message;
+  std::optional<std::vector<std::string>> attachmentIds;
 };
 
 std::shared_ptr<const BodyContract<ReplyBody>> reply_contract() {
   auto c = std::make_shared<BodyContract<ReplyBody>>();
-  c->field(Text("message").length(1, kMaxMessageChars).with_line_breaks(), &ReplyBody::message);
+  c->field(Text("message").length(1, kMaxMessageChars).with_line_breaks(), &ReplyBody::message)
+      .field(attachment_ids_rule(), &ReplyBody::attachmentIds);
   return c;
 }
 
@@ -311,8 +315,10 @@ Response detail(ApiContext& api, RequestContext& ctx, bool admin) {
 // (scheduler/notification_relay.h).
 Reply reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
   const std::int64_t id = path_id(ctx);
-  const domain::ReplyToSupportRequest command{id, admin ? "admin" : "customer",
-                                              ctx.identity.accountId, std::move(body.message)};
+  const domain::ReplyToSupportRequest command{
+      id, admin ? "admin" : "customer", ctx.identity.accountId, std::move(body.message),
+      body.attachmentIds.value_or(std::vector<std::string>{})};
+  RawJson attachments = message_attachments_view(api, command.attachmentIds);
   const auto executed = co_await commit(api, ctx, command);
   ReplyAnswer reply;
   // The message is the append's first event (a reopening may follow it).
@@ -321,7 +327,8 @@ Reply reply(ApiContext& api, RequestContext& ctx, ReplyBody body, bool admin) {
                              command.senderId,
                              command.message,
                              format_iso8601(executed.appended.occurredAt),
-                             executed.appended.firstEventId};
+                             executed.appended.firstEventId,
+                             std::move(attachments)};
   {
     auto lease = read_lease(api);
     auto row = projections::SupportRequestQuery(lease.db()).find_without_messages(id);

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "core/raw_json.h"
+
 namespace docket::projections {
 
 // One message of a thread, as the read models store it.
@@ -16,6 +18,8 @@ struct MessageRow {
   std::string message;
   std::string createdAt;  // ISO-8601 UTC
   std::uint64_t eventId = 0;
+  // [{id, fileName, contentType, size, url}] (docs/attachments.md).
+  RawJson attachments{"[]"};
 };
 
 }  // namespace docket::projections

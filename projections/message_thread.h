@@ -3,20 +3,27 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "domain/attachment_events.h"
 #include "projections/message_row.h"
 #include "projections/sqlite.h"
 
 namespace docket::projections {
 
 // Reads a thread: `sql` selects (id, sender_type, sender_id, message, created_at,
-// event_id) of one parent bound as ?1, in order.
+// event_id, attachments) of one parent bound as ?1, in order.
 Status read_messages(Database& db, std::string_view sql, std::int64_t parent,
                      std::vector<MessageRow>& out);
+
+// What a message's `attachments` column keeps of its attachments: the JSON array the
+// API shows, [{id, fileName, contentType, size, url}]; none without attachments.
+std::optional<std::string> message_attachments_json(
+    const std::optional<std::vector<domain::AttachmentRefRecord>>& refs);
 
 // The record that `row_sql` selects (binding `binds` as ?1, ?2, ...) read by
 // `read_row`, with its `messages` member filled by `messages_sql` (parent ?1 = the

@@ -6,6 +6,7 @@
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
 #include "projections/journeys.h"
+#include "projections/message_thread.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
@@ -82,7 +83,7 @@ Status SupportInquiriesProjection::create_schema(Database& db) {
       "CREATE TABLE inquiry_messages("
       "inquiry_id INTEGER NOT NULL, id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
       "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "
-      "event_id INTEGER NOT NULL, PRIMARY KEY(inquiry_id, id)) WITHOUT ROWID;"
+      "event_id INTEGER NOT NULL, attachments TEXT, PRIMARY KEY(inquiry_id, id)) WITHOUT ROWID;"
       "CREATE TABLE support_inquiry_tokens("
       "token_hash TEXT PRIMARY KEY, inquiry_id INTEGER NOT NULL, expires_at_ms INTEGER, "
       "revoked_at_ms INTEGER) WITHOUT ROWID;"
@@ -155,9 +156,10 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
           [&](const domain::InquiryMessageCreated& e) -> Status {
             return run_sql(db,
                            "INSERT INTO inquiry_messages(inquiry_id, id, sender_type, "
-                           "sender_id, message, created_at, event_id) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           id, e.messageId, e.senderType, e.senderId, e.message, at, event.eventId);
+                           "sender_id, message, created_at, event_id, attachments) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                           id, e.messageId, e.senderType, e.senderId, e.message, at, event.eventId,
+                           message_attachments_json(e.attachments));
           },
           [&](const domain::InquiryStatusChanged& e) -> Status {
             const bool ends = e.to == domain::kInquiryClosed || e.to == domain::kInquirySpam;

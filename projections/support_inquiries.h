@@ -34,7 +34,7 @@ class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
   // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
-  static constexpr int kSchemaVersion = 5;
+  static constexpr int kSchemaVersion = 6;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

@@ -57,7 +57,7 @@ Result<SupportInquiryRow> SupportInquiryQuery::find(std::int64_t id) {
   auto row = find_with_messages<SupportInquiryRow>(
       db_, "SELECT " + std::string(kColumns) + " FROM support_inquiries.inquiries WHERE id = ?1",
       read_row,
-      "SELECT id, sender_type, sender_id, message, created_at, event_id "
+      "SELECT id, sender_type, sender_id, message, created_at, event_id, attachments "
       "FROM support_inquiries.inquiry_messages WHERE inquiry_id = ?1 ORDER BY id",
       "support inquiry", id);
   if (row.ok()) {

@@ -59,7 +59,7 @@ Result<SupportRequestRow> SupportRequestQuery::find(std::int64_t id,
       "SELECT " + std::string(kColumns) +
           " FROM support_requests.requests WHERE id = ?1 AND (?2 IS NULL OR customer_id = ?2)",
       read_row,
-      "SELECT id, sender_type, sender_id, message, created_at, event_id "
+      "SELECT id, sender_type, sender_id, message, created_at, event_id, attachments "
       "FROM support_requests.messages WHERE request_id = ?1 ORDER BY id",
       "support request", id, customer_id);
   if (row.ok()) {

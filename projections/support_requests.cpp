@@ -5,6 +5,7 @@
 #include "core/time_format.h"
 #include "domain/support_request.h"
 #include "projections/journeys.h"
+#include "projections/message_thread.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
@@ -49,7 +50,7 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "CREATE TABLE messages("
       "request_id INTEGER NOT NULL, id INTEGER NOT NULL, sender_type TEXT NOT NULL, "
       "sender_id INTEGER, message TEXT NOT NULL, created_at TEXT NOT NULL, "
-      "event_id INTEGER NOT NULL, PRIMARY KEY(request_id, id)) WITHOUT ROWID;");
+      "event_id INTEGER NOT NULL, attachments TEXT, PRIMARY KEY(request_id, id)) WITHOUT ROWID;");
 }
 
 Status SupportRequestsProjection::apply(Database& db, const events::EventRecord& event) {
@@ -79,9 +80,10 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
           [&](const domain::SupportRequestMessageCreated& e) -> Status {
             Status s = run_sql(db,
                                "INSERT INTO messages(id, request_id, sender_type, sender_id, "
-                               "message, created_at, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               "message, created_at, event_id, attachments) "
+                               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                e.messageId, e.supportRequestId, e.senderType, e.senderId, e.message,
-                               at, event.eventId);
+                               at, event.eventId, message_attachments_json(e.attachments));
             if (s.ok() && e.senderType == "admin") {
               s = run_sql(db,
                           "UPDATE requests SET first_response_at = ?2, first_response_ms = ?3 "

@@ -28,7 +28,7 @@ namespace docket::projections {
 class SupportRequestsProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_requests";
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

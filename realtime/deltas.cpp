@@ -6,6 +6,7 @@
 #include "core/time_format.h"
 #include "domain/support_inquiry.h"
 #include "domain/support_request.h"
+#include "projections/message_thread.h"
 
 namespace docket::realtime {
 namespace {
@@ -60,6 +61,7 @@ struct MessageFields {
   const std::string* senderType = nullptr;
   std::optional<std::int64_t> senderId;
   const std::string* message = nullptr;
+  const std::optional<std::vector<domain::AttachmentRefRecord>>* attachments = nullptr;
 };
 
 using MessageEvent =
@@ -77,11 +79,11 @@ std::optional<Delta> message_delta(const events::EventRecord& event, std::string
   std::visit(events::Overloaded{
                  [&](const domain::SupportRequestMessageCreated& e) {
                    room = {RoomKind::kRequest, e.supportRequestId};
-                   m = {e.messageId, &e.senderType, e.senderId, &e.message};
+                   m = {e.messageId, &e.senderType, e.senderId, &e.message, &e.attachments};
                  },
                  [&](const domain::InquiryMessageCreated& e) {
                    room = {RoomKind::kInquiry, e.supportInquiryId};
-                   m = {e.messageId, &e.senderType, e.senderId, &e.message};
+                   m = {e.messageId, &e.senderType, e.senderId, &e.message, &e.attachments};
                  },
              },
              *decoded);
@@ -94,6 +96,7 @@ std::optional<Delta> message_delta(const events::EventRecord& event, std::string
   w.field("senderType", *m.senderType).field("senderId", m.senderId);
   w.field("message", *m.message);
   w.field("createdAt", format_iso8601(event.occurredAt)).field("eventId", event.eventId);
+  w.field_raw("attachments", projections::message_attachments_json(*m.attachments).value_or("[]"));
   w.end_object().end_object();
   delta.json = w.take();
   return delta;

@@ -245,6 +245,11 @@ TEST_SUITE("api.integration") {
           const std::string unknown = with_member(example_object, "notAField", "1");
           CHECK_MESSAGE(names_field(server.call(method, path, unknown, token), "notAField"),
                         unknown);
+        } else if (op["requestBody"]["content"]["multipart/form-data"].error() ==
+                   simdjson::SUCCESS) {
+          // An upload: JSON is not a file type it takes.
+          ApiResponse refused = server.call(method, path, R"({"anything":1})", token);
+          CHECK_MESSAGE(refused.status == 415, refused.raw.body);
         } else {
           ApiResponse refused = server.call(method, path, R"({"anything":1})", token);
           CHECK_MESSAGE(names_field(refused, "body"), refused.raw.body);

@@ -163,10 +163,12 @@ TEST_SUITE("cli.integration") {
     // and inquiry of the fixture), the others row for row.
     // The stream catalogue's permission_catalogue row moved to the new event 70.
     // So did the SLA read model and the stream of the seeded policy.
-    // The journeys read model came later too (the fixture has no journeys), and with it
-    // the `journey` column of requests and inquiries (NULL for every fixture item).
-    std::string now = dump_read_models(docket::DataDir{data}.projections(),
-                                       {"queue.sqlite", "sla.sqlite", "journeys.sqlite"});
+    // The journeys and attachments read models came later too (the fixture has neither),
+    // and with them the `journey` column of requests and inquiries and the `attachments`
+    // column of their messages (NULL for every fixture row).
+    std::string now =
+        dump_read_models(docket::DataDir{data}.projections(),
+                         {"queue.sqlite", "sla.sqlite", "journeys.sqlite", "attachments.sqlite"});
     const auto sla_row = now.find("\nsla_config\t");
     REQUIRE(sla_row != std::string::npos);
     now.erase(sla_row, now.find('\n', sla_row + 1) - sla_row);

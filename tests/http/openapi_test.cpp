@@ -281,7 +281,7 @@ TEST_SUITE("http") {
                       "Support Inquiries", "Support Inquiries (Admin)", "Support Requests",
                       "Support Requests (Admin)", "Public", "Feedback", "Feedback (Admin)", "Auth",
                       "Staff (Admin)", "Agents", "Agents (Admin)", "Queue (Admin)", "SLA (Admin)",
-                      "Journeys (Admin)", "Journeys", "Operations", "Realtime"});
+                      "Journeys (Admin)", "Journeys", "Attachments", "Operations", "Realtime"});
     CHECK(json(doc.root["info"]["license"].value()) == R"({"name":"Proprietary"})");
 
     CHECK(json(doc.root["components"]["securitySchemes"]["bearerAuth"].value()) ==

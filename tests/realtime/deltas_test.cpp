@@ -41,7 +41,7 @@ TEST_SUITE("realtime") {
           R"({"eventId":1234,"logEpoch":"epoch-1","room":"support:request:42:messages",)"
           R"("message":{"id":9,"senderType":"admin","senderId":3,)"
           R"("message":"On its way \"today\"","createdAt":"2026-11-18T11:06:40.123Z",)"
-          R"("eventId":1234}})");
+          R"("eventId":1234,"attachments":[]}})");
 
     e.type = "support.inquiry_message.created";
     e.data = R"({"supportInquiryId":5,"messageId":2,"senderType":"visitor","senderId":null,)"
@@ -53,7 +53,7 @@ TEST_SUITE("realtime") {
           R"({"eventId":1234,"logEpoch":"epoch-1","room":"support:inquiry:5:messages",)"
           R"("trackingCode":"INQ-8K4P2X","message":{"id":2,"senderType":"visitor",)"
           R"("senderId":null,"message":"hi","createdAt":"2026-11-18T11:06:40.123Z",)"
-          R"("eventId":1234}})");
+          R"("eventId":1234,"attachments":[]}})");
   }
 
   TEST_CASE("other and malformed events have no delta") {

@@ -781,7 +781,7 @@ TEST_SUITE("realtime") {
         delta_packet(first) ==
         R"(2/support,["support.request_message.created",{"eventId":21,"logEpoch":")" +
             std::string(kEpoch) +
-            R"(","room":"support:request:1:messages","message":{"id":3,"senderType":"customer","senderId":7,"message":"Hello","createdAt":"2026-11-22T10:17:30.000Z","eventId":21}}])");
+            R"(","room":"support:request:1:messages","message":{"id":3,"senderType":"customer","senderId":7,"message":"Hello","createdAt":"2026-11-22T10:17:30.000Z","eventId":21,"attachments":[]}}])");
 
     // Not after leave; not after the connection ends.
     h.one(member, R"(2/support,2["support:leave_request_messages",{"supportRequestId":1}])");
