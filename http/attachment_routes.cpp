@@ -296,8 +296,11 @@ constexpr std::string_view kUploadBody =
     R"("format":"binary"}}}})";
 
 constexpr std::string_view kFileContent =
-    R"({"image/*":{"schema":{"type":"string","format":"binary"}},"application/pdf":)"
-    R"({"schema":{"type":"string","format":"binary"}}})";
+    R"({"image/png":{"schema":{"type":"string","format":"binary"}},)"
+    R"("image/jpeg":{"schema":{"type":"string","format":"binary"}},)"
+    R"("image/gif":{"schema":{"type":"string","format":"binary"}},)"
+    R"("image/webp":{"schema":{"type":"string","format":"binary"}},)"
+    R"("application/pdf":{"schema":{"type":"string","format":"binary"}}})";
 
 }  // namespace
 

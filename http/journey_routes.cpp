@@ -881,7 +881,8 @@ void add_journey_routes(Router& router, ApiContext& api, InquiryOptions inquirie
       "journeys.submit",
       "Submit the answers: the server walks them and creates the end node's support request "
       "(customers) or inquiry (guests get its access token)",
-      {kNotFoundError, kVersionError, kAnswersError}, rate_group::kPublicCreate);
+      {kNotFoundError, kVersionError, kAnswersError, {409, error_code::kAttachmentInUse}},
+      rate_group::kPublicCreate);
   submit_meta.response = schema_of(submitted_shape());
   submit_meta.success_status = 201;
   add_route(router, Method::kPost, item + "/submit", std::move(submit_meta), answers_contract(),

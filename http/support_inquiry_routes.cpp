@@ -633,7 +633,8 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
       std::move(thread));
   RouteMeta post = public_route("inquiries.messages.create",
                                 "Post a visitor or customer message; closed and spam refuse",
-                                public_errors({kClosedError}), rate_group::kInquiryWrite);
+                                public_errors({kClosedError, {409, error_code::kAttachmentInUse}}),
+                                rate_group::kInquiryWrite);
   post.response = schema_of(message_shape());
   add_route(router, Method::kPost, item + "/messages", std::move(post), message_contract(),
             [&api](RequestContext& ctx, MessageBody body) {
@@ -683,7 +684,8 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
                   Permission::kSupportInquiriesRead, admin_errors()));
   RouteMeta reply =
       admin_route("admin.inquiries.messages.create", "Staff reply; closed and spam refuse",
-                  Permission::kSupportInquiriesUpdate, admin_errors({kClosedError}));
+                  Permission::kSupportInquiriesUpdate,
+                  admin_errors({kClosedError, {409, error_code::kAttachmentInUse}}));
   reply.response = schema_of(message_shape());
   add_route(router, Method::kPost, admin_item + "/messages", std::move(reply), message_contract(),
             [&api](RequestContext& ctx, MessageBody body) {

@@ -527,7 +527,7 @@ void add_support_request_routes(Router& router, ApiContext& api) {
       "support_requests.messages.create",
       "Reply; a resolved request reopens, a closed one refuses. Answers with the message and "
       "the request's fields, not the thread",
-      {kNotFoundError, kClosedError});
+      {kNotFoundError, kClosedError, {409, error_code::kAttachmentInUse}});
   customer_reply.response = schema_of(reply_shape());
   add_route(router, Method::kPost, mobile + "/{id}/messages", std::move(customer_reply),
             reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
@@ -584,7 +584,8 @@ void add_support_request_routes(Router& router, ApiContext& api) {
       "admin.support_requests.messages.create",
       "Staff reply; a closed request refuses. Answers with the message and the request's "
       "fields, not the thread",
-      Permission::kSupportRequestsUpdate, {kNotFoundError, kClosedError});
+      Permission::kSupportRequestsUpdate,
+      {kNotFoundError, kClosedError, {409, error_code::kAttachmentInUse}});
   staff_reply.response = schema_of(reply_shape());
   add_route(router, Method::kPost, admin + "/{id}/messages", std::move(staff_reply),
             reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
