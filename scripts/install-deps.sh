@@ -9,6 +9,7 @@ packages=(
   doctest-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
   libhowardhinnant-date-dev tzdata
   python3 python3-jwt python3-croniter python3-aiosmtpd wrk
+  clang libclang-rt-14-dev
 )
 # Node.js 20+ may come from another source that bundles npm; add Debian's only
 # when no node is on the PATH at all.
