@@ -24,6 +24,10 @@ int events_stats_command(int argc, char** argv, int first);
 int projections_status_command(int argc, char** argv, int first);
 int projections_rebuild_command(int argc, char** argv, int first);
 int backup_command(int argc, char** argv, int first);
+// What `docket backup` writes, for the command and the server's control socket: the
+// log as DIR/log and the attachment files as DIR/attachments; the files copied.
+Result<std::uint64_t> backup_data(const events::EventStore& store, const Config& config,
+                                  const std::string& target);
 int accounts_create_admin_command(int argc, char** argv, int first);
 
 // Shared by the commands: exit statuses and the usage error printer.

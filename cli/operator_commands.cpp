@@ -13,6 +13,7 @@
 #include "cli/control_socket.h"
 #include "cli/progress.h"
 #include "cli/server_runtime.h"
+#include "core/blob_store.h"
 #include "core/data_dir.h"
 #include "core/json_writer.h"
 #include "events/event_store.h"
@@ -24,11 +25,13 @@ namespace {
 
 constexpr const char* kBackupHelp = R"(Usage: docket backup DIR [--data-dir DATA]
 
-Writes a consistent copy of the event log to DIR (which must not exist): a RocksDB
-checkpoint, hard-linked where DIR is on the same file system. Works while the server
-runs (it makes the copy through its control socket) and while it is stopped.
-Restore: stop the server, copy DIR to DATA/log of an empty data directory, start the
-server; every read model is rebuilt from the restored log.
+Writes a consistent copy of the event log and the attachment files to DIR (which must
+not exist): DIR/log, a RocksDB checkpoint, and DIR/attachments, the files by SHA-256;
+both hard-linked where DIR is on the same file system. Works while the server runs (it
+makes the copy through its control socket) and while it is stopped. The files are
+copied after the log, so every file the copied log references is in the copy.
+Restore: stop the server, copy DIR's log/ and attachments/ into an empty data
+directory, start the server; every read model is rebuilt from the restored log.
 )";
 
 constexpr const char* kStatusHelp = R"(Usage: docket projections status [--data-dir DIR]
@@ -70,6 +73,21 @@ Status reply_status(const std::string& reply) {
   return Status::FailedPrecondition(std::string("server: ") + std::string(error));
 }
 
+// The log into target/log, then the attachment files into target/attachments.
+Result<std::uint64_t> backup_data(const events::EventStore& store, const Config& config,
+                                  const std::string& target) {
+  std::error_code ec;
+  std::filesystem::create_directories(target, ec);
+  if (ec) return Status::IOError("cannot create " + target + ": " + ec.message());
+  if (Status s = store.backup(target + "/log"); !s.ok()) return s;
+  if (!std::filesystem::exists(DataDir{config.data_dir}.attachments())) {
+    std::filesystem::create_directories(target + "/attachments", ec);
+    return std::uint64_t{0};
+  }
+  return BlobStore::existing(DataDir{config.data_dir}.attachments())
+      .copy_to(target + "/attachments");
+}
+
 int backup_command(int argc, char** argv, int first) {
   const std::string name = "backup";
   auto args = Args::parse(argc, argv, first, {"data-dir"});
@@ -98,13 +116,14 @@ int backup_command(int argc, char** argv, int first) {
     auto store = events::EventStore::open(options);
     if (!store.ok()) return failure(name, store.status());
     const std::uint64_t head = (*store)->head();
-    if (Status s = (*store)->backup(target); !s.ok()) return failure(name, s);
+    auto files = backup_data(**store, *config, target);
+    if (!files.ok()) return failure(name, files.status());
     JsonWriter w;
     w.begin_object().field("ok", true).field("dir", target).field("headAtStart", head);
-    w.end_object();
+    w.field("attachmentFiles", *files).end_object();
     std::fprintf(stdout, "%s\n", w.str().c_str());
   }
-  auto check = events::EventStore::open_read_only(target);
+  auto check = events::EventStore::open_read_only(target + "/log");
   if (!check.ok()) return failure(name, check.status());
   progress.finish((*check)->head(), "events backed up");
   return kExitOk;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "cli/commands.h"
 #include "cli/control_socket.h"
 #include "cli/identity_setup.h"
 #include "core/api_error.h"
@@ -561,14 +562,14 @@ std::string ServerRuntime::handle_control(std::string_view request) {
       return control_error("backup needs a non-empty string 'dir'");
     }
     const std::uint64_t head = store_->head();
-    Status s = store_->backup(std::string(target));
+    auto files = backup_data(*store_, options_.config, std::string(target));
     log_info("backup", [&](JsonWriter& w) {
-      w.field("dir", target).field("headAtStart", head).field("status", s.ToString());
+      w.field("dir", target).field("headAtStart", head).field("status", files.status().ToString());
     });
-    if (!s.ok()) return control_error(s.ToString());
+    if (!files.ok()) return control_error(files.status().ToString());
     JsonWriter w;
     w.begin_object().field("ok", true).field("dir", target).field("headAtStart", head);
-    w.end_object();
+    w.field("attachmentFiles", *files).end_object();
     return w.take();
   }
   if (op == "rebuild") {

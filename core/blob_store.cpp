@@ -147,6 +147,31 @@ Result<std::vector<std::string>> BlobStore::list() const {
   return names;
 }
 
+Result<std::uint64_t> BlobStore::copy_to(const std::string& dir) const {
+  auto names = list();
+  if (!names.ok()) return names.status();
+  std::uint64_t copied = 0;
+  for (const std::string& name : *names) {
+    const std::string shard = fmt::format("{}/{}", dir, std::string_view(name).substr(0, 2));
+    const std::string target = shard + "/" + name;
+    std::error_code ec;
+    fs::create_directories(shard, ec);
+    if (ec) return Status::IOError("cannot create " + shard + ": " + ec.message());
+    fs::create_hard_link(path_of(name), target, ec);
+    if (ec) {
+      ec.clear();
+      fs::copy_file(path_of(name), target, fs::copy_options::overwrite_existing, ec);
+      if (ec) return Status::IOError("cannot copy to " + target + ": " + ec.message());
+      if (Status s = fsync_path(target, O_RDONLY); !s.ok()) return s;
+    }
+    ++copied;
+  }
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  return copied;
+}
+
 Status BlobStore::verify(std::string_view name) const {
   auto bytes = read(name);
   if (!bytes.ok()) return bytes.status();

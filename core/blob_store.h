@@ -23,8 +23,11 @@ namespace docket {
 
 class BlobStore {
  public:
-  // Creates `dir` (and tmp/) when missing and clears tmp/.
+  // Creates `dir` (and tmp/) when missing and clears tmp/. For the server.
   static Result<BlobStore> open(std::string dir);
+  // The store at `dir` as it is, touching nothing (a backup or a check beside a running
+  // server, whose uploads in flight are in tmp/).
+  static BlobStore existing(std::string dir) { return BlobStore(std::move(dir)); }
 
   // Stores `bytes` under `name` (REQUIRES: the SHA-256 of bytes, 64 lower-case hex
   // digits). True when it was written now, false when that content was stored already
@@ -39,6 +42,10 @@ class BlobStore {
   std::optional<std::int64_t> age_seconds(std::string_view name) const;
   // Every stored blob's name (its SHA-256), in no particular order.
   Result<std::vector<std::string>> list() const;
+  // Copies every blob into `dir` (created; the same layout), hard-linking where `dir` is
+  // on the same file system (blobs never change) and copying with fsync otherwise. The
+  // number of blobs copied.
+  Result<std::uint64_t> copy_to(const std::string& dir) const;
   // Re-reads a blob and compares its SHA-256 with its name: NotFound when missing,
   // Corruption when its bytes changed.
   Status verify(std::string_view name) const;

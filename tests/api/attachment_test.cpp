@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "core/blob_store.h"
@@ -138,6 +139,22 @@ TEST_SUITE("api.integration") {
     CHECK(huge.status == 413);
     CHECK(huge.error_code() == "PAYLOAD_TOO_LARGE");
     CHECK(upload_form(server, "", "empty.png", kim).status == 400);
+
+    // `docket events verify` checks the files against the log: one altered file fails it.
+    server.stop();
+    auto verified =
+        testing::run_process({DOCKET_BINARY, "events", "verify", "--data-dir", server.data_dir()});
+    CHECK_MESSAGE(verified.exit_code == 0, verified.out);
+    CHECK(verified.out.find("2 attachment files") != std::string::npos);
+    const std::string sha = up.data_string("sha256");
+    const std::string path = server.data_dir() + "/attachments/" + sha.substr(0, 2) + "/" + sha;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::add);
+    std::ofstream(path, std::ios::app) << "tampered";
+    auto tampered =
+        testing::run_process({DOCKET_BINARY, "events", "verify", "--data-dir", server.data_dir()});
+    CHECK(tampered.exit_code == 1);
+    CHECK(tampered.out.find("is altered") != std::string::npos);
   }
 
   TEST_CASE("attachments: attached once to one's own messages; read by the conversation") {

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "cli/server_runtime.h"
+#include "core/blob_store.h"
+#include "core/crypto.h"
 #include "core/data_dir.h"
 #include "events/event_store.h"
 #include "events/log_format.h"
@@ -160,6 +162,9 @@ TEST_SUITE("cli.integration") {
     {
       auto rt = start_runtime(tmp.sub("data"));
       append_events(rt->store(), 200);
+      auto blobs = docket::BlobStore::open(docket::DataDir{tmp.sub("data")}.attachments());
+      REQUIRE(blobs.ok());
+      REQUIRE(blobs->put(docket::sha256_hex("file bytes"), "file bytes").ok());
       std::atomic<bool> stop{false};
       std::thread writer([&] {
         while (!stop)
@@ -172,10 +177,12 @@ TEST_SUITE("cli.integration") {
       CHECK(backup.err.find("events backed up") != std::string::npos);
       CHECK(docket_cmd({"backup", backup_dir, "--data-dir", tmp.sub("data")}).exit_code == 1);
     }
-    // Restore: the backup becomes the log of an empty data directory.
+    // Restore: the backup's log/ and attachments/ become an empty data directory's.
+    const docket::BlobStore copied = docket::BlobStore::existing(backup_dir + "/attachments");
+    CHECK(copied.verify(docket::sha256_hex("file bytes")).ok());
     const docket::DataDir restored{tmp.sub("restored")};
     std::filesystem::create_directories(restored.root);
-    std::filesystem::copy(backup_dir, restored.log(), std::filesystem::copy_options::recursive);
+    std::filesystem::copy(backup_dir, restored.root, std::filesystem::copy_options::recursive);
     auto verify = docket_cmd({"events", "verify", "--data-dir", restored.root});
     REQUIRE_MESSAGE(verify.exit_code == 0, verify.out << verify.err);
     {
