@@ -133,6 +133,8 @@ test('a customer answers a journey image question with an upload; the file is on
     assert.deepEqual(detail.body.data.messages[0].attachments.map((a) => a.id), [up.body.data.id]);
     assert.equal(detail.body.data.journey.answers.photo, up.body.data.id);
     assert.equal((await download(base, up.body.data.id, admin.token)).status, 200);
+    const queue = await call(base, 'GET', '/api/admin/queue', { token: admin.token });
+    assert.ok(queue.body.data.some((item) => item.id === submitted.body.data.id), 'the request is queued');
 
     // The same upload cannot go on a second request.
     const again = await call(base, 'POST', `/api/journeys/${id}/submit`, { token: kim.token, body: { answers } });
