@@ -25,7 +25,7 @@ Commands:
   events stats                counts and sizes of the event log
   projections status          each read model's checkpoint against the log head
   projections rebuild [NAME]  rebuild one read model (or all) from the log
-  backup DIR                  write a consistent copy of the event log to DIR
+  backup DIR                  write a consistent copy of the log and attachment files to DIR
   accounts create-admin       create an admin account (--email, --password)
 
 Every command accepts --data-dir DIR (default: $DOCKET_DATA_DIR or ./data) and --help.

@@ -29,7 +29,8 @@ Writes a consistent copy of the event log and the attachment files to DIR (which
 not exist): DIR/log, a RocksDB checkpoint, and DIR/attachments, the files by SHA-256;
 both hard-linked where DIR is on the same file system. Works while the server runs (it
 makes the copy through its control socket) and while it is stopped. The files are
-copied after the log, so every file the copied log references is in the copy.
+copied after the log, so every file the copied log references is in the copy unless
+its attachment was deleted (and the file removed) in between.
 Restore: stop the server, copy DIR's log/ and attachments/ into an empty data
 directory, start the server; every read model is rebuilt from the restored log.
 )";

@@ -1,6 +1,9 @@
 #include "http/attachment_routes.h"
 
+#include <strings.h>
+
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include <fmt/format.h>
@@ -78,8 +81,14 @@ std::string clean_file_name(std::string_view sent, MediaType type) {
       continue;
     }
     const unsigned char c = static_cast<unsigned char>(sent[i]);
-    if (len == 1 && (c < 0x20 || c == 0x7f || c == '"')) {
-      ++i;
+    const std::string_view cp = sent.substr(i, len);
+    // Controls (C0, DEL, C1) and the bidirectional overrides and isolates that make
+    // "exe.png" of "gnp.exe" (U+202A - U+202E, U+2066 - U+2069).
+    const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(sent[i + 1]) < 0xA0;
+    const bool bidi = len == 3 && ((cp >= "\xE2\x80\xAA" && cp <= "\xE2\x80\xAE") ||
+                                   (cp >= "\xE2\x81\xA6" && cp <= "\xE2\x81\xA9"));
+    if ((len == 1 && (c < 0x20 || c == 0x7f || c == '"')) || c1 || bidi) {
+      i += len;
       continue;
     }
     if (out.size() + len > domain::kMaxAttachmentFileName) break;
@@ -92,6 +101,41 @@ std::string clean_file_name(std::string_view sent, MediaType type) {
     out.pop_back();
   if (out.empty()) out = fmt::format("upload.{}", extension_of(type));
   return out;
+}
+
+// Whether an If-None-Match value (a list of tags, weak or strong, or *) names `etag`.
+bool etag_matches(std::string_view header, std::string_view etag) {
+  if (header.empty()) return false;
+  std::size_t i = 0;
+  while (i < header.size()) {
+    std::size_t end = header.find(',', i);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view tag = header.substr(i, end - i);
+    while (!tag.empty() && tag.front() == ' ')
+      tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ')
+      tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
+// `disposition; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC
+// 6266): a name with non-ASCII characters survives, and the header stays ASCII.
+std::string content_disposition(std::string_view disposition, std::string_view name) {
+  std::string ascii;
+  std::string encoded;
+  for (unsigned char c : name) {
+    ascii += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += fmt::format("%{:02X}", c);
+    }
+  }
+  return fmt::format("{}; filename=\"{}\"; filename*=UTF-8''{}", disposition, ascii, encoded);
 }
 
 struct Uploaded {
@@ -156,7 +200,7 @@ FileInput file_of(const RequestContext& ctx) {
     in.fileName = std::string(file->filename.value_or(""));
     return in;
   }
-  if (content_type.starts_with("multipart/")) {
+  if (content_type.size() >= 10 && strncasecmp(content_type.data(), "multipart/", 10) == 0) {
     throw ApiError::validation("A multipart body needs multipart/form-data with a boundary");
   }
   in.bytes = request.body;
@@ -252,7 +296,7 @@ Response download(ApiContext& api, const AttachmentOptions& options, RequestCont
   const AttachmentRow row = find_row(api, ctx.param("attachment"));
   check_read_access(api, ctx, row);
   const std::string etag = "\"" + row.sha256 + "\"";
-  if (ctx.request().header("If-None-Match") == etag) {
+  if (etag_matches(ctx.request().header("If-None-Match"), etag)) {
     Response not_modified = Response::raw(304, row.contentType, "");
     not_modified.add_header("ETag", etag);
     not_modified.add_header("Cache-Control", "private, max-age=3600");
@@ -263,7 +307,7 @@ Response download(ApiContext& api, const AttachmentOptions& options, RequestCont
   Response r = Response::raw(200, row.contentType, std::move(*bytes));
   const bool image = row.contentType.starts_with("image/");
   r.add_header("Content-Disposition",
-               fmt::format("{}; filename=\"{}\"", image ? "inline" : "attachment", row.fileName));
+               content_disposition(image ? "inline" : "attachment", row.fileName));
   r.add_header("Content-Security-Policy", "default-src 'none'; sandbox");
   r.add_header("Cache-Control", "private, max-age=3600");
   r.add_header("ETag", etag);
@@ -272,11 +316,12 @@ Response download(ApiContext& api, const AttachmentOptions& options, RequestCont
 
 Reply remove(ApiContext& api, const AttachmentOptions& options, RequestContext& ctx) {
   const AttachmentRow row = find_row(api, ctx.param("attachment"));
-  const bool request = row.kind && *row.kind == "support_request";
-  if (!ctx.identity.has(request ? Permission::kSupportRequestsUpdate
-                                : Permission::kSupportInquiriesUpdate)) {
-    throw ApiError::forbidden();
-  }
+  const bool may = !row.kind ? ctx.identity.has(Permission::kSupportRequestsUpdate) ||
+                                   ctx.identity.has(Permission::kSupportInquiriesUpdate)
+                   : *row.kind == "support_request"
+                       ? ctx.identity.has(Permission::kSupportRequestsUpdate)
+                       : ctx.identity.has(Permission::kSupportInquiriesUpdate);
+  if (!may) throw ApiError::forbidden();
   const domain::DeleteAttachment command{row.id, ctx.identity.accountId};
   co_await commit(api, ctx, command);
   release_blob(api, *options.blobs, row.sha256);

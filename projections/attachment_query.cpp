@@ -58,13 +58,4 @@ Result<bool> AttachmentQuery::referenced(std::string_view sha256) {
   return !rows->empty();
 }
 
-Result<std::vector<std::pair<std::string, bool>>> AttachmentQuery::blobs() {
-  Result<CachedStatement> st = db_.cached(
-      "SELECT sha256, MIN(deleted) FROM attachments.attachments GROUP BY sha256 ORDER BY sha256");
-  if (!st.ok()) return st.status();
-  return read_rows<std::pair<std::string, bool>>(**st, [](const Statement& s) {
-    return std::pair<std::string, bool>(std::string(s.column_text(0)), s.column_int64(1) == 0);
-  });
-}
-
 }  // namespace docket::projections

@@ -39,8 +39,6 @@ class AttachmentQuery {
   Result<std::vector<std::string>> orphans(std::int64_t before_ms, std::size_t limit);
   // Whether a live (not deleted) attachment still has these bytes.
   Result<bool> referenced(std::string_view sha256);
-  // Every SHA-256 the read model knows, deleted ones too (for verify).
-  Result<std::vector<std::pair<std::string, bool>>> blobs();
 
  private:
   Database& db_;

@@ -7,7 +7,8 @@
 //             closed_at (ISO-8601 UTC), created_ms, updated_ms, message_count, journey
 //             (JSON {id, version, answers} of the journey that created it, or NULL))
 //   inquiry_messages(inquiry_id, id, sender_type, sender_id, message, created_at,
-//             event_id; PRIMARY KEY (inquiry_id, id)) WITHOUT ROWID
+//             event_id, attachments (JSON [{id, fileName, contentType, size, url}] or
+//             NULL); PRIMARY KEY (inquiry_id, id)) WITHOUT ROWID
 //   support_inquiry_tokens(token_hash PRIMARY KEY, inquiry_id, expires_at_ms,
 //             revoked_at_ms): the guest tokens, by hash only (indexed by inquiry too,
 //             for support.inquiry.token_revoked)
@@ -34,6 +35,7 @@ class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
   // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
+  // 5: the journey column; 6: the attachments column of inquiry_messages.
   static constexpr int kSchemaVersion = 6;
 
   std::string_view name() const override { return kName; }

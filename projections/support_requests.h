@@ -7,7 +7,8 @@
 //            created_ms, first_response_ms, resolved_ms (for statistics),
 //            message_count, journey (JSON {id, version, answers} of the journey that
 //            created it, or NULL))
-//   messages(request_id, id, sender_type, sender_id, message, created_at, event_id;
+//   messages(request_id, id, sender_type, sender_id, message, created_at, event_id,
+//            attachments (JSON [{id, fileName, contentType, size, url}] or NULL);
 //            PRIMARY KEY (request_id, id)) WITHOUT ROWID: a thread is one range
 //   requests_search  FTS5, trigram, contentless: rowid = request id, over subject and
 //                    ticket number

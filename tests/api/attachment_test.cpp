@@ -108,6 +108,26 @@ TEST_SUITE("api.integration") {
     CHECK(mine.raw.header("ETag") == "\"" + up.data_string("sha256") + "\"");
     CHECK(mine.raw.header("Cache-Control").starts_with("private"));
 
+    // Caches revalidate with the ETag, alone or in a list.
+    const std::string etag = "\"" + up.data_string("sha256") + "\"";
+    for (const std::string& tags : {etag, "\"other\", W/" + etag, std::string("*")}) {
+      auto cached = http::testing::fetch(
+          server.port(), "GET /api/attachments/" + id + " HTTP/1.1\r\nHost: test\r\n" +
+                             "Authorization: Bearer " + kim + "\r\nIf-None-Match: " + tags +
+                             "\r\n\r\n");
+      REQUIRE(cached.has_value());
+      CHECK(cached->status == 304);
+      CHECK(cached->body.empty());
+    }
+
+    // A name in any script survives in filename*, with an ASCII fallback; the
+    // right-to-left override that would show "gnp.exe" as "exe.png" does not.
+    auto named = upload_form(server, png, "\xE2\x80\xAEgnp.\xC3\xA9t\xC3\xA9.png", kim);
+    REQUIRE_MESSAGE(named.status == 201, named.raw.body);
+    CHECK(named.data_string("fileName") == "gnp.\xC3\xA9t\xC3\xA9.png");
+    CHECK(get_file(server, named.data_string("id"), kim).raw.header("Content-Disposition") ==
+          "inline; filename=\"gnp.__t__.png\"; filename*=UTF-8''gnp.%C3%A9t%C3%A9.png");
+
     // Nobody else, signed in or not.
     const std::string lee = server.register_customer("lee-files@example.com");
     CHECK(get_file(server, id, lee).error_code() == "ATTACHMENT_NOT_FOUND");
@@ -145,7 +165,7 @@ TEST_SUITE("api.integration") {
     auto verified =
         testing::run_process({DOCKET_BINARY, "events", "verify", "--data-dir", server.data_dir()});
     CHECK_MESSAGE(verified.exit_code == 0, verified.out);
-    CHECK(verified.out.find("2 attachment files") != std::string::npos);
+    CHECK(verified.out.find("3 attachment files") != std::string::npos);
     const std::string sha = up.data_string("sha256");
     const std::string path = server.data_dir() + "/attachments/" + sha.substr(0, 2) + "/" + sha;
     std::filesystem::permissions(path, std::filesystem::perms::owner_write,
