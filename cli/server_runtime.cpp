@@ -31,6 +31,7 @@
 #include "events/log_metrics.h"
 #include "http/admin_routes.h"
 #include "http/agent_routes.h"
+#include "http/analytics_routes.h"
 #include "http/api_context.h"
 #include "http/attachment_routes.h"
 #include "http/auth_guard.h"
@@ -49,9 +50,11 @@
 #include "http/staff_routes.h"
 #include "http/support_inquiry_routes.h"
 #include "http/support_request_routes.h"
+#include "http/support_ticket_routes.h"
 #include "http/token_issuer.h"
 #include "projections/account_cache.h"
 #include "projections/accounts.h"
+#include "projections/analytics.h"
 #include "projections/attachments.h"
 #include "projections/authenticator.h"
 #include "projections/feedback.h"
@@ -96,6 +99,7 @@ std::vector<std::unique_ptr<projections::Projection>> make_projections() {
   list.push_back(std::make_unique<projections::SlaProjection>());
   list.push_back(std::make_unique<projections::JourneysProjection>());
   list.push_back(std::make_unique<projections::AttachmentsProjection>());
+  list.push_back(std::make_unique<projections::AnalyticsProjection>());
   return list;
 }
 
@@ -223,6 +227,7 @@ Status ServerRuntime::start_api() {
   api_.reset(new http::ApiContext{*store_, *engine_, *readers_, clock, *tokens_, *passwords_,
                                   std::move(categories), std::move(send_mail)});
   api_->default_capacity = static_cast<std::uint32_t>(config.queue_default_capacity);
+  api_->csat_window_ms = static_cast<UnixMillis>(config.csat_window_days) * 86'400'000;
   api_->requeue_on_away = config.queue_requeue_on_away;
 
   metrics_ = std::make_unique<MetricsRegistry>();
@@ -246,6 +251,8 @@ Status ServerRuntime::start_api() {
   http::add_admin_routes(*router_, *api_, *rebuilds_);
   http::add_sla_routes(*router_, *api_);
   http::add_journey_routes(*router_, *api_, inquiry_options);
+  http::add_support_ticket_routes(*router_, *api_, inquiry_options);
+  http::add_analytics_routes(*router_, *api_);
   auto blobs = BlobStore::open(DataDir{config.data_dir}.attachments());
   if (!blobs.ok()) return blobs.status();
   blobs_ = std::make_unique<BlobStore>(std::move(blobs).value());

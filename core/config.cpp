@@ -398,6 +398,10 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1, 1000, c.queue_default_capacity);
        }},
+      {"DOCKET_CSAT_WINDOW_DAYS", "7",
+       "Days after its resolution (an inquiry: its resolution, else its closing) during which "
+       "the customer or guest may rate a conversation, once (1 - 365).",
+       [](Config& c, std::string_view v) { return parse_uint_in(v, 1, 365, c.csat_window_days); }},
       {"DOCKET_QUEUE_INTERVAL_SECONDS", "10",
        "How often the queue sweeps for work it can assign, besides running on every event "
        "that may change the answer (1 - 3600).",
@@ -592,6 +596,17 @@ const std::vector<ConfigVariable>& config_variables() {
        "Public lookups by tracking code per client address (route group public.lookup).",
        [](Config& c, std::string_view v) {
          return Config::RateLimitRule::parse(v, c.rate_limit_public_lookup);
+       }},
+      {"DOCKET_RATE_LIMIT_PUBLIC_TICKET", "3/600",
+       "Tickets filed through seed 001's form (POST /api/support/ticket) per client address "
+       "(route group public.ticket).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_public_ticket);
+       }},
+      {"DOCKET_RATE_LIMIT_SUPPORT_STATS", "30/60",
+       "Calls of GET /api/support/stats per client address (route group support.stats).",
+       [](Config& c, std::string_view v) {
+         return Config::RateLimitRule::parse(v, c.rate_limit_support_stats);
        }},
       {"DOCKET_RATE_LIMIT_INQUIRY_WRITE", "60/60",
        "Inquiry messages and contact updates per client address (route group inquiry.write).",

@@ -70,6 +70,7 @@ struct Config {
   // Agents and the queue (docs/agents-and-queue.md)
   bool queue_enabled = true;                  // DOCKET_QUEUE_ENABLED
   std::uint64_t queue_default_capacity = 5;   // DOCKET_QUEUE_DEFAULT_CAPACITY
+  std::uint64_t csat_window_days = 7;         // DOCKET_CSAT_WINDOW_DAYS
   std::uint64_t queue_interval_seconds = 10;  // DOCKET_QUEUE_INTERVAL_SECONDS
   bool queue_requeue_on_away = false;         // DOCKET_QUEUE_REQUEUE_ON_AWAY
   // SLAs (docs/sla.md)
@@ -112,6 +113,8 @@ struct Config {
   RateLimitRule rate_limit_global{1200, 60};         // DOCKET_RATE_LIMIT_GLOBAL
   RateLimitRule rate_limit_public_create{10, 600};   // DOCKET_RATE_LIMIT_PUBLIC_CREATE
   RateLimitRule rate_limit_public_lookup{20, 300};   // DOCKET_RATE_LIMIT_PUBLIC_LOOKUP
+  RateLimitRule rate_limit_public_ticket{3, 600};    // DOCKET_RATE_LIMIT_PUBLIC_TICKET
+  RateLimitRule rate_limit_support_stats{30, 60};    // DOCKET_RATE_LIMIT_SUPPORT_STATS
   RateLimitRule rate_limit_inquiry_write{60, 60};    // DOCKET_RATE_LIMIT_INQUIRY_WRITE
   RateLimitRule rate_limit_inquiry_verify{10, 600};  // DOCKET_RATE_LIMIT_INQUIRY_VERIFY
   RateLimitRule rate_limit_login{10, 60};            // DOCKET_RATE_LIMIT_LOGIN

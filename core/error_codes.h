@@ -65,10 +65,13 @@ inline constexpr std::string_view kJourneyInvalid = "JOURNEY_INVALID";          
 inline constexpr std::string_view kJourneyArchived = "JOURNEY_ARCHIVED";                  // 409
 inline constexpr std::string_view kJourneyAnswersInvalid = "JOURNEY_ANSWERS_INVALID";     // 400
 // Attachments.
-inline constexpr std::string_view kAttachmentNotFound = "ATTACHMENT_NOT_FOUND";  // 404
-inline constexpr std::string_view kAttachmentInUse = "ATTACHMENT_IN_USE";        // 409
-inline constexpr std::string_view kAttachmentTypeNotAllowed =
-    "ATTACHMENT_TYPE_NOT_ALLOWED";  // 415
+inline constexpr std::string_view kAttachmentNotFound = "ATTACHMENT_NOT_FOUND";               // 404
+inline constexpr std::string_view kAttachmentInUse = "ATTACHMENT_IN_USE";                     // 409
+inline constexpr std::string_view kAttachmentTypeNotAllowed = "ATTACHMENT_TYPE_NOT_ALLOWED";  // 415
+// Customer satisfaction.
+inline constexpr std::string_view kSatisfactionNotAvailable = "SATISFACTION_NOT_AVAILABLE";  // 409
+inline constexpr std::string_view kSatisfactionAlreadyRated = "SATISFACTION_ALREADY_RATED";  // 409
+inline constexpr std::string_view kSatisfactionWindowClosed = "SATISFACTION_WINDOW_CLOSED";  // 409
 }  // namespace error_code
 
 }  // namespace docket

@@ -44,4 +44,13 @@ std::size_t utf8_length(std::string_view s) {
   return count;
 }
 
+std::string_view utf8_prefix(std::string_view s, std::size_t max_chars) {
+  std::size_t i = 0;
+  for (std::size_t n = 0; i < s.size() && n < max_chars; ++n) {
+    const std::size_t len = utf8_sequence_length(s, i);
+    i += len == 0 ? 1 : len;
+  }
+  return s.substr(0, i);
+}
+
 }  // namespace docket

@@ -90,6 +90,11 @@ enum class Refusal : std::uint16_t {
                                 //     someone else's, repeated, too many
   kAttachmentAlreadyAttached,   // 409 ATTACHMENT_IN_USE: attached to another message
   kAttachmentNotExpired,        // 409 CONFLICT: the orphan sweep skips it
+
+  // Customer satisfaction.
+  kSatisfactionNotAvailable,  // 409 SATISFACTION_NOT_AVAILABLE: not resolved (or closed)
+  kSatisfactionAlreadyRated,  // 409 SATISFACTION_ALREADY_RATED: rated once already
+  kSatisfactionWindowClosed,  // 409 SATISFACTION_WINDOW_CLOSED: resolved too long ago
 };
 
 // How a refusal is answered.

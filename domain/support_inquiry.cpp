@@ -240,6 +240,10 @@ Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
     return Status::Ok();
   }
   if (std::holds_alternative<InquirySlaBreached>(event)) return Status::Ok();
+  if (const auto* rated = std::get_if<InquirySatisfactionRated>(&event)) {
+    i.satisfaction = rated->rating;  // no activity either
+    return Status::Ok();
+  }
   std::visit(events::Overloaded{
                  [&](const InquiryCreated& e) {
                    i.id = e.supportInquiryId;
@@ -263,6 +267,7 @@ Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
                  },
                  [&](const InquiryStatusChanged& e) {
                    i.status = e.to;
+                   if (i.status == kInquiryResolved) i.resolvedAt = record.occurredAt;
                    if (i.status == kInquiryClosed || i.status == kInquirySpam)
                      i.closedAt = record.occurredAt;
                  },
@@ -301,6 +306,7 @@ Status apply(SupportInquiry& i, const SupportInquiryEvent::Variant& event,
                  [&](const InquiryPriorityChanged&) {},
                  [&](const InquirySlaUpdated&) {},
                  [&](const InquirySlaBreached&) {},
+                 [&](const InquirySatisfactionRated&) {},
              },
              event);
   i.lastActivityAt = record.occurredAt;
@@ -334,10 +340,20 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Creat
   auto req = start_append(meta);
   req.ids.push_back({std::string(kSupportInquirySequence), *last + 1});
   req.claims.push_back({tracking_key(code), support_inquiry_stream(id)});
+  std::optional<std::string> number;
+  if (c.formTicket) {  // one number space for requests and form tickets: no number twice
+    auto last_request = view.last_id(kSupportRequestSequence);
+    if (!last_request.ok()) return last_request.status();
+    number = ticket_number(static_cast<std::int64_t>(*last_request + 1), view.now_ms());
+    req.ids.push_back({std::string(kSupportRequestSequence), *last_request + 1});
+    req.claims.push_back({ticket_key(*number), support_inquiry_stream(id)});
+  }
   open_stream(req, support_inquiry_stream(id), events::kNoStream);
-  add_event(req.streams.front(),
-            InquiryCreated{id, code, c.subject, c.category, c.customerId, c.guestName, c.guestEmail,
-                           c.guestPhone, c.tokenHash, c.tokenExpiresAt, c.priority, c.journey});
+  add_event(
+      req.streams.front(),
+      InquiryCreated{id, code, c.subject, c.category, c.customerId, c.guestName, c.guestEmail,
+                     c.guestPhone, c.tokenHash, c.tokenExpiresAt, c.priority, c.journey, number,
+                     c.formTicket ? std::optional<std::string>("form") : std::nullopt});
   auto sla = start_item_sla(view, kItemSupportInquiry, c.category, c.priority);
   if (!sla.ok()) return sla.status();
   if (*sla) {
@@ -569,6 +585,21 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const Close
   add_event(stream, status_change(*i, kInquiryClosed, "inactive"));
   if (Status s = add_sla_status_change(view, stream, *i, kInquiryClosed); !s.ok()) return s;
   if (Status s = add_status_work_change(view, req, *i, kInquiryClosed); !s.ok()) return s;
+  return req;
+}
+
+Result<events::AppendRequest> decide(const events::StagedView& view, const RateInquiry& c,
+                                     const CommandMeta& meta) {
+  auto i = load_support_inquiry(view, c.inquiryId);
+  if (!i.ok()) return i.status();
+  const bool ended = i->status == kInquiryResolved || i->status == kInquiryClosed;
+  const std::optional<UnixMillis> end = i->resolvedAt ? i->resolvedAt : i->closedAt;
+  if (!ended || !end) return refuse(Refusal::kSatisfactionNotAvailable);
+  if (i->satisfaction) return refuse(Refusal::kSatisfactionAlreadyRated);
+  if (view.now_ms() - *end > c.window) return refuse(Refusal::kSatisfactionWindowClosed);
+  auto req = start_append(meta);
+  add_event(on_stream(req, *i),
+            InquirySatisfactionRated{i->id, c.raterType, c.customerId, c.rating, c.comment});
   return req;
 }
 

@@ -108,7 +108,9 @@ struct SupportInquiry {
   UnixMillis createdAt = 0;
   UnixMillis lastActivityAt = 0;  // the last event's time
   std::optional<UnixMillis> closedAt;
-  std::optional<SlaClock> sla;  // none: no policy covered it when created
+  std::optional<UnixMillis> resolvedAt;      // when it was last resolved
+  std::optional<std::int64_t> satisfaction;  // the rating, once rated
+  std::optional<SlaClock> sla;               // none: no policy covered it when created
   std::uint64_t version = 0;
 };
 
@@ -142,6 +144,9 @@ struct CreateSupportInquiry {
   // Uploads for the first message, and who attaches them (the caller of the route).
   std::vector<std::string> attachmentIds;
   Uploader attachmentPoster;
+  // Seed 001's ticket form: the inquiry also takes the next support request number
+  // (SUP-YYYY-NNNNNN, claimed like a request's) and records source "form".
+  bool formTicket = false;
 };
 
 struct PostInquiryMessage {
@@ -151,6 +156,19 @@ struct PostInquiryMessage {
   std::optional<std::int64_t> senderId;
   std::string message;
   std::vector<std::string> attachmentIds;  // the sender's own uploads (domain/attachment.h)
+};
+
+// Rates a resolved or closed inquiry, once, within `window` of its end (its last
+// resolution, else its closing). raterType "visitor" (the guest token's holder) or
+// "customer" (the inquiry's own customer, customerId).
+struct RateInquiry {
+  static constexpr std::string_view kName = "support_inquiry.rate";
+  std::int64_t inquiryId = 0;
+  std::string raterType;
+  std::optional<std::int64_t> customerId;
+  std::int64_t rating = 0;  // 1-5
+  std::optional<std::string> comment;
+  UnixMillis window = 7LL * 86'400'000;
 };
 
 struct SetInquiryStatus {
@@ -241,6 +259,10 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
                                      const PostInquiryMessage& command, const CommandMeta& meta);
 Result<events::AppendRequest> decide(const events::StagedView& view,
                                      const SetInquiryStatus& command, const CommandMeta& meta);
+// Refused kSatisfactionNotAvailable (not resolved or closed now; spam and linked
+// inquiries never), kSatisfactionAlreadyRated, kSatisfactionWindowClosed.
+Result<events::AppendRequest> decide(const events::StagedView& view, const RateInquiry& command,
+                                     const CommandMeta& meta);
 Result<events::AppendRequest> decide(const events::StagedView& view, const AssignInquiry& command,
                                      const CommandMeta& meta);
 Result<events::AppendRequest> decide(const events::StagedView& view,

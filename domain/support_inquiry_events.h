@@ -40,6 +40,11 @@ struct InquiryCreated {
   // medium).
   std::optional<std::string> priority;
   std::optional<JourneyRunRecord> journey;  // created by an intake journey
+  // A ticket number (SUP-YYYY-NNNNNN) from the support request sequence: inquiries opened
+  // through seed 001's ticket form (source "form") have one, so the number works for
+  // lookup and in the staff inbox.
+  std::optional<std::string> ticketNumber;
+  std::optional<std::string> source;  // "form": seed 001's POST /api/support/ticket
   static constexpr auto fields() {
     using E = InquiryCreated;
     return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
@@ -53,7 +58,9 @@ struct InquiryCreated {
                       events::field("tokenHash", &E::tokenHash),
                       events::field("tokenExpiresAt", &E::tokenExpiresAt),
                       events::field("priority", &E::priority),
-                      events::field("journey", &E::journey)};
+                      events::field("journey", &E::journey),
+                      events::field("ticketNumber", &E::ticketNumber),
+                      events::field("source", &E::source)};
   }
 };
 
@@ -270,11 +277,31 @@ struct InquirySlaBreached {
   }
 };
 
+// The visitor (guest token) or the inquiry's customer rated it once it was resolved or
+// closed (once, within DOCKET_CSAT_WINDOW_DAYS): rating 1-5, an optional comment.
+// raterType: "visitor" or "customer" (then customerId).
+struct InquirySatisfactionRated {
+  static constexpr std::string_view kType = "support.inquiry.satisfaction_rated";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportInquiryId = 0;
+  std::string raterType;
+  std::optional<std::int64_t> customerId;
+  std::int64_t rating = 0;
+  std::optional<std::string> comment;
+  static constexpr auto fields() {
+    using E = InquirySatisfactionRated;
+    return std::tuple{events::field("supportInquiryId", &E::supportInquiryId),
+                      events::field("raterType", &E::raterType),
+                      events::field("customerId", &E::customerId),
+                      events::field("rating", &E::rating), events::field("comment", &E::comment)};
+  }
+};
+
 using SupportInquiryEvent =
     events::EventSet<InquiryCreated, InquiryMessageCreated, InquiryStatusChanged, InquiryAssigned,
                      InquiryContactIdentified, InquiryVerificationRequested,
                      InquiryVerificationFailed, InquiryEmailVerified, InquiryLinked,
                      InquiryTokenRevoked, InquiryPriorityChanged, InquirySlaUpdated,
-                     InquirySlaBreached>;
+                     InquirySlaBreached, InquirySatisfactionRated>;
 
 }  // namespace docket::domain

@@ -118,6 +118,7 @@ Status apply(SupportRequest& r, const SupportRequestEvent::Variant& event,
                  },
                  [&](const SupportRequestAssigned& e) { r.assignedAdminId = e.assignedAdminId; },
                  [&](const SupportRequestPriorityChanged& e) { r.priority = e.to; },
+                 [&](const SupportRequestSatisfactionRated& e) { r.satisfaction = e.rating; },
                  [&](const SupportRequestSlaUpdated&) {},
                  [&](const SupportRequestSlaBreached&) {},
              },
@@ -146,7 +147,7 @@ Result<std::int64_t> add_support_request_creation(const events::StagedView& view
   req.claims.push_back({ticket_key(number), support_request_stream(id)});
   auto& stream = open_stream(req, support_request_stream(id), events::kNoStream);
   add_event(stream, SupportRequestCreated{id, number, c.customerId, c.subject, c.category,
-                                          c.priority, c.metadata, c.journey});
+                                          c.priority, c.metadata, c.journey, c.source});
   auto sla = start_item_sla(view, kItemSupportRequest, c.category, c.priority);
   if (!sla.ok()) return sla.status();
   if (*sla) add_event(stream, SupportRequestSlaUpdated{id, "created", sla_clock_record(**sla)});
@@ -285,6 +286,21 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
       !s.ok()) {
     return s;
   }
+  return req;
+}
+
+Result<events::AppendRequest> decide(const events::StagedView& view, const RateSupportRequest& c,
+                                     const CommandMeta& meta) {
+  auto r = load_support_request(view, c.requestId);
+  if (!r.ok()) return r.status();
+  if (r->customerId != c.customerId) return refuse(Refusal::kSupportRequestNotFound);
+  const bool ended = r->status == kStatusResolved || r->status == kStatusClosed;
+  if (!ended || !r->resolvedAt) return refuse(Refusal::kSatisfactionNotAvailable);
+  if (r->satisfaction) return refuse(Refusal::kSatisfactionAlreadyRated);
+  if (view.now_ms() - *r->resolvedAt > c.window) return refuse(Refusal::kSatisfactionWindowClosed);
+  auto req = start_append(meta);
+  add_event(on_stream(req, *r),
+            SupportRequestSatisfactionRated{r->id, c.customerId, c.rating, c.comment});
   return req;
 }
 

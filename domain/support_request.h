@@ -74,7 +74,8 @@ struct SupportRequest {
   std::optional<std::string> resolutionNote;
   std::optional<UnixMillis> firstResponseAt;
   std::optional<UnixMillis> resolvedAt;
-  std::optional<SlaClock> sla;  // none: no policy covered it when created
+  std::optional<std::int64_t> satisfaction;  // the customer's rating, once rated
+  std::optional<SlaClock> sla;               // none: no policy covered it when created
   std::uint64_t version = 0;
 };
 
@@ -96,6 +97,18 @@ struct CreateSupportRequest {
   RawJson metadata;                         // a JSON object or null, stored as given
   std::optional<JourneyRunRecord> journey;  // created by an intake journey
   std::vector<std::string> attachmentIds;   // the customer's uploads, on the first message
+  std::optional<std::string> source;        // "form": seed 001's ticket form
+};
+
+// The customer rates their resolved (or closed after resolution) request, once, within
+// `window` of its last resolution.
+struct RateSupportRequest {
+  static constexpr std::string_view kName = "support_request.rate";
+  std::int64_t requestId = 0;
+  std::int64_t customerId = 0;
+  std::int64_t rating = 0;  // 1-5
+  std::optional<std::string> comment;
+  UnixMillis window = 7LL * 86'400'000;
 };
 
 // Who replies: a customer on their own request, or staff.
@@ -171,5 +184,9 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
 Result<events::AppendRequest> decide(const events::StagedView& view,
                                      const ChangeSupportRequestPriority& command,
                                      const CommandMeta& meta);
+// Refused kSupportRequestNotFound (another customer's), kSatisfactionNotAvailable (not
+// resolved now), kSatisfactionAlreadyRated, kSatisfactionWindowClosed.
+Result<events::AppendRequest> decide(const events::StagedView& view,
+                                     const RateSupportRequest& command, const CommandMeta& meta);
 
 }  // namespace docket::domain

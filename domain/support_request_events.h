@@ -30,6 +30,7 @@ struct SupportRequestCreated {
   std::string priority;
   RawJson metadata;
   std::optional<JourneyRunRecord> journey;  // created by an intake journey
+  std::optional<std::string> source;        // "form": seed 001's POST /api/support/ticket
   static constexpr auto fields() {
     using E = SupportRequestCreated;
     return std::tuple{events::field("supportRequestId", &E::supportRequestId),
@@ -39,7 +40,8 @@ struct SupportRequestCreated {
                       events::field("category", &E::category),
                       events::field("priority", &E::priority),
                       events::field("metadata", &E::metadata),
-                      events::field("journey", &E::journey)};
+                      events::field("journey", &E::journey),
+                      events::field("source", &E::source)};
   }
 };
 
@@ -181,9 +183,27 @@ struct SupportRequestSlaBreached {
   }
 };
 
-using SupportRequestEvent = events::EventSet<SupportRequestCreated, SupportRequestMessageCreated,
-                                             SupportRequestStatusChanged, SupportRequestAssigned,
-                                             SupportRequestPriorityChanged,
-                                             SupportRequestSlaUpdated, SupportRequestSlaBreached>;
+// The customer rated the resolved request (once, within DOCKET_CSAT_WINDOW_DAYS of its
+// resolution): rating 1-5, an optional comment.
+struct SupportRequestSatisfactionRated {
+  static constexpr std::string_view kType = "support.request.satisfaction_rated";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t supportRequestId = 0;
+  std::int64_t customerId = 0;
+  std::int64_t rating = 0;
+  std::optional<std::string> comment;
+  static constexpr auto fields() {
+    using E = SupportRequestSatisfactionRated;
+    return std::tuple{events::field("supportRequestId", &E::supportRequestId),
+                      events::field("customerId", &E::customerId),
+                      events::field("rating", &E::rating), events::field("comment", &E::comment)};
+  }
+};
+
+using SupportRequestEvent =
+    events::EventSet<SupportRequestCreated, SupportRequestMessageCreated,
+                     SupportRequestStatusChanged, SupportRequestAssigned,
+                     SupportRequestPriorityChanged, SupportRequestSlaUpdated,
+                     SupportRequestSlaBreached, SupportRequestSatisfactionRated>;
 
 }  // namespace docket::domain

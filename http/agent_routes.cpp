@@ -131,6 +131,10 @@ const Shape<QueueItemView>& queue_item_shape() {
                [](JsonWriter& w, const QueueItemView& v) { w.value(v.row.kind); })
         .computed("id", R"({"type":"integer"})",
                   [](JsonWriter& w, const QueueItemView& v) { w.value(v.row.id); })
+        .computed("reference",
+                  R"({"type":"string","description":"The ticket number SUP-… (also of a )"
+                  R"(form ticket), or else an inquiry's tracking code INQ-…"})",
+                  [](JsonWriter& w, const QueueItemView& v) { w.value(v.row.reference); })
         .computed("priority", R"({"type":"string","enum":["low","medium","high","urgent"]})",
                   [](JsonWriter& w, const QueueItemView& v) { w.value(v.row.priority); })
         .computed("category", R"({"type":["string","null"]})",

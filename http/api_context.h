@@ -45,6 +45,8 @@ struct ApiContext {
   // DOCKET_QUEUE_DEFAULT_CAPACITY and DOCKET_QUEUE_REQUEUE_ON_AWAY.
   std::uint32_t default_capacity = 5;
   bool requeue_on_away = false;
+  // DOCKET_CSAT_WINDOW_DAYS: how long after its end a conversation may be rated.
+  UnixMillis csat_window_ms = 7LL * 86'400'000;
 };
 
 // The actor and request metadata of the events a request's command appends: the

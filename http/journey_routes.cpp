@@ -553,15 +553,6 @@ Walked walk(ApiContext& api, GraphCache& cache, const RequestContext& ctx, std::
   return w;
 }
 
-std::string cut_chars(const std::string& text, std::size_t max_chars) {
-  std::size_t i = 0;
-  for (std::size_t n = 0; i < text.size() && n < max_chars; ++n) {
-    const std::size_t len = utf8_sequence_length(text, i);
-    i += len == 0 ? 1 : len;
-  }
-  return text.substr(0, i);
-}
-
 // ---- handlers ---------------------------------------------------------------------------
 
 Reply create_journey(ApiContext& api, RequestContext& ctx, CreateBody body) {
@@ -685,7 +676,7 @@ Reply submit(ApiContext& api, GraphCache& cache, const InquiryOptions& options, 
   }
   const domain::JourneyRunRecord run{id, w.version, RawJson{domain::path_answers_json(w.walk)}};
   const std::string subject = domain::journey_subject(w.walk, w.journey.name, kMaxSubjectChars);
-  std::string message = cut_chars(domain::journey_summary(w.walk), kMaxMessageChars);
+  std::string message = std::string(utf8_prefix(domain::journey_summary(w.walk), kMaxMessageChars));
   if (message.empty()) message = subject;
   // Image answers: the files go on the created item's first message.
   std::vector<std::string> files;

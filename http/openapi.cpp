@@ -45,8 +45,8 @@ constexpr TagDescription kTags[] = {
     {"Support Requests (Admin)",
      "Staff handling of support requests: list, detail, reply, assign and status."},
     {"Public",
-     "The status of an inquiry or support request by its reference and the e-mail it was "
-     "filed under; no account needed."},
+     "The status of an inquiry or support request by its reference, with its subject when "
+     "the e-mail it was filed under is given too; no account needed."},
     {"Feedback", "One-way product feedback submitted by customers."},
     {"Feedback (Admin)", "Staff review of feedback submissions."},
     {"Auth", "Sign-in and tokens for customers and staff."},
@@ -72,6 +72,12 @@ constexpr TagDescription kTags[] = {
     {"Attachments",
      "Files on conversations: uploads recognised by their bytes and stripped of metadata, "
      "downloads for those who may read the conversation (docs/attachments.md)."},
+    {"Support Tickets (seed 001)",
+     "Seed 001's ticket form and statistics as its clients call them: a customer's form files "
+     "a support request, anyone else's a form ticket (a guest inquiry with a SUP number)."},
+    {"Analytics (Admin)",
+     "Reports by local day in any time zone, as JSON or CSV: volume, response and resolution "
+     "times, SLA compliance, CSAT, agents and the queue (Analytics_READ; docs/analytics.md)."},
     {"Operations",
      "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
      "log and projection status and rebuilds."},

@@ -95,6 +95,8 @@ RateLimitOptions RateLimitOptions::from_config(const Config& config) {
   o.groups = {
       {std::string(rate_group::kPublicCreate), config.rate_limit_public_create},
       {std::string(rate_group::kPublicLookup), config.rate_limit_public_lookup},
+      {std::string(rate_group::kPublicTicket), config.rate_limit_public_ticket},
+      {std::string(rate_group::kSupportStats), config.rate_limit_support_stats},
       {std::string(rate_group::kInquiryWrite), config.rate_limit_inquiry_write},
       {std::string(rate_group::kInquiryVerify), config.rate_limit_inquiry_verify},
       {std::string(rate_group::kLogin), config.rate_limit_login},

@@ -43,6 +43,8 @@ using RateLimitRule = Config::RateLimitRule;
 namespace rate_group {
 inline constexpr std::string_view kPublicCreate = "public.create";
 inline constexpr std::string_view kPublicLookup = "public.lookup";
+inline constexpr std::string_view kPublicTicket = "public.ticket";
+inline constexpr std::string_view kSupportStats = "support.stats";
 inline constexpr std::string_view kInquiryWrite = "inquiry.write";
 inline constexpr std::string_view kInquiryVerify = "inquiry.verify";
 inline constexpr std::string_view kLogin = "auth.login";

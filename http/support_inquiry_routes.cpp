@@ -16,6 +16,7 @@
 #include "http/query.h"
 #include "http/rate_limit.h"
 #include "http/route_kit.h"
+#include "http/satisfaction.h"
 #include "http/sla_routes.h"
 #include "projections/reader_pool.h"
 #include "projections/support_inquiry_query.h"
@@ -78,6 +79,14 @@ const Shape<SupportInquiryRow>& inquiry_shape() {
         .field("createdAt", &R::createdAt, {.format = "date-time"})
         .field("updatedAt", &R::updatedAt, {.format = "date-time"})
         .field("closedAt", &R::closedAt, {.format = "date-time"})
+        .field("priority", &R::priority,
+               {.values = {std::begin(domain::kPriorities), std::end(domain::kPriorities)}})
+        .field("ticketNumber", &R::ticketNumber,
+               {.pattern = "^SUP-[0-9]{4}-[0-9]{6,}$",
+                .description = "Form tickets (seed 001's POST /api/support/ticket) only"})
+        .field("source", &R::source,
+               {.description = "\"form\": opened through seed 001's ticket form"})
+        .object("satisfaction", &R::satisfaction, satisfaction_shape())
         .object("sla", &R::sla, sla_shape(), true);  // staff responses only (docs/sla.md)
     return s;
   }();
@@ -139,10 +148,17 @@ const Shape<projections::TicketStatus>& ticket_shape() {
     s.field("reference", &T::reference)
         .field("kind", &T::kind, {.values = {"inquiry", "support_request"}})
         .field("status", &T::status)
+        .field("priority", &T::priority, {.values = {"low", "medium", "high", "urgent"}})
         .field("createdAt", &T::createdAt, {.format = "date-time"})
         .field("updatedAt", &T::updatedAt, {.format = "date-time"})
         .field("closedAt", &T::closedAt, {.format = "date-time"})
-        .field("resolvedAt", &T::resolvedAt, {.format = "date-time"});
+        .field("resolvedAt", &T::resolvedAt, {.format = "date-time"})
+        .field("emailMatched", &T::emailMatched,
+               {.description = "The e-mail given is the one the ticket was filed under"})
+        .field("subject", &T::subject,
+               {.description = "Only when emailMatched", .omit_empty = true})
+        .field("category", &T::category,
+               {.description = "Only when emailMatched", .omit_empty = true});
     return s;
   }();
   return shape;
@@ -285,8 +301,9 @@ struct LookupQuery {
 std::shared_ptr<const QueryContract<LookupQuery>> lookup_contract() {
   auto q = std::make_shared<QueryContract<LookupQuery>>();
   q->param(Text("email").length(1, 254).describe(
-               "The e-mail the ticket was filed under; without it, with another or with "
-               "one that is no address, nothing matches (the same 404)"),
+               "The e-mail the ticket was filed under: with it, the answer adds the subject "
+               "and category; without it, with another or with one that is no address, "
+               "the answer is the same status, priority and timestamps"),
            &LookupQuery::email);
   return q;
 }
@@ -368,6 +385,21 @@ Reply create(ApiContext& api, const InquiryOptions& options, RequestContext& ctx
   const auto executed = co_await commit(api, ctx, command);
   created.inquiry = find_row(api, executed.id(domain::kSupportInquirySequence));
   co_return answer(created_shape(), created, 201);
+}
+
+// The visitor or the inquiry's customer rates it once it has ended.
+Reply rate(ApiContext& api, RequestContext& ctx, RatingBody body) {
+  const std::int64_t id = path_id(ctx);
+  check_access(api, ctx, id);
+  const auth::Identity& who = ctx.identity;
+  domain::RateInquiry command{id,
+                              who.is_customer() ? "customer" : "visitor",
+                              who.is_customer() ? std::optional(who.accountId) : std::nullopt,
+                              body.rating,
+                              std::move(body.comment),
+                              api.csat_window_ms};
+  co_await commit(api, ctx, command);
+  co_return answer(inquiry_detail_shape(), find_row(api, id), 201);
 }
 
 // The customer's own inquiries, or (admin) every inquiry with the staff filters.
@@ -540,12 +572,12 @@ Reply revoke_token(ApiContext& api, RequestContext& ctx) {
 // exist. (A query the contract refuses — an unknown parameter, control characters — is
 // a VALIDATION_ERROR like anywhere else: it says nothing about any ticket.)
 Response lookup(ApiContext& api, RequestContext& ctx, LookupQuery query) {
-  const ApiError nothing(404, error_code::kNotFound,
-                         "No ticket matches this reference and e-mail address");
+  const ApiError nothing(404, error_code::kNotFound, "No ticket has this reference");
   const std::string_view reference = ctx.param("code");
-  if (reference.empty() || reference.size() > 40 || !query.email) return nothing;
-  const std::string address = domain::normalize_email(*query.email);
-  if (!is_valid_email(address)) return nothing;
+  if (reference.empty() || reference.size() > 40) return nothing;
+  // An e-mail that is no address matches nothing: the same answer as a wrong one.
+  std::string address = query.email ? domain::normalize_email(*query.email) : std::string();
+  if (!is_valid_email(address)) address.clear();
   auto lease = read_lease(api);
   auto found = projections::lookup_ticket(lease.db(), reference, address);
   if (!found.ok()) throw unexpected(found.status(), "looking up a ticket");
@@ -640,6 +672,17 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
             [&api](RequestContext& ctx, MessageBody body) {
               return post_message(api, ctx, std::move(body), false);
             });
+  add_route(router, Method::kPost, item + "/satisfaction",
+            public_route("inquiries.satisfaction.create",
+                         "Rate the inquiry once it is resolved or closed: once, within "
+                         "DOCKET_CSAT_WINDOW_DAYS",
+                         public_errors({{409, error_code::kSatisfactionNotAvailable},
+                                        {409, error_code::kSatisfactionAlreadyRated},
+                                        {409, error_code::kSatisfactionWindowClosed}}),
+                         rate_group::kInquiryWrite),
+            rating_contract(), [&api](RequestContext& ctx, RatingBody body) {
+              return rate(api, ctx, std::move(body));
+            });
   add_route(router, Method::kPatch, item + "/identify",
             public_route("inquiries.identify",
                          "Leave contact data (stored as given, never proves identity)",
@@ -728,8 +771,9 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
       no_body(), [&api](RequestContext& ctx, NoBody) { return revoke_token(api, ctx); });
 
   RouteMeta lookup_meta = route_meta("support.ticket.lookup", kLookupTag,
-                                     "Status of an inquiry or support request by its reference "
-                                     "and the e-mail it was filed under (?email=)",
+                                     "Status, priority and timestamps of an inquiry or support "
+                                     "request by its reference; subject and category too with "
+                                     "the e-mail it was filed under (?email=)",
                                      Access::kPublic);
   lookup_meta.rate_group = std::string(rate_group::kPublicLookup);
   lookup_meta.response = schema_of(ticket_shape());

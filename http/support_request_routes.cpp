@@ -11,6 +11,7 @@
 #include "http/endpoint.h"
 #include "http/journey_routes.h"
 #include "http/route_kit.h"
+#include "http/satisfaction.h"
 #include "http/sla_routes.h"
 #include "projections/account_query.h"
 #include "projections/reader_pool.h"
@@ -70,6 +71,9 @@ const Shape<SupportRequestRow>& request_shape() {
         .field("resolvedAt", &R::resolvedAt, {.format = "date-time"})
         .field("createdAt", &R::createdAt, {.format = "date-time"})
         .field("updatedAt", &R::updatedAt, {.format = "date-time"})
+        .field("source", &R::source,
+               {.description = "\"form\": filed through seed 001's ticket form"})
+        .object("satisfaction", &R::satisfaction, satisfaction_shape())
         .object("sla", &R::sla, sla_shape(), true);  // staff responses only (docs/sla.md)
     return s;
   }();
@@ -346,6 +350,15 @@ Reply change(ApiContext& api, RequestContext& ctx, Command command) {
   co_return answer(request_detail_shape(), find_row(api, command.requestId, std::nullopt));
 }
 
+// The customer rates their request once it is resolved.
+Reply rate(ApiContext& api, RequestContext& ctx, RatingBody body) {
+  const std::int64_t id = path_id(ctx);
+  domain::RateSupportRequest command{id, ctx.identity.accountId, body.rating,
+                                     std::move(body.comment), api.csat_window_ms};
+  co_await commit(api, ctx, command);
+  co_return answer(request_detail_shape(), find_row(api, id, ctx.identity.accountId), 201);
+}
+
 // ---- statistics -------------------------------------------------------------------------
 
 struct StatsView {
@@ -532,6 +545,18 @@ void add_support_request_routes(Router& router, ApiContext& api) {
   add_route(router, Method::kPost, mobile + "/{id}/messages", std::move(customer_reply),
             reply_contract(), [&api](RequestContext& ctx, ReplyBody body) {
               return reply(api, ctx, std::move(body), false);
+            });
+
+  add_route(router, Method::kPost, mobile + "/{id}/satisfaction",
+            customer_route("support_requests.satisfaction.create",
+                           "Rate the request once it is resolved: once, within "
+                           "DOCKET_CSAT_WINDOW_DAYS of its resolution",
+                           {kNotFoundError,
+                            {409, error_code::kSatisfactionNotAvailable},
+                            {409, error_code::kSatisfactionAlreadyRated},
+                            {409, error_code::kSatisfactionWindowClosed}}),
+            rating_contract(), [&api](RequestContext& ctx, RatingBody body) {
+              return rate(api, ctx, std::move(body));
             });
 
   const std::string admin = "/api/admin/support-requests";

@@ -11,6 +11,7 @@
 // create_schema/apply may run concurrently on two different Databases.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "core/status.h"
@@ -41,5 +42,15 @@ class Projection {
   // behind, within a bound, until a wanted event or shutdown). The default wants all.
   virtual bool wants(std::string_view /*type*/) const { return true; }
 };
+
+// For an apply() over several event sets: when `event` is of the set `Events`, decodes
+// it and returns apply(variant) (or the decoding error); nullopt for other types.
+template <typename Events, typename Apply>
+std::optional<Status> apply_as(const events::EventRecord& event, Apply&& apply) {
+  if (!Events::contains(event.type)) return std::nullopt;
+  auto decoded = Events::decode(event);
+  if (!decoded.ok()) return decoded.status();
+  return apply(*decoded);
+}
 
 }  // namespace docket::projections

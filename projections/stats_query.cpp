@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "domain/support_inquiry.h"
 #include "domain/support_request.h"
 #include "projections/sqlite.h"
 
@@ -118,6 +119,52 @@ Result<SupportStats> StatsQuery::compute(const std::optional<std::string>& from,
     out.feedbackTotal += n;
   s = each_row(db_, "SELECT avg(rating)" + feedback + " AND rating IS NOT NULL", from, to,
                [&](const Statement& st) { out.feedbackAverageRating = optional_double(st, 0); });
+  if (!s.ok()) return s;
+  if (Status c = txn->commit(); !c.ok()) return c;
+  return out;
+}
+
+Result<InquiryStats> StatsQuery::inquiries(const std::optional<std::string>& from,
+                                           const std::optional<std::string>& to) {
+  Result<Transaction> txn = Transaction::begin(db_);
+  if (!txn.ok()) return txn.status();
+  InquiryStats out;
+  const std::string inquiries = " FROM support_inquiries.inquiries WHERE " + std::string(kRange);
+  auto count_into = [](std::vector<std::pair<std::string, std::uint64_t>>& counts) {
+    return [&counts](const Statement& st) {
+      for (auto& [name, n] : counts)
+        if (name == st.column_text(0)) n = st.column_int64(1);
+    };
+  };
+  for (std::string_view status : domain::kInquiryStatuses)
+    out.byStatus.emplace_back(status, 0);
+  Status s = each_row(db_, "SELECT status, count(*)" + inquiries + " GROUP BY status", from, to,
+                      count_into(out.byStatus));
+  if (!s.ok()) return s;
+  for (const auto& [name, n] : out.byStatus)
+    out.total += n;
+  for (std::string_view priority : domain::kPriorities)
+    out.byPriority.emplace_back(priority, 0);
+  s = each_row(db_, "SELECT priority, count(*)" + inquiries + " GROUP BY priority", from, to,
+               count_into(out.byPriority));
+  if (!s.ok()) return s;
+  s = each_row(
+      db_,
+      "SELECT coalesce(category, ''), count(*) AS n" + inquiries + " GROUP BY 1 ORDER BY n DESC, 1",
+      from, to, [&](const Statement& st) {
+        out.byCategory.emplace_back(std::string(st.column_text(0)), st.column_int64(1));
+      });
+  if (!s.ok()) return s;
+  // The first staff message's time, per inquiry (messages are keyed by inquiry).
+  s = each_row(db_,
+               "SELECT count(d), avg(d) FROM (SELECT (julianday((SELECT min(m.created_at) FROM "
+               "support_inquiries.inquiry_messages m WHERE m.inquiry_id = inquiries.id AND "
+               "m.sender_type = 'admin')) - julianday(created_at)) * 86400.0 AS d" +
+                   inquiries + ")",
+               from, to, [&](const Statement& st) {
+                 out.responded = static_cast<std::uint64_t>(st.column_int64(0));
+                 out.firstResponseAvgSeconds = optional_double(st, 1);
+               });
   if (!s.ok()) return s;
   if (Status c = txn->commit(); !c.ok()) return c;
   return out;

@@ -34,6 +34,16 @@ struct SupportStats {
   std::optional<double> feedbackAverageRating;
 };
 
+// Support inquiries created in the range: counts, and the first staff reply.
+struct InquiryStats {
+  std::uint64_t total = 0;
+  std::vector<std::pair<std::string, std::uint64_t>> byStatus;    // every status, fixed order
+  std::vector<std::pair<std::string, std::uint64_t>> byPriority;  // every priority
+  std::vector<std::pair<std::string, std::uint64_t>> byCategory;  // most first; "" = none
+  std::uint64_t responded = 0;                                    // with a staff message
+  std::optional<double> firstResponseAvgSeconds;
+};
+
 // Borrows `db` (a ReadLease's database with both read models attached).
 class StatsQuery {
  public:
@@ -43,6 +53,9 @@ class StatsQuery {
   // for an open end. One read transaction: the figures agree with each other.
   Result<SupportStats> compute(const std::optional<std::string>& from,
                                const std::optional<std::string>& to);
+  // As compute, for support inquiries. REQUIRES: support_inquiries attached.
+  Result<InquiryStats> inquiries(const std::optional<std::string>& from,
+                                 const std::optional<std::string>& to);
 
  private:
   Database& db_;

@@ -42,7 +42,8 @@ Status index(Database& db, std::int64_t id, const SearchText& t, bool remove) {
 
 Result<std::optional<SearchText>> indexed_text(Database& db, std::int64_t id) {
   Result<CachedStatement> st = db.cached(
-      "SELECT tracking_code, subject, guest_email, guest_name, guest_phone FROM inquiries "
+      "SELECT tracking_code || coalesce(' ' || ticket_number, ''), subject, guest_email, "
+      "guest_name, guest_phone FROM inquiries "
       "WHERE id = ?1");
   if (!st.ok()) return st.status();
   if (Status s = (*st)->bind(1, id); !s.ok()) return s;
@@ -66,7 +67,9 @@ Status SupportInquiriesProjection::create_schema(Database& db) {
       "support_request_id INTEGER, guest_name TEXT, guest_email TEXT, guest_phone TEXT, "
       "email_verified INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, "
       "updated_at TEXT NOT NULL, closed_at TEXT, created_ms INTEGER NOT NULL, "
-      "updated_ms INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0, journey TEXT);"
+      "updated_ms INTEGER NOT NULL, message_count INTEGER NOT NULL DEFAULT 0, journey TEXT, "
+      "priority TEXT NOT NULL DEFAULT 'medium', ticket_number TEXT UNIQUE, source TEXT, "
+      "satisfaction_rating INTEGER, satisfaction_comment TEXT, satisfaction_at TEXT);"
       // Partial: a guest's or an unassigned inquiry (most of them) has no entry to move
       // when a message changes updated_at. `customer_id = ?` and `assigned_admin_id = ?`
       // imply the condition, so those lists still walk them.
@@ -116,14 +119,19 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
   const std::int64_t ms = event.occurredAt;
 
   if (const auto* e = std::get_if<domain::InquiryCreated>(&*decoded)) {
-    const SearchText t{e->trackingCode, e->subject, e->guestEmail, e->guestName, e->guestPhone};
+    // The indexed reference text: the tracking code and, for a form ticket, its number.
+    const std::string reference =
+        e->ticketNumber ? e->trackingCode + " " + *e->ticketNumber : e->trackingCode;
+    const SearchText t{reference, e->subject, e->guestEmail, e->guestName, e->guestPhone};
     Status s = run_sql(db,
                        "INSERT INTO inquiries(id, tracking_code, subject, category, status, "
                        "customer_id, guest_name, guest_email, guest_phone, created_at, updated_at, "
-                       "created_ms, updated_ms, journey) "
-                       "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10, ?11)",
-                       e->supportInquiryId, t.tracking, t.subject, e->category, e->customerId,
-                       t.name, t.email, t.phone, at, ms, journey_json(e->journey));
+                       "created_ms, updated_ms, journey, priority, ticket_number, source) "
+                       "VALUES(?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10, ?11, ?12, "
+                       "?13, ?14)",
+                       e->supportInquiryId, e->trackingCode, t.subject, e->category, e->customerId,
+                       t.name, t.email, t.phone, at, ms, journey_json(e->journey),
+                       e->priority.value_or("medium"), e->ticketNumber, e->source);
     if (s.ok()) s = count_status(db, "open", 1);
     if (s.ok()) s = index(db, e->supportInquiryId, t, false);
     if (!s.ok() || !e->tokenHash) return s;
@@ -135,9 +143,18 @@ Status SupportInquiriesProjection::apply(Database& db, const events::EventRecord
 
   // SLA bookkeeping is not activity: the sla read model (projections/sla.h) keeps it.
   if (std::holds_alternative<domain::InquirySlaUpdated>(*decoded) ||
-      std::holds_alternative<domain::InquirySlaBreached>(*decoded) ||
-      std::holds_alternative<domain::InquiryPriorityChanged>(*decoded)) {
+      std::holds_alternative<domain::InquirySlaBreached>(*decoded)) {
     return Status::Ok();
+  }
+  if (const auto* e = std::get_if<domain::InquirySatisfactionRated>(&*decoded)) {
+    return run_sql(db,
+                   "UPDATE inquiries SET satisfaction_rating = ?2, satisfaction_comment = ?3, "
+                   "satisfaction_at = ?4 WHERE id = ?1",
+                   e->supportInquiryId, e->rating, e->comment, at);
+  }
+  if (const auto* e = std::get_if<domain::InquiryPriorityChanged>(&*decoded)) {
+    return run_sql(db, "UPDATE inquiries SET priority = ?2 WHERE id = ?1", e->supportInquiryId,
+                   e->to);
   }
 
   // Every later event is activity. A message also counts (one row update, not two: the

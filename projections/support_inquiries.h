@@ -35,8 +35,9 @@ class SupportInquiriesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_inquiries";
   // 2: support_inquiry_tokens_by_inquiry; support.inquiry.linked and token_revoked.
-  // 5: the journey column; 6: the attachments column of inquiry_messages.
-  static constexpr int kSchemaVersion = 6;
+  // 5: the journey column; 6: the attachments column of inquiry_messages; 7: priority,
+  // ticket_number and source (seed 001's form tickets), the satisfaction columns.
+  static constexpr int kSchemaVersion = 7;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

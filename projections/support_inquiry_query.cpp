@@ -15,7 +15,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, tracking_code, subject, category, status, customer_id, assigned_admin_id, "
     "support_request_id, guest_name, guest_email, guest_phone, email_verified, created_at, "
-    "updated_at, closed_at, message_count, journey";
+    "updated_at, closed_at, message_count, journey, priority, ticket_number, source, "
+    "satisfaction_rating, satisfaction_comment, satisfaction_at";
 
 SupportInquiryRow read_row(const Statement& st) {
   SupportInquiryRow r;
@@ -36,6 +37,10 @@ SupportInquiryRow read_row(const Statement& st) {
   r.closedAt = st.column_optional_text(14);
   r.messageCount = st.column_int64(15);
   r.journey.text = st.column_is_null(16) ? "null" : std::string(st.column_text(16));
+  r.priority = std::string(st.column_text(17));
+  r.ticketNumber = st.column_optional_text(18);
+  r.source = st.column_optional_text(19);
+  r.satisfaction = read_satisfaction(st, 20);
   return r;
 }
 
@@ -135,8 +140,9 @@ Result<SupportInquiryPage> SupportInquiryQuery::list(const SupportInquiryListReq
       const std::string like = like_pattern(*r.search);
       filter.condition(
           "(tracking_code LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR guest_email LIKE ? "
-          "ESCAPE '\\' OR guest_name LIKE ? ESCAPE '\\' OR guest_phone LIKE ? ESCAPE '\\')",
-          {like, like, like, like, like});
+          "ESCAPE '\\' OR guest_name LIKE ? ESCAPE '\\' OR guest_phone LIKE ? ESCAPE '\\' OR "
+          "ticket_number LIKE ? ESCAPE '\\')",
+          {like, like, like, like, like, like});
     }
   }
   from += filter.where();

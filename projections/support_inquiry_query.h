@@ -13,6 +13,7 @@
 #include "core/raw_json.h"
 #include "core/result.h"
 #include "projections/message_row.h"
+#include "projections/satisfaction.h"
 #include "projections/sla_query.h"
 
 namespace docket::projections {
@@ -37,10 +38,14 @@ struct SupportInquiryRow {
   std::string updatedAt;
   std::optional<std::string> closedAt;
   std::int64_t messageCount = 0;
-  RawJson journey;                     // {id, version, answers} of the journey that created it
-  std::vector<MessageRow> messages;    // find() only, oldest first
-  std::optional<SlaItemRow> slaClock;  // none: no SLA policy covered it
-  std::optional<SlaView> sla;          // the routes' view of slaClock (sla_view)
+  RawJson journey;                          // {id, version, answers} of the journey that created it
+  std::string priority = "medium";          // the queue priority
+  std::optional<std::string> ticketNumber;  // form tickets: SUP-YYYY-NNNNNN
+  std::optional<std::string> source;        // "form": seed 001's ticket form
+  std::optional<SatisfactionRow> satisfaction;  // the customer's rating, once rated
+  std::vector<MessageRow> messages;             // find() only, oldest first
+  std::optional<SlaItemRow> slaClock;           // none: no SLA policy covered it
+  std::optional<SlaView> sla;                   // the routes' view of slaClock (sla_view)
 };
 
 inline constexpr std::uint32_t kMaxSupportInquiryPageSize = 100;
@@ -52,7 +57,8 @@ struct SupportInquiryListRequest {
   std::optional<std::int64_t> assignedAdminId;
   bool unassigned = false;
   std::optional<std::int64_t> supportRequestId;
-  // Tracking code, subject, guest e-mail, name or phone: a case-insensitive substring.
+  // Tracking code, ticket number, subject, guest e-mail, name or phone: a case-insensitive
+  // substring.
   std::optional<std::string> search;
   std::optional<std::string> slaStatus;  // breached | critical | warning | ok | met | paused
   std::int64_t nowMs = 0;                // the time slaStatus is judged at

@@ -15,7 +15,8 @@ namespace {
 constexpr std::string_view kColumns =
     "id, ticket_number, customer_id, subject, category, priority, status, assigned_admin_id, "
     "resolution_note, metadata, created_at, updated_at, first_response_at, resolved_at, "
-    "message_count, journey";
+    "message_count, journey, source, satisfaction_rating, satisfaction_comment, "
+    "satisfaction_at";
 
 SupportRequestRow read_row(const Statement& st) {
   SupportRequestRow r;
@@ -35,6 +36,8 @@ SupportRequestRow read_row(const Statement& st) {
   r.resolvedAt = st.column_optional_text(13);
   r.messageCount = st.column_int64(14);
   r.journey.text = st.column_is_null(15) ? "null" : std::string(st.column_text(15));
+  r.source = st.column_optional_text(16);
+  r.satisfaction = read_satisfaction(st, 17);
   return r;
 }
 

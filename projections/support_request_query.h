@@ -10,6 +10,7 @@
 #include "core/raw_json.h"
 #include "core/result.h"
 #include "projections/message_row.h"
+#include "projections/satisfaction.h"
 #include "projections/sla_query.h"
 
 namespace docket::projections {
@@ -34,10 +35,12 @@ struct SupportRequestRow {
   std::optional<std::string> firstResponseAt;
   std::optional<std::string> resolvedAt;
   std::int64_t messageCount = 0;
-  RawJson journey;                     // {id, version, answers} of the journey that created it
-  std::vector<MessageRow> messages;    // find() only, oldest first
-  std::optional<SlaItemRow> slaClock;  // none: no SLA policy covered it
-  std::optional<SlaView> sla;          // the routes' view of slaClock (sla_view)
+  RawJson journey;                    // {id, version, answers} of the journey that created it
+  std::optional<std::string> source;  // "form": seed 001's ticket form
+  std::optional<SatisfactionRow> satisfaction;  // the customer's rating, once rated
+  std::vector<MessageRow> messages;             // find() only, oldest first
+  std::optional<SlaItemRow> slaClock;           // none: no SLA policy covered it
+  std::optional<SlaView> sla;                   // the routes' view of slaClock (sla_view)
 };
 
 inline constexpr std::uint32_t kMaxSupportRequestPageSize = 100;

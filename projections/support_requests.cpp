@@ -27,7 +27,8 @@ Status SupportRequestsProjection::create_schema(Database& db) {
       "resolution_note TEXT, metadata TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
       "first_response_at TEXT, resolved_at TEXT, created_ms INTEGER NOT NULL, "
       "first_response_ms INTEGER, resolved_ms INTEGER, message_count INTEGER NOT NULL DEFAULT 0, "
-      "journey TEXT);"
+      "journey TEXT, source TEXT, satisfaction_rating INTEGER, satisfaction_comment TEXT, "
+      "satisfaction_at TEXT);"
       "CREATE INDEX requests_by_customer ON requests(customer_id, updated_at);"
       "CREATE INDEX requests_by_status ON requests(status, updated_at);"
       // Partial: an unassigned request's reply moves no entry here.
@@ -66,10 +67,11 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
                 db,
                 "INSERT INTO requests(id, ticket_number, customer_id, subject, category, "
                 "priority, priority_rank, status, metadata, created_at, updated_at, created_ms, "
-                "journey) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10, ?11)",
+                "journey, source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?9, ?10, ?11, "
+                "?12)",
                 e.supportRequestId, e.ticketNumber, e.customerId, e.subject, e.category, e.priority,
-                domain::priority_rank(e.priority), e.metadata.text, at, ms,
-                journey_json(e.journey));
+                domain::priority_rank(e.priority), e.metadata.text, at, ms, journey_json(e.journey),
+                e.source);
             if (s.ok()) s = count_status(db, "open", 1);
             if (!s.ok()) return s;
             return run_sql(
@@ -122,6 +124,12 @@ Status SupportRequestsProjection::apply(Database& db, const events::EventRecord&
           // SLA clocks and breaches live in the sla read model (projections/sla.h).
           [&](const domain::SupportRequestSlaUpdated&) { return Status::Ok(); },
           [&](const domain::SupportRequestSlaBreached&) { return Status::Ok(); },
+          [&](const domain::SupportRequestSatisfactionRated& e) {
+            return run_sql(db,
+                           "UPDATE requests SET satisfaction_rating = ?2, "
+                           "satisfaction_comment = ?3, satisfaction_at = ?4 WHERE id = ?1",
+                           e.supportRequestId, e.rating, e.comment, at);
+          },
       },
       *decoded);
 }

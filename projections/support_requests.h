@@ -29,7 +29,8 @@ namespace docket::projections {
 class SupportRequestsProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "support_requests";
-  static constexpr int kSchemaVersion = 7;
+  // 8: the source column (seed 001's form tickets) and the satisfaction columns.
+  static constexpr int kSchemaVersion = 8;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

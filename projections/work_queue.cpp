@@ -38,17 +38,18 @@ std::optional<std::string> shift_json(const std::optional<domain::ShiftRecord>& 
   return w.end_array().end_object().take();
 }
 
+// `reference`: what staff call the item — a ticket number, or an inquiry's tracking code.
 Status insert_item(Database& db, std::string_view kind, std::int64_t id,
-                   const std::string& priority, const std::string& category,
-                   const std::string& subject, std::optional<std::int64_t> customer,
-                   const events::EventRecord& event) {
+                   const std::string& reference, const std::string& priority,
+                   const std::string& category, const std::string& subject,
+                   std::optional<std::int64_t> customer, const events::EventRecord& event) {
   return run_sql(
       db,
       "INSERT OR IGNORE INTO items(kind, id, priority, priority_rank, category, subject, "
-      "status, open, customer_id, created_ms, created_event_id) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', 1, ?7, ?8, ?9)",
+      "status, open, customer_id, created_ms, created_event_id, reference) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, 'open', 1, ?7, ?8, ?9, ?10)",
       kind, id, priority, domain::priority_rank(priority), category, subject, customer,
-      event.occurredAt, event.eventId);
+      event.occurredAt, event.eventId, reference);
 }
 
 // The first staff reply of an item: its time and who sent it.
@@ -125,8 +126,8 @@ Status apply_request(Database& db, const domain::SupportRequestEvent::Variant& e
   return std::visit(
       events::Overloaded{
           [&](const domain::SupportRequestCreated& e) {
-            return insert_item(db, kRequest, e.supportRequestId, e.priority, e.category, e.subject,
-                               e.customerId, record);
+            return insert_item(db, kRequest, e.supportRequestId, e.ticketNumber, e.priority,
+                               e.category, e.subject, e.customerId, record);
           },
           [&](const domain::SupportRequestMessageCreated& e) {
             if (e.senderType != "admin" || e.copiedFrom) return Status::Ok();
@@ -151,6 +152,7 @@ Status apply_request(Database& db, const domain::SupportRequestEvent::Variant& e
             return sla_urgency(db, kRequest, e.supportRequestId, e.sla);
           },
           [&](const domain::SupportRequestSlaBreached&) { return Status::Ok(); },
+          [&](const domain::SupportRequestSatisfactionRated&) { return Status::Ok(); },
       },
       event);
 }
@@ -160,8 +162,10 @@ Status apply_inquiry(Database& db, const domain::SupportInquiryEvent::Variant& e
   return std::visit(
       events::Overloaded{
           [&](const domain::InquiryCreated& e) {
-            return insert_item(db, kInquiry, e.supportInquiryId, e.priority.value_or("medium"),
-                               e.category.value_or(""), e.subject, e.customerId, record);
+            return insert_item(db, kInquiry, e.supportInquiryId,
+                               e.ticketNumber.value_or(e.trackingCode),
+                               e.priority.value_or("medium"), e.category.value_or(""), e.subject,
+                               e.customerId, record);
           },
           [&](const domain::InquiryMessageCreated& e) {
             if (e.senderType != "admin") return Status::Ok();
@@ -257,7 +261,7 @@ Status WorkQueueProjection::create_schema(Database& db) {
       "status TEXT NOT NULL, open INTEGER NOT NULL, assignee INTEGER, customer_id INTEGER, "
       "created_ms INTEGER NOT NULL, created_event_id INTEGER NOT NULL, "
       "first_response_ms INTEGER, resolved_ms INTEGER, sla_urgent_ms INTEGER, "
-      "PRIMARY KEY(kind, id)) WITHOUT ROWID;"
+      "reference TEXT NOT NULL DEFAULT '', PRIMARY KEY(kind, id)) WITHOUT ROWID;"
       // The waiting items in queue order: only they are in the index.
       "CREATE INDEX items_waiting ON items(priority_rank DESC, created_ms, created_event_id) "
       "WHERE open = 1 AND assignee IS NULL;"
@@ -283,22 +287,17 @@ Status WorkQueueProjection::create_schema(Database& db) {
 }
 
 Status WorkQueueProjection::apply(Database& db, const events::EventRecord& event) {
-  if (domain::SupportRequestEvent::contains(event.type)) {
-    auto decoded = domain::SupportRequestEvent::decode(event);
-    if (!decoded.ok()) return decoded.status();
-    return apply_request(db, *decoded, event);
+  if (auto s = apply_as<domain::SupportRequestEvent>(
+          event, [&](const auto& e) { return apply_request(db, e, event); })) {
+    return *s;
   }
-  if (domain::SupportInquiryEvent::contains(event.type)) {
-    auto decoded = domain::SupportInquiryEvent::decode(event);
-    if (!decoded.ok()) return decoded.status();
-    return apply_inquiry(db, *decoded, event);
+  if (auto s = apply_as<domain::SupportInquiryEvent>(
+          event, [&](const auto& e) { return apply_inquiry(db, e, event); })) {
+    return *s;
   }
-  if (domain::AgentEvent::contains(event.type)) {
-    auto decoded = domain::AgentEvent::decode(event);
-    if (!decoded.ok()) return decoded.status();
-    return apply_agent(db, *decoded, event);
-  }
-  return Status::Ok();
+  return apply_as<domain::AgentEvent>(event,
+                                      [&](const auto& e) { return apply_agent(db, e, event); })
+      .value_or(Status::Ok());
 }
 
 }  // namespace docket::projections

@@ -1,9 +1,11 @@
 // The work queue and its agents: the "queue" projection (docs/agents-and-queue.md).
 //
 //   items(kind, id, priority, priority_rank, category, subject, status, open, assignee,
-//         customer_id, created_ms, created_event_id, first_response_ms, resolved_ms)
+//         customer_id, created_ms, created_event_id, first_response_ms, resolved_ms,
+//         sla_urgent_ms, reference)
 //         -- every support request ("support_request") and inquiry ("support_inquiry");
-//            open: queue work (request open/in_progress, inquiry open/active/waiting)
+//            open: queue work (request open/in_progress, inquiry open/active/waiting);
+//            reference: the ticket number, or an inquiry's tracking code
 //   agents(account_id, status, status_since_ms, max_open_items, skills, shift, updated_ms)
 //         -- skills: a JSON array; shift: {timezone, weekly:[{day,start,end}]} or NULL
 //   agent_work(account_id, kind, item_id, reason, since_ms)
@@ -30,7 +32,7 @@ namespace docket::projections {
 class WorkQueueProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "queue";
-  static constexpr int kSchemaVersion = 2;  // 2: sla_urgent_ms
+  static constexpr int kSchemaVersion = 3;  // 2: sla_urgent_ms; 3: reference
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }

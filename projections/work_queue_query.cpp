@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kItemColumns =
     "kind, id, priority, category, subject, status, customer_id, created_ms, created_event_id, "
-    "sla_urgent_ms";
+    "sla_urgent_ms, reference";
 
 QueueItemRow read_item(Statement& st) {
   QueueItemRow row;
@@ -26,6 +26,7 @@ QueueItemRow read_item(Statement& st) {
   row.createdMs = st.column_int64(7);
   row.createdEventId = static_cast<std::uint64_t>(st.column_int64(8));
   row.slaUrgentMs = st.column_optional_int64(9);
+  row.reference = std::string(st.column_text(10));
   return row;
 }
 

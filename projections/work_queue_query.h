@@ -30,6 +30,7 @@ struct QueueItemRow {
   std::uint64_t createdEventId = 0;
   // When its SLA turns critical (or breached); none without a running SLA or paused.
   std::optional<std::int64_t> slaUrgentMs;
+  std::string reference;  // the ticket number (SUP-…), or an inquiry's tracking code (INQ-…)
 };
 
 struct AgentRow {

@@ -29,6 +29,8 @@ constexpr std::array<PermissionInfo, kPermissionCount> kCatalogue = {{
      "Run operator tasks: backups, projection rebuilds and scheduled-job settings."},
     {Permission::kAgentsManage, "Agents_MANAGE",
      "See every agent and the queue, and change agents' capacity, skills, shift and status."},
+    {Permission::kAnalyticsRead, "Analytics_READ",
+     "Read support statistics, analytics reports and their exports."},
 }};
 
 // Invariant: the catalogue is indexed by the enum's value.

@@ -30,8 +30,9 @@ enum class Permission : unsigned char {
   kStaffManage,
   kOperationsManage,
   kAgentsManage,
+  kAnalyticsRead,
 };
-inline constexpr std::size_t kPermissionCount = 10;
+inline constexpr std::size_t kPermissionCount = 11;
 
 // One catalogue entry.
 struct PermissionInfo {

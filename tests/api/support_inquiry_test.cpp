@@ -1064,7 +1064,9 @@ TEST_SUITE("api.integration") {
     CHECK(server.call("GET", std::string(kAdminInquiries), {}, admin).status == 200);
   }
 
-  TEST_CASE("support inquiries: the public ticket lookup needs the reference and its e-mail") {
+  TEST_CASE(
+      "support inquiries: the public ticket lookup shows status alone, and the subject only "
+      "with the ticket's e-mail") {
     ApiServer server;
     const std::string admin = server.admin_token();
     const std::string ann = server.register_customer("ann@example.com");
@@ -1080,8 +1082,13 @@ TEST_SUITE("api.integration") {
     auto lookup = [&](const std::string& reference, const std::string& query) {
       return server.call("GET", "/api/support/ticket/" + reference + query);
     };
-    const std::set<std::string> fields = {"reference", "kind",     "status",    "createdAt",
-                                          "updatedAt", "closedAt", "resolvedAt"};
+    const std::set<std::string> plain = {"reference", "kind",       "status",
+                                         "priority",  "createdAt",  "updatedAt",
+                                         "closedAt",  "resolvedAt", "emailMatched"};
+    std::set<std::string> personal = plain;
+    personal.insert("subject");
+    std::set<std::string> categorized = personal;  // the category too, when there is one
+    categorized.insert("category");
     auto keys = [](const ApiResponse& r) {
       std::set<std::string> out;
       simdjson::dom::object data;
@@ -1093,58 +1100,67 @@ TEST_SUITE("api.integration") {
 
     auto found = lookup(g.tracking, "?email=guest@example.com");
     REQUIRE_MESSAGE(found.status == 200, found.raw.body);
-    CHECK(keys(found) == fields);
+    CHECK(keys(found) == personal);
     CHECK(found.data_string("reference") == g.tracking);
     CHECK(found.data_string("kind") == "inquiry");
     CHECK(found.data_string("status") == "open");
+    CHECK(found.data_string("priority") == "medium");
+    CHECK(found.data_string("subject") == "Lookup");
+    CHECK(found.json["data"]["emailMatched"].get_bool().value());
     CHECK(found.json["data"]["closedAt"].is_null());
-    CHECK(!contains(found.raw.body, "Lookup"));  // no subject, messages or contact data
-    CHECK(!contains(found.raw.body, "guest@example.com"));
-    CHECK(lookup(g.tracking, "?email=%20GUEST@example.COM").status == 200);  // normalized
+    CHECK(!contains(found.raw.body, "guest@example.com"));  // never the contact data
+    CHECK(lookup(g.tracking, "?email=%20GUEST@example.COM").data_string("subject") == "Lookup");
     // A customer's inquiry by the account's e-mail.
     auto own = lookup(c.tracking, "?email=ann@example.com");
     REQUIRE_MESSAGE(own.status == 200, own.raw.body);
     CHECK(own.data_string("kind") == "inquiry");
+    CHECK(keys(own) == personal);
     // A support request by its ticket number and the customer's e-mail.
     auto by_ticket = lookup(ticket, "?email=ann@example.com");
     REQUIRE_MESSAGE(by_ticket.status == 200, by_ticket.raw.body);
-    CHECK(keys(by_ticket) == fields);
+    CHECK(keys(by_ticket) == categorized);
     CHECK(by_ticket.data_string("reference") == ticket);
     CHECK(by_ticket.data_string("kind") == "support_request");
     CHECK(by_ticket.data_string("status") == "open");
+    CHECK(by_ticket.data_string("category") == "general");
     REQUIRE(server
                 .call("PATCH",
                       "/api/admin/support-requests/" + std::to_string(request_id) + "/status",
                       R"({"status":"resolved"})", admin)
                 .status == 200);
-    auto resolved = lookup(ticket, "?email=ann@example.com");
+    auto resolved = lookup(ticket, "");
     CHECK(resolved.data_string("status") == "resolved");
     CHECK(!resolved.data_string("resolvedAt").empty());
     REQUIRE(set_status(server, admin, g.id, "closed").status == 200);
-    auto closed = lookup(g.tracking, "?email=guest@example.com");
+    auto closed = lookup(g.tracking, "");
     CHECK(closed.data_string("status") == "closed");
     CHECK(!closed.data_string("closedAt").empty());
 
-    // Every miss answers the same.
-    const std::vector<std::pair<std::string, std::string>> misses = {
-        {g.tracking, "?email=other@example.com"},
-        {g.tracking, "?email=ann@example.com"},
-        {c.tracking, "?email=guest@example.com"},
-        {"INQ-ZZZZZZ", "?email=guest@example.com"},
-        {ticket, "?email=guest@example.com"},
-        {"SUP-2020-999999", "?email=ann@example.com"},
-        {"hello", "?email=ann@example.com"},
-        {g.tracking, ""},
-        {g.tracking, "?email="},
-        {g.tracking, "?email=not-an-email"},
-        {std::string(60, 'A'), "?email=ann@example.com"},
-    };
+    // Without the ticket's e-mail — none, another, or no address at all — the answer is
+    // the same status, priority and timestamps, and nothing says which.
     const std::set<std::string, std::less<>> request_id_only = {"requestId"};
-    std::string first;
-    for (const auto& [reference, query] : misses) {
-      CAPTURE(reference);
+    for (const std::string& query : {std::string(), std::string("?email=other@example.com"),
+                                     std::string("?email=ann@example.com"), std::string("?email="),
+                                     std::string("?email=not-an-email")}) {
       CAPTURE(query);
-      auto miss = lookup(reference, query);
+      auto shown = lookup(g.tracking, query);
+      REQUIRE(shown.status == 200);
+      CHECK(keys(shown) == plain);
+      CHECK(!shown.json["data"]["emailMatched"].get_bool().value());
+      CHECK(!contains(shown.raw.body, "Lookup"));
+      CHECK(canonical(shown, request_id_only) ==
+            canonical(lookup(g.tracking, ""), request_id_only));
+    }
+    CHECK(keys(lookup(ticket, "?email=guest@example.com")) == plain);
+    CHECK(keys(lookup(c.tracking, "?email=guest@example.com")) == plain);
+
+    // Unknown references answer the same 404.
+    const std::vector<std::string> misses = {"INQ-ZZZZZZ", "SUP-2020-999999", "hello",
+                                             std::string(60, 'A')};
+    std::string first;
+    for (const std::string& reference : misses) {
+      CAPTURE(reference);
+      auto miss = lookup(reference, "?email=ann@example.com");
       CHECK(miss.status == 404);
       CHECK(miss.error_code() == "NOT_FOUND");
       const std::string body = canonical(miss, request_id_only);

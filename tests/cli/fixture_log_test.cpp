@@ -140,7 +140,7 @@ TEST_SUITE("cli.integration") {
 
     // A server on the old log builds every read model from event 1 with today's readers
     // and records nothing new but the permission catalogue, which has gained
-    // Agents_MANAGE since, and the default SLA policy (the log had none).
+    // Agents_MANAGE and Analytics_READ since, and the default SLA policy (the log had none).
     docket::cli::ServerRuntime::Options options;
     options.config.data_dir = data;
     options.config.port = 0;
@@ -152,6 +152,7 @@ TEST_SUITE("cli.integration") {
     REQUIRE(last->size() == 2);
     CHECK(last->front().type == "permission.catalogue_seeded");
     CHECK(last->front().data.find("Agents_MANAGE") != std::string::npos);
+    CHECK(last->front().data.find("Analytics_READ") != std::string::npos);
     CHECK(last->back().type == "sla.policy.created");
     CHECK(last->back().data.find(R"("reason":"seeded")") != std::string::npos);
     (*rt)->stop();
@@ -165,10 +166,12 @@ TEST_SUITE("cli.integration") {
     // So did the SLA read model and the stream of the seeded policy.
     // The journeys and attachments read models came later too (the fixture has neither),
     // and with them the `journey` column of requests and inquiries and the `attachments`
-    // column of their messages (NULL for every fixture row).
-    std::string now =
-        dump_read_models(docket::DataDir{data}.projections(),
-                         {"queue.sqlite", "sla.sqlite", "journeys.sqlite", "attachments.sqlite"});
+    // column of their messages (NULL for every fixture row). So did the analytics read
+    // model, with the `source` and satisfaction columns of requests and inquiries (NULL)
+    // and the `priority` (medium) and `ticket_number` (NULL) of inquiries.
+    std::string now = dump_read_models(docket::DataDir{data}.projections(),
+                                       {"queue.sqlite", "sla.sqlite", "journeys.sqlite",
+                                        "attachments.sqlite", "analytics.sqlite"});
     const auto sla_row = now.find("\nsla_config\t");
     REQUIRE(sla_row != std::string::npos);
     now.erase(sla_row, now.find('\n', sla_row + 1) - sla_row);

@@ -25,7 +25,8 @@ TEST_SUITE("core") {
                                                     "Audit_READ",
                                                     "Staff_MANAGE",
                                                     "Operations_MANAGE",
-                                                    "Agents_MANAGE"};
+                                                    "Agents_MANAGE",
+                                                    "Analytics_READ"};
     const auto catalogue = docket::auth::permission_catalogue();
     REQUIRE(catalogue.size() == expected.size());
     REQUIRE(docket::auth::kPermissionCount == expected.size());

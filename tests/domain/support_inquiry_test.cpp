@@ -501,7 +501,7 @@ TEST_SUITE("domain") {
           R"({"supportRequestId":2,"ticketNumber":")" + number +
               R"(","customerId":1,"subject":"Where is my parcel?","category":"technical",)"
               R"("priority":"high","metadata":{"supportInquiryId":1,"trackingCode":"INQ-AAAAAA"},)"
-              R"("journey":null})");
+              R"("journey":null,"source":null})");
     CHECK(*log.store->unique_owner(ticket_key(number)) == support_request_stream(created));
     const std::string_view expected[] = {
         R"("messageId":2,"senderType":"customer","senderId":1,"message":"It was due yesterday.")",
@@ -620,6 +620,66 @@ TEST_SUITE("domain") {
     CHECK(inactive.status == "closed");
     CHECK_FALSE(inactive.tokenRevoked);
     CHECK(log.count(stale, InquiryTokenRevoked::kType) == 0);
+  }
+
+  TEST_CASE("inquiries: a form ticket takes the next support request number, claimed once") {
+    Log log;
+    const std::int64_t ann = log.customer("ann@example.com");
+    const std::int64_t first = log.request(ann);
+    CreateSupportInquiry form;
+    form.subject = "Printer";
+    form.greeting = "hi";
+    form.trackingCandidates = {"INQ-FFFFFF"};
+    form.formTicket = true;
+    auto created = log.run(
+        [&](const events::StagedView& v, const CommandMeta& m) { return decide(v, form, m); });
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    // The request sequence moved on: the next request gets the number after it.
+    CHECK(log.last_id(kSupportRequestSequence) == static_cast<std::uint64_t>(first + 1));
+    const std::int64_t next = log.request(ann);
+    CHECK(next == first + 2);
+    auto events = log.stream(support_inquiry_stream(1));
+    const std::string number = ticket_number(first + 1, kStart);
+    CHECK(events.front().data.find(R"("ticketNumber":")" + number + "\"") != std::string::npos);
+    CHECK(events.front().data.find(R"("source":"form")") != std::string::npos);
+  }
+
+  TEST_CASE("inquiries: rated once after resolving or closing, within the window; never spam") {
+    Log log;
+    auto rate = [&](std::int64_t id, std::int64_t rating) {
+      return log
+          .run([&](const events::StagedView& v, const CommandMeta& m) {
+            return decide(
+                v, RateInquiry{id, "visitor", std::nullopt, rating, "ok", 7LL * 86'400'000}, m);
+          })
+          .status();
+    };
+    const std::int64_t id = log.create({"INQ-AAAAAA"});
+    CHECK(refusal_of(rate(id, 5)) == Refusal::kSatisfactionNotAvailable);
+    REQUIRE(log.set(id, "resolved").ok());
+    log.clock.advance(6LL * 86'400'000);
+    REQUIRE(rate(id, 5).ok());
+    CHECK(log.load(id).satisfaction == 5);
+    CHECK(refusal_of(rate(id, 4)) == Refusal::kSatisfactionAlreadyRated);
+    CHECK(log.count(id, InquirySatisfactionRated::kType) == 1);
+    // Rating is no activity: the inactive-close clock keeps its last activity.
+    CHECK(log.load(id).lastActivityAt == kStart);
+
+    const std::int64_t late = log.create({"INQ-BBBBBB"});
+    REQUIRE(log.set(late, "closed").ok());
+    log.clock.advance(7LL * 86'400'000 + 1);
+    CHECK(refusal_of(rate(late, 5)) == Refusal::kSatisfactionWindowClosed);
+
+    const std::int64_t spam = log.create({"INQ-CCCCCC"});
+    REQUIRE(log.set(spam, "spam").ok());
+    CHECK(refusal_of(rate(spam, 5)) == Refusal::kSatisfactionNotAvailable);
+
+    // Resolved, then active again: not rateable until it ends again.
+    const std::int64_t reopened = log.create({"INQ-DDDDDD"});
+    REQUIRE(log.set(reopened, "resolved").ok());
+    REQUIRE(log.post(reopened, "visitor").ok());
+    CHECK(log.load(reopened).status == "active");
+    CHECK(refusal_of(rate(reopened, 5)) == Refusal::kSatisfactionNotAvailable);
   }
 }
 

@@ -216,6 +216,8 @@ TEST_SUITE("http") {
     CHECK(groups == std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>{
                         {"public.create", {10, 600}},
                         {"public.lookup", {20, 300}},
+                        {"public.ticket", {3, 600}},
+                        {"support.stats", {30, 60}},
                         {"inquiry.write", {60, 60}},
                         {"inquiry.verify", {10, 600}},
                         {"auth.login", {10, 60}},
