@@ -26,15 +26,20 @@ trap cleanup EXIT
 
 echo "== set-up and rebuild: $build/bench/bench_analytics --dir <tmp>"
 "$build/bench/bench_analytics" --dir "$tmp/data"
+# The set-up's mail (a notice per staff reply) is not what is measured: the server starts
+# with a fresh outbox, whose relay begins at the head of the log.
+rm -rf "$tmp/data/outbox.sqlite" "$tmp/data/outbox.sqlite-wal" "$tmp/data/outbox.sqlite-shm" \
+  "$tmp/data/mail"
 
+# The default SLA policy was seeded by the set-up (8,000 hours: nothing breaches).
 DOCKET_RATE_LIMIT_ENABLED=false DOCKET_QUEUE_ENABLED=false \
-  DOCKET_SLA_RESPONSE_HOURS=8000 DOCKET_SLA_RESOLUTION_HOURS=8000 \
   "$build/cli/docket" serve --data-dir "$tmp/data" --port "$port" 2>/dev/null &
 pid=$!
-for _ in $(seq 1 300); do
+for _ in $(seq 1 1200); do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break
   sleep 0.1
 done
+curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "the server is not ready" >&2; exit 1; }
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 token=$(curl -fs -X POST "http://127.0.0.1:$port/api/auth/login" -H 'content-type: application/json' \
   -d '{"email":"admin@example.com","password":"admin-password"}' | json '["data"]["token"]')

@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
       inquiry.priority = kPriorities[c];
       inquiry.message = "Hello?";
       inquiry.guestEmail = "guest@example.com";
-      inquiry.tokenHash = std::string(64, 'a');
+      inquiry.tokenHash = fmt::format("{:064x}", step);  // unique, as hashes are
       inquiry.tokenExpiresAt = kEnd + kYear;
       inquiry.greeting = "Hi!";
       inquiry.trackingCandidates = {domain::generate_tracking_code(),
@@ -213,10 +213,11 @@ int main(int argc, char** argv) {
       pipe.submit(r);
     for (const auto& p : posts)
       pipe.submit(p);
-    // The item created 16 items ago is assigned; 40 ago it ends (most resolve, some are
-    // rated, a few reopen).
-    if (recent.size() > 16) {
-      const Open& item = recent[recent.size() - 17];
+    // An item ends 40 items after its creation (most resolve, some are rated, a few
+    // reopen).
+    // Both items created 8 steps ago are assigned.
+    for (std::size_t back = 17; back <= 18 && recent.size() >= back; ++back) {
+      const Open& item = recent[recent.size() - back];
       const std::int64_t agent = agents[pick_agent(rng)];
       if (item.request) {
         pipe.submit(domain::AssignSupportRequest{item.id, agent, true, {}});
@@ -224,7 +225,7 @@ int main(int argc, char** argv) {
         pipe.submit(domain::AssignInquiry{item.id, agent, true, {}});
       }
     }
-    if (recent.size() > 40) {
+    while (recent.size() > 40) {
       const Open item = recent.front();
       recent.pop_front();
       const int roll = percent(rng);

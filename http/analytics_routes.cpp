@@ -183,8 +183,10 @@ struct Times {
 Times times(AnalyticsQuery& q, std::string_view metric, const Range& r) {
   const AnalyticsSum sum = need(q.total(metric, r.start(), r.end()), "reading analytics");
   Times t{sum.n, mean(sum), std::nullopt, std::nullopt};
-  t.p50 = rounded(need(q.percentile(metric, r.start(), r.end(), 0.5), "reading analytics"));
-  t.p90 = rounded(need(q.percentile(metric, r.start(), r.end(), 0.9), "reading analytics"));
+  constexpr double kPs[] = {0.5, 0.9};
+  const auto p = need(q.percentiles(metric, r.start(), r.end(), kPs), "reading analytics");
+  t.p50 = rounded(p[0]);
+  t.p90 = rounded(p[1]);
   return t;
 }
 

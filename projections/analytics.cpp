@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include "domain/business_time.h"
@@ -53,11 +54,18 @@ Status add(Database& db, std::string_view metric, std::string_view dim, std::str
               "t45 = t45 + excluded.t45",
               metric, dim, key, hour, value, q15, q30, q45);
   if (!s.ok()) return s;
+  const std::int64_t day = floor_div(at_ms, kDayMs);
+  s = run_sql(db,
+              "INSERT INTO daily(metric, dim, key, day, n, total) VALUES(?1, ?2, ?3, ?4, 1, ?5) "
+              "ON CONFLICT(metric, dim, day, key) DO UPDATE SET n = n + 1, "
+              "total = total + excluded.total",
+              metric, dim, key, day, value);
+  if (!s.ok()) return s;
   return run_sql(db,
-                 "INSERT INTO daily(metric, dim, key, day, n, total) VALUES(?1, ?2, ?3, ?4, 1, ?5) "
-                 "ON CONFLICT(metric, dim, day, key) DO UPDATE SET n = n + 1, "
-                 "total = total + excluded.total",
-                 metric, dim, key, floor_div(at_ms, kDayMs), value);
+                 "INSERT INTO monthly(metric, dim, key, month, n, total) "
+                 "VALUES(?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(metric, dim, month, key) DO UPDATE "
+                 "SET n = n + 1, total = total + excluded.total",
+                 metric, dim, key, month_of_day(day), value);
 }
 
 // What an item is counted by.
@@ -486,6 +494,18 @@ std::string duration_bin(double seconds) {
   return fmt::format("{:03}", std::min(bin, 999));
 }
 
+std::int64_t month_of_day(std::int64_t day) {
+  const date::year_month_day ymd{date::sys_days{date::days{day}}};
+  return static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month())) -
+         1;
+}
+
+std::int64_t first_day_of_month(std::int64_t month) {
+  const date::year_month_day ymd{date::year{static_cast<int>(month / 12)},
+                                 date::month{static_cast<unsigned>(month % 12 + 1)}, date::day{1}};
+  return date::sys_days{ymd}.time_since_epoch().count();
+}
+
 std::string_view wait_band(double seconds) {
   constexpr double kLimits[] = {60, 300, 900, 3600, 14'400, 86'400};
   for (std::size_t i = 0; i < std::size(kLimits); ++i) {
@@ -512,12 +532,15 @@ Status AnalyticsProjection::create_schema(Database& db) {
       "waiting INTEGER NOT NULL, calendar_id INTEGER, calendar_version INTEGER, "
       "has_clock INTEGER NOT NULL, fr_met TEXT, res_met TEXT, nr_met TEXT, "
       "PRIMARY KEY(kind, id)) WITHOUT ROWID;"
-      // The backlog and each agent's load now: open items only.
-      "CREATE INDEX items_open ON items(assignee) WHERE open = 1;"
+      // The backlog and each agent's load now, counted from the index alone.
+      "CREATE INDEX items_open ON items(open, assignee);"
       "CREATE TABLE hourly(metric TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
       "hour INTEGER NOT NULL, n INTEGER NOT NULL, total REAL NOT NULL, n15 INTEGER NOT NULL, "
       "t15 REAL NOT NULL, n30 INTEGER NOT NULL, t30 REAL NOT NULL, n45 INTEGER NOT NULL, "
       "t45 REAL NOT NULL, PRIMARY KEY(metric, dim, hour, key)) WITHOUT ROWID;"
+      "CREATE TABLE monthly(metric TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
+      "month INTEGER NOT NULL, n INTEGER NOT NULL, total REAL NOT NULL, "
+      "PRIMARY KEY(metric, dim, month, key)) WITHOUT ROWID;"
       "CREATE TABLE daily(metric TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, "
       "day INTEGER NOT NULL, n INTEGER NOT NULL, total REAL NOT NULL, "
       "PRIMARY KEY(metric, dim, day, key)) WITHOUT ROWID;"

@@ -11,6 +11,8 @@
 //     -- per UTC hour; n/total over the whole hour, nXX/tXX over its first XX minutes,
 //        so a range can start or end on any quarter hour (every time zone's midnight)
 //   daily(metric, dim, key, day, n, total)   -- per UTC day, for the whole days of a range
+//   monthly(metric, dim, key, month, n, total) -- per UTC month (year * 12 + month - 1),
+//                                               for the whole months of a range
 //   depth(hour, last, high)                  -- the waiting queue's depth when each hour
 //                                               ended (last) and its highest in the hour
 //   calendars(id, version, type, data)       -- SLA calendar versions (business time)
@@ -47,7 +49,8 @@ namespace docket::projections {
 class AnalyticsProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "analytics";
-  static constexpr int kSchemaVersion = 1;
+  // 2: monthly; 3: items_open covers (open, assignee)
+  static constexpr int kSchemaVersion = 3;
 
   std::string_view name() const override { return kName; }
   int schema_version() const override { return kSchemaVersion; }
@@ -60,6 +63,11 @@ class AnalyticsProjection final : public Projection {
 // (the bin's geometric middle); bin keys sort as text in numeric order.
 std::string duration_bin(double seconds);
 double duration_bin_value(std::string_view bin);
+
+// A UTC day (days since 1970-01-01) to its month (year * 12 + month - 1), and a month to
+// its first day.
+std::int64_t month_of_day(std::int64_t day);
+std::int64_t first_day_of_month(std::int64_t month);
 
 // The bands of the waiting-time distribution, shortest first, and a wait's band.
 inline constexpr std::string_view kWaitBands[] = {"<1m",  "1-5m",  "5-15m", "15-60m",

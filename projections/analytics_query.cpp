@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "projections/analytics.h"
 #include "projections/sqlite.h"
 
@@ -75,6 +77,26 @@ Status each_hour(Database& db, std::string_view metric, std::string_view dim,
 
 }  // namespace
 
+Status AnalyticsQuery::add_rows(std::string_view table, std::string_view column,
+                                std::string_view metric, std::string_view dim, std::int64_t from,
+                                std::int64_t to, std::map<std::string, AnalyticsSum>& out) {
+  if (to <= from) return Status::Ok();
+  // `table` and `column` are names written in code, never input.
+  Result<CachedStatement> st = db_.cached(
+      fmt::format("SELECT key, n, total FROM analytics.{0} WHERE metric = ?1 AND dim = ?2 AND "
+                  "{1} >= ?3 AND {1} < ?4",
+                  table, column));
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind_all(metric, dim, from, to); !s.ok()) return s;
+  for (;;) {
+    Result<bool> more = (*st)->step();
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+    out[std::string((*st)->column_text(0))] +=
+        AnalyticsSum{(*st)->column_int64(1), (*st)->column_double(2)};
+  }
+}
+
 Status AnalyticsQuery::add_hours(std::string_view metric, std::string_view dim, std::int64_t from,
                                  std::int64_t to, std::map<std::string, AnalyticsSum>& out) {
   if (to <= from) return Status::Ok();
@@ -97,19 +119,21 @@ Result<std::map<std::string, AnalyticsSum>> AnalyticsQuery::sums(std::string_vie
   } else {
     if (Status s = add_hours(metric, dim, from, first_day, out); !s.ok()) return s;
     if (Status s = add_hours(metric, dim, last_day, to, out); !s.ok()) return s;
-    Result<CachedStatement> st = db_.cached(
-        "SELECT key, sum(n), sum(total) FROM analytics.daily WHERE metric = ?1 AND dim = ?2 "
-        "AND day >= ?3 AND day < ?4 GROUP BY key");
-    if (!st.ok()) return st.status();
-    if (Status s = (*st)->bind_all(metric, dim, first_day / kDayMs, last_day / kDayMs); !s.ok())
-      return s;
-    for (;;) {
-      Result<bool> more = (*st)->step();
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      out[std::string((*st)->column_text(0))] +=
-          AnalyticsSum{(*st)->column_int64(1), (*st)->column_double(2)};
+    // Whole months from the monthly rows, the days around them from the daily rows.
+    const std::int64_t d1 = first_day / kDayMs;
+    const std::int64_t d2 = last_day / kDayMs;
+    std::int64_t m1 = month_of_day(d1);
+    if (first_day_of_month(m1) < d1) ++m1;
+    const std::int64_t m2 = month_of_day(d2);  // d2's month is not whole before d2
+    Status s;
+    if (m1 < m2) {
+      s = add_rows("monthly", "month", metric, dim, m1, m2, out);
+      if (s.ok()) s = add_rows("daily", "day", metric, dim, d1, first_day_of_month(m1), out);
+      if (s.ok()) s = add_rows("daily", "day", metric, dim, first_day_of_month(m2), d2, out);
+    } else {
+      s = add_rows("daily", "day", metric, dim, d1, d2, out);
     }
+    if (!s.ok()) return s;
   }
   // Keys whose edges cancelled out (a part of nothing) are not worth a row.
   std::erase_if(out, [](const auto& kv) { return kv.second.n == 0; });
@@ -143,21 +167,33 @@ Result<std::vector<AnalyticsSum>> AnalyticsQuery::series(std::string_view metric
   return out;
 }
 
-Result<std::optional<double>> AnalyticsQuery::percentile(std::string_view metric, std::int64_t from,
-                                                         std::int64_t to, double p) {
+Result<std::vector<std::optional<double>>> AnalyticsQuery::percentiles(std::string_view metric,
+                                                                       std::int64_t from,
+                                                                       std::int64_t to,
+                                                                       std::span<const double> ps) {
   auto bins = sums(std::string(metric) + "_hist", "all", from, to);
   if (!bins.ok()) return bins.status();
   std::int64_t count = 0;
   for (const auto& [bin, sum] : *bins)
     count += sum.n;
-  if (count == 0) return std::optional<double>{};
-  const auto rank = static_cast<std::int64_t>(std::ceil(p * static_cast<double>(count)));
-  std::int64_t seen = 0;
-  for (const auto& [bin, sum] : *bins) {  // keys sort in bin order
-    seen += sum.n;
-    if (seen >= rank) return std::optional(duration_bin_value(bin));
+  std::vector<std::optional<double>> out;
+  for (double p : ps) {
+    if (count == 0) {
+      out.emplace_back();
+      continue;
+    }
+    const auto rank = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::ceil(p * static_cast<double>(count))));
+    std::int64_t seen = 0;
+    for (const auto& [bin, sum] : *bins) {  // keys sort in bin order
+      seen += sum.n;
+      if (seen >= rank) {
+        out.emplace_back(duration_bin_value(bin));
+        break;
+      }
+    }
   }
-  return std::optional(duration_bin_value(bins->rbegin()->first));
+  return out;
 }
 
 Result<std::int64_t> AnalyticsQuery::backlog() {

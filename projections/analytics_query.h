@@ -3,9 +3,10 @@
 //
 // Ranges are half-open instants [from, to) in milliseconds. They are cut at quarter
 // hours (an edge inside one is taken at the quarter hour before it), which is where
-// every time zone's midnight falls today. A range's whole UTC days are read from the
-// daily rows, its edges from the hourly rows and their quarter-hour columns, so a report
-// over 90 days reads about 90 rows per metric and key instead of every item.
+// every time zone's midnight falls today. A range's whole UTC months are read from the
+// monthly rows, its other whole UTC days from the daily rows, its edges from the hourly
+// rows and their quarter-hour columns, so a report over 90 days reads a few dozen rows
+// per metric and key instead of every item.
 #pragma once
 
 #include <cstdint>
@@ -56,10 +57,12 @@ class AnalyticsQuery {
   // REQUIRES: edges ascending, at least two.
   Result<std::vector<AnalyticsSum>> series(std::string_view metric,
                                            std::span<const std::int64_t> edges);
-  // The nearest-rank percentile `p` (0 < p <= 1) of a duration histogram (`<metric>_hist`)
-  // over [from, to), as its bin's middle value; nullopt when nothing was counted.
-  Result<std::optional<double>> percentile(std::string_view metric, std::int64_t from,
-                                           std::int64_t to, double p);
+  // The nearest-rank percentiles `ps` (each 0 < p <= 1) of a duration histogram
+  // (`<metric>_hist`) over [from, to), each its bin's middle value; nullopt when nothing
+  // was counted. One read of the histogram for all of them.
+  Result<std::vector<std::optional<double>>> percentiles(std::string_view metric, std::int64_t from,
+                                                         std::int64_t to,
+                                                         std::span<const double> ps);
   // Open items now, and per assignee (staff id) the open items assigned.
   Result<std::int64_t> backlog();
   Result<std::map<std::int64_t, std::int64_t>> open_by_agent();
@@ -70,6 +73,9 @@ class AnalyticsQuery {
   Result<std::vector<AnalyticsStaff>> staff();
 
  private:
+  Status add_rows(std::string_view table, std::string_view column, std::string_view metric,
+                  std::string_view dim, std::int64_t from, std::int64_t to,
+                  std::map<std::string, AnalyticsSum>& out);
   Status add_hours(std::string_view metric, std::string_view dim, std::int64_t from,
                    std::int64_t to, std::map<std::string, AnalyticsSum>& out);
   Database& db_;

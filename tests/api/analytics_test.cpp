@@ -215,6 +215,17 @@ TEST_SUITE("analytics") {
     CHECK(real(d["csat"]["csatPercent"]) == doctest::Approx(50.0));
     CHECK(num(d["byChannel"]["form"]["created"]) == 1);
     CHECK(num(d["byChannel"]["request"]["resolved"]) == 2);
+    // A long range reads whole months (February to April) from the monthly rows and the
+    // days around them from the daily rows: the same counts.
+    auto months = s.report(
+        "/api/admin/analytics/overview?from=2026-01-15&to=2026-05-10&tz=Europe/Berlin");
+    CHECK(num(months.json["data"]["created"]) == 6);
+    CHECK(num(months.json["data"]["resolved"]) == 3);
+    CHECK(num(months.json["data"]["csat"]["count"]) == 2);
+    CHECK(real(months.json["data"]["firstResponse"]["wall"]["avgSeconds"]) ==
+          doctest::Approx(61'200));
+    CHECK(real(months.json["data"]["firstResponse"]["wall"]["p90Seconds"]) ==
+          doctest::Approx(118'800).epsilon(0.05));
     // A range with nothing in it.
     auto empty = s.report("/api/admin/analytics/overview?from=2026-01-01&to=2026-01-31");
     CHECK(num(empty.json["data"]["created"]) == 0);
