@@ -24,14 +24,6 @@ struct Interval {
   Ms end;
 };
 
-const date::time_zone* find_zone(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::runtime_error&) {
-    return nullptr;
-  }
-}
-
 bool is_holiday(const BusinessCalendar& c, date::year_month_day ymd) {
   const int y = static_cast<int>(ymd.year());
   const int m = static_cast<int>(static_cast<unsigned>(ymd.month()));
@@ -100,7 +92,7 @@ std::vector<Interval> intervals(const BusinessCalendar& c, const date::time_zone
 // false. FailedPrecondition after ten years.
 template <typename Visit>
 Status walk(const BusinessCalendar& c, Ms from_ms, Visit&& visit) {
-  const date::time_zone* zone = find_zone(c.timezone);
+  const date::time_zone* zone = find_time_zone(c.timezone);
   if (zone == nullptr) {
     return Status::InvalidArgument(
         fmt::format("timezone '{}' is not in the tz database", c.timezone));
@@ -132,7 +124,7 @@ Status walk(const BusinessCalendar& c, Ms from_ms, Visit&& visit) {
 
 Status validate_calendar(const BusinessCalendar& c) {
   if (c.always) return Status::Ok();
-  if (find_zone(c.timezone) == nullptr) {
+  if (find_time_zone(c.timezone) == nullptr) {
     return Status::InvalidArgument(
         fmt::format("timezone '{}' is not in the tz database", c.timezone));
   }

@@ -10,16 +10,15 @@
 
 namespace docket::domain {
 
-namespace {
-
-// The zone named `name`, or null when the tz database does not know it.
-const date::time_zone* find_zone(const std::string& name) {
+const date::time_zone* find_time_zone(const std::string& name) {
   try {
     return date::locate_zone(name);
   } catch (const std::runtime_error&) {
     return nullptr;
   }
 }
+
+namespace {
 
 Weekday next_day(Weekday day, int delta) {
   return static_cast<Weekday>((static_cast<int>(day) + delta + 7) % 7);
@@ -54,7 +53,7 @@ std::string format_clock(int minutes) {
 }
 
 Status validate_shift(const Shift& shift) {
-  if (find_zone(shift.timezone) == nullptr) {
+  if (find_time_zone(shift.timezone) == nullptr) {
     return Status::InvalidArgument(
         fmt::format("timezone '{}' is not in the tz database", shift.timezone));
   }
@@ -71,7 +70,7 @@ Status validate_shift(const Shift& shift) {
 }
 
 Result<bool> in_shift(const Shift& shift, std::int64_t at_ms) {
-  const date::time_zone* zone = find_zone(shift.timezone);
+  const date::time_zone* zone = find_time_zone(shift.timezone);
   if (zone == nullptr) {
     return Status::InvalidArgument(
         fmt::format("timezone '{}' is not in the tz database", shift.timezone));
@@ -96,7 +95,7 @@ Result<bool> in_shift(const Shift& shift, std::int64_t at_ms) {
 }
 
 Result<std::optional<std::int64_t>> next_shift_change(const Shift& shift, std::int64_t at_ms) {
-  const date::time_zone* zone = find_zone(shift.timezone);
+  const date::time_zone* zone = find_time_zone(shift.timezone);
   if (zone == nullptr) {
     return Status::InvalidArgument(
         fmt::format("timezone '{}' is not in the tz database", shift.timezone));

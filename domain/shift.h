@@ -23,7 +23,14 @@
 #include "core/result.h"
 #include "core/status.h"
 
+namespace date {
+class time_zone;
+}  // namespace date
+
 namespace docket::domain {
+
+// The tz database zone named `name` (an IANA name), or null when it does not know it.
+const date::time_zone* find_time_zone(const std::string& name);
 
 enum class Weekday : unsigned char { kMon, kTue, kWed, kThu, kFri, kSat, kSun };
 

@@ -170,26 +170,21 @@ struct StatsView {
   double oldestWaitingSeconds = 0;
 };
 
-void write_counts(JsonWriter& w, const std::vector<std::pair<std::string, std::uint64_t>>& pairs) {
-  w.begin_object();
-  for (const auto& [name, n] : pairs)
-    w.field(name.empty() ? std::string("none") : name, n);
-  w.end_object();
-}
-
 const Shape<StatsView>& stats_shape() {
   static const Shape<StatsView> shape = [] {
     Shape<StatsView> s;
     s.computed("depth", R"({"type":"integer"})",
                [](JsonWriter& w, const StatsView& v) { w.value(v.stats.depth); })
-        .computed("byPriority",
-                  R"({"type":"object","additionalProperties":{"type":"integer"},)"
-                  R"("description":"Waiting items per priority, only those with some"})",
-                  [](JsonWriter& w, const StatsView& v) { write_counts(w, v.stats.byPriority); })
-        .computed("byCategory",
-                  R"({"type":"object","additionalProperties":{"type":"integer"},)"
-                  R"("description":"Waiting items per category; none: inquiries without one"})",
-                  [](JsonWriter& w, const StatsView& v) { write_counts(w, v.stats.byCategory); })
+        .computed(
+            "byPriority",
+            R"({"type":"object","additionalProperties":{"type":"integer"},)"
+            R"("description":"Waiting items per priority, only those with some"})",
+            [](JsonWriter& w, const StatsView& v) { write_counts(w, v.stats.byPriority, "none"); })
+        .computed(
+            "byCategory",
+            R"({"type":"object","additionalProperties":{"type":"integer"},)"
+            R"("description":"Waiting items per category; none: inquiries without one"})",
+            [](JsonWriter& w, const StatsView& v) { write_counts(w, v.stats.byCategory, "none"); })
         .field("oldestCreatedAt", &StatsView::oldestCreatedAt, {.format = "date-time"})
         .field("oldestWaitingSeconds", &StatsView::oldestWaitingSeconds);
     return s;

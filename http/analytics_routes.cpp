@@ -13,6 +13,7 @@
 #include "core/csv.h"
 #include "core/json_writer.h"
 #include "core/time_format.h"
+#include "domain/shift.h"
 #include "http/endpoint.h"
 #include "http/route_kit.h"
 #include "http/validation.h"
@@ -99,14 +100,6 @@ ApiError invalid(std::string_view field, std::string_view rule, std::string mess
   return errors.to_api_error(std::move(message));
 }
 
-const date::time_zone* find_zone(const std::string& name) {
-  try {
-    return date::locate_zone(name);
-  } catch (const std::runtime_error&) {
-    return nullptr;
-  }
-}
-
 std::int64_t midnight(const date::time_zone* zone, date::local_days day) {
   // A midnight the zone skips (a clock change at 00:00) is the instant of the change.
   const auto at = zone->to_sys(date::local_seconds{day.time_since_epoch()}, date::choose::earliest);
@@ -116,7 +109,7 @@ std::int64_t midnight(const date::time_zone* zone, date::local_days day) {
 Range range_of(const ApiContext& api, const RangeQuery& q) {
   Range r;
   r.tz = q.tz.value_or("UTC");
-  const date::time_zone* zone = find_zone(r.tz);
+  const date::time_zone* zone = domain::find_time_zone(r.tz);
   if (zone == nullptr) {
     throw invalid("tz", "timezone", "tz is not an IANA time zone");
   }

@@ -36,4 +36,23 @@ std::int64_t path_id(const RequestContext& ctx, std::string_view name) {
   return id;
 }
 
+std::shared_ptr<const QueryContract<CreatedRange>> created_range_contract() {
+  auto q = std::make_shared<QueryContract<CreatedRange>>();
+  q->param(Date("from").describe("Created at or after: YYYY-MM-DD (midnight UTC) or an ISO-8601 "
+                                 "UTC time; default: no lower bound"),
+           &CreatedRange::from)
+      .param(Date("to").describe("Created before: YYYY-MM-DD (midnight UTC) or an ISO-8601 UTC "
+                                 "time; default: no upper bound"),
+             &CreatedRange::to);
+  return q;
+}
+
+void write_counts(JsonWriter& w, const std::vector<std::pair<std::string, std::uint64_t>>& pairs,
+                  std::string_view empty_name) {
+  w.begin_object();
+  for (const auto& [name, n] : pairs)
+    w.field(name.empty() && !empty_name.empty() ? empty_name : std::string_view(name), n);
+  w.end_object();
+}
+
 }  // namespace docket::http

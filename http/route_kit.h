@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,6 +64,18 @@ void add_assignee_filter(QueryContract<T>& query) {
 // The input of a command that takes none (deactivate, revoke): no body, or `{}`.
 struct NoBody {};
 std::shared_ptr<const BodyContract<NoBody>> no_body();
+
+// The statistics routes' range on createdAt: from (inclusive), to (exclusive), each a
+// date (midnight UTC) or an ISO-8601 UTC time; absent: open.
+struct CreatedRange {
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+std::shared_ptr<const QueryContract<CreatedRange>> created_range_contract();
+
+// {"name": n, ...} in the pairs' order; an empty name is written as `empty_name`.
+void write_counts(JsonWriter& w, const std::vector<std::pair<std::string, std::uint64_t>>& pairs,
+                  std::string_view empty_name = {});
 
 // A long-lived shape as the document's response schema.
 template <typename T>

@@ -248,22 +248,6 @@ std::shared_ptr<const QueryContract<ListQuery>> list_contract(const ApiContext& 
   return q;
 }
 
-struct StatsRange {
-  std::optional<std::string> from;
-  std::optional<std::string> to;
-};
-
-std::shared_ptr<const QueryContract<StatsRange>> stats_contract() {
-  auto q = std::make_shared<QueryContract<StatsRange>>();
-  q->param(Date("from").describe("Created at or after: YYYY-MM-DD (midnight UTC) or an ISO-8601 "
-                                 "UTC time"),
-           &StatsRange::from)
-      .param(Date("to").describe("Created before: YYYY-MM-DD (midnight UTC) or an ISO-8601 UTC "
-                                 "time"),
-             &StatsRange::to);
-  return q;
-}
-
 // ---- handlers -------------------------------------------------------------------------
 
 SupportRequestRow find_row(ApiContext& api, std::int64_t id, std::optional<std::int64_t> owner) {
@@ -362,7 +346,7 @@ Reply rate(ApiContext& api, RequestContext& ctx, RatingBody body) {
 // ---- statistics -------------------------------------------------------------------------
 
 struct StatsView {
-  StatsRange range;
+  CreatedRange range;
   projections::SupportStats stats;
   projections::SlaCompliance sla;
 };
@@ -377,13 +361,6 @@ void write_compliance(JsonWriter& w, const projections::SlaTargetCompliance& c) 
     w.field("compliancePercent",
             std::round(1000.0 * static_cast<double>(c.met) / static_cast<double>(judged)) / 10.0);
   }
-  w.end_object();
-}
-
-void write_counts(JsonWriter& w, const std::vector<std::pair<std::string, std::uint64_t>>& pairs) {
-  w.begin_object();
-  for (const auto& [name, n] : pairs)
-    w.field(name, n);
   w.end_object();
 }
 
@@ -473,7 +450,7 @@ std::optional<std::string> iso_bound(const std::optional<std::string>& text) {
   return text->size() == 10 ? *text + "T00:00:00.000Z" : *text;
 }
 
-Response stats(ApiContext& api, StatsRange range) {
+Response stats(ApiContext& api, CreatedRange range) {
   auto lease = read_lease(api);
   auto result =
       projections::StatsQuery(lease.db()).compute(iso_bound(range.from), iso_bound(range.to));
@@ -603,8 +580,9 @@ void add_support_request_routes(Router& router, ApiContext& api) {
                        "Support statistics for requests and feedback created in [from, to)",
                        Permission::kSupportRequestsRead);
   stats_meta.response = schema_of(stats_shape());
-  add_route(router, Method::kGet, "/api/admin/stats", std::move(stats_meta), stats_contract(),
-            [&api](RequestContext&, StatsRange range) { return stats(api, std::move(range)); });
+  add_route(router, Method::kGet, "/api/admin/stats", std::move(stats_meta),
+            created_range_contract(),
+            [&api](RequestContext&, CreatedRange range) { return stats(api, std::move(range)); });
   RouteMeta staff_reply = admin_route(
       "admin.support_requests.messages.create",
       "Staff reply; a closed request refuses. Answers with the message and the request's "

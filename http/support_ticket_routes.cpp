@@ -225,24 +225,10 @@ Reply create_ticket(ApiContext& api, const InquiryOptions& options, RequestConte
 
 // ---- statistics -------------------------------------------------------------------------
 
-struct StatsRange {
-  std::optional<std::string> from;
-  std::optional<std::string> to;
-};
-
-std::shared_ptr<const QueryContract<StatsRange>> stats_contract() {
-  auto q = std::make_shared<QueryContract<StatsRange>>();
-  q->param(Date("from").describe("Created at or after (YYYY-MM-DD, midnight UTC, or an "
-                                 "ISO-8601 UTC time); default: the beginning"),
-           &StatsRange::from)
-      .param(Date("to").describe("Created before; default: now"), &StatsRange::to);
-  return q;
-}
-
 using Counts = std::vector<std::pair<std::string, std::uint64_t>>;
 
 struct SeedStats {
-  StatsRange range;
+  CreatedRange range;
   projections::SupportStats requests;
   projections::InquiryStats inquiries;
 };
@@ -260,13 +246,6 @@ Counts merged(const Counts& a, const Counts& b, bool drop_empty_names) {
     }
   }
   return out;
-}
-
-void write_counts(JsonWriter& w, const Counts& counts) {
-  w.begin_object();
-  for (const auto& [name, n] : counts)
-    w.field(name, n);
-  w.end_object();
 }
 
 // The mean first response over both kinds, weighted by how many were answered.
@@ -342,7 +321,7 @@ const Shape<SeedStats>& seed_stats_shape() {
   return shape;
 }
 
-Response seed_stats(ApiContext& api, StatsRange range) {
+Response seed_stats(ApiContext& api, CreatedRange range) {
   auto lease = read_lease(api);
   projections::StatsQuery query(lease.db());
   auto requests = query.compute(range.from, range.to);
@@ -379,8 +358,8 @@ void add_support_ticket_routes(Router& router, ApiContext& api, InquiryOptions i
   stats.rate_group = std::string(rate_group::kSupportStats);
   stats.response = schema_of(seed_stats_shape());
   add_route(
-      router, Method::kGet, "/api/support/stats", std::move(stats), stats_contract(),
-      [&api](RequestContext&, StatsRange range) { return seed_stats(api, std::move(range)); });
+      router, Method::kGet, "/api/support/stats", std::move(stats), created_range_contract(),
+      [&api](RequestContext&, CreatedRange range) { return seed_stats(api, std::move(range)); });
 }
 
 }  // namespace docket::http

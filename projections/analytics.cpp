@@ -282,10 +282,9 @@ Status staff_reply(Database& db, Item& i, std::optional<std::int64_t> sender, st
 
 Status status_change(Database& db, Item& i, const std::string& to, std::int64_t at) {
   const bool was_open = is_open(i.kind, i.status);
-  const bool was_ended = !was_open;
   const bool resolves = was_open && (to == "resolved" || to == "closed");
-  const bool reopens =
-      was_ended && (i.status == "resolved" || i.status == "closed") && is_open(i.kind, to);
+  // resolved and closed are not open statuses: leaving one for an open status reopens.
+  const bool reopens = (i.status == "resolved" || i.status == "closed") && is_open(i.kind, to);
   i.status = to;
   Status s;
   if (resolves) {

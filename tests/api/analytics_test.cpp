@@ -217,8 +217,8 @@ TEST_SUITE("analytics") {
     CHECK(num(d["byChannel"]["request"]["resolved"]) == 2);
     // A long range reads whole months (February to April) from the monthly rows and the
     // days around them from the daily rows: the same counts.
-    auto months = s.report(
-        "/api/admin/analytics/overview?from=2026-01-15&to=2026-05-10&tz=Europe/Berlin");
+    auto months =
+        s.report("/api/admin/analytics/overview?from=2026-01-15&to=2026-05-10&tz=Europe/Berlin");
     CHECK(num(months.json["data"]["created"]) == 6);
     CHECK(num(months.json["data"]["resolved"]) == 3);
     CHECK(num(months.json["data"]["csat"]["count"]) == 2);
