@@ -11,6 +11,10 @@
 #    volume by category, agents, queue) 4 concurrent connections (wrk -t2 -c4) ask for
 #    random 90-day ranges in America/New_York (bench/wrk/analytics.lua). Printed:
 #    requests/s and p50/p99 latency per report.
+# 3. Streamed exports with curl: the items CSV and the conversations CSV (one row per
+#    message, about 1.1 million rows) over the whole year and over one month. Printed:
+#    rows (counted by Python's csv module), bytes, rows/s, and the server's anonymous
+#    memory (RssAnon) and peak resident size (VmHWM) before and after each export.
 set -euo pipefail
 build=${1:-build}
 duration=${2:-10s}
@@ -67,3 +71,23 @@ run_report "volume by day" volume
 run_report "volume by category" volume "&groupBy=category"
 run_report "agents" agents
 run_report "queue" queue
+
+memory() { awk '/^RssAnon|^VmHWM/ {printf "%s %s kB  ", $1, $2}' "/proc/$pid/status"; }
+export_rate() {  # label, path and query
+  local before start end rows bytes
+  before=$(memory)
+  start=$(date +%s.%N)
+  curl -fs -H "Authorization: Bearer $token" -o "$tmp/export.csv" "http://127.0.0.1:$port$2"
+  end=$(date +%s.%N)
+  rows=$(python3 -c "import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8'))) - 1)" "$tmp/export.csv")
+  bytes=$(stat -c %s "$tmp/export.csv")
+  python3 -c "import sys; r,b,s=int(sys.argv[1]),int(sys.argv[2]),float(sys.argv[4])-float(sys.argv[3]); print('%s: %d rows, %d bytes in %.2f s = %d rows/s' % (sys.argv[5], r, b, s, r / s))" \
+    "$rows" "$bytes" "$start" "$end" "$1"
+  echo "  server before: $before"
+  echo "  server after:  $(memory)"
+  rm -f "$tmp/export.csv"
+}
+echo "== streamed exports: curl, one client"
+export_rate "conversations, one month, CSV" "/api/admin/export/conversations?from=2026-06-01&to=2026-06-30&format=csv"
+export_rate "conversations, the year, CSV" "/api/admin/export/conversations?from=2025-12-01&to=2026-11-30&format=csv"
+export_rate "analytics items, the year, CSV" "/api/admin/analytics/items?from=2025-12-01&to=2026-11-30"

@@ -32,6 +32,7 @@
 #include "http/admin_routes.h"
 #include "http/agent_routes.h"
 #include "http/analytics_routes.h"
+#include "http/export_routes.h"
 #include "http/api_context.h"
 #include "http/attachment_routes.h"
 #include "http/auth_guard.h"
@@ -253,6 +254,7 @@ Status ServerRuntime::start_api() {
   http::add_journey_routes(*router_, *api_, inquiry_options);
   http::add_support_ticket_routes(*router_, *api_, inquiry_options);
   http::add_analytics_routes(*router_, *api_);
+  http::add_export_routes(*router_, *api_);
   auto blobs = BlobStore::open(DataDir{config.data_dir}.attachments());
   if (!blobs.ok()) return blobs.status();
   blobs_ = std::make_unique<BlobStore>(std::move(blobs).value());

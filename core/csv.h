@@ -11,11 +11,16 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace docket {
 
 class CsvWriter {
  public:
+  CsvWriter() = default;
+  // Appends to `initial` (a streamed export's current piece). Starts a new row.
+  explicit CsvWriter(std::string initial) : out_(std::move(initial)) {}
+
   // A text field.
   CsvWriter& text(std::string_view value);
   // Number fields.

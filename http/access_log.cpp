@@ -21,7 +21,12 @@ void write_access_log_fields(JsonWriter& w, const AccessLogRecord& r) {
     w.value(r.actor_id);
   }
   w.field("ip", r.client_ip);
-  w.field("bytes", static_cast<std::uint64_t>(r.response_bytes));
+  w.key("bytes");
+  if (r.streamed) {
+    w.null();
+  } else {
+    w.value(static_cast<std::uint64_t>(r.response_bytes));
+  }
 }
 
 void log_access(const AccessLogRecord& record) {

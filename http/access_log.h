@@ -28,6 +28,9 @@ struct AccessLogRecord {
   std::string_view actor_id;  // empty: anonymous
   std::string_view client_ip;
   std::size_t response_bytes = 0;
+  // A streamed body (Response::stream): its length is not known when the record is
+  // written, so "bytes" is null; the server logs "http.stream_end" with the length.
+  bool streamed = false;
 };
 
 // Adds the record's fields to an open JSON object.

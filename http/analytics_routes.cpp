@@ -15,6 +15,7 @@
 #include "core/time_format.h"
 #include "domain/shift.h"
 #include "http/endpoint.h"
+#include "http/report_range.h"
 #include "http/route_kit.h"
 #include "http/validation.h"
 #include "projections/analytics.h"
@@ -28,7 +29,6 @@ using projections::AnalyticsQuery;
 using projections::AnalyticsSum;
 
 constexpr std::string_view kTag = "Analytics (Admin)";
-constexpr int kDefaultDays = 30;
 constexpr int kMaxDays = 731;
 constexpr std::string_view kTargets[] = {"firstResponse", "resolution", "nextResponse"};
 constexpr std::string_view kChannels[] = {"request", "inquiry", "form", "journey"};
@@ -45,21 +45,12 @@ struct RangeQuery {
 
 std::shared_ptr<const QueryContract<RangeQuery>> range_contract(bool volume) {
   auto q = std::make_shared<QueryContract<RangeQuery>>();
-  q->param(Text("from").length(10, 10).chars("0-9-").describe(
-               "First local day, YYYY-MM-DD (default: 29 days before `to`)"),
-           &RangeQuery::from)
-      .param(Text("to").length(10, 10).chars("0-9-").describe(
-                 "Last local day, included, YYYY-MM-DD (default: today in `tz`)"),
-             &RangeQuery::to)
-      .param(
-          Text("tz").length(1, 64).describe("IANA time zone the days are counted in (default UTC)"),
-          &RangeQuery::tz)
-      .param(
-          OneOf("format", {"json", "csv"})
-              .defaults_to("json")
-              .describe("csv: RFC 4180, UTF-8, a header row; formula-like text cells are prefixed "
-                        "with an apostrophe"),
-          &RangeQuery::format);
+  add_range_params(*q);
+  q->param(OneOf("format", {"json", "csv"})
+               .defaults_to("json")
+               .describe("csv: RFC 4180, UTF-8, a header row; formula-like text cells are prefixed "
+                         "with an apostrophe"),
+           &RangeQuery::format);
   if (volume) {
     q->param(OneOf("groupBy", {"day", "week", "category", "priority", "channel", "journey"})
                  .defaults_to("day"),
@@ -68,80 +59,10 @@ std::shared_ptr<const QueryContract<RangeQuery>> range_contract(bool volume) {
   return q;
 }
 
-// The report's days: local midnights in `zone`, from the first day to the day after the
-// last, as UTC instants.
-struct Range {
-  std::string from;  // YYYY-MM-DD
-  std::string to;    // YYYY-MM-DD, included
-  std::string tz;
-  std::vector<date::local_days> days;  // every day, and the day after the last
-  std::vector<std::int64_t> edges;     // their midnights, UTC milliseconds
-  std::int64_t start() const { return edges.front(); }
-  std::int64_t end() const { return edges.back(); }
-};
-
-std::optional<date::local_days> parse_day(const std::string& text) {
-  int y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) return std::nullopt;  // NOLINT
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
-  if (!ymd.ok() || y < 1970 || y > 9999) return std::nullopt;
-  return date::local_days{ymd};
-}
-
-std::string format_day(date::local_days day) {
-  return date::format("%F", day);
-}
-
-ApiError invalid(std::string_view field, std::string_view rule, std::string message) {
-  ValidationErrors errors;
-  errors.add(field, rule, message);
-  return errors.to_api_error(std::move(message));
-}
-
-std::int64_t midnight(const date::time_zone* zone, date::local_days day) {
-  // A midnight the zone skips (a clock change at 00:00) is the instant of the change.
-  const auto at = zone->to_sys(date::local_seconds{day.time_since_epoch()}, date::choose::earliest);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-}
+using Range = ReportRange;
 
 Range range_of(const ApiContext& api, const RangeQuery& q) {
-  Range r;
-  r.tz = q.tz.value_or("UTC");
-  const date::time_zone* zone = domain::find_time_zone(r.tz);
-  if (zone == nullptr) {
-    throw invalid("tz", "timezone", "tz is not an IANA time zone");
-  }
-  date::local_days last;
-  if (q.to) {
-    auto day = parse_day(*q.to);
-    if (!day) throw invalid("to", "date", "to is not a date (YYYY-MM-DD)");
-    last = *day;
-  } else {
-    const date::sys_time<std::chrono::milliseconds> now{
-        std::chrono::milliseconds(api.clock.now_ms())};
-    last = date::floor<date::days>(zone->to_local(now));
-  }
-  date::local_days first = last - date::days(kDefaultDays - 1);
-  if (q.from) {
-    auto day = parse_day(*q.from);
-    if (!day) throw invalid("from", "date", "from is not a date (YYYY-MM-DD)");
-    first = *day;
-  }
-  if (first > last) {
-    throw invalid("from", "range", "from must not be after to");
-  }
-  if ((last - first).count() + 1 > kMaxDays) {
-    throw invalid("from", "range", fmt::format("A report covers at most {} days", kMaxDays));
-  }
-  r.from = format_day(first);
-  r.to = format_day(last);
-  for (date::local_days d = first; d <= last + date::days(1); d += date::days(1)) {
-    r.days.push_back(d);
-    r.edges.push_back(midnight(zone, d));
-  }
-  return r;
+  return report_range(api, RangeParams{q.from, q.to, q.tz}, kMaxDays);
 }
 
 // ---- figures ----------------------------------------------------------------------------
@@ -686,6 +607,7 @@ RouteMeta report_meta(std::string name, std::string summary, std::string schema)
   RouteMeta meta =
       staff_route_meta(std::move(name), kTag, std::move(summary), auth::Permission::kAnalyticsRead);
   meta.response = std::make_shared<SchemaText>(std::move(schema));
+  meta.csv_alternative = true;
   return meta;
 }
 

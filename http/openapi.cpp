@@ -77,7 +77,11 @@ constexpr TagDescription kTags[] = {
      "a support request, anyone else's a form ticket (a guest inquiry with a SUP number)."},
     {"Analytics (Admin)",
      "Reports by local day in any time zone, as JSON or CSV: volume, response and resolution "
-     "times, SLA compliance, CSAT, agents and the queue (Analytics_READ; docs/analytics.md)."},
+     "times, SLA compliance, CSAT, agents and the queue, and every item streamed as CSV or "
+     "JSON Lines (Analytics_READ; docs/analytics.md)."},
+    {"Export (Admin)",
+     "Every conversation with its messages, streamed as JSON Lines or CSV for archiving and "
+     "migration (Data_EXPORT; docs/analytics.md)."},
     {"Operations",
      "Liveness, readiness, health, Prometheus metrics, this document, the audit event "
      "log and projection status and rebuilds."},
@@ -260,6 +264,14 @@ void write_success(JsonWriter& w, const Route& route) {
     w.key("application/json").begin_object().key("schema");
     write_envelope(w, route.meta);
     w.end_object();
+    if (route.meta.csv_alternative) {
+      w.key("text/csv").begin_object().key("schema").begin_object();
+      w.field("type", "string")
+          .field("description",
+                 "format=csv: RFC 4180, UTF-8, a header row; formula-like text cells are "
+                 "prefixed with an apostrophe");
+      w.end_object().end_object();
+    }
   }
   w.end_object().end_object();
 }

@@ -118,6 +118,14 @@ Response Response::raw(int status, std::string content_type, std::string body) {
   return r;
 }
 
+Response Response::stream(std::string content_type, std::shared_ptr<BodySource> source) {
+  assert(source != nullptr);
+  Response r(200, std::string());
+  r.content_type_ = std::move(content_type);
+  r.source_ = std::move(source);
+  return r;
+}
+
 void Response::append_pagination(std::string& body, const Pagination& p) {
   fmt::format_to(std::back_inserter(body),
                  R"(,"pagination":{{"page":{},"pageSize":{},"total":{},"pages":{}}}}})", p.page,

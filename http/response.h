@@ -8,9 +8,16 @@
 // Content-Type defaults to application/json; charset=utf-8. The server adds
 // X-Request-Id, Content-Length, X-Content-Type-Options, Cache-Control and Date to every
 // response; handlers add only what is specific to them. A value type; not thread-safe.
+//
+// Streamed bodies (exports of any size): Response::stream() carries a BodySource instead
+// of a body. The server asks it for one piece at a time and sends each piece as an HTTP/1.1
+// chunk (RFC 9112 §7.1) before asking for the next, so memory stays bounded by one piece
+// whatever the body's length. An HTTP/1.0 client gets the body unframed and the
+// connection closed after it.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +41,23 @@ struct Pagination {
   std::int64_t total = 0;
   // ceil(total / page_size); 0 when there is nothing.
   std::int64_t pages() const;
+};
+
+// The producer of a streamed body. The server calls next() on the connection's IO thread,
+// one call per chunk, with the previous chunk already handed to the socket: a source
+// must bound the work of one call (a few tens of KiB of output) and must not hold a read
+// lease between calls (see projections/read_connection.h).
+class BodySource {
+ public:
+  enum class Step {
+    kMore,    // `out` holds a piece (possibly empty); call again
+    kDone,    // `out` holds the last piece (possibly empty)
+    kFailed,  // the body cannot be finished: the server drops the connection without
+              // the last chunk, so the client sees the body as truncated
+  };
+  virtual ~BodySource() = default;
+  // Appends the next piece of the body to `out`.
+  virtual Step next(std::string& out) = 0;
 };
 
 class Response {
@@ -76,9 +100,13 @@ class Response {
   static Response no_content() { return Response(); }
   // A non-JSON response (metrics text, a health probe's plain text).
   static Response raw(int status, std::string content_type, std::string body);
+  // A 200 whose body `source` produces while it is sent. REQUIRES: source != nullptr.
+  static Response stream(std::string content_type, std::shared_ptr<BodySource> source);
 
   int status() const { return status_; }
   const std::string& body() const { return body_; }
+  // The streamed body's source, or null when the body is body().
+  BodySource* source() const { return source_.get(); }
   std::string_view content_type() const {
     return content_type_.empty() ? kJsonContentType : std::string_view(content_type_);
   }
@@ -112,6 +140,7 @@ class Response {
   int status_ = 204;
   std::string body_;
   std::string content_type_;  // empty: JSON
+  std::shared_ptr<BodySource> source_;
   std::vector<std::pair<std::string, std::string>> headers_;
   std::optional<ApiError> error_;
   RequestId request_id_;

@@ -80,6 +80,9 @@ struct RouteMeta {
   // A success answer that is not the JSON envelope (a file): the OpenAPI `content`
   // object of that answer, as JSON text.
   std::string raw_response_content;
+  // The route also answers `?format=csv` with text/csv (a report's download): the
+  // success answer documents that media type beside the JSON envelope.
+  bool csv_alternative = false;
   // The query string's contract; null: the route documents no query parameters.
   std::shared_ptr<const ContractSchema> query;
   // The success envelope's `data` (http/shape.h); null: unspecified.

@@ -78,7 +78,18 @@ std::string_view http_date() {
   return {text, size};
 }
 
-// The status line and headers of `r`; the body is written from r.body() directly.
+// How the body's end is marked: its length up front; chunks (a streamed body on
+// HTTP/1.1); or the connection's close (a streamed body on HTTP/1.0, which has no
+// chunked coding).
+enum class Framing { kLength, kChunked, kClose };
+
+Framing framing_of(const Response& r, bool http10) {
+  if (r.source() == nullptr) return Framing::kLength;
+  return http10 ? Framing::kClose : Framing::kChunked;
+}
+
+// The status line and headers of `r`; the body is written from r.body() (or r.source())
+// directly.
 void serialize_head(const Response& r, bool keep_alive, bool http10, std::string& out) {
   out.clear();
   const int status = r.status();
@@ -87,7 +98,17 @@ void serialize_head(const Response& r, bool keep_alive, bool http10, std::string
   if (!bodyless) {
     out += "Content-Type: ";
     out += r.content_type();
-    fmt::format_to(std::back_inserter(out), "\r\nContent-Length: {}\r\n", r.body().size());
+    switch (framing_of(r, http10)) {
+      case Framing::kLength:
+        fmt::format_to(std::back_inserter(out), "\r\nContent-Length: {}\r\n", r.body().size());
+        break;
+      case Framing::kChunked:
+        out += "\r\nTransfer-Encoding: chunked\r\n";
+        break;
+      case Framing::kClose:
+        out += "\r\n";
+        break;
+    }
   }
   if (!r.request_id().empty()) {
     out += "X-Request-Id: ";
@@ -436,10 +457,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         response = co_await wait_for_answer();
       }
       ++served;
-      const bool keep_alive = request.keep_alive &&
-                              !server_.stopping.load(std::memory_order_relaxed) && !forced_ &&
-                              served < o.max_requests_per_connection;
-      if (!co_await write(response, keep_alive, parser.get().version() == 10)) co_return;
+      const bool http10 = parser.get().version() == 10;
+      const bool keep_alive =
+          request.keep_alive && !server_.stopping.load(std::memory_order_relaxed) && !forced_ &&
+          served < o.max_requests_per_connection && framing_of(response, http10) != Framing::kClose;
+      if (response.source() != nullptr) {
+        if (!co_await write_streamed(response, keep_alive, http10)) co_return;
+      } else if (!co_await write(response, keep_alive, http10)) {
+        co_return;
+      }
       if (!keep_alive) {
         co_await close_gracefully(false);
         co_return;
@@ -546,6 +572,54 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     co_return co_await write_buffers({asio::buffer(head_), sends_body(response)
                                                                ? asio::buffer(response.body())
                                                                : asio::const_buffer()});
+  }
+
+  // Sends a streamed response: the head, then each piece the source produces as it
+  // comes, so only one piece is held at a time. A source that fails ends the connection
+  // without the last chunk (or, unframed, early), which the client sees as truncation.
+  asio::awaitable<bool> write_streamed(const Response& response, bool keep_alive, bool http10) {
+    serialize_head(response, keep_alive, http10, head_);
+    if (!co_await write_buffers({asio::buffer(head_), asio::const_buffer()})) co_return false;
+    if (!sends_body(response)) co_return true;
+    const bool chunked = framing_of(response, http10) == Framing::kChunked;
+    BodySource& source = *response.source();
+    std::string piece;
+    std::uint64_t bytes = 0;
+    for (;;) {
+      piece.clear();
+      BodySource::Step step = BodySource::Step::kFailed;
+      try {
+        step = source.next(piece);
+      } catch (const std::exception& e) {
+        log_error("http.stream_failed", [&](JsonWriter& w) {
+          w.field("requestId", response.request_id().view());
+          w.field("error", e.what());
+        });
+        step = BodySource::Step::kFailed;
+      }
+      if (step == BodySource::Step::kFailed) co_return false;
+      bytes += piece.size();
+      if (!piece.empty()) {
+        head_.clear();
+        if (chunked) {
+          fmt::format_to(std::back_inserter(head_), "{:x}\r\n", piece.size());
+          piece += "\r\n";
+        }
+        if (!co_await write_buffers({asio::buffer(head_), asio::buffer(piece)})) co_return false;
+      }
+      if (step == BodySource::Step::kDone) break;
+    }
+    if (chunked) {
+      static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+      if (!co_await write_buffers({asio::buffer(kLastChunk), asio::const_buffer()})) {
+        co_return false;
+      }
+    }
+    log_info("http.stream_end", [&](JsonWriter& w) {
+      w.field("requestId", response.request_id().view());
+      w.field("bytes", bytes);
+    });
+    co_return true;
   }
 
   // Writes both buffers. Returns false when the connection failed or timed out.

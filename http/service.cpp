@@ -385,6 +385,7 @@ void HttpService::finish(Response& response, const Request* request, const Reque
     record.actor_id = actor.id;
     record.client_ip = client_ip;
     record.response_bytes = response.omit_body() ? 0 : response.body().size();
+    record.streamed = response.source() != nullptr && !response.omit_body();
     access_log_(record);
   }
 }

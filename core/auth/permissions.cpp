@@ -31,6 +31,8 @@ constexpr std::array<PermissionInfo, kPermissionCount> kCatalogue = {{
      "See every agent and the queue, and change agents' capacity, skills, shift and status."},
     {Permission::kAnalyticsRead, "Analytics_READ",
      "Read support statistics, analytics reports and their exports."},
+    {Permission::kDataExport, "Data_EXPORT",
+     "Export whole conversations (messages and contact data) in bulk."},
 }};
 
 // Invariant: the catalogue is indexed by the enum's value.

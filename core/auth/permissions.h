@@ -31,8 +31,9 @@ enum class Permission : unsigned char {
   kOperationsManage,
   kAgentsManage,
   kAnalyticsRead,
+  kDataExport,
 };
-inline constexpr std::size_t kPermissionCount = 11;
+inline constexpr std::size_t kPermissionCount = 12;
 
 // One catalogue entry.
 struct PermissionInfo {

@@ -107,6 +107,8 @@ std::optional<RawResponse> RawClient::read_response(std::chrono::milliseconds ti
   std::string_view rest =
       line_end == std::string_view::npos ? std::string_view() : head.substr(line_end + 2);
   std::size_t content_length = 0;
+  bool chunked = false;
+  bool length_known = false;
   while (!rest.empty()) {
     const std::size_t eol = rest.find("\r\n");
     const std::string_view line = rest.substr(0, eol);
@@ -120,16 +122,55 @@ std::optional<RawResponse> RawClient::read_response(std::chrono::milliseconds ti
     if (iequal(line.substr(0, colon), "Content-Length")) {
       content_length =
           static_cast<std::size_t>(std::strtoull(std::string(value).c_str(), nullptr, 10));
+      length_known = true;
+    }
+    if (iequal(line.substr(0, colon), "Transfer-Encoding") && iequal(value, "chunked")) {
+      chunked = true;
     }
   }
   const bool bodyless = head_only || r.status == 204 || r.status == 304 || r.status < 200;
   const std::size_t body_start = head_end + 4;
+  if (!bodyless && chunked) return read_chunked(r, body_start, deadline);
+  if (!bodyless && !length_known) {  // delimited by the connection's end
+    while (!eof_) {
+      if (!fill(deadline) && !eof_) return std::nullopt;
+    }
+    r.body = buffer_.substr(body_start);
+    buffer_.clear();
+    return r;
+  }
   const std::size_t want = bodyless ? 0 : content_length;
   while (buffer_.size() < body_start + want) {
     if (!fill(deadline)) return std::nullopt;
   }
   r.body = buffer_.substr(body_start, want);
   buffer_.erase(0, body_start + want);
+  return r;
+}
+
+std::optional<RawResponse> RawClient::read_chunked(RawResponse& r, std::size_t at,
+                                                   std::chrono::steady_clock::time_point deadline) {
+  // chunk = size-in-hex CRLF data CRLF; the last chunk has size 0 and is followed by
+  // (no trailers from this server) CRLF.
+  for (;;) {
+    std::size_t eol;
+    while ((eol = buffer_.find("\r\n", at)) == std::string::npos) {
+      if (!fill(deadline)) return std::nullopt;
+    }
+    const std::string size_text = buffer_.substr(at, eol - at);
+    char* end = nullptr;
+    const unsigned long long size = std::strtoull(size_text.c_str(), &end, 16);
+    if (size_text.empty() || end != size_text.c_str() + size_text.size()) return std::nullopt;
+    const std::size_t data = eol + 2;
+    while (buffer_.size() < data + size + 2) {
+      if (!fill(deadline)) return std::nullopt;
+    }
+    if (buffer_.compare(data + size, 2, "\r\n") != 0) return std::nullopt;
+    r.body.append(buffer_, data, size);
+    at = data + size + 2;
+    if (size == 0) break;
+  }
+  buffer_.erase(0, at);
   return r;
 }
 

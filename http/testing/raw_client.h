@@ -35,8 +35,8 @@ class RawClient {
 
   bool connected() const { return fd_ >= 0; }
   bool send(std::string_view bytes);
-  // Reads one response. `head_only` for answers to HEAD (no body despite
-  // Content-Length). nullopt on timeout, EOF or a malformed answer.
+  // Reads one response, decoding a chunked body. `head_only` for answers to HEAD (no
+  // body despite Content-Length). nullopt on timeout, EOF or a malformed answer.
   std::optional<RawResponse> read_response(
       std::chrono::milliseconds timeout = std::chrono::milliseconds(3000), bool head_only = false);
   // True when the server closes the connection (EOF or reset) within `timeout`; bytes
@@ -44,6 +44,9 @@ class RawClient {
   bool wait_closed(std::chrono::milliseconds timeout);
 
  private:
+  // Reads a chunked body starting at buffer_[at] into r.body (RFC 9112 §7.1).
+  std::optional<RawResponse> read_chunked(RawResponse& r, std::size_t at,
+                                          std::chrono::steady_clock::time_point deadline);
   // Appends what arrives within the deadline; false on timeout, EOF or error.
   bool fill(std::chrono::steady_clock::time_point deadline);
 

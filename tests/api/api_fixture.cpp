@@ -67,7 +67,12 @@ ApiResponse ApiServer::call(std::string_view method, std::string_view path, std:
   out.status = raw->status;
   out.raw = std::move(*raw);
   out.parser = std::make_shared<simdjson::dom::parser>();
-  if (out.parser->parse(out.raw.body).get(out.json)) out.json = {};
+  // A body that is not JSON (an export, an empty answer) reads as JSON null, so lookups
+  // on it fail cleanly instead of touching a default element.
+  if (out.parser->parse(out.raw.body).get(out.json)) {
+    static constexpr std::string_view kNull = "null";
+    out.json = out.parser->parse(kNull.data(), kNull.size()).value();
+  }
   return out;
 }
 

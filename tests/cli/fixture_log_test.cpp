@@ -140,7 +140,7 @@ TEST_SUITE("cli.integration") {
 
     // A server on the old log builds every read model from event 1 with today's readers
     // and records nothing new but the permission catalogue, which has gained
-    // Agents_MANAGE and Analytics_READ since, and the default SLA policy (the log had none).
+    // Agents_MANAGE, Analytics_READ and Data_EXPORT since, and the default SLA policy (the log had none).
     docket::cli::ServerRuntime::Options options;
     options.config.data_dir = data;
     options.config.port = 0;
@@ -153,6 +153,7 @@ TEST_SUITE("cli.integration") {
     CHECK(last->front().type == "permission.catalogue_seeded");
     CHECK(last->front().data.find("Agents_MANAGE") != std::string::npos);
     CHECK(last->front().data.find("Analytics_READ") != std::string::npos);
+    CHECK(last->front().data.find("Data_EXPORT") != std::string::npos);
     CHECK(last->back().type == "sla.policy.created");
     CHECK(last->back().data.find(R"("reason":"seeded")") != std::string::npos);
     (*rt)->stop();

@@ -26,7 +26,8 @@ TEST_SUITE("core") {
                                                     "Staff_MANAGE",
                                                     "Operations_MANAGE",
                                                     "Agents_MANAGE",
-                                                    "Analytics_READ"};
+                                                    "Analytics_READ",
+                                                    "Data_EXPORT"};
     const auto catalogue = docket::auth::permission_catalogue();
     REQUIRE(catalogue.size() == expected.size());
     REQUIRE(docket::auth::kPermissionCount == expected.size());

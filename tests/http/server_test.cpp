@@ -48,6 +48,42 @@ void basic_routes(Router& r) {
   r.get("/throw", [](RequestContext&) -> Response { throw std::logic_error("internal detail"); });
 }
 
+// A streamed body of `pieces` pieces "<i>:" followed by 1,000 copies of 'x', or a
+// source that fails after its first piece.
+class CountingSource final : public BodySource {
+ public:
+  CountingSource(int pieces, bool fail_after_first) : pieces_(pieces), fail_(fail_after_first) {}
+  Step next(std::string& out) override {
+    if (fail_ && made_ == 1) return Step::kFailed;
+    out += std::to_string(made_) + ":" + std::string(1000, 'x');
+    ++made_;
+    return made_ == pieces_ ? Step::kDone : Step::kMore;
+  }
+
+ private:
+  int pieces_;
+  bool fail_;
+  int made_ = 0;
+};
+
+std::string counted_body(int pieces) {
+  std::string body;
+  for (int i = 0; i < pieces; ++i)
+    body += std::to_string(i) + ":" + std::string(1000, 'x');
+  return body;
+}
+
+void streaming_routes(Router& r) {
+  basic_routes(r);
+  r.get("/stream/{n}", [](RequestContext& ctx) {
+    return Response::stream("text/plain", std::make_shared<CountingSource>(
+                                              std::stoi(std::string(ctx.param("n"))), false));
+  });
+  r.get("/broken-stream", [](RequestContext&) {
+    return Response::stream("text/plain", std::make_shared<CountingSource>(5, true));
+  });
+}
+
 // Polls `predicate` for up to `limit`.
 template <typename F>
 bool eventually(F predicate, std::chrono::milliseconds limit = 2000ms) {
@@ -397,6 +433,55 @@ TEST_SUITE("http.integration") {
     CHECK(k10->header("Connection") == "keep-alive");
     REQUIRE(keep.send("GET /ping HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
     CHECK(keep.read_response().has_value());
+  }
+
+  TEST_CASE("a streamed body goes out in chunks; the connection stays usable after it") {
+    TestServer ts(streaming_routes);
+    const auto port = ts.start();
+    RawClient c(port);
+    REQUIRE(c.send(get_request("/stream/300")));
+    const auto streamed = c.read_response();
+    REQUIRE(streamed.has_value());
+    CHECK(streamed->status == 200);
+    CHECK(streamed->header("Transfer-Encoding") == "chunked");
+    CHECK_FALSE(streamed->has_header("Content-Length"));
+    CHECK(streamed->header("Content-Type") == "text/plain");
+    CHECK(streamed->body == counted_body(300));
+    // The last chunk ended the body: the next answer on the connection parses cleanly.
+    REQUIRE(c.send(get_request("/ping")));
+    const auto next = c.read_response();
+    REQUIRE(next.has_value());
+    CHECK(next->body == R"({"success":true,"data":{"pong":true}})");
+
+    // HEAD: the same head, no chunks.
+    REQUIRE(c.send("HEAD /stream/3 HTTP/1.1\r\nHost: t\r\n\r\n"));
+    const auto head = c.read_response(3000ms, /*head_only=*/true);
+    REQUIRE(head.has_value());
+    CHECK(head->header("Transfer-Encoding") == "chunked");
+    REQUIRE(c.send(get_request("/n/4")));
+    const auto after_head = c.read_response();
+    REQUIRE(after_head.has_value());
+    CHECK(after_head->body == R"({"success":true,"data":"4"})");
+
+    // HTTP/1.0 has no chunks: the body ends with the connection.
+    RawClient old(port);
+    REQUIRE(old.send("GET /stream/3 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    const auto r10 = old.read_response();
+    REQUIRE(r10.has_value());
+    CHECK_FALSE(r10->has_header("Transfer-Encoding"));
+    CHECK(r10->header("Connection") == "close");
+    CHECK(r10->body == counted_body(3));
+  }
+
+  TEST_CASE("a stream that fails mid-way is cut off without its last chunk") {
+    TestServer ts(streaming_routes);
+    const auto port = ts.start();
+    RawClient c(port);
+    REQUIRE(c.send(get_request("/broken-stream")));
+    // The head and the first chunk arrive, the terminating chunk never does: the client
+    // cannot take the body as complete.
+    CHECK_FALSE(c.read_response(1000ms).has_value());
+    CHECK(c.wait_closed(2000ms));
   }
 
   TEST_CASE("graceful shutdown finishes in-flight requests and refuses new connections") {
