@@ -162,8 +162,11 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
   log_info("mail.ready", [&](JsonWriter& w) { w.field("sender", rt->mail_sender_->name()); });
   // Mail about events (an admin's reply) is derived from the log by the relay, so it
   // survives a crash right after the command.
-  rt->relay_ = std::make_unique<scheduler::NotificationRelay>(*rt->store_, *rt->outbox_,
-                                                              rt->mail_worker_.get());
+  scheduler::NotificationOptions notifications;
+  notifications.csat_survey = rt->options_.config.csat_email;
+  notifications.csat_window_days = rt->options_.config.csat_window_days;
+  rt->relay_ = std::make_unique<scheduler::NotificationRelay>(
+      *rt->store_, *rt->outbox_, rt->mail_worker_.get(), notifications);
   if (Status s = rt->relay_->start(); !s.ok()) return s;
 
   if (rt->options_.control_socket) {

@@ -402,6 +402,11 @@ const std::vector<ConfigVariable>& config_variables() {
        "Days after its resolution (an inquiry: its resolution, else its closing) during which "
        "the customer or guest may rate a conversation, once (1 - 365).",
        [](Config& c, std::string_view v) { return parse_uint_in(v, 1, 365, c.csat_window_days); }},
+      {"DOCKET_CSAT_EMAIL", "false",
+       "E-mail a satisfaction survey when a support request is resolved or an inquiry is "
+       "resolved or closed by staff: to the customer, or to a guest whose address was "
+       "verified; never twice, never after a rating (true or false).",
+       [](Config& c, std::string_view v) { return parse_bool(v, c.csat_email); }},
       {"DOCKET_QUEUE_INTERVAL_SECONDS", "10",
        "How often the queue sweeps for work it can assign, besides running on every event "
        "that may change the answer (1 - 3600).",

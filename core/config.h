@@ -71,6 +71,7 @@ struct Config {
   bool queue_enabled = true;                  // DOCKET_QUEUE_ENABLED
   std::uint64_t queue_default_capacity = 5;   // DOCKET_QUEUE_DEFAULT_CAPACITY
   std::uint64_t csat_window_days = 7;         // DOCKET_CSAT_WINDOW_DAYS
+  bool csat_email = false;                    // DOCKET_CSAT_EMAIL
   std::uint64_t queue_interval_seconds = 10;  // DOCKET_QUEUE_INTERVAL_SECONDS
   bool queue_requeue_on_away = false;         // DOCKET_QUEUE_REQUEUE_ON_AWAY
   // SLAs (docs/sla.md)

@@ -73,13 +73,101 @@ Result<std::optional<OutgoingMail>> breach_notification(const events::EventStore
   return std::optional<OutgoingMail>(std::move(mail));
 }
 
+std::string survey_body(std::string_view name, std::string_view what, std::string_view where,
+                        std::uint64_t days) {
+  return "Hello " + std::string(name) + ",\n\nYour " + std::string(what) +
+         " has been resolved. How did we do? Rate it from 1 (poor) to 5 (great), with a "
+         "comment if you like, " +
+         std::string(where) + " within " + std::to_string(days) +
+         " days.\n\nThank you for helping us improve.\n";
+}
+
+// A resolved support request invites its customer to rate it.
+Result<std::optional<OutgoingMail>> request_survey(const events::EventStore& store,
+                                                   const events::EventRecord& event,
+                                                   const NotificationOptions& options) {
+  auto change = events::decode<domain::SupportRequestStatusChanged>(event);
+  if (!change.ok()) return skip(event, change.status().message());
+  if (change->to != domain::kStatusResolved) return std::optional<OutgoingMail>{};
+  auto stream =
+      store.read_stream(domain::support_request_stream(change->supportRequestId), 1, kAll);
+  if (!stream.ok()) return stream.status();
+  auto request = domain::fold_support_request(*stream);
+  if (!request.ok()) return skip(event, request.status().ToString());
+  if (request->satisfaction) return std::optional<OutgoingMail>{};  // rated already
+  auto account_events = store.read_stream(domain::account_stream(request->customerId), 1, kAll);
+  if (!account_events.ok()) return account_events.status();
+  auto customer = domain::fold_account(*account_events);
+  if (!customer.ok()) return skip(event, customer.status().ToString());
+  if (!customer->active) return std::optional<OutgoingMail>{};
+  OutgoingMail mail;
+  mail.kind = "csat.survey";
+  mail.to_address = customer->email;
+  mail.subject = "[" + request->ticketNumber + "] How did we do? " + request->subject;
+  mail.body = survey_body(
+      customer->name, "support request " + request->ticketNumber + " (" + request->subject + ")",
+      "in the app, on the request", options.csat_window_days);
+  mail.dedupe_key = "csat.survey:" + std::to_string(event.eventId);
+  return std::optional<OutgoingMail>(std::move(mail));
+}
+
+// An inquiry resolved or closed by staff (not closed for inactivity) invites its customer,
+// or its guest when the guest proved the e-mail address: an address a guest merely typed
+// is contact data and is never mailed unasked (docs/security.md).
+Result<std::optional<OutgoingMail>> inquiry_survey(const events::EventStore& store,
+                                                   const events::EventRecord& event,
+                                                   const NotificationOptions& options) {
+  auto change = events::decode<domain::InquiryStatusChanged>(event);
+  if (!change.ok()) return skip(event, change.status().message());
+  const bool ended = change->to == domain::kInquiryResolved ||
+                     (change->to == domain::kInquiryClosed && change->reason != "inactive");
+  if (!ended || change->from == domain::kInquiryResolved) return std::optional<OutgoingMail>{};
+  auto stream =
+      store.read_stream(domain::support_inquiry_stream(change->supportInquiryId), 1, kAll);
+  if (!stream.ok()) return stream.status();
+  auto inquiry = domain::fold_support_inquiry(*stream);
+  if (!inquiry.ok()) return skip(event, inquiry.status().ToString());
+  if (inquiry->satisfaction) return std::optional<OutgoingMail>{};
+  std::string address, name;
+  if (inquiry->customerId) {
+    auto account_events = store.read_stream(domain::account_stream(*inquiry->customerId), 1, kAll);
+    if (!account_events.ok()) return account_events.status();
+    auto customer = domain::fold_account(*account_events);
+    if (!customer.ok()) return skip(event, customer.status().ToString());
+    if (!customer->active) return std::optional<OutgoingMail>{};
+    address = customer->email;
+    name = customer->name;
+  } else if (inquiry->emailVerified && inquiry->guestEmail) {
+    address = *inquiry->guestEmail;
+    name = inquiry->guestName.value_or("there");
+  } else {
+    return std::optional<OutgoingMail>{};
+  }
+  OutgoingMail mail;
+  mail.kind = "csat.survey";
+  mail.to_address = address;
+  mail.subject = "[" + inquiry->trackingCode + "] How did we do? " + inquiry->subject;
+  mail.body =
+      survey_body(name, "conversation " + inquiry->trackingCode + " (" + inquiry->subject + ")",
+                  "in the chat", options.csat_window_days);
+  mail.dedupe_key = "csat.survey:" + std::to_string(event.eventId);
+  return std::optional<OutgoingMail>(std::move(mail));
+}
+
 }  // namespace
 
 Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
-                                                     const events::EventRecord& event) {
+                                                     const events::EventRecord& event,
+                                                     const NotificationOptions& options) {
   if (event.type == domain::SupportRequestSlaBreached::kType ||
       event.type == domain::InquirySlaBreached::kType) {
     return breach_notification(store, event);
+  }
+  if (options.csat_survey && event.type == domain::SupportRequestStatusChanged::kType) {
+    return request_survey(store, event, options);
+  }
+  if (options.csat_survey && event.type == domain::InquiryStatusChanged::kType) {
+    return inquiry_survey(store, event, options);
   }
   if (event.type != domain::SupportRequestMessageCreated::kType) {
     return std::optional<OutgoingMail>{};
@@ -116,8 +204,8 @@ Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& s
 }
 
 NotificationRelay::NotificationRelay(const events::EventStore& store, Outbox& outbox,
-                                     DeliveryWorker* worker)
-    : store_(store), outbox_(outbox), worker_(worker) {}
+                                     DeliveryWorker* worker, NotificationOptions options)
+    : store_(store), outbox_(outbox), worker_(worker), options_(options) {}
 
 NotificationRelay::~NotificationRelay() {
   stop();
@@ -154,7 +242,7 @@ Result<std::uint64_t> NotificationRelay::run_once(std::size_t max_events) {
   std::vector<OutgoingMail> mails;
   Status failure = Status::Ok();
   Status scanned = store_.scan(from, to, [&](const events::EventRecord& event) {
-    auto mail = notification_for(store_, event);
+    auto mail = notification_for(store_, event, options_);
     if (!mail.ok()) {
       failure = mail.status();
       return false;

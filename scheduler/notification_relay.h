@@ -38,19 +38,31 @@ class DeliveryWorker;
 
 inline constexpr std::string_view kNotificationCursor = "notifications";
 
+// Which optional mail the relay derives.
+struct NotificationOptions {
+  // DOCKET_CSAT_EMAIL: a satisfaction survey when a conversation ends (docs/analytics.md).
+  bool csat_survey = false;
+  // DOCKET_CSAT_WINDOW_DAYS, named in the survey.
+  std::uint64_t csat_window_days = 7;
+};
+
 // The message `event` causes, if any: an admin's reply to a support request e-mails
 // the request's customer; a breached SLA target e-mails the item's assignee
-// (docs/sla.md). nullopt for every other event. Errors only for reads of
-// the log that failed (worth retrying); an event whose data is not what it should be
-// is logged and causes no mail.
+// (docs/sla.md); with `options.csat_survey`, a support request resolved, or an inquiry
+// resolved or closed by staff, invites its customer (or its guest, at a verified
+// address only) to rate it, unless it was rated already. nullopt for every other event.
+// Errors only for reads of the log that failed (worth retrying); an event whose data is
+// not what it should be is logged and causes no mail.
 Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& store,
-                                                     const events::EventRecord& event);
+                                                     const events::EventRecord& event,
+                                                     const NotificationOptions& options = {});
 
 class NotificationRelay {
  public:
   // `worker` (may be null) is woken after messages were queued. All must outlive the
   // relay.
-  NotificationRelay(const events::EventStore& store, Outbox& outbox, DeliveryWorker* worker);
+  NotificationRelay(const events::EventStore& store, Outbox& outbox, DeliveryWorker* worker,
+                    NotificationOptions options = {});
   ~NotificationRelay();
   NotificationRelay(const NotificationRelay&) = delete;
   NotificationRelay& operator=(const NotificationRelay&) = delete;
@@ -71,6 +83,7 @@ class NotificationRelay {
   const events::EventStore& store_;
   Outbox& outbox_;
   DeliveryWorker* worker_;
+  NotificationOptions options_;
   std::atomic<std::uint64_t> cursor_{0};
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -1,7 +1,8 @@
 // Seed 001's ticket API against the real binary, as a site built against seed 001's
 // release calls it: its request example replayed, its response example matched byte for
 // byte apart from ids and times; a guest's form ticket (a conversation with a token that
-// staff see by its SUP number); the lookup; the rate limit; the statistics.
+// staff see by its SUP number); the lookup; the rate limit; the statistics; and the
+// conversation export read as a stream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GUEST_TOKEN, TRACKING_CODE, assertError, call, createStaff, loginAdmin, registerCustomer } from './lib/inquiries.js';
@@ -151,5 +152,46 @@ test("seed 001's statistics for staff with Analytics_READ", async () => {
     assert.equal(stats.body.data.subjectBreakdown.billing, 1);
     assert.equal(stats.body.data.byStatus.open, 2);
     assert.equal(stats.body.data.averageResponseTimeSeconds, null);
+  });
+});
+
+test('the conversation export streams JSON Lines that a client reads as they arrive', async () => {
+  await withServer({}, async ({ base }) => {
+    const admin = await loginAdmin(base);
+    const ticket = await call(base, 'POST', '/api/support/ticket', { body: SEED_REQUEST });
+    assert.equal(ticket.status, 201, ticket.text);
+    const kim = await registerCustomer(base, 'kim-export@example.com', 'Kim');
+    const created = await call(base, 'POST', '/api/mobile/support-requests', {
+      token: kim.token, body: { subject: 'Export me', category: 'general', message: 'first, "quoted"\nline' },
+    });
+    assert.equal(created.status, 201, created.text);
+
+    const res = await fetch(`${base}/api/admin/export/conversations`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/x-ndjson');
+    assert.equal(res.headers.get('transfer-encoding'), 'chunked');
+    // Read the body as a stream, line by line, as an archiver would.
+    const decoder = new TextDecoder();
+    let pending = '';
+    const lines = [];
+    for await (const chunk of res.body) {
+      pending += decoder.decode(chunk, { stream: true });
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        lines.push(JSON.parse(pending.slice(0, nl)));
+        pending = pending.slice(nl + 1);
+      }
+    }
+    assert.equal(pending, '');
+    assert.deepEqual(lines.map((l) => l.type), ['support_request', 'support_inquiry']);
+    assert.equal(lines[0].subject, 'Export me');
+    assert.equal(lines[0].messages[0].message, 'first, "quoted"\nline');
+    assert.equal(lines[1].ticketNumber, ticket.body.data.ticketNumber);
+    assert.equal(lines[1].guestEmail, SEED_REQUEST.email);
+
+    const agent = await createStaff(base, admin.token, { email: 'export-agent@example.com' });
+    assertError(await call(base, 'GET', '/api/admin/export/conversations', { token: agent.token }), 403, 'FORBIDDEN');
   });
 });

@@ -4,8 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <vector>
+
 #include "domain/account_commands.h"
 #include "domain/command.h"
+#include "domain/support_inquiry.h"
 #include "domain/support_request.h"
 #include "events/event_store.h"
 #include "tests/support/test_support.h"
@@ -56,6 +59,31 @@ struct Log {
     return r->lastEventId;
   }
 };
+
+// The events `command` appended.
+template <typename Command>
+std::vector<events::EventRecord> run(events::EventStore& store, const Command& command) {
+  auto r = store.execute([&](const events::StagedView& v) {
+    return domain::decide(v, command, domain::CommandMeta{});
+  });
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  auto events = store.read_range(r->firstEventId, r->lastEventId - r->firstEventId + 1);
+  REQUIRE(events.ok());
+  return *events;
+}
+
+// The mail the status change among `events` causes with the survey on.
+Result<std::optional<OutgoingMail>> survey_for(events::EventStore& store,
+                                               const std::vector<events::EventRecord>& events) {
+  NotificationOptions on;
+  on.csat_survey = true;
+  on.csat_window_days = 7;
+  for (const auto& e : events) {
+    if (e.type.ends_with(".status_changed")) return notification_for(store, e, on);
+  }
+  FAIL("no status change");
+  return std::optional<OutgoingMail>{};
+}
 
 std::unique_ptr<Outbox> open_outbox(const std::string& path, const ManualClock& clock) {
   auto outbox = Outbox::open(path, clock);
@@ -129,6 +157,75 @@ TEST_SUITE("scheduler") {
     auto none = notification_for(*log.store, breach(std::nullopt));
     REQUIRE(none.ok());
     CHECK_FALSE(none->has_value());
+  }
+
+  TEST_CASE("with DOCKET_CSAT_EMAIL a resolution invites the customer to rate it, unless rated") {
+    Log log;
+    const auto resolved =
+        run(*log.store, domain::ChangeSupportRequestStatus{log.request, "resolved"});
+    auto mail = survey_for(*log.store, resolved);
+    REQUIRE(mail.ok());
+    REQUIRE(mail->has_value());
+    CHECK((*mail)->kind == "csat.survey");
+    CHECK((*mail)->to_address == "mia@example.com");
+    CHECK((*mail)->subject.find("How did we do?") != std::string::npos);
+    CHECK((*mail)->subject.find("Lost parcel") != std::string::npos);
+    CHECK((*mail)->body.find("within 7 days") != std::string::npos);
+    CHECK((*mail)->dedupe_key.starts_with("csat.survey:"));
+    // Off by default.
+    for (const auto& e : resolved) {
+      auto none = notification_for(*log.store, e);
+      REQUIRE(none.ok());
+      CHECK_FALSE(none->has_value());
+    }
+    // Rated already (a replay after the rating): no survey.
+    run(*log.store, domain::RateSupportRequest{log.request, log.customer, 5, std::nullopt});
+    auto rated = survey_for(*log.store, resolved);
+    REQUIRE(rated.ok());
+    CHECK_FALSE(rated->has_value());
+    // Reopened and moved back to open: not an end.
+    const auto reopened = run(*log.store, domain::ChangeSupportRequestStatus{log.request, "open"});
+    auto open = survey_for(*log.store, reopened);
+    REQUIRE(open.ok());
+    CHECK_FALSE(open->has_value());
+  }
+
+  TEST_CASE("inquiry surveys go to the customer or a verified guest, never to a typed address") {
+    Log log;
+    auto create = [&](std::optional<std::int64_t> customer, std::string code) {
+      domain::CreateSupportInquiry c;
+      c.subject = "Question";
+      c.guestName = "Gus";
+      c.guestEmail = "gus@example.com";  // typed, not verified
+      c.customerId = customer;
+      c.greeting = "Hi";
+      c.trackingCandidates = {std::move(code)};
+      for (const auto& e : run(*log.store, c)) {
+        if (e.type == "support.inquiry.created")
+          return static_cast<std::int64_t>(std::stoll(e.stream.substr(e.stream.rfind('-') + 1)));
+      }
+      FAIL("no inquiry created");
+      return std::int64_t{0};
+    };
+    const std::int64_t guest = create(std::nullopt, "INQ-AAAAAA");
+    const std::int64_t customer = create(log.customer, "INQ-BBBBBB");
+
+    auto guest_mail =
+        survey_for(*log.store, run(*log.store, domain::SetInquiryStatus{guest, "closed"}));
+    REQUIRE(guest_mail.ok());
+    CHECK_FALSE(guest_mail->has_value());
+
+    auto customer_mail =
+        survey_for(*log.store, run(*log.store, domain::SetInquiryStatus{customer, "resolved"}));
+    REQUIRE(customer_mail.ok());
+    REQUIRE(customer_mail->has_value());
+    CHECK((*customer_mail)->to_address == "mia@example.com");
+    CHECK((*customer_mail)->subject.find("INQ-BBBBBB") != std::string::npos);
+    // Closing after the resolution asks nothing more.
+    auto closed =
+        survey_for(*log.store, run(*log.store, domain::SetInquiryStatus{customer, "closed"}));
+    REQUIRE(closed.ok());
+    CHECK_FALSE(closed->has_value());
   }
 
   TEST_CASE("the relay queues mail with its cursor, once, and resumes where it stopped") {
