@@ -36,7 +36,7 @@ rm -rf "$tmp/data/outbox.sqlite" "$tmp/data/outbox.sqlite-wal" "$tmp/data/outbox
   "$tmp/data/mail"
 
 # The default SLA policy was seeded by the set-up (8,000 hours: nothing breaches).
-DOCKET_RATE_LIMIT_ENABLED=false DOCKET_QUEUE_ENABLED=false \
+DOCKET_RATE_LIMIT_ENABLED=false DOCKET_MAX_CONNECTIONS_PER_IP=0 DOCKET_QUEUE_ENABLED=false \
   "$build/cli/docket" serve --data-dir "$tmp/data" --port "$port" 2>/dev/null &
 pid=$!
 for _ in $(seq 1 1200); do

@@ -14,7 +14,7 @@ port=${DOCKET_BENCH_PORT:-18091}
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 
-DOCKET_RATE_LIMIT_ENABLED=false DOCKET_PASSWORD_HASH_COST=minimal \
+DOCKET_RATE_LIMIT_ENABLED=false DOCKET_MAX_CONNECTIONS_PER_IP=0 DOCKET_PASSWORD_HASH_COST=minimal \
   "$binary" serve --data-dir "$data" --port "$port" 2>/dev/null &
 pid=$!
 for _ in $(seq 1 100); do

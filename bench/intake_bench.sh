@@ -40,7 +40,7 @@ open(sys.argv[1], "wb").write(png)
 PY
 file_bytes=$(stat -c %s "$tmp/photo.png")
 
-DOCKET_RATE_LIMIT_ENABLED=false DOCKET_PASSWORD_HASH_COST=minimal \
+DOCKET_RATE_LIMIT_ENABLED=false DOCKET_MAX_CONNECTIONS_PER_IP=0 DOCKET_PASSWORD_HASH_COST=minimal \
   DOCKET_BOOTSTRAP_ADMIN_EMAIL=admin@example.com DOCKET_BOOTSTRAP_ADMIN_PASSWORD=admin-password \
   DOCKET_QUEUE_ENABLED=false \
   "$binary" serve --data-dir "$tmp/data" --port "$port" 2>/dev/null &

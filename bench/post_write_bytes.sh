@@ -17,7 +17,7 @@ cleanup() {
   rm -rf "$data"
 }
 trap cleanup EXIT
-DOCKET_RATE_LIMIT_ENABLED=false DOCKET_PASSWORD_HASH_COST=minimal \
+DOCKET_RATE_LIMIT_ENABLED=false DOCKET_MAX_CONNECTIONS_PER_IP=0 DOCKET_PASSWORD_HASH_COST=minimal \
   "$build/cli/docket" serve --data-dir "$data/server" --port "$port" 2>/dev/null &
 pid=$!
 for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done

@@ -27,7 +27,7 @@ else
 fi
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; cleanup' EXIT
 
-DOCKET_RATE_LIMIT_ENABLED=false DOCKET_PASSWORD_HASH_COST=minimal \
+DOCKET_RATE_LIMIT_ENABLED=false DOCKET_MAX_CONNECTIONS_PER_IP=0 DOCKET_PASSWORD_HASH_COST=minimal \
   DOCKET_BOOTSTRAP_ADMIN_EMAIL=bench-admin@example.com \
   DOCKET_BOOTSTRAP_ADMIN_PASSWORD=bench-admin-password \
   "$build/cli/docket" serve --data-dir "$data/server" --port "$port" 2>/dev/null &

@@ -186,6 +186,20 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 1, 1'000'000, c.max_connections);
        }},
+      {"DOCKET_MAX_CONNECTIONS_PER_IP", "64",
+       "Open HTTP connections one client address may hold (a websocket stops counting once "
+       "upgraded; DOCKET_TRUSTED_PROXIES are exempt); more get 503 SERVICE_UNAVAILABLE. 0: "
+       "no cap.",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 0, 1'000'000, c.max_connections_per_ip);
+       }},
+      {"DOCKET_HEADER_TIMEOUT_MS", "5000",
+       "When the server holds DOCKET_MAX_CONNECTIONS, a connection that has completed no "
+       "request within this many milliseconds is closed to make room for a new one, the "
+       "oldest first (100 - 600000).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 100, 600'000, c.header_timeout_ms);
+       }},
       {"DOCKET_MAX_REQUESTS_PER_CONNECTION", "1000",
        "Requests served on one keep-alive connection (pipelined or not) before the server "
        "answers with Connection: close.",

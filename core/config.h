@@ -33,6 +33,8 @@ struct Config {
   std::uint64_t request_timeout_ms = 10'000;         // DOCKET_REQUEST_TIMEOUT_MS
   std::uint64_t idle_timeout_ms = 30'000;            // DOCKET_IDLE_TIMEOUT_MS
   std::uint64_t max_connections = 1000;              // DOCKET_MAX_CONNECTIONS
+  std::uint64_t max_connections_per_ip = 64;         // DOCKET_MAX_CONNECTIONS_PER_IP
+  std::uint64_t header_timeout_ms = 5'000;           // DOCKET_HEADER_TIMEOUT_MS
   std::uint64_t max_requests_per_connection = 1000;  // DOCKET_MAX_REQUESTS_PER_CONNECTION
   std::vector<std::string> cors_origins;             // DOCKET_CORS_ORIGINS
   std::vector<std::string> trusted_proxies;          // DOCKET_TRUSTED_PROXIES

@@ -624,6 +624,8 @@ void add_agent_routes(Router& router, ApiContext& api) {
        {409, error_code::kAgentNotEligible}});
   take_meta.response = schema_of(take_shape());
   take_meta.success_status = 200;
+  take_meta.any_permission = {Permission::kSupportRequestsUpdate,
+                              Permission::kSupportInquiriesUpdate};
   add_route(router, Method::kPost, "/api/admin/queue/take", std::move(take_meta), take_contract(),
             [&api](RequestContext& ctx, TakeBody body) { return take(api, ctx, std::move(body)); });
 }

@@ -423,6 +423,8 @@ void add_attachment_routes(Router& router, ApiContext& api, AttachmentOptions op
       "is); its file goes when nothing else references the same bytes",
       Access::kStaff, {{404, error_code::kAttachmentNotFound}});
   delete_meta.response = schema_of(deleted_shape());
+  delete_meta.any_permission = {Permission::kSupportRequestsUpdate,
+                                Permission::kSupportInquiriesUpdate};
   router.del(
       "/api/admin/attachments/{attachment}",
       [&api, opts](RequestContext& ctx) { return remove(api, *opts, ctx); },

@@ -31,6 +31,16 @@ ApiError missing_permission(auth::Permission p) {
                   w.take());
 }
 
+ApiError missing_any_permission(auth::PermissionSet any) {
+  std::string names;
+  for (std::string_view name : any.names())
+    names += (names.empty() ? "" : " or ") + std::string(name);
+  JsonWriter w;
+  w.begin_object().field_raw("permissions", any.to_json()).end_object();
+  return ApiError(403, error_code::kForbidden, "This action needs the " + names + " permission",
+                  w.take());
+}
+
 }  // namespace
 
 Middleware make_auth_guard(const projections::Authenticator& authenticator) {
@@ -68,6 +78,9 @@ Middleware make_auth_guard(const projections::Authenticator& authenticator) {
         if (!id.is_staff()) return Response(ApiError::forbidden("Staff access only"));
         if (meta.permission && !id.has(*meta.permission)) {
           return Response(missing_permission(*meta.permission));
+        }
+        if (!meta.any_permission.empty() && (id.permissions & meta.any_permission).empty()) {
+          return Response(missing_any_permission(meta.any_permission));
         }
         return std::nullopt;
     }

@@ -341,6 +341,9 @@ void write_operation(JsonWriter& w, const Route& route, const std::string& opera
   if (meta.access == Access::kStaff && meta.permission) {
     w.field("x-permission", auth::permission_name(*meta.permission));
   }
+  if (meta.access == Access::kStaff && !meta.any_permission.empty()) {
+    w.key("x-permission-any").raw(meta.any_permission.to_json());
+  }
   if (!meta.rate_group.empty()) w.field("x-rate-limit-group", meta.rate_group);
   if (meta.body) write_request_body(w, *meta.body);
   if (!meta.raw_body_doc.empty()) w.key("requestBody").raw(meta.raw_body_doc);

@@ -67,6 +67,9 @@ struct RouteMeta {
   std::string summary;  // one line for the OpenAPI operation
   Access access = Access::kPublic;
   std::optional<auth::Permission> permission;  // kStaff: the permission required
+  // kStaff: at least one of these is required (when not empty); the handler then checks
+  // the one that applies to the record (a queue item's or an attachment's kind).
+  auth::PermissionSet any_permission;
   // Rate-limit bucket group beside the global per-IP limit, e.g. "auth.login",
   // "public.create", "public.lookup"; empty: only the global limit.
   std::string rate_group;

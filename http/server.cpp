@@ -37,6 +37,7 @@
 #pragma GCC diagnostic pop
 
 #include "core/log.h"
+#include "http/client_ip.h"
 #include "http/service.h"
 #include "http/text.h"
 #include "http/upgrade.h"
@@ -167,6 +168,7 @@ bool is_http_error(const boost::system::error_code& ec) {
 
 class Connection {
  public:
+  explicit Connection(std::string peer_ip) : peer_ip_(std::move(peer_ip)) {}
   virtual ~Connection() = default;
   // Asks the connection to end: `force` closes it now; otherwise only a connection
   // waiting idle for its next request (or draining after its last answer) is closed.
@@ -178,6 +180,14 @@ class Connection {
   // Touched only on the connection's thread.
   Clock::time_point deadline = Clock::time_point::max();
   std::size_t sweep_index = 0;
+
+  // Read by the acceptor when the server is full (Server::Impl::evictable()).
+  const Clock::time_point accepted_at = Clock::now();
+  std::atomic<bool> requested{false};  // a whole request was read
+  bool evicting = false;               // guarded by Server::Impl::mu
+
+ protected:
+  const std::string peer_ip_;
 };
 
 // One IO thread: its event loop and the connections living on it.
@@ -227,27 +237,72 @@ class IoThread {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions o, const HttpService& s) : options(std::move(o)), service(s) {
+  Impl(ServerOptions o, const HttpService& s)
+      : options(std::move(o)), service(s), proxies(options.trusted_proxies) {
     largest_body = options.max_body_bytes;
     for (const ServerOptions::BodyAllowance& a : options.large_bodies)
       largest_body = std::max(largest_body, a.max_bytes);
   }
 
   // Registration happens on the acceptor thread; removal on the connection's thread.
-  void add(const std::shared_ptr<Connection>& c, bool rejected) {
+  void add(const std::shared_ptr<Connection>& c, bool rejected, const std::string& ip) {
     std::lock_guard lock(mu);
     connections.emplace(c.get(), c);
-    if (!rejected) active.fetch_add(1, std::memory_order_relaxed);
+    if (!rejected) {
+      active.fetch_add(1, std::memory_order_relaxed);
+      ++per_ip[ip];
+    }
   }
-  void remove(Connection* c, bool rejected) {
+  void remove(Connection* c, bool rejected, const std::string& ip) {
     std::lock_guard lock(mu);
     connections.erase(c);
     if (rejected) {
       --rejecting;
     } else {
       active.fetch_sub(1, std::memory_order_relaxed);
+      auto it = per_ip.find(ip);
+      if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
     }
     if (connections.empty()) drained.notify_all();
+  }
+
+  // What the acceptor does with a new connection from `ip`. REQUIRES: mu held.
+  enum class Admission { kAdmit, kReject, kDrop };
+  Admission admission(const std::string& ip) {
+    const auto it = per_ip.find(ip);
+    const std::size_t own = it == per_ip.end() ? 0 : it->second;
+    const std::size_t open = active.load(std::memory_order_relaxed);
+    const bool capped = options.max_connections_per_ip > 0 && !proxies.contains(ip);
+    if (capped && own >= options.max_connections_per_ip) return refuse();
+    if (open < options.max_connections) return Admission::kAdmit;
+    if (open < options.max_connections + kReserveConnections) {
+      // Full: a new address takes a reserved slot; anyone may take the place of a
+      // connection that has sent no request in time, which is closed.
+      if (own == 0) return Admission::kAdmit;
+      if (Connection* victim = evictable()) {
+        victim->evicting = true;
+        victim->post_stop(/*force=*/true);
+        return Admission::kAdmit;
+      }
+    }
+    return refuse();
+  }
+  Admission refuse() {
+    if (tls || rejecting >= options.max_connections) return Admission::kDrop;
+    ++rejecting;
+    return Admission::kReject;
+  }
+  // The oldest admitted connection that has completed no request within the header
+  // timeout, or null. REQUIRES: mu held.
+  Connection* evictable() {
+    const Clock::time_point cutoff = Clock::now() - options.header_timeout;
+    Connection* oldest = nullptr;
+    for (const auto& [ptr, c] : connections) {
+      if (c->evicting || c->requested.load(std::memory_order_relaxed) || c->accepted_at > cutoff)
+        continue;
+      if (oldest == nullptr || c->accepted_at < oldest->accepted_at) oldest = ptr;
+    }
+    return oldest;
   }
 
   std::vector<std::shared_ptr<Connection>> snapshot() {
@@ -276,7 +331,7 @@ class Server::Impl {
 
   // Runs handlers that may wait on the disk (see may_wait_on_disk). Created by start().
   template <typename Stream>
-  void spawn(tcp::socket socket, IoThread& thread, bool rejected);
+  void spawn(tcp::socket socket, IoThread& thread, bool rejected, const std::string& peer);
 
   const ServerOptions options;
   std::size_t largest_body = 0;  // max_body_bytes or a larger allowance
@@ -287,10 +342,14 @@ class Server::Impl {
   std::atomic<std::uint16_t> port{0};
   std::atomic<std::size_t> active{0};
 
-  std::mutex mu;  // guards connections, rejecting
+  TrustedProxies proxies;  // exempt from max_connections_per_ip
+
+  std::mutex mu;  // guards connections, rejecting, per_ip, Connection::evicting
   std::condition_variable drained;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections;
   std::size_t rejecting = 0;
+  // Admitted (not rejected) connections per client address.
+  std::unordered_map<std::string, std::size_t> per_ip;
 
   std::mutex lifecycle_mu;  // serialises start() and stop()
   bool started = false;
@@ -325,10 +384,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   using Parser = bhttp::request_parser<bhttp::string_body>;
 
   Session(Server::Impl& server, IoThread& thread, Stream stream, std::string peer_ip, bool rejected)
-      : server_(server),
+      : Connection(std::move(peer_ip)),
+        server_(server),
         thread_(thread),
         stream_(std::move(stream)),
-        peer_ip_(std::move(peer_ip)),
         rejected_(rejected) {}
 
   static asio::awaitable<void> run(std::shared_ptr<Session> self) {
@@ -347,7 +406,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       boost::system::error_code ec;
       self->socket().close(ec);
     }
-    self->server_.remove(self.get(), self->rejected_);
+    self->server_.remove(self.get(), self->rejected_, self->peer_ip_);
   }
 
   void post_stop(bool force) override {
@@ -443,6 +502,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
       disarm();
       phase_ = Phase::kHandling;
+      requested.store(true, std::memory_order_relaxed);
       const Request request = view(parser.get());
       // (An if, not ?:, around co_await: GCC 12 mishandles temporaries of a co_await
       // inside a conditional expression.)
@@ -715,7 +775,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Server::Impl& server_;
   IoThread& thread_;
   Stream stream_;
-  std::string peer_ip_;
   const bool rejected_;
   beast::flat_buffer buffer_;
   std::string head_;
@@ -731,17 +790,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 };
 
 template <typename Stream>
-void Server::Impl::spawn(tcp::socket socket, IoThread& thread, bool rejected) {
-  std::string peer = peer_address(socket);
+void Server::Impl::spawn(tcp::socket socket, IoThread& thread, bool rejected,
+                         const std::string& peer) {
   std::shared_ptr<Session<Stream>> session;
   if constexpr (std::is_same_v<Stream, TlsStream>) {
     session = std::make_shared<Session<Stream>>(*this, thread, TlsStream(std::move(socket), *tls),
-                                                std::move(peer), rejected);
+                                                peer, rejected);
   } else {
-    session = std::make_shared<Session<Stream>>(*this, thread, std::move(socket), std::move(peer),
-                                                rejected);
+    session = std::make_shared<Session<Stream>>(*this, thread, std::move(socket), peer, rejected);
   }
-  add(session, rejected);
+  add(session, rejected, peer);
   asio::co_spawn(thread.ioc, Session<Stream>::run(session), [](std::exception_ptr e) {
     if (!e) return;
     try {
@@ -784,26 +842,22 @@ asio::awaitable<void> Server::Impl::accept_loop() {
     tcp::socket socket(std::move(accepted));
     boost::system::error_code opt_ec;
     socket.set_option(tcp::no_delay(true), opt_ec);
-    bool admit = false;
-    bool reject = false;
+    const std::string peer = peer_address(socket);
+    Admission admitted = Admission::kDrop;
     {
       std::lock_guard lock(mu);
-      if (active.load(std::memory_order_relaxed) < options.max_connections) {
-        admit = true;
-      } else if (!tls && rejecting < options.max_connections) {
-        reject = true;
-        ++rejecting;
-      }
+      admitted = admission(peer);
     }
-    if (!admit && !reject) {
+    if (admitted == Admission::kDrop) {
       boost::system::error_code close_ec;
       socket.close(close_ec);
       continue;
     }
+    const bool reject = admitted == Admission::kReject;
     if (tls) {
-      spawn<TlsStream>(std::move(socket), thread, reject);
+      spawn<TlsStream>(std::move(socket), thread, reject, peer);
     } else {
-      spawn<PlainStream>(std::move(socket), thread, reject);
+      spawn<PlainStream>(std::move(socket), thread, reject, peer);
     }
   }
 }
@@ -820,6 +874,9 @@ ServerOptions ServerOptions::from_config(const Config& c) {
   o.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
   o.max_connections = c.max_connections;
+  o.max_connections_per_ip = c.max_connections_per_ip;
+  o.header_timeout = std::chrono::milliseconds(c.header_timeout_ms);
+  o.trusted_proxies = c.trusted_proxies;
   o.max_requests_per_connection = c.max_requests_per_connection;
   o.tls_cert_file = c.tls_cert_file;
   o.tls_key_file = c.tls_key_file;

@@ -19,7 +19,13 @@
 //   - max_requests_per_connection: the last response carries Connection: close;
 //     pipelined requests are read and answered strictly one at a time, in order;
 //   - max_connections: a connection beyond it is answered 503 SERVICE_UNAVAILABLE and
-//     closed (with TLS it is closed without an answer: no handshake is spent on it).
+//     closed (with TLS it is closed without an answer: no handshake is spent on it);
+//   - max_connections_per_ip: one client address holds at most this many connections
+//     (trusted proxies exempt; a websocket stops counting once upgraded); more get 503;
+//   - at max_connections, a connection that has completed no request within
+//     header_timeout is closed to make room (the oldest first), and a client address
+//     with no connection yet may use kReserveConnections more: one address hoarding idle
+//     connections cannot lock out a health probe or another client.
 //
 // TLS (asio::ssl, TLS 1.2+) when tls_cert_file and tls_key_file are set: HTTPS only.
 //
@@ -43,6 +49,9 @@ namespace docket::http {
 class HttpService;
 class UpgradeHandler;
 
+// Connections beyond max_connections kept for client addresses that have none open.
+inline constexpr std::size_t kReserveConnections = 16;
+
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: an ephemeral port, see Server::port()
@@ -52,6 +61,9 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds idle_timeout{30'000};
   std::size_t max_connections = 1000;
+  std::size_t max_connections_per_ip = 64;  // 0: no cap
+  std::chrono::milliseconds header_timeout{5'000};
+  std::vector<std::string> trusted_proxies;  // exempt from max_connections_per_ip
   std::size_t max_requests_per_connection = 1000;
   std::string tls_cert_file;  // PEM chain; TLS when both files are set
   std::string tls_key_file;   // PEM key

@@ -38,9 +38,20 @@ bool RawResponse::has_header(std::string_view name) const {
   return false;
 }
 
-RawClient::RawClient(std::uint16_t port) {
+RawClient::RawClient(std::uint16_t port) : RawClient(port, nullptr) {}
+
+RawClient::RawClient(std::uint16_t port, const char* source_ip) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
+  if (source_ip != nullptr) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_ip, &local.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ::close(fd);
+      return;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -210,8 +221,9 @@ std::string body_request(std::string_view method, std::string_view path,
   return r;
 }
 
-std::optional<RawResponse> fetch(std::uint16_t port, const std::string& request) {
-  RawClient client(port);
+std::optional<RawResponse> fetch(std::uint16_t port, const std::string& request,
+                                 const char* source_ip) {
+  RawClient client(port, source_ip);
   if (!client.connected() || !client.send(request)) return std::nullopt;
   return client.read_response();
 }

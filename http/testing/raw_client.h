@@ -29,6 +29,9 @@ class RawClient {
  public:
   // Connects to 127.0.0.1:port. connected() is false when the connection was refused.
   explicit RawClient(std::uint16_t port);
+  // The same from the local address `source_ip` (e.g. "127.0.0.2": any 127.x address is
+  // this host), so a test can be several clients.
+  RawClient(std::uint16_t port, const char* source_ip);
   ~RawClient();
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
@@ -63,6 +66,7 @@ std::string body_request(std::string_view method, std::string_view path,
                          std::string_view extra_headers = "");
 
 // One request on a fresh connection; nullopt when anything fails.
-std::optional<RawResponse> fetch(std::uint16_t port, const std::string& request);
+std::optional<RawResponse> fetch(std::uint16_t port, const std::string& request,
+                                 const char* source_ip = nullptr);
 
 }  // namespace docket::http::testing

@@ -10,11 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "events/event_store.h"
 #include "events/log_verifier.h"
@@ -30,13 +34,17 @@ struct Acked {
   std::string stream;
   std::uint64_t streamVersion = 0;
   std::string hash;
+  // CLOCK_MONOTONIC: just before the append was submitted, just after it was acknowledged.
+  std::int64_t submitted_ns = 0;
+  std::int64_t acknowledged_ns = 0;
 };
 
 using Clock = std::chrono::steady_clock;
 
 // Runs the crash writer on `path`, kills it with SIGKILL after `run_for`, and returns
 // everything it wrote to stdout.
-std::string run_and_kill(const std::string& path, std::chrono::milliseconds run_for) {
+std::string run_and_kill(const std::string& path, std::chrono::milliseconds run_for,
+                         const std::vector<std::string>& extra_env = {}) {
   int fds[2];
   REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
   posix_spawn_file_actions_t actions;
@@ -45,8 +53,15 @@ std::string run_and_kill(const std::string& path, std::chrono::milliseconds run_
   std::string binary = DOCKET_CRASH_WRITER;
   std::string threads = "16";
   char* argv[] = {binary.data(), const_cast<char*>(path.c_str()), threads.data(), nullptr};
+  std::vector<std::string> env_text = extra_env;
+  for (char** e = environ; *e != nullptr; ++e)
+    env_text.emplace_back(*e);
+  std::vector<char*> env;
+  for (std::string& e : env_text)
+    env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t pid = 0;
-  const int spawned = ::posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, environ);
+  const int spawned = ::posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv, env.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(fds[1]);
   REQUIRE_MESSAGE(spawned == 0, "posix_spawn failed: ", spawned);
@@ -91,7 +106,7 @@ std::size_t parse_acks(const std::string& output, std::map<std::uint64_t, Acked>
     std::istringstream line(output.substr(start, end - start));
     std::uint64_t id = 0;
     Acked a;
-    line >> id >> a.stream >> a.streamVersion >> a.hash;
+    line >> id >> a.stream >> a.streamVersion >> a.hash >> a.submitted_ns >> a.acknowledged_ns;
     REQUIRE_MESSAGE(!line.fail(), "bad line: ", output.substr(start, end - start));
     auto [it, inserted] = acked.emplace(id, a);
     if (!inserted) {  // reported twice: must be the same event
@@ -151,6 +166,40 @@ TEST_SUITE("events.integration") {
     MESSAGE(kRounds, " kills, ", acked.size(), " acknowledged events, head ", last_head, ", ",
             seconds, " s");
     CHECK(acked.size() > 0);
+  }
+
+  // SIGKILL keeps the page cache, so the test above passes even if the log never synced
+  // its WAL. This one watches the syncs themselves: the crash writer runs with a
+  // preloaded shim (tests/support/sync_shim.cpp) that records each completed fsync or
+  // fdatasync of a WAL file, and every acknowledged append must have one that completed
+  // between its submission and its acknowledgement.
+  TEST_CASE("no append is acknowledged before a WAL sync that followed its submission") {
+    docket::testing::TempDir dir;
+    const std::string syncs_path = dir.sub("syncs.txt");
+    std::string asan = "ASAN_OPTIONS=verify_asan_link_order=0";
+    if (const char* existing = std::getenv("ASAN_OPTIONS")) asan += std::string(":") + existing;
+    const std::string output = run_and_kill(dir.sub("log"), std::chrono::milliseconds(400),
+                                            {std::string("LD_PRELOAD=") + DOCKET_SYNC_SHIM,
+                                             "DOCKET_SYNC_SHIM_LOG=" + syncs_path, asan});
+    std::map<std::uint64_t, Acked> acked;
+    parse_acks(output, acked);
+    REQUIRE(acked.size() > 0);
+
+    std::vector<std::int64_t> syncs;
+    std::ifstream lines(syncs_path);
+    for (std::int64_t at = 0; lines >> at;)
+      syncs.push_back(at);
+    std::sort(syncs.begin(), syncs.end());
+    REQUIRE_MESSAGE(!syncs.empty(), "the log acknowledged appends without syncing its WAL");
+    std::size_t unsynced = 0;
+    for (const auto& [id, a] : acked) {
+      // The first sync that completed at or after the submission.
+      const auto it = std::lower_bound(syncs.begin(), syncs.end(), a.submitted_ns);
+      if (it == syncs.end() || *it > a.acknowledged_ns) ++unsynced;
+    }
+    CHECK_MESSAGE(unsynced == 0, unsynced, " of ", acked.size(),
+                  " acknowledged events had no WAL sync between submission and acknowledgement");
+    MESSAGE(acked.size(), " acknowledged events, ", syncs.size(), " WAL syncs");
   }
 }
 

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http/endpoint.h"
 #include "http/request_context.h"
@@ -333,6 +334,75 @@ TEST_SUITE("http.integration") {
     const auto r = fetch(port, get_request("/ping"));
     REQUIRE(r.has_value());
     CHECK(r->status == 200);
+  }
+
+  TEST_CASE("2,000 idle connections from one address: it gets its share, another gets in") {
+    ServerOptions o = test_options();
+    o.max_connections = 1000;
+    o.max_connections_per_ip = 64;
+    TestServer ts(basic_routes, o);
+    const auto port = ts.start();
+    std::vector<std::unique_ptr<RawClient>> hoard;
+    for (int i = 0; i < 2000; ++i) {
+      hoard.push_back(std::make_unique<RawClient>(port));
+      REQUIRE(hoard.back()->connected());
+    }
+    // The last one was accepted and refused (503, or closed unanswered once a thousand
+    // refusals are already draining): everything before it was handled too.
+    REQUIRE(hoard.back()->send(get_request("/ping")));
+    const auto refused = hoard.back()->read_response();
+    if (refused) {
+      CHECK(refused->status == 503);
+      CHECK(contains(refused->body, R"("errorCode":"SERVICE_UNAVAILABLE")"));
+    } else {
+      CHECK(hoard.back()->wait_closed(2000ms));
+    }
+    CHECK(ts.server->connection_count() == 64);
+
+    const auto start = std::chrono::steady_clock::now();
+    RawClient other(port, "127.0.0.2");
+    REQUIRE(other.connected());
+    REQUIRE(other.send(get_request("/ping")));
+    const auto answer = other.read_response();
+    const auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE(answer.has_value());
+    CHECK(answer->status == 200);
+    CHECK(took < 100ms);
+    // One of the 64 admitted is served as usual.
+    REQUIRE(hoard.front()->send(get_request("/ping")));
+    const auto first = hoard.front()->read_response();
+    REQUIRE(first.has_value());
+    CHECK(first->status == 200);
+  }
+
+  TEST_CASE("at the limit, a new address takes a reserved place and silent connections give way") {
+    ServerOptions o = test_options();
+    o.max_connections = 4;
+    o.header_timeout = 150ms;
+    o.idle_timeout = 60s;
+    o.request_timeout = 60s;
+    TestServer ts(basic_routes, o);
+    const auto port = ts.start();
+    std::vector<std::unique_ptr<RawClient>> silent;
+    for (int i = 0; i < 4; ++i)
+      silent.push_back(std::make_unique<RawClient>(port));
+    REQUIRE(eventually([&] { return ts.server->connection_count() == 4; }));
+
+    // An address with no connection yet: a reserved place.
+    const auto probe = fetch(port, get_request("/ping"), "127.0.0.3");
+    REQUIRE(probe.has_value());
+    CHECK(probe->status == 200);
+
+    // The same address again, once the silent ones are older than the header timeout: the
+    // oldest silent connection is closed and the newcomer served.
+    bool served = eventually([&] {
+      RawClient next(port);
+      if (!next.send(get_request("/ping"))) return false;
+      const auto r = next.read_response();
+      return r.has_value() && r->status == 200;
+    });
+    CHECK(served);
+    CHECK(silent.front()->wait_closed(2000ms));
   }
 
   TEST_CASE("CORS preflight and actual requests over the wire") {

@@ -7,7 +7,10 @@
 // append also adds an event to the shared stream "shared" in the same command. After each
 // acknowledged append it writes one line per appended event to stdout:
 //
-//   <eventId> <stream> <streamVersion> <hash>\n
+//   <eventId> <stream> <streamVersion> <hash> <submittedNs> <acknowledgedNs>\n
+//
+// The last two are CLOCK_MONOTONIC instants: just before the append was submitted and
+// just after it was acknowledged (the durability test compares them with WAL syncs).
 //
 // Each append's lines go out in one write(2) under a mutex, so lines never interleave.
 // A line is only written after the append is acknowledged (durable). The crash recovery
@@ -20,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -56,6 +60,12 @@ void write_all(const std::string& text) {
   std::_Exit(2);
 }
 
+std::int64_t monotonic_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
 NewEvent payload(int thread, std::uint64_t seq) {
   // About 400 bytes of data.
   std::string data = "{\"thread\":" + std::to_string(thread) + ",\"seq\":" + std::to_string(seq) +
@@ -82,7 +92,9 @@ void run_writer(EventStore& store, int thread) {
       shared.events.push_back(payload(thread, seq));
       request.streams.push_back(std::move(shared));
     }
+    const std::int64_t submitted = monotonic_ns();
     auto result = store.append(std::move(request));
+    const std::int64_t acknowledged = monotonic_ns();
     if (!result.ok()) die(result.status().ToString());
     expected = result->streamVersions.front();
     auto events =
@@ -91,7 +103,8 @@ void run_writer(EventStore& store, int thread) {
     std::string lines;
     for (const auto& e : *events) {
       lines += std::to_string(e.eventId) + ' ' + e.stream + ' ' + std::to_string(e.streamVersion) +
-               ' ' + e.hash + '\n';
+               ' ' + e.hash + ' ' + std::to_string(submitted) + ' ' + std::to_string(acknowledged) +
+               '\n';
     }
     write_all(lines);
   }
