@@ -403,8 +403,8 @@ std::optional<FieldValue> check_query_param(const FieldRule& rule,
 
 void check_keys(JsonView body, std::span<const FieldRule> rules, ValidationErrors& errors) {
   std::vector<std::string_view> seen;
-  for (const auto& [key, value] : body.members()) {
-    (void)value;
+  for (const auto& member : body.members()) {
+    const std::string_view key = member.first;
     const bool declared =
         std::any_of(rules.begin(), rules.end(), [&](const FieldRule& r) { return r.name == key; });
     const auto times = std::count(seen.begin(), seen.end(), key);
