@@ -168,7 +168,8 @@ bool is_http_error(const boost::system::error_code& ec) {
 
 class Connection {
  public:
-  explicit Connection(std::string peer_ip) : peer_ip_(std::move(peer_ip)) {}
+  Connection(std::string peer_ip, bool rejected)
+      : peer_ip_(std::move(peer_ip)), rejected_(rejected) {}
   virtual ~Connection() = default;
   // Asks the connection to end: `force` closes it now; otherwise only a connection
   // waiting idle for its next request (or draining after its last answer) is closed.
@@ -185,9 +186,11 @@ class Connection {
   const Clock::time_point accepted_at = Clock::now();
   std::atomic<bool> requested{false};  // a whole request was read
   bool evicting = false;               // guarded by Server::Impl::mu
+  bool rejected() const { return rejected_; }
 
  protected:
   const std::string peer_ip_;
+  const bool rejected_;  // answered 503 and closed; not counted as active
 };
 
 // One IO thread: its event loop and the connections living on it.
@@ -275,15 +278,16 @@ class Server::Impl {
     const bool capped = options.max_connections_per_ip > 0 && !proxies.contains(ip);
     if (capped && own >= options.max_connections_per_ip) return refuse();
     if (open < options.max_connections) return Admission::kAdmit;
-    if (open < options.max_connections + kReserveConnections) {
-      // Full: a new address takes a reserved slot; anyone may take the place of a
-      // connection that has sent no request in time, which is closed.
-      if (own == 0) return Admission::kAdmit;
-      if (Connection* victim = evictable()) {
-        victim->evicting = true;
-        victim->post_stop(/*force=*/true);
-        return Admission::kAdmit;
-      }
+    // Full: a new address takes a reserved place while one is left; anyone takes the
+    // place of the oldest connection that has sent no request in time, which is closed
+    // (one newcomer per closing connection, so the count stays bounded).
+    if (own == 0 && open < options.max_connections + kReserveConnections) {
+      return Admission::kAdmit;
+    }
+    if (Connection* victim = evictable()) {
+      victim->evicting = true;
+      victim->post_stop(/*force=*/true);
+      return Admission::kAdmit;
     }
     return refuse();
   }
@@ -298,8 +302,10 @@ class Server::Impl {
     const Clock::time_point cutoff = Clock::now() - options.header_timeout;
     Connection* oldest = nullptr;
     for (const auto& [ptr, c] : connections) {
-      if (c->evicting || c->requested.load(std::memory_order_relaxed) || c->accepted_at > cutoff)
+      if (c->rejected() || c->evicting || c->requested.load(std::memory_order_relaxed) ||
+          c->accepted_at > cutoff) {
         continue;
+      }
       if (oldest == nullptr || c->accepted_at < oldest->accepted_at) oldest = ptr;
     }
     return oldest;
@@ -384,11 +390,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   using Parser = bhttp::request_parser<bhttp::string_body>;
 
   Session(Server::Impl& server, IoThread& thread, Stream stream, std::string peer_ip, bool rejected)
-      : Connection(std::move(peer_ip)),
+      : Connection(std::move(peer_ip), rejected),
         server_(server),
         thread_(thread),
-        stream_(std::move(stream)),
-        rejected_(rejected) {}
+        stream_(std::move(stream)) {}
 
   static asio::awaitable<void> run(std::shared_ptr<Session> self) {
     self->thread_.watch(self.get());
@@ -775,7 +780,6 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Server::Impl& server_;
   IoThread& thread_;
   Stream stream_;
-  const bool rejected_;
   beast::flat_buffer buffer_;
   std::string head_;
   std::vector<Header> headers_;
