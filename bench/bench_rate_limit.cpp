@@ -51,10 +51,11 @@ int main(int argc, char** argv) {
       if (!limiter.check(ip, docket::http::rate_group::kPublicCreate).allowed) ++refused;
     }
     const double seconds = docket::bench::seconds_since(t0);
-    fmt::print("{}: {} addresses, {} checks in {:.2f} s = {:.0f} checks/s, refused {}; "
-               "kept {}, RssAnon {} kB (+{} kB)\n",
-               what, addresses, 2 * addresses, seconds, 2.0 * addresses / seconds, refused,
-               limiter.tracked_clients(), rss_anon_kb(), rss_anon_kb() - before);
+    fmt::print(
+        "{}: {} addresses, {} checks in {:.2f} s = {:.0f} checks/s, refused {}; "
+        "kept {}, RssAnon {} kB (+{} kB)\n",
+        what, addresses, 2 * addresses, seconds, 2.0 * addresses / seconds, refused,
+        limiter.tracked_clients(), rss_anon_kb(), rss_anon_kb() - before);
   };
   phase("IPv4", [](std::uint64_t i) {
     return fmt::format("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);

@@ -1,6 +1,7 @@
 #include "projections/export_query.h"
 
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "core/csv.h"
@@ -56,27 +57,15 @@ std::optional<double> seconds_between(const Statement& st, int from_col, int to_
   return static_cast<double>(st.column_int64(to_col) - st.column_int64(from_col)) / 1000.0;
 }
 
-void csv_optional(CsvWriter& csv, const std::optional<std::string>& v) {
-  if (v) {
+// The value, or an empty cell.
+template <typename T>
+void csv_optional(CsvWriter& csv, const std::optional<T>& v) {
+  if (!v) {
+    csv.empty();
+  } else if constexpr (std::is_same_v<T, std::string>) {
     csv.text(*v);
   } else {
-    csv.empty();
-  }
-}
-
-void csv_optional(CsvWriter& csv, const std::optional<std::int64_t>& v) {
-  if (v) {
     csv.number(*v);
-  } else {
-    csv.empty();
-  }
-}
-
-void csv_optional(CsvWriter& csv, const std::optional<double>& v) {
-  if (v) {
-    csv.number(*v);
-  } else {
-    csv.empty();
   }
 }
 

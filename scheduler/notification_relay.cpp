@@ -25,6 +25,22 @@ std::optional<OutgoingMail> skip(const events::EventRecord& event, std::string_v
   return std::nullopt;
 }
 
+// The account `id` when it is active: the one to mail. nullopt for a deactivated account
+// and for one whose events do not fold (logged); errors only for a failed read.
+Result<std::optional<domain::Account>> active_account(const events::EventStore& store,
+                                                      const events::EventRecord& event,
+                                                      std::int64_t id) {
+  auto account_events = store.read_stream(domain::account_stream(id), 1, kAll);
+  if (!account_events.ok()) return account_events.status();
+  auto account = domain::fold_account(*account_events);
+  if (!account.ok()) {
+    skip(event, account.status().ToString());
+    return std::optional<domain::Account>{};
+  }
+  if (!account->active) return std::optional<domain::Account>{};
+  return std::optional<domain::Account>(std::move(account).value());
+}
+
 // A breached SLA target e-mails the item's assignee (docs/sla.md): which item, which
 // target, when it was due, the escalation note.
 Result<std::optional<OutgoingMail>> breach_notification(const events::EventStore& store,
@@ -58,16 +74,15 @@ Result<std::optional<OutgoingMail>> breach_notification(const events::EventStore
     due = b->dueAt;
     note = b->note;
   }
-  auto account_events = store.read_stream(domain::account_stream(assignee), 1, kAll);
-  if (!account_events.ok()) return account_events.status();
-  auto staff = domain::fold_account(*account_events);
-  if (!staff.ok()) return skip(event, staff.status().ToString());
-  if (!staff->active) return std::optional<OutgoingMail>{};
+  auto found = active_account(store, event, assignee);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<OutgoingMail>{};
+  const domain::Account& staff = **found;
   OutgoingMail mail;
   mail.kind = "sla.breach";
-  mail.to_address = staff->email;
+  mail.to_address = staff.email;
   mail.subject = "SLA breached: " + item;
-  mail.body = "Hello " + staff->name + ",\n\nThe " + target + " target of " + item +
+  mail.body = "Hello " + staff.name + ",\n\nThe " + target + " target of " + item +
               " assigned to you was due at " + due + " and has been missed.\n\n" + note + "\n";
   mail.dedupe_key = "sla.breach:" + std::to_string(event.eventId);
   return std::optional<OutgoingMail>(std::move(mail));
@@ -95,17 +110,16 @@ Result<std::optional<OutgoingMail>> request_survey(const events::EventStore& sto
   auto request = domain::fold_support_request(*stream);
   if (!request.ok()) return skip(event, request.status().ToString());
   if (request->satisfaction) return std::optional<OutgoingMail>{};  // rated already
-  auto account_events = store.read_stream(domain::account_stream(request->customerId), 1, kAll);
-  if (!account_events.ok()) return account_events.status();
-  auto customer = domain::fold_account(*account_events);
-  if (!customer.ok()) return skip(event, customer.status().ToString());
-  if (!customer->active) return std::optional<OutgoingMail>{};
+  auto found = active_account(store, event, request->customerId);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<OutgoingMail>{};
+  const domain::Account& customer = **found;
   OutgoingMail mail;
   mail.kind = "csat.survey";
-  mail.to_address = customer->email;
+  mail.to_address = customer.email;
   mail.subject = "[" + request->ticketNumber + "] How did we do? " + request->subject;
   mail.body = survey_body(
-      customer->name, "support request " + request->ticketNumber + " (" + request->subject + ")",
+      customer.name, "support request " + request->ticketNumber + " (" + request->subject + ")",
       "in the app, on the request", options.csat_window_days);
   mail.dedupe_key = "csat.survey:" + std::to_string(event.eventId);
   return std::optional<OutgoingMail>(std::move(mail));
@@ -130,13 +144,11 @@ Result<std::optional<OutgoingMail>> inquiry_survey(const events::EventStore& sto
   if (inquiry->satisfaction) return std::optional<OutgoingMail>{};
   std::string address, name;
   if (inquiry->customerId) {
-    auto account_events = store.read_stream(domain::account_stream(*inquiry->customerId), 1, kAll);
-    if (!account_events.ok()) return account_events.status();
-    auto customer = domain::fold_account(*account_events);
-    if (!customer.ok()) return skip(event, customer.status().ToString());
-    if (!customer->active) return std::optional<OutgoingMail>{};
-    address = customer->email;
-    name = customer->name;
+    auto found = active_account(store, event, *inquiry->customerId);
+    if (!found.ok()) return found.status();
+    if (!*found) return std::optional<OutgoingMail>{};
+    address = (*found)->email;
+    name = (*found)->name;
   } else if (inquiry->emailVerified && inquiry->guestEmail) {
     address = *inquiry->guestEmail;
     name = inquiry->guestName.value_or("there");
@@ -186,17 +198,16 @@ Result<std::optional<OutgoingMail>> notification_for(const events::EventStore& s
   if (!created.ok()) return created.status();
   auto request = domain::fold_support_request(*created);
   if (!request.ok()) return skip(event, request.status().ToString());
-  auto account_events = store.read_stream(domain::account_stream(request->customerId), 1, kAll);
-  if (!account_events.ok()) return account_events.status();
-  auto customer = domain::fold_account(*account_events);
-  if (!customer.ok()) return skip(event, customer.status().ToString());
-  if (!customer->active) return std::optional<OutgoingMail>{};
+  auto found = active_account(store, event, request->customerId);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<OutgoingMail>{};
+  const domain::Account& customer = **found;
 
   OutgoingMail mail;
   mail.kind = "support_request.admin_reply";
-  mail.to_address = customer->email;
+  mail.to_address = customer.email;
   mail.subject = "[" + request->ticketNumber + "] New reply: " + request->subject;
-  mail.body = "Hello " + customer->name + ",\n\nSupport replied to your request " +
+  mail.body = "Hello " + customer.name + ",\n\nSupport replied to your request " +
               request->ticketNumber + " (" + request->subject + "):\n\n" + message +
               "\n\nReply in the app to continue the conversation.\n";
   mail.dedupe_key = "support_request.admin_reply:" + std::to_string(event.eventId);

@@ -140,7 +140,8 @@ TEST_SUITE("cli.integration") {
 
     // A server on the old log builds every read model from event 1 with today's readers
     // and records nothing new but the permission catalogue, which has gained
-    // Agents_MANAGE, Analytics_READ and Data_EXPORT since, and the default SLA policy (the log had none).
+    // Agents_MANAGE, Analytics_READ and Data_EXPORT since, and the default SLA policy (the log had
+    // none).
     docket::cli::ServerRuntime::Options options;
     options.config.data_dir = data;
     options.config.port = 0;

@@ -294,7 +294,8 @@ TEST_SUITE("http") {
                                                 "Journeys",
                                                 "Attachments",
                                                 "Support Tickets (seed 001)",
-                                                "Analytics (Admin)", "Export (Admin)",
+                                                "Analytics (Admin)",
+                                                "Export (Admin)",
                                                 "Operations",
                                                 "Realtime"});
     CHECK(json(doc.root["info"]["license"].value()) == R"({"name":"Proprietary"})");
