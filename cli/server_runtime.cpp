@@ -115,6 +115,7 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
   events::StoreOptions store_options;
   store_options.path = dir.log();
   store_options.clock = rt->options_.clock;
+  store_options.idempotency_ttl = std::chrono::hours(rt->options_.config.idempotency_ttl_hours);
   auto store = events::EventStore::open(store_options);
   if (!store.ok()) return store.status();
   rt->store_ = std::move(store.value());

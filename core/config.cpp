@@ -193,6 +193,12 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 0, 1'000'000, c.max_connections_per_ip);
        }},
+      {"DOCKET_IDEMPOTENCY_TTL_HOURS", "24",
+       "How long the answer and the outcome of a request sent with an Idempotency-Key are "
+       "kept for its retries (1 - 720 hours).",
+       [](Config& c, std::string_view v) {
+         return parse_uint_in(v, 1, 720, c.idempotency_ttl_hours);
+       }},
       {"DOCKET_HEADER_TIMEOUT_MS", "5000",
        "When the server holds DOCKET_MAX_CONNECTIONS, a connection that has completed no "
        "request within this many milliseconds is closed to make room for a new one, the "

@@ -36,6 +36,7 @@ struct Config {
   std::uint64_t max_connections_per_ip = 64;         // DOCKET_MAX_CONNECTIONS_PER_IP
   std::uint64_t header_timeout_ms = 5'000;           // DOCKET_HEADER_TIMEOUT_MS
   std::uint64_t max_requests_per_connection = 1000;  // DOCKET_MAX_REQUESTS_PER_CONNECTION
+  std::uint64_t idempotency_ttl_hours = 24;          // DOCKET_IDEMPOTENCY_TTL_HOURS
   std::vector<std::string> cors_origins;             // DOCKET_CORS_ORIGINS
   std::vector<std::string> trusted_proxies;          // DOCKET_TRUSTED_PROXIES
   std::string tls_cert_file;                         // DOCKET_TLS_CERT_FILE

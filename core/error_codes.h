@@ -19,12 +19,19 @@ inline constexpr std::string_view kUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYP
 inline constexpr std::string_view kRateLimitExceeded = "RATE_LIMIT_EXCEEDED";        // 429
 inline constexpr std::string_view kInternalError = "INTERNAL_ERROR";                 // 500
 inline constexpr std::string_view kServiceUnavailable = "SERVICE_UNAVAILABLE";       // 503
+// The log cannot take writes (its disk is full or failing); reads keep working.
+inline constexpr std::string_view kStorageUnavailable = "STORAGE_UNAVAILABLE";  // 503
+// Idempotent retries (Idempotency-Key).
+inline constexpr std::string_view kIdempotencyKeyMismatch = "IDEMPOTENCY_KEY_MISMATCH";    // 422
+inline constexpr std::string_view kIdempotencyKeyInUse = "IDEMPOTENCY_KEY_IN_USE";         // 409
+inline constexpr std::string_view kIdempotencyResponseLost = "IDEMPOTENCY_RESPONSE_LOST";  // 409
 // Identity and staff management.
 inline constexpr std::string_view kInvalidCredentials = "INVALID_CREDENTIALS";           // 401
 inline constexpr std::string_view kAccountDeactivated = "ACCOUNT_DEACTIVATED";           // 403
 inline constexpr std::string_view kEmailAlreadyRegistered = "EMAIL_ALREADY_REGISTERED";  // 409
 inline constexpr std::string_view kStaffNotFound = "STAFF_NOT_FOUND";                    // 404
 inline constexpr std::string_view kAccountStateConflict = "ACCOUNT_STATE_CONFLICT";      // 409
+inline constexpr std::string_view kLastStaffManager = "LAST_STAFF_MANAGER";              // 409
 // Support requests.
 inline constexpr std::string_view kSupportRequestNotFound = "SUPPORT_REQUEST_NOT_FOUND";   // 404
 inline constexpr std::string_view kSupportRequestClosed = "SUPPORT_REQUEST_CLOSED";        // 409

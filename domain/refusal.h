@@ -33,6 +33,7 @@ enum class Refusal : std::uint16_t {
   kStaffNotFound,         // 404 STAFF_NOT_FOUND
   kAccountStateConflict,  // 409 ACCOUNT_STATE_CONFLICT: already (de)activated, oneself
   kStaffExists,           // 409 ACCOUNT_STATE_CONFLICT: bootstrap when staff exists
+  kLastStaffManager,      // 409 LAST_STAFF_MANAGER: nobody active would keep Staff_MANAGE
 
   // Assignment, shared by support requests and inquiries.
   kAssigneeNotActiveStaff,  // 400 VALIDATION_ERROR on assignedAdminId
@@ -95,6 +96,11 @@ enum class Refusal : std::uint16_t {
   kSatisfactionNotAvailable,  // 409 SATISFACTION_NOT_AVAILABLE: not resolved (or closed)
   kSatisfactionAlreadyRated,  // 409 SATISFACTION_ALREADY_RATED: rated once already
   kSatisfactionWindowClosed,  // 409 SATISFACTION_WINDOW_CLOSED: resolved too long ago
+
+  // Idempotent retries (domain/command.h).
+  kIdempotencyKeyReused,  // 422 IDEMPOTENCY_KEY_MISMATCH: the key was used for another request
+  kIdempotencyKeyInUse,   // 409 IDEMPOTENCY_KEY_IN_USE: its first use is not durable yet
+  kIdempotentReplay,      // the key's command committed before: execute() yields that outcome
 };
 
 // How a refusal is answered.

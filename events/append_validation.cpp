@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include "core/json_writer.h"
+#include "events/idempotency.h"
 #include "events/log_format.h"
 
 namespace docket::events {
@@ -120,6 +121,12 @@ Status validate_append_request(const AppendRequest& request, std::size_t max_byt
       return Status::InvalidArgument(
           fmt::format("owner of unique key {}: {}", claim.key, st.message()));
     }
+  }
+  if (request.idempotency.key.size() > idempotency::kMaxKeyBytes ||
+      request.idempotency.fingerprint.size() > idempotency::kMaxFingerprintBytes) {
+    return Status::InvalidArgument(
+        fmt::format("idempotency key and fingerprint must be at most {} and {} bytes",
+                    idempotency::kMaxKeyBytes, idempotency::kMaxFingerprintBytes));
   }
   for (const std::string& key : request.releases) {
     if (key.empty() || key.size() > log_format::kMaxUniqueKeyBytes) {

@@ -6,6 +6,8 @@
 //   CF "unique"  key ("tracking:INQ-8K4P2X")  -> owning stream
 //   CF "meta"    "head" -> BE64 eventId, "logEpoch" -> random hex id, "formatVersion",
 //                "seq:<sequence>" -> BE64 last id taken (IdClaim)
+//   CF "idempotency"  idempotency key -> the outcome of the command that used it, kept
+//                for StoreOptions::idempotency_ttl (not part of the hash chain)
 //
 // Writes: one writer thread owns every append. Callers submit commands from any
 // thread; the writer drains the queue into a group, validates each command in order
@@ -27,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,6 +69,14 @@ struct IdClaim {
   std::uint64_t count = 1;  // REQUIRES: 1..1,000,000
 };
 
+// A client's retry key on a command (docs/http.md, "Idempotent retries"): the command's
+// outcome is written under `key` in the same batch as its events, so a retry finds it
+// whether or not the first answer reached the client.
+struct IdempotencyMark {
+  std::string key;          // REQUIRES: 1..128 bytes; empty: the command has none
+  std::string fingerprint;  // what was asked (REQUIRES: at most 128 bytes)
+};
+
 // One command's writes: all of it becomes durable, or none of it.
 struct AppendRequest {
   std::vector<StreamAppend> streams;  // appended in this order; eventIds are consecutive
@@ -74,6 +85,8 @@ struct AppendRequest {
   std::vector<IdClaim> ids;           // at most one per sequence
   Actor actor;
   RequestMeta meta;
+  // Fails the command (AlreadyExists) when the key has an outcome already.
+  IdempotencyMark idempotency;
 };
 
 struct AppendResult {
@@ -83,6 +96,17 @@ struct AppendResult {
   std::vector<std::uint64_t> streamVersions;
   // The events' occurredAt (one time per command: StagedView::now_ms() of its decision).
   UnixMillis occurredAt = 0;
+};
+
+// What a command with an idempotency key committed, as kept under the key.
+struct IdempotentOutcome {
+  std::string fingerprint;
+  AppendResult result;
+  std::vector<IdClaim> ids;        // the command's id claims
+  std::vector<std::string> types;  // the event types it appended, in order
+  UnixMillis expiresAt = 0;
+  // False while the command is staged in the group being decided (not durable yet).
+  bool durable = true;
 };
 
 // A state folded from the events 1..version of one stream, kept by the writer across
@@ -114,6 +138,12 @@ class StagedView {
   // The last id taken from `sequence` (0 when none was): the next one is this + 1.
   virtual Result<std::uint64_t> last_id(std::string_view sequence) const = 0;
   virtual UnixMillis now_ms() const = 0;
+  // The unexpired outcome kept under an idempotency key (durable, or staged by an
+  // earlier command of this group), or nullopt.
+  virtual Result<std::optional<IdempotentOutcome>> idempotent_outcome(
+      std::string_view /*key*/) const {
+    return std::optional<IdempotentOutcome>();
+  }
 
   // Snapshots: a PrepareFn that folds a stream may save the state it folded and, in a
   // later command, continue from it with read_stream(stream, version + 1). When a
@@ -157,13 +187,15 @@ struct StoreOptions {
   std::size_t max_group_commands = 1024;
   std::size_t max_group_bytes = 8u << 20;
   std::size_t block_cache_bytes = 64u << 20;
+  // How long the outcome under an idempotency key is kept (AppendRequest::idempotency).
+  std::chrono::milliseconds idempotency_ttl = std::chrono::hours(24);
   // Fault-injection seam for tests: called on the writer thread just before a group is
   // written; a non-OK Status fails the whole group as if the WAL write/fsync failed.
   std::function<Status(std::size_t commands)> before_group_write;
 };
 
 // The column families of the log (see events/log_format.h), for raw reads.
-enum class LogColumn { kLog, kStreams, kUnique, kMeta };
+enum class LogColumn { kLog, kStreams, kUnique, kMeta, kIdempotency };
 // Sees one raw entry; returns false to stop.
 using RawEntryFn = std::function<bool(std::string_view key, std::string_view value)>;
 

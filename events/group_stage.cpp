@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "events/idempotency.h"
 #include "events/log_reader.h"
 #include "events/stream_version_cache.h"
 
@@ -30,7 +31,8 @@ const typename Map::mapped_type* find_in(const Map& map, std::string_view key) {
 
 GroupStage::GroupStage(const LogReader& reader, StreamVersionCache& cache,
                        StreamVersionCache& sequences, StreamSnapshotCache& snapshots,
-                       const Clock& clock, std::uint64_t durable_head, std::string prev_hash)
+                       const Clock& clock, std::uint64_t durable_head, std::string prev_hash,
+                       std::chrono::milliseconds idempotency_ttl)
     : reader_(reader),
       cache_(&cache),
       sequences_(&sequences),
@@ -38,7 +40,8 @@ GroupStage::GroupStage(const LogReader& reader, StreamVersionCache& cache,
       clock_(clock),
       durable_head_(durable_head),
       next_event_id_(durable_head + 1),
-      prev_hash_(std::move(prev_hash)) {}
+      prev_hash_(std::move(prev_hash)),
+      idempotency_ttl_(idempotency_ttl) {}
 
 void GroupStage::begin_command() {
   now_ = clock_.now_ms();
@@ -81,6 +84,14 @@ void GroupStage::save_snapshot(std::string_view stream, StreamSnapshot snapshot)
 Result<std::string> GroupStage::unique_owner(std::string_view key) const {
   if (const auto* staged = find_in(staged_unique_, key)) return *staged;
   return reader_.unique_owner(key);
+}
+
+Result<std::optional<IdempotentOutcome>> GroupStage::idempotent_outcome(
+    std::string_view key) const {
+  for (const auto& [staged_key, outcome] : idempotency_marks_) {
+    if (staged_key == key) return std::optional<IdempotentOutcome>(outcome);
+  }
+  return reader_.idempotent_outcome(key, now_);
 }
 
 Result<std::uint64_t> GroupStage::last_id(std::string_view sequence) const {
@@ -153,6 +164,14 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
     }
   }
 
+  if (!request.idempotency.key.empty()) {
+    auto earlier = idempotent_outcome(request.idempotency.key);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier->has_value()) {
+      return Status::AlreadyExists("the idempotency key has an outcome already");
+    }
+  }
+
   for (const IdClaim& claim : request.ids) {
     auto last = last_id(claim.sequence);
     if (!last.ok()) return last.status();
@@ -196,6 +215,12 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
   for (const UniqueClaim& claim : request.claims) {
     staged_unique_[claim.key] = claim.owner;
     unique_changes_.push_back({claim.key, claim.owner});
+  }
+  if (!request.idempotency.key.empty()) {
+    IdempotentOutcome outcome =
+        idempotency::outcome_of(request, result, now_ + idempotency_ttl_.count());
+    outcome.durable = false;
+    idempotency_marks_.emplace_back(request.idempotency.key, std::move(outcome));
   }
   // Invariant: eventIds stay consecutive from the durable head.
   assert(records_.back().eventId == durable_head_ + records_.size());

@@ -13,11 +13,14 @@
 // outlive it.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -46,7 +49,8 @@ class GroupStage final : public StagedView {
   // `sequences` caches the durable last id of id sequences, as `cache` does versions.
   GroupStage(const LogReader& reader, StreamVersionCache& cache, StreamVersionCache& sequences,
              StreamSnapshotCache& snapshots, const Clock& clock, std::uint64_t durable_head,
-             std::string prev_hash);
+             std::string prev_hash,
+             std::chrono::milliseconds idempotency_ttl = std::chrono::hours(24));
 
   // Starts the next command of the group: fixes the time now_ms() returns and that its
   // events record as occurredAt.
@@ -62,6 +66,10 @@ class GroupStage final : public StagedView {
   // Moves the records out (after the group is durable); records() is empty then.
   std::vector<EventRecord> take_records() { return std::move(records_); }
   const std::vector<UniqueChange>& unique_changes() const { return unique_changes_; }
+  // The outcomes to keep under the idempotency keys of the staged commands, in order.
+  const std::vector<std::pair<std::string, IdempotentOutcome>>& idempotency_marks() const {
+    return idempotency_marks_;
+  }
   // The last id of each sequence the group took ids from.
   const std::unordered_map<std::string, std::uint64_t>& staged_ids() const { return staged_ids_; }
   // The version each touched stream will have once the group is durable.
@@ -77,6 +85,7 @@ class GroupStage final : public StagedView {
   Result<std::string> unique_owner(std::string_view key) const override;
   Result<std::uint64_t> last_id(std::string_view sequence) const override;
   UnixMillis now_ms() const override { return now_; }
+  Result<std::optional<IdempotentOutcome>> idempotent_outcome(std::string_view key) const override;
   // The group's own saved snapshots first, then the writer's durable ones.
   const StreamSnapshot* snapshot(std::string_view stream) const override;
   void save_snapshot(std::string_view stream, StreamSnapshot snapshot) const override;
@@ -112,6 +121,8 @@ class GroupStage final : public StagedView {
   std::unordered_map<std::string, std::string> staged_unique_;
   // Last id of each sequence taken by the group.
   std::unordered_map<std::string, std::uint64_t> staged_ids_;
+  const std::chrono::milliseconds idempotency_ttl_;
+  std::vector<std::pair<std::string, IdempotentOutcome>> idempotency_marks_;
 };
 
 }  // namespace docket::events

@@ -18,9 +18,14 @@
 namespace docket::events {
 namespace {
 
-constexpr std::array<std::string_view, 4> kColumnNames = {
+// In LogColumn order.
+constexpr std::array<std::string_view, 5> kColumnNames = {
     log_format::kLogColumn, log_format::kStreamsColumn, log_format::kUniqueColumn,
-    log_format::kMetaColumn};
+    log_format::kMetaColumn, log_format::kIdempotencyColumn};
+// A log written before this column family existed opens without it read-only.
+bool optional_column(std::string_view name) {
+  return name == log_format::kIdempotencyColumn;
+}
 
 // The prefix of a streams key is `stream '\0'`: every key but its 8-byte version. The
 // prefix bloom filter lets a lookup of a stream that does not exist yet (every "create"
@@ -109,8 +114,14 @@ Result<std::unique_ptr<LogDb>> LogDb::open_impl(const std::string& path,
     }
     existing = {rocksdb::kDefaultColumnFamilyName};
   }
-  for (std::string_view name : kColumnNames) {
-    if (read_only && std::find(existing.begin(), existing.end(), name) == existing.end()) {
+  // Which of kColumnNames the open includes (read-only: the optional ones only when
+  // present).
+  std::array<bool, kColumnNames.size()> opened{};
+  for (std::size_t i = 0; i < kColumnNames.size(); ++i) {
+    const std::string_view name = kColumnNames[i];
+    const bool present = std::find(existing.begin(), existing.end(), name) != existing.end();
+    opened[i] = present || !read_only;
+    if (!opened[i] && !optional_column(name)) {
       return Status::NotFound(
           fmt::format("{} is not an event log: column family \"{}\" is missing", path, name));
     }
@@ -119,8 +130,10 @@ Result<std::unique_ptr<LogDb>> LogDb::open_impl(const std::string& path,
   auto cache = rocksdb::NewLRUCache(block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, column_options("", cache));
-  for (std::string_view name : kColumnNames) {
-    descriptors.emplace_back(std::string(name), column_options(name, cache));
+  for (std::size_t i = 0; i < kColumnNames.size(); ++i) {
+    if (opened[i])
+      descriptors.emplace_back(std::string(kColumnNames[i]),
+                               column_options(kColumnNames[i], cache));
   }
   for (const std::string& name : existing) {
     const bool known = std::any_of(descriptors.begin(), descriptors.end(),
@@ -140,8 +153,11 @@ Result<std::unique_ptr<LogDb>> LogDb::open_impl(const std::string& path,
   }
   if (!s.ok()) return from_rocks(s, fmt::format("opening event log at {}", path));
   log->db_.reset(raw);
-  // Descriptors 1..4 are the log's column families, in LogColumn order.
-  log->columns_.assign(log->handles_.begin() + 1, log->handles_.begin() + 1 + kColumnNames.size());
+  // The handles after the default one are the opened columns, in LogColumn order; a
+  // column left out (read-only, absent) has none.
+  std::size_t next = 1;
+  for (std::size_t i = 0; i < kColumnNames.size(); ++i)
+    log->columns_.push_back(opened[i] ? log->handles_[next++] : nullptr);
   return log;
 }
 
@@ -165,7 +181,10 @@ Status LogDb::flush() {
   if (read_only_) return Status::Ok();
   rocksdb::FlushOptions options;
   options.wait = true;
-  return from_rocks(db_->Flush(options, columns_), "flushing event log");
+  std::vector<rocksdb::ColumnFamilyHandle*> present;
+  for (auto* handle : columns_)
+    if (handle != nullptr) present.push_back(handle);
+  return from_rocks(db_->Flush(options, present), "flushing event log");
 }
 
 }  // namespace docket::events

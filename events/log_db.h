@@ -47,11 +47,14 @@ class LogDb {
   LogDb& operator=(const LogDb&) = delete;
 
   rocksdb::DB* db() const { return db_.get(); }
+  // The handle of a column family; null only for kIdempotency on an old read-only log.
   rocksdb::ColumnFamilyHandle* column(LogColumn c) const;
   rocksdb::ColumnFamilyHandle* log() const { return column(LogColumn::kLog); }
   rocksdb::ColumnFamilyHandle* streams() const { return column(LogColumn::kStreams); }
   rocksdb::ColumnFamilyHandle* unique() const { return column(LogColumn::kUnique); }
   rocksdb::ColumnFamilyHandle* meta() const { return column(LogColumn::kMeta); }
+  // Null for a log opened read-only that predates the column family.
+  rocksdb::ColumnFamilyHandle* idempotency() const { return column(LogColumn::kIdempotency); }
   bool read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
 

@@ -10,6 +10,8 @@
 //                "logEpoch"      -> 32 lower-case hex characters, made at creation
 //                "formatVersion" -> decimal text, kFormatVersion
 //                "seq:" sequence -> BE64(last id taken from the sequence)
+//   CF "idempotency" "k" key -> outcome JSON; "x" BE64(expiresAt) key -> ""
+//                (events/idempotency.h; outside the hash chain)
 //
 // BE64 is an unsigned 64-bit integer in big-endian byte order, so the byte order of keys
 // is their numeric order. Stream names hold no NUL byte, so the '\0' separator keeps
@@ -28,6 +30,9 @@ inline constexpr std::string_view kLogColumn = "log";
 inline constexpr std::string_view kStreamsColumn = "streams";
 inline constexpr std::string_view kUniqueColumn = "unique";
 inline constexpr std::string_view kMetaColumn = "meta";
+// Outcomes under idempotency keys (events/idempotency.h); absent from logs written
+// before it existed, which read as holding none.
+inline constexpr std::string_view kIdempotencyColumn = "idempotency";
 
 inline constexpr std::string_view kMetaHead = "head";
 inline constexpr std::string_view kMetaLogEpoch = "logEpoch";

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <rocksdb/db.h>
 
+#include "events/idempotency.h"
 #include "events/log_db.h"
 #include "events/log_format.h"
 
@@ -204,7 +205,37 @@ Result<std::uint64_t> LogReader::last_log_key() const {
   return id;
 }
 
+Result<std::optional<IdempotentOutcome>> LogReader::idempotent_outcome(std::string_view key,
+                                                                       UnixMillis now) const {
+  if (db_.idempotency() == nullptr) return std::optional<IdempotentOutcome>();
+  std::string value;
+  const auto s = db_.db()->Get(rocksdb::ReadOptions(), db_.idempotency(),
+                               idempotency::outcome_key(key), &value);
+  if (s.IsNotFound()) return std::optional<IdempotentOutcome>();
+  if (!s.ok()) return from_rocks(s, "reading an idempotency key");
+  auto outcome = idempotency::decode_outcome(value);
+  if (!outcome.ok()) return outcome.status();
+  if (outcome->expiresAt <= now) return std::optional<IdempotentOutcome>();
+  return std::optional<IdempotentOutcome>(std::move(outcome).value());
+}
+
+Result<std::vector<std::string>> LogReader::expired_idempotency_keys(UnixMillis now,
+                                                                     std::size_t limit) const {
+  std::vector<std::string> keys;
+  if (db_.idempotency() == nullptr) return keys;
+  Status st = scan_raw(LogColumn::kIdempotency, "x", [&](std::string_view entry, std::string_view) {
+    UnixMillis expires_at = 0;
+    std::string key;
+    if (!idempotency::parse_expiry_key(entry, expires_at, key) || expires_at > now) return false;
+    keys.push_back(std::string(entry));
+    return keys.size() < limit;
+  });
+  if (!st.ok()) return st;
+  return keys;
+}
+
 Status LogReader::scan_raw(LogColumn column, std::string_view start, const RawEntryFn& fn) const {
+  if (db_.column(column) == nullptr) return Status::Ok();  // absent from an old log
   rocksdb::ReadOptions ro;
   ro.total_order_seek = true;
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(ro, db_.column(column)));

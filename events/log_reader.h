@@ -54,6 +54,14 @@ class LogReader {
   // The largest eventId key in the log CF (0 when empty); Corruption if it is not BE64.
   Result<std::uint64_t> last_log_key() const;
 
+  // The outcome kept under an idempotency key, unless it expired at or before `now`.
+  Result<std::optional<IdempotentOutcome>> idempotent_outcome(std::string_view key,
+                                                              UnixMillis now) const;
+  // Up to `limit` expiry index entries (raw keys, events/idempotency.h) that expired at
+  // or before `now`, oldest first.
+  Result<std::vector<std::string>> expired_idempotency_keys(UnixMillis now,
+                                                            std::size_t limit) const;
+
   Status scan_raw(LogColumn column, std::string_view start, const RawEntryFn& fn) const;
 
  private:

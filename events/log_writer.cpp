@@ -13,6 +13,7 @@
 #include "events/append_validation.h"
 #include "events/group_stage.h"
 #include "events/head_watch.h"
+#include "events/idempotency.h"
 #include "events/log_db.h"
 #include "events/log_format.h"
 #include "events/log_reader.h"
@@ -22,13 +23,15 @@ namespace docket::events {
 LogWriter::LogWriter(LogDb& db, const LogReader& reader, HeadWatch& head, const Clock& clock,
                      std::size_t max_request_bytes,
                      std::function<Status(std::size_t commands)> before_group_write,
-                     std::uint64_t head_event_id, std::string prev_hash)
+                     std::uint64_t head_event_id, std::string prev_hash,
+                     std::chrono::milliseconds idempotency_ttl)
     : db_(db),
       reader_(reader),
       head_(head),
       clock_(clock),
       max_request_bytes_(max_request_bytes),
       before_group_write_(std::move(before_group_write)),
+      idempotency_ttl_(idempotency_ttl),
       durable_head_(head_event_id),
       prev_hash_(std::move(prev_hash)),
       applied_(head_event_id),
@@ -161,6 +164,27 @@ Result<AppendResult> LogWriter::stage_command(GroupStage& stage, PendingCommand&
   return stage.stage(command.request);
 }
 
+void LogWriter::delete_expired_outcomes(rocksdb::WriteBatch& batch) {
+  const UnixMillis now = clock_.now_ms();
+  if (now < next_expiry_check_) return;
+  auto expired = reader_.expired_idempotency_keys(now, kExpiredPerGroup);
+  if (!expired.ok()) return;  // left for a later group; reads ignore expired outcomes
+  for (const std::string& entry : *expired) {
+    UnixMillis expires_at = 0;
+    std::string key;
+    if (!idempotency::parse_expiry_key(entry, expires_at, key)) continue;
+    batch.Delete(db_.idempotency(), entry);
+    // A newer outcome under the same key (the old one expired, the key was used again)
+    // has its own expiry entry and a later expiresAt: keep it.
+    auto current = reader_.idempotent_outcome(key, 0);
+    if (current.ok() && current->has_value() && (*current)->expiresAt <= expires_at) {
+      batch.Delete(db_.idempotency(), idempotency::outcome_key(key));
+    }
+  }
+  // None left: look again in a minute rather than on every group.
+  if (expired->size() < kExpiredPerGroup) next_expiry_check_ = now + 60'000;
+}
+
 void LogWriter::fail_group(std::vector<PendingCommand>& group, const Status& status) {
   for (PendingCommand& command : group)
     command.done(status);
@@ -173,7 +197,8 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
   }
 
   const auto staging = std::chrono::steady_clock::now();
-  GroupStage stage(reader_, versions_, sequences_, snapshots_, clock_, durable_head_, prev_hash_);
+  GroupStage stage(reader_, versions_, sequences_, snapshots_, clock_, durable_head_, prev_hash_,
+                   idempotency_ttl_);
   std::vector<Result<AppendResult>> outcomes;
   outcomes.reserve(group.size());
   std::uint64_t rejected = 0;
@@ -204,6 +229,13 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     }
     const std::uint64_t new_head = records.back().eventId;
     batch.Put(db_.meta(), log_format::kMetaHead, log_format::encode_be64(new_head));
+    // Deletions first: a key used again after its outcome expired keeps the new one.
+    delete_expired_outcomes(batch);
+    for (const auto& [key, outcome] : stage.idempotency_marks()) {
+      batch.Put(db_.idempotency(), idempotency::outcome_key(key),
+                idempotency::encode_outcome(outcome));
+      batch.Put(db_.idempotency(), idempotency::expiry_key(outcome.expiresAt, key), "");
+    }
 
     const auto started = std::chrono::steady_clock::now();
     Status st = before_group_write_ ? before_group_write_(group.size()) : Status::Ok();

@@ -6,7 +6,8 @@
 //   1. stages each command in order (GroupStage): a PrepareFn runs first and its request
 //      is validated here; refused or rejected commands stage nothing;
 //   2. builds one rocksdb::WriteBatch: the records, their stream index entries, the
-//      unique changes in order, and meta "head";
+//      unique changes in order, meta "head", the outcomes under the commands'
+//      idempotency keys, and the deletion of up to kExpiredPerGroup expired ones;
 //   3. calls the before_group_write hook, then writes the batch with sync=true (one WAL
 //      append + fsync for the whole group);
 //   4. on success publishes the new head, updates the stream version and snapshot
@@ -35,6 +36,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -51,6 +53,10 @@
 #include "events/group_commit.h"
 #include "events/group_stage.h"
 #include "events/stream_version_cache.h"
+
+namespace rocksdb {
+class WriteBatch;
+}
 
 namespace docket::events {
 
@@ -72,7 +78,11 @@ class LogWriter {
   LogWriter(LogDb& db, const LogReader& reader, HeadWatch& head, const Clock& clock,
             std::size_t max_request_bytes,
             std::function<Status(std::size_t commands)> before_group_write,
-            std::uint64_t head_event_id, std::string prev_hash);
+            std::uint64_t head_event_id, std::string prev_hash,
+            std::chrono::milliseconds idempotency_ttl);
+
+  // Expired idempotency outcomes deleted with one group, at most (events/idempotency.h).
+  static constexpr std::size_t kExpiredPerGroup = 64;
 
   // Groups handed to the publisher that it has not started yet, at most.
   static constexpr std::size_t kMaxPublishBacklog = 4;
@@ -101,6 +111,8 @@ class LogWriter {
   // Stages one command; returns its outcome (an error means nothing was staged).
   Result<AppendResult> stage_command(class GroupStage& stage, PendingCommand& command);
   void fail_group(std::vector<PendingCommand>& group, const Status& status);
+  // Adds the deletion of up to kExpiredPerGroup expired idempotency outcomes to `batch`.
+  void delete_expired_outcomes(rocksdb::WriteBatch& batch);
 
   // A durable group on its way to the observers and the waiting commands.
   struct Published {
@@ -117,6 +129,7 @@ class LogWriter {
   const Clock& clock_;
   const std::size_t max_request_bytes_;
   const std::function<Status(std::size_t)> before_group_write_;
+  const std::chrono::milliseconds idempotency_ttl_;
 
   // Writer-thread state.
   std::uint64_t durable_head_;
@@ -125,6 +138,8 @@ class LogWriter {
   StreamVersionCache sequences_{kSequenceCacheCapacity};
   StreamSnapshotCache snapshots_{kSnapshotCacheCapacity};
   Status failed_;  // non-OK once a group write failed
+  // When the writer next looks for expired idempotency outcomes (after it found none).
+  UnixMillis next_expiry_check_ = 0;
 
   std::mutex observers_mu_;
   std::vector<CommitObserver*> observers_;  // guarded by observers_mu_

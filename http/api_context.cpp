@@ -26,6 +26,10 @@ domain::CommandMeta command_meta(const RequestContext& ctx) {
   meta.request.requestId = std::string(ctx.request_id());
   meta.request.ip = std::string(ctx.client_ip());
   meta.request.userAgent = std::string(ctx.request().header("user-agent").substr(0, 256));
+  if (!ctx.idempotency_key.empty()) {
+    meta.idempotency.key = ctx.idempotency_key + ":" + std::to_string(ctx.idempotent_commands++);
+    meta.idempotency.fingerprint = ctx.idempotency_fingerprint;
+  }
   return meta;
 }
 

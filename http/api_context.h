@@ -51,7 +51,8 @@ struct ApiContext {
 
 // The actor and request metadata of the events a request's command appends: the
 // identity from the guard, the request id, the client IP and the User-Agent (at most
-// 256 bytes).
+// 256 bytes); with an Idempotency-Key, the key of the request's next command (each call
+// counts one command).
 domain::CommandMeta command_meta(const RequestContext& ctx);
 
 // A lease on a read connection, or throws 503 SERVICE_UNAVAILABLE.

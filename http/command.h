@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/api_error.h"
+#include "core/error_codes.h"
 #include "domain/command.h"
 #include "domain/refusal.h"
 #include "http/api_context.h"
@@ -65,6 +66,11 @@ class Awaiter {
   // The committed command; nullopt for the tolerated refusal.
   std::optional<domain::Executed> await_resume() {
     Result<domain::Executed>& executed = *outcome_;
+    if (executed.ok() && executed->replayed && !ctx_.route().meta.rerun_on_replay) {
+      throw ApiError(409, error_code::kIdempotencyResponseLost,
+                     "The request with this Idempotency-Key was carried out; its answer is no "
+                     "longer kept");
+    }
     if (executed.ok()) {
       // Where the write sits in the log: a client may wait for it on another
       // connection (X-Docket-Min-Event-Id, docs/http.md).

@@ -876,6 +876,7 @@ void add_journey_routes(Router& router, ApiContext& api, InquiryOptions inquirie
       rate_group::kPublicCreate);
   submit_meta.response = schema_of(submitted_shape());
   submit_meta.success_status = 201;
+  submit_meta.rerun_on_replay = false;  // a guest's answer holds the new token
   add_route(router, Method::kPost, item + "/submit", std::move(submit_meta), answers_contract(),
             [&api, cache, options](RequestContext& ctx, AnswersBody body) {
               return submit(api, *cache, *options, ctx, std::move(body));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/auth/permissions.h"
+#include "core/error_codes.h"
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "http/contract.h"
@@ -121,6 +122,11 @@ constexpr const ErrorResponse* kErrorResponses[] = {
     &kRateLimited,     &kInternalError,   &kServiceUnavailable,
 };
 
+// A route that takes Idempotency-Key (http/idempotency.h).
+bool takes_idempotency_key(const Route& route) {
+  return !route.mount && (route.method == Method::kPost || route.method == Method::kPatch);
+}
+
 bool is_id_param(std::string_view name) {
   return name == "id" || name.ends_with("Id") || name == "version";
 }
@@ -191,7 +197,10 @@ void write_security(JsonWriter& w, Access access) {
 }
 
 void write_parameters(JsonWriter& w, const Route& route) {
-  if (route.param_names.empty() && !route.meta.query && !route.meta.fenced) return;
+  if (route.param_names.empty() && !route.meta.query && !route.meta.fenced &&
+      !takes_idempotency_key(route)) {
+    return;
+  }
   w.key("parameters").begin_array();
   for (const std::string& name : route.param_names) {
     w.begin_object().field("name", name).field("in", "path").field("required", true);
@@ -206,6 +215,7 @@ void write_parameters(JsonWriter& w, const Route& route) {
   }
   if (route.meta.query) write_query_parameters(w, *route.meta.query);
   if (route.meta.fenced) write_ref(w, "parameters", "MinEventId");
+  if (takes_idempotency_key(route)) write_ref(w, "parameters", "IdempotencyKey");
   w.end_array();
 }
 
@@ -241,9 +251,16 @@ void write_success(JsonWriter& w, const Route& route) {
   const int status = success_status(route);
   w.key(std::to_string(status)).begin_object();
   w.field("description", status == 202 ? "Accepted" : status == 201 ? "Created" : "OK");
-  if (route.meta.fenced) {
-    w.key("headers").begin_object().key("X-Docket-Event-Id");
-    write_ref(w, "headers", "EventId");
+  if (route.meta.fenced || takes_idempotency_key(route)) {
+    w.key("headers").begin_object();
+    if (route.meta.fenced) {
+      w.key("X-Docket-Event-Id");
+      write_ref(w, "headers", "EventId");
+    }
+    if (takes_idempotency_key(route)) {
+      w.key("Idempotent-Replayed");
+      write_ref(w, "headers", "IdempotentReplayed");
+    }
     w.end_object();
   }
   if (!route.meta.raw_response_content.empty()) {
@@ -304,7 +321,13 @@ void write_responses(JsonWriter& w, const Route& route) {
   std::map<std::string, std::pair<const ErrorResponse*, std::vector<std::string_view>>> by_status;
   for (const ErrorResponse* e : generic)
     by_status[std::string(e->status)].first = e;
-  for (const RouteError& e : route.meta.errors)
+  std::vector<RouteError> errors = route.meta.errors;
+  if (takes_idempotency_key(route)) {
+    errors.push_back({409, error_code::kIdempotencyKeyInUse});
+    if (!route.meta.rerun_on_replay) errors.push_back({409, error_code::kIdempotencyResponseLost});
+    errors.push_back({422, error_code::kIdempotencyKeyMismatch});
+  }
+  for (const RouteError& e : errors)
     by_status[std::to_string(e.status)].second.push_back(e.code);
   w.key("responses").begin_object();
   write_success(w, route);
@@ -435,7 +458,19 @@ void write_components(JsonWriter& w) {
           "until the read models hold it (an id past the log's head waits for the head). "
           "GET and HEAD always wait for every write acknowledged before they arrived.");
   w.key("schema").begin_object().field("type", "string").field("pattern", "^[0-9]{1,19}$");
-  w.end_object().end_object().end_object();
+  w.end_object().end_object();
+  w.key("IdempotencyKey").begin_object();
+  w.field("name", "Idempotency-Key").field("in", "header").field("required", false);
+  w.field("description",
+          "A key the client makes for this request (a UUID), sent again with every retry of "
+          "it: a retry gets the first success again (Idempotent-Replayed: true) and does not "
+          "append twice, also after a restart. Scoped to the caller; kept "
+          "DOCKET_IDEMPOTENCY_TTL_HOURS. The same key with another method, path or body is "
+          "422 IDEMPOTENCY_KEY_MISMATCH; a retry while the first is running is 409 "
+          "IDEMPOTENCY_KEY_IN_USE. Bare or as a Structured Field string (\"…\").");
+  w.key("schema").begin_object().field("type", "string").field("minLength", 16);
+  w.field("maxLength", 257).end_object();
+  w.end_object().end_object();
 
   w.key("headers").begin_object();
   w.key("EventId").begin_object();
@@ -444,6 +479,13 @@ void write_components(JsonWriter& w) {
           "as X-Docket-Min-Event-Id to read the write on another connection, or as "
           "sinceEventId to sync");
   w.key("schema").begin_object().field("type", "string").field("pattern", "^[1-9][0-9]{0,18}$");
+  w.end_object().end_object();
+  w.key("IdempotentReplayed").begin_object();
+  w.field("description",
+          "`true` when this answer is the kept answer of an earlier request with the same "
+          "Idempotency-Key (nothing was done again)");
+  w.key("schema").begin_object().field("type", "string");
+  w.key("enum").begin_array().value("true").end_array();
   w.end_object().end_object().end_object();
 
   w.key("securitySchemes").begin_object();

@@ -70,6 +70,16 @@ class RequestContext {
   // (the handler's, a later middleware's early answer, an error); the service appends
   // them in order. E.g. the RateLimit-* headers of rate_limit.h.
   std::vector<std::pair<std::string, std::string>> response_headers;
+  // The request's Idempotency-Key scoped to the caller, and the request's fingerprint
+  // (http/idempotency.h); empty without the header. Set by the service before the
+  // handler runs.
+  std::string idempotency_key;
+  std::string idempotency_fingerprint;
+  // Commands run so far under the key: the n-th command of a request keeps its outcome
+  // under the key and n, so a retry meets each command's own outcome.
+  mutable int idempotent_commands = 0;
+  // This request owns the key in the service's cache (and settles it when it ends).
+  bool idempotency_owner = false;
 
  private:
   const Request& request_;

@@ -105,6 +105,11 @@ struct RouteMeta {
   // X-Docket-Min-Event-Id. False for probes, metrics and the API document, which must
   // answer however far the read models lag.
   bool fenced = true;
+  // A retry with an Idempotency-Key whose first answer is gone (a restart) runs the
+  // handler again with the first command's outcome (http/idempotency.h). False for a
+  // route whose answer holds a secret made before its command (a new guest token): such
+  // a retry gets 409 IDEMPOTENCY_RESPONSE_LOST instead.
+  bool rerun_on_replay = true;
 };
 
 struct Route {

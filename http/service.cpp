@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error_codes.h"
 #include "core/log.h"
 #include "core/worker_pool.h"
 #include "http/http_metrics.h"
@@ -30,6 +31,7 @@ ServiceOptions ServiceOptions::from_config(const Config& config) {
   o.cors_origins = config.cors_origins;
   o.trusted_proxies = config.trusted_proxies;
   o.blocking_threads = config.blocking_threads;
+  o.idempotency_ttl = std::chrono::hours(config.idempotency_ttl_hours);
   return o;
 }
 
@@ -38,7 +40,8 @@ HttpService::HttpService(const Router& router, ServiceOptions options)
       cors_(options.cors_origins),
       proxies_(options.trusted_proxies),
       access_log_(std::move(options.access_log)),
-      fence_(options.fence) {
+      fence_(options.fence),
+      idempotency_(std::make_unique<IdempotencyCache>(options.idempotency_ttl)) {
   if (options.blocking_threads != 0) {
     blocking_ = std::make_unique<WorkerPool>(options.blocking_threads);
   }
@@ -137,6 +140,7 @@ std::optional<Response> HttpService::fence_target(const Request& request,
 std::optional<Response> HttpService::proceed(std::unique_ptr<Exchange>& exchange) const {
   RequestContext& ctx = *exchange->ctx;
   if (std::optional<Response> early = admit(ctx)) return early;
+  if (std::optional<Response> early = claim_idempotency_key(ctx)) return early;
   if (ctx.route().meta.blocking && blocking_) {
     run_blocking(exchange.release());
     return std::nullopt;
@@ -273,6 +277,40 @@ std::optional<Response> HttpService::admit(RequestContext& ctx) const {
   }
 }
 
+std::optional<Response> HttpService::claim_idempotency_key(RequestContext& ctx) const {
+  const Request& request = ctx.request();
+  if (request.method != Method::kPost && request.method != Method::kPatch) return std::nullopt;
+  if (ctx.route().mount) return std::nullopt;
+  const std::optional<std::string_view> header = request.find_header("Idempotency-Key");
+  if (!header) return std::nullopt;
+  const std::optional<std::string> key = parse_idempotency_key(*header);
+  if (!key) {
+    ValidationErrors errors;
+    errors.add("Idempotency-Key", rule::kFormat,
+               "must be 16 to 255 visible ASCII characters, such as a UUID");
+    return errors.to_api_error();
+  }
+  std::string scoped = scoped_idempotency_key(ctx, *key);
+  std::string fingerprint = request_fingerprint(ctx);
+  IdempotencyCache::Begun begun = idempotency_->begin(scoped, fingerprint);
+  switch (begun.start) {
+    case IdempotencyCache::Start::kProceed:
+      ctx.idempotency_key = std::move(scoped);
+      ctx.idempotency_fingerprint = std::move(fingerprint);
+      ctx.idempotency_owner = true;
+      return std::nullopt;
+    case IdempotencyCache::Start::kReplay:
+      return std::move(begun.replay);
+    case IdempotencyCache::Start::kInUse:
+      return ApiError(409, error_code::kIdempotencyKeyInUse,
+                      "A request with this Idempotency-Key is still being processed");
+    case IdempotencyCache::Start::kMismatch:
+      break;
+  }
+  return ApiError(422, error_code::kIdempotencyKeyMismatch,
+                  "This Idempotency-Key was used for a different request");
+}
+
 Reply HttpService::invoke(RequestContext& ctx) const {
   try {
     return ctx.route().handler(ctx);
@@ -355,6 +393,10 @@ void HttpService::settle(Exchange& ex, Response& response) const {
   if (ex.ctx) {
     for (const auto& [name, value] : ex.ctx->response_headers)
       response.add_header(name, value);
+    if (ex.ctx->idempotency_owner) {
+      ex.ctx->idempotency_owner = false;
+      idempotency_->finish(ex.ctx->idempotency_key, response);
+    }
     route = &ex.ctx->route();
     actor = &ex.ctx->actor;
   }

@@ -37,6 +37,7 @@
 #include "http/access_log.h"
 #include "http/client_ip.h"
 #include "http/cors.h"
+#include "http/idempotency.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "http/request_context.h"
@@ -64,9 +65,12 @@ struct ServiceOptions {
   // Holds reads until the read models have what was acknowledged (http/read_fence.h);
   // null: requests never wait. Must outlive the service.
   ReadFence* fence = nullptr;
+  // How long an answer to a request with an Idempotency-Key is kept for its retries
+  // (http/idempotency.h).
+  std::chrono::milliseconds idempotency_ttl = std::chrono::hours(24);
 
-  // DOCKET_CORS_ORIGINS, DOCKET_TRUSTED_PROXIES and DOCKET_HTTP_BLOCKING_THREADS;
-  // metrics and the sink keep defaults.
+  // DOCKET_CORS_ORIGINS, DOCKET_TRUSTED_PROXIES, DOCKET_HTTP_BLOCKING_THREADS and
+  // DOCKET_IDEMPOTENCY_TTL_HOURS; metrics and the sink keep defaults.
   static ServiceOptions from_config(const Config& config);
 };
 
@@ -120,6 +124,9 @@ class HttpService {
   void resume(std::unique_ptr<Exchange> exchange) const;
   // Middleware and the body check; an early answer, or nullopt to run the handler.
   std::optional<Response> admit(RequestContext& ctx) const;
+  // The Idempotency-Key of a POST or PATCH: a kept answer, a refusal, or nullopt to
+  // run the handler as the key's owner.
+  std::optional<Response> claim_idempotency_key(RequestContext& ctx) const;
   // Calls the handler; an exception it throws becomes its answer.
   Reply invoke(RequestContext& ctx) const;
   // The answer of a finished coroutine handler.
@@ -140,6 +147,7 @@ class HttpService {
   AccessLogSink access_log_;
   std::unique_ptr<HttpMetrics> metrics_;
   ReadFence* fence_;
+  std::unique_ptr<IdempotencyCache> idempotency_;
   std::vector<Middleware> middleware_;
   // Last, so it is joined first: its work uses the members above.
   std::unique_ptr<WorkerPool> blocking_;

@@ -641,6 +641,7 @@ void add_support_inquiry_routes(Router& router, ApiContext& api, InquiryOptions 
       "inquiries.create", "Open an inquiry (guest or customer); guests get their access token once",
       {kDeniedError, kTokenError}, rate_group::kPublicCreate);
   create_meta.response = schema_of(created_shape());
+  create_meta.rerun_on_replay = false;  // a guest's answer holds the new token
   add_route(router, Method::kPost, base, std::move(create_meta), create_contract(),
             [&api, opts](RequestContext& ctx, CreateBody body) {
               return create(api, *opts, ctx, std::move(body));

@@ -346,6 +346,7 @@ void add_support_ticket_routes(Router& router, ApiContext& api, InquiryOptions i
   create.rate_group = std::string(rate_group::kPublicTicket);
   create.raw_response_content = created_content();
   create.success_status = 201;
+  create.rerun_on_replay = false;  // a form ticket's answer holds the new token
   add_route(router, Method::kPost, "/api/support/ticket", std::move(create), ticket_contract(),
             [&api, options](RequestContext& ctx, TicketBody body) {
               return create_ticket(api, *options, ctx, std::move(body));

@@ -53,9 +53,10 @@ void ApiServer::stop() {
 }
 
 ApiResponse ApiServer::call(std::string_view method, std::string_view path, std::string_view body,
-                            std::string_view token) {
+                            std::string_view token, std::string_view extra_headers) {
   std::string headers;
   if (!token.empty()) headers = "Authorization: Bearer " + std::string(token) + "\r\n";
+  headers += extra_headers;
   std::string request =
       body.empty() && method != "POST" && method != "PATCH"
           ? std::string(method) + " " + std::string(path) + " HTTP/1.1\r\nHost: test\r\n" +

@@ -48,8 +48,9 @@ class ApiServer {
   // Stops the server (the data directory stays).
   void stop();
 
+  // `extra_headers`: more header lines, each ending in CRLF.
   ApiResponse call(std::string_view method, std::string_view path, std::string_view body = {},
-                   std::string_view token = {});
+                   std::string_view token = {}, std::string_view extra_headers = {});
   // POST /api/auth/login; the token, or "" when refused.
   std::string login(std::string_view email, std::string_view password);
   std::string admin_token() { return login(kAdminEmail, kAdminPassword); }

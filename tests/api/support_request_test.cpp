@@ -204,6 +204,9 @@ TEST_SUITE("api.integration") {
       std::error_code ec;
       for (const auto& entry :
            std::filesystem::directory_iterator(server.data_dir() + "/mail", ec)) {
+        // A mail being written is a .tmp- file until it is renamed whole.
+        const std::string name = entry.path().filename().string();
+        if (name.starts_with(".tmp-") || !name.ends_with(".eml")) continue;
         std::ifstream in(entry.path());
         mails.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
       }

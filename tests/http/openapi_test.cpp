@@ -86,6 +86,7 @@ void add_sample_routes(Router& r) {
   create.rate_group = "public.create";
   create.body = create_contract();
   create.response = schema_of(inquiry_shape());
+  create.rerun_on_replay = false;
   r.post("/api/support-inquiries", ok_handler(), create);
 
   RouteMeta list = meta("inquiries.list", "Support Inquiries", Access::kCustomer);
@@ -409,7 +410,8 @@ TEST_SUITE("http") {
         }
         return out;
       };
-      CHECK(codes("inquiries.create") == "400 401 403 404 413 415 429 500 503 ");
+      // POST and PATCH take Idempotency-Key: 409 IDEMPOTENCY_KEY_IN_USE, 422 on a reused key.
+      CHECK(codes("inquiries.create") == "400 401 403 404 409 413 415 422 429 500 503 ");
       CHECK(codes("inquiries.detail") == "400 401 403 404 429 500 503 ");
       // A malformed X-Docket-Min-Event-Id is a VALIDATION_ERROR on any fenced route.
       CHECK(codes("staff.whoami") == "400 401 403 404 429 500 503 ");
@@ -422,6 +424,31 @@ TEST_SUITE("http") {
       CHECK(json(doc.root["components"]["schemas"]["Error"]["required"].value()) ==
             R"(["success","errorCode","message","details","requestId"])");
     }
+    SUBCASE("POST and PATCH routes take Idempotency-Key") {
+      const auto takes_key = [&](std::string_view name) {
+        simdjson::dom::element op = doc.operation(route_named(r, name));
+        if (!has(op["parameters"])) return false;
+        for (simdjson::dom::element p : op["parameters"].get_array()) {
+          if (has(p["$ref"]) && str(p["$ref"]) == "#/components/parameters/IdempotencyKey") {
+            return true;
+          }
+        }
+        return false;
+      };
+      CHECK(takes_key("inquiries.create"));
+      CHECK(takes_key("inquiries.admin.status"));
+      CHECK_FALSE(takes_key("inquiries.detail"));
+      // Only a route whose answer holds a new guest token answers IDEMPOTENCY_RESPONSE_LOST.
+      const auto lost = [&](std::string_view name) {
+        return json(
+                   doc.operation(route_named(r, name))["responses"]["409"]["x-error-codes"].value())
+                   .find("IDEMPOTENCY_RESPONSE_LOST") != std::string::npos;
+      };
+      CHECK(lost("inquiries.create"));
+      CHECK_FALSE(lost("inquiries.admin.status"));
+      CHECK(str(doc.root["components"]["parameters"]["IdempotencyKey"]["name"]) ==
+            "Idempotency-Key");
+    }
     SUBCASE("a route's domain codes are merged into the responses of their status") {
       simdjson::dom::element status =
           doc.operation(route_named(r, "inquiries.admin.status"))["responses"];
@@ -430,8 +457,11 @@ TEST_SUITE("http") {
       CHECK(str(status["400"]["description"])
                 .starts_with("SUPPORT_INQUIRY_CLOSED; or VALIDATION_ERROR"));
       CHECK(json(status["404"]["x-error-codes"].value()) == R"(["SUPPORT_INQUIRY_NOT_FOUND"])");
-      CHECK(json(status["409"]["x-error-codes"].value()) == R"(["INVALID_STATUS_TRANSITION"])");
-      CHECK(str(status["409"]["description"]) == "INVALID_STATUS_TRANSITION");
+      CHECK(json(status["409"]["x-error-codes"].value()) ==
+            R"(["INVALID_STATUS_TRANSITION","IDEMPOTENCY_KEY_IN_USE"])");
+      CHECK(str(status["409"]["description"]) ==
+            "INVALID_STATUS_TRANSITION, IDEMPOTENCY_KEY_IN_USE");
+      CHECK(json(status["422"]["x-error-codes"].value()) == R"(["IDEMPOTENCY_KEY_MISMATCH"])");
       CHECK(str(status["409"]["content"]["application/json"]["schema"]["$ref"]) ==
             "#/components/schemas/Error");
       CHECK(str(status["401"]["$ref"]) == "#/components/responses/Unauthorized");
