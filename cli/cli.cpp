@@ -27,6 +27,7 @@ Commands:
   projections rebuild [NAME]  rebuild one read model (or all) from the log
   backup DIR                  write a consistent copy of the log and attachment files to DIR
   accounts create-admin       create an admin account (--email, --password)
+  accounts reset-admin        make a staff account an active admin again (--email, [--password])
 
 Every command accepts --data-dir DIR (default: $DOCKET_DATA_DIR or ./data) and --help.
 )";
@@ -92,6 +93,7 @@ int run(int argc, char** argv) {
   if (cmd == "accounts" && sub == "create-admin") {
     return accounts_create_admin_command(argc, argv, 3);
   }
+  if (cmd == "accounts" && sub == "reset-admin") return accounts_reset_admin_command(argc, argv, 3);
   if (cmd == "projections") {
     if (sub == "status") return projections_status_command(argc, argv, 3);
     if (sub == "rebuild") return projections_rebuild_command(argc, argv, 3);

@@ -29,6 +29,7 @@ int backup_command(int argc, char** argv, int first);
 Result<std::uint64_t> backup_data(const events::EventStore& store, const Config& config,
                                   const std::string& target);
 int accounts_create_admin_command(int argc, char** argv, int first);
+int accounts_reset_admin_command(int argc, char** argv, int first);
 
 // Shared by the commands: exit statuses and the usage error printer.
 inline constexpr int kExitOk = 0;

@@ -112,6 +112,30 @@ Result<std::int64_t> create_admin(events::EventStore& store, const auth::Passwor
   return executed->id(domain::kAccountSequence);
 }
 
+Result<std::int64_t> reset_admin(events::EventStore& store, const auth::PasswordHasher& hasher,
+                                 std::string_view email, std::optional<std::string_view> password) {
+  const std::string normalized = domain::normalize_email(email);
+  auto account = domain::find_account_by_email(store, normalized);
+  if (!account.ok()) return account.status();
+  if (!account->has_value() || !(*account)->is_staff()) {
+    return Status::NotFound("no staff account has the e-mail '" + std::string(email) + "'");
+  }
+  domain::ResetAdmin command;
+  command.accountId = (*account)->id;
+  if (password) {
+    const auth::PasswordRule broken = auth::check_password_policy(*password);
+    if (broken != auth::PasswordRule::kOk) {
+      return Status::InvalidArgument(std::string(auth::password_rule_message(broken)));
+    }
+    auto hash = hasher.hash(*password);
+    if (!hash.ok()) return hash.status();
+    command.passwordHash = std::move(hash).value();
+  }
+  auto executed = domain::execute(store, command, domain::CommandMeta{});
+  if (!executed.ok()) return executed.status();
+  return command.accountId;
+}
+
 Status bootstrap_admin(const Config& config, events::EventStore& store,
                        const auth::PasswordHasher& hasher) {
   if (config.bootstrap_admin_email.empty() && config.bootstrap_admin_password.empty()) {

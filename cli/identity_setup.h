@@ -42,4 +42,11 @@ Result<std::int64_t> create_admin(events::EventStore& store, const auth::Passwor
                                   std::string_view email, std::string_view password,
                                   std::string_view name, bool only_if_first);
 
+// docket accounts reset-admin (and the control socket's reset_admin): makes the staff
+// account with this e-mail an active admin holding every permission, and sets its
+// password when `password` is given (checked against the password policy, hashed).
+// NotFound when no staff account has the e-mail. Returns the account id.
+Result<std::int64_t> reset_admin(events::EventStore& store, const auth::PasswordHasher& hasher,
+                                 std::string_view email, std::optional<std::string_view> password);
+
 }  // namespace docket::cli

@@ -623,6 +623,23 @@ std::string ServerRuntime::handle_control(std::string_view request) {
     w.begin_object().field("ok", true).field("accountId", *id).end_object();
     return w.take();
   }
+  if (op == "reset_admin") {
+    std::string_view email, password;
+    if (req["email"].get_string().get(email)) {
+      return control_error("reset_admin needs string 'email'");
+    }
+    std::optional<std::string_view> new_password;
+    if (!req["password"].get_string().get(password)) new_password = password;
+    auto id = reset_admin(*store_, *hasher_, email, new_password);
+    if (!id.ok()) return control_error(id.status().ToString());
+    log_info("auth.admin_reset", [&](JsonWriter& w) {
+      w.field("accountId", *id).field("passwordSet", new_password.has_value());
+      w.field("via", "control socket");
+    });
+    JsonWriter w;
+    w.begin_object().field("ok", true).field("accountId", *id).end_object();
+    return w.take();
+  }
   return control_error("unknown op");
 }
 

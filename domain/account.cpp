@@ -77,6 +77,7 @@ Status apply(Account& a, const AccountEvent::Variant& event, const events::Event
                  },
                  [&](const AccountDeactivated&) { a.active = false; },
                  [&](const AccountReactivated&) { a.active = true; },
+                 [&](const AccountPasswordReset& e) { a.passwordHash = e.passwordHash; },
              },
              event);
   a.updatedAt = record.occurredAt;

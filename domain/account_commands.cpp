@@ -44,6 +44,28 @@ Result<Account> load_staff(const events::StagedView& view, std::int64_t id) {
   return account;
 }
 
+bool holds_staff_manage(const Account& account) {
+  return account.is_staff() && account.active &&
+         account.permissions.has(auth::Permission::kStaffManage);
+}
+
+// Refused kLastStaffManager when `target` holds Staff_MANAGE now, would not after the
+// command (`keeps`), and no other account of `managers` is an active holder in the log.
+Status keep_a_manager(const events::StagedView& view, const Account& target, bool keeps,
+                      const StaffManagers& managers) {
+  if (!holds_staff_manage(target) || keeps) return Status::Ok();
+  for (std::int64_t id : managers) {
+    if (id == target.id) continue;
+    auto other = load_account(view, id);
+    if (!other.ok()) {
+      if (refusal_of(other.status()) == Refusal::kAccountNotFound) continue;
+      return other.status();
+    }
+    if (holds_staff_manage(*other)) return Status::Ok();
+  }
+  return refuse(Refusal::kLastStaffManager);
+}
+
 }  // namespace
 
 Result<events::AppendRequest> decide(const events::StagedView& view,
@@ -78,6 +100,12 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
                                      const CommandMeta& meta) {
   auto account = load_staff(view, command.accountId);
   if (!account.ok()) return account.status();
+  if (Status st =
+          keep_a_manager(view, *account, command.permissions.has(auth::Permission::kStaffManage),
+                         command.managers);
+      !st.ok()) {
+    return st;
+  }
   auto req = start_append(meta);
   add_event(open_stream(req, account_stream(command.accountId), account->version),
             StaffPermissionsChanged{command.accountId, command.role.value_or(account->role),
@@ -97,12 +125,36 @@ Result<events::AppendRequest> decide(const events::StagedView& view, const SetSt
   if (!command.active && command.byAccountId == command.accountId) {
     return refuse(Refusal::kAccountStateConflict, "staff cannot deactivate their own account");
   }
+  if (Status st = keep_a_manager(view, *account, command.active, command.managers); !st.ok()) {
+    return st;
+  }
   auto req = start_append(meta);
   auto& stream = open_stream(req, account_stream(command.accountId), account->version);
   if (command.active) {
     add_event(stream, AccountReactivated{command.accountId});
   } else {
     add_event(stream, AccountDeactivated{command.accountId});
+  }
+  return req;
+}
+
+Result<events::AppendRequest> decide(const events::StagedView& view, const ResetAdmin& command,
+                                     const CommandMeta& meta) {
+  auto account = load_staff(view, command.accountId);
+  if (!account.ok()) return account.status();
+  auto req = start_append(meta);
+  auto& stream = open_stream(req, account_stream(command.accountId), account->version);
+  const auth::PermissionSet every = auth::PermissionSet::all();
+  if (account->role != "admin" || account->permissions != every) {
+    add_event(stream, StaffPermissionsChanged{command.accountId, "admin", permission_names(every)});
+  }
+  if (!account->active) add_event(stream, AccountReactivated{command.accountId});
+  if (command.passwordHash) {
+    add_event(stream, AccountPasswordReset{command.accountId, *command.passwordHash});
+  }
+  if (stream.events.empty()) {
+    return refuse(Refusal::kAccountStateConflict,
+                  "the account is an active admin with every permission already");
   }
   return req;
 }

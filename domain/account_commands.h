@@ -8,6 +8,8 @@
 //   kStaffNotFound         no such staff account (staff commands)
 //   kAccountStateConflict  already active / deactivated, or deactivating oneself
 //   kStaffExists           the bootstrap admin when a staff account exists
+//   kLastStaffManager      the change would leave no active staff member holding
+//                          Staff_MANAGE (checked against `managers`, below)
 // Passwords are hashed by the caller before the command is queued (hashing takes tens
 // of milliseconds and must not run on the writer thread); commands carry only hashes.
 // Thread-safe: pure functions of their arguments.
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/auth/permissions.h"
 #include "core/result.h"
@@ -49,11 +52,20 @@ struct CreateStaff {
   bool onlyIfFirstStaff = false;
 };
 
+// The staff accounts that held Staff_MANAGE as the read model saw them when a command
+// was made. A decision that would take Staff_MANAGE away from an active holder (a
+// permission change, a deactivation) re-reads each of them from the log and refuses
+// kLastStaffManager when none other is an active holder any more. The decision checks
+// the log, so two admins demoting each other at once cannot both succeed; a holder the
+// read model did not have yet can only make it refuse, never allow.
+using StaffManagers = std::vector<std::int64_t>;
+
 struct ChangeStaffPermissions {
   static constexpr std::string_view kName = "account.change_staff_permissions";
   std::int64_t accountId = 0;
   std::optional<std::string> role;  // REQUIRES: "agent" or "admin"; none: keep the role
   auth::PermissionSet permissions;
+  StaffManagers managers;
 };
 
 struct SetStaffActive {
@@ -61,6 +73,16 @@ struct SetStaffActive {
   std::int64_t accountId = 0;
   bool active = false;
   std::optional<std::int64_t> byAccountId;  // kAccountStateConflict when deactivating oneself
+  StaffManagers managers;
+};
+
+// The operator's way back in (docket accounts reset-admin): makes the staff account an
+// active admin holding every permission, and sets its password when one is given.
+// Refused kStaffNotFound for an id that is not a staff account.
+struct ResetAdmin {
+  static constexpr std::string_view kName = "account.reset_admin";
+  std::int64_t accountId = 0;
+  std::optional<std::string> passwordHash;
 };
 
 Result<events::AppendRequest> decide(const events::StagedView& view,
@@ -71,6 +93,8 @@ Result<events::AppendRequest> decide(const events::StagedView& view,
                                      const ChangeStaffPermissions& command,
                                      const CommandMeta& meta);
 Result<events::AppendRequest> decide(const events::StagedView& view, const SetStaffActive& command,
+                                     const CommandMeta& meta);
+Result<events::AppendRequest> decide(const events::StagedView& view, const ResetAdmin& command,
                                      const CommandMeta& meta);
 
 // OK when `assignee` is none (unassigning) or an active staff member; refused

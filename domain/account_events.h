@@ -91,8 +91,22 @@ struct AccountReactivated {
   }
 };
 
+// A staff member's new password, set by the operator (docket accounts reset-admin):
+// the Argon2id hash, never the password.
+struct AccountPasswordReset {
+  static constexpr std::string_view kType = "account.password_reset";
+  static constexpr std::uint32_t kVersion = 1;
+  std::int64_t accountId = 0;
+  std::string passwordHash;
+  static constexpr auto fields() {
+    using E = AccountPasswordReset;
+    return std::tuple{events::field("accountId", &E::accountId),
+                      events::field("passwordHash", &E::passwordHash)};
+  }
+};
+
 using AccountEvent = events::EventSet<AccountRegistered, StaffCreated, StaffPermissionsChanged,
-                                      AccountDeactivated, AccountReactivated>;
+                                      AccountDeactivated, AccountReactivated, AccountPasswordReset>;
 
 // One permission of the catalogue as recorded.
 struct PermissionEntry {

@@ -46,10 +46,9 @@ Result<std::unique_ptr<EventStore>> RocksEventStore::open(const StoreOptions& op
   std::unique_ptr<RocksEventStore> store(new RocksEventStore(
       std::move(db).value(), recovered->head, recovered->logEpoch, options.max_group_bytes));
   const Clock& clock = options.clock ? *options.clock : SystemClock::instance();
-  store->writer_ = std::make_unique<LogWriter>(*store->db_, *store->reader_, store->head_, clock,
-                                               options.max_group_bytes, options.before_group_write,
-                                               recovered->head, recovered->prevHash,
-                                               options.idempotency_ttl);
+  store->writer_ = std::make_unique<LogWriter>(
+      *store->db_, *store->reader_, store->head_, clock, options.max_group_bytes,
+      options.before_group_write, recovered->head, recovered->prevHash, options.idempotency_ttl);
   LogWriter* writer = store->writer_.get();
   store->queue_ = std::make_unique<GroupCommitQueue>(
       options.max_group_commands, options.max_group_bytes,

@@ -121,17 +121,26 @@ Response list_staff(ApiContext& api, const ListQuery& request) {
   return answer_page(staff_shape(), result->items, request.page, request.pageSize, result->total);
 }
 
+// Who holds Staff_MANAGE now, as the read model has it (domain::StaffManagers).
+domain::StaffManagers staff_managers(ApiContext& api) {
+  auto lease = read_lease(api);
+  auto ids =
+      projections::AccountQuery(lease.db()).active_staff_holding(auth::Permission::kStaffManage);
+  if (!ids.ok()) throw unexpected(ids.status(), "listing staff managers");
+  return std::move(ids).value();
+}
+
 Reply change_permissions(ApiContext& api, RequestContext& ctx, PermissionsBody body) {
   const std::int64_t id = path_id(ctx);
-  const domain::ChangeStaffPermissions command{id, std::move(body.role),
-                                               permission_set(body.permissions)};
+  const domain::ChangeStaffPermissions command{
+      id, std::move(body.role), permission_set(body.permissions), staff_managers(api)};
   co_await commit(api, ctx, command);
   co_return answer(staff_shape(), find_staff(api, id));
 }
 
 Reply set_active(ApiContext& api, RequestContext& ctx, bool active) {
   const std::int64_t id = path_id(ctx);
-  const domain::SetStaffActive command{id, active, ctx.identity.accountId};
+  const domain::SetStaffActive command{id, active, ctx.identity.accountId, staff_managers(api)};
   co_await commit(api, ctx, command);
   co_return answer(staff_shape(), find_staff(api, id));
 }
@@ -148,6 +157,7 @@ RouteMeta meta(std::string name, std::string summary, std::vector<RouteError> er
 void add_staff_routes(Router& router, ApiContext& api) {
   const RouteError not_found{404, error_code::kStaffNotFound};
   const RouteError state{409, error_code::kAccountStateConflict};
+  const RouteError last{409, error_code::kLastStaffManager};
   RouteMeta create = meta("staff.create", "Create an agent or admin account",
                           {{409, error_code::kEmailAlreadyRegistered}});
   create.blocking = true;  // Argon2id
@@ -166,13 +176,16 @@ void add_staff_routes(Router& router, ApiContext& api) {
       meta("staff.get", "One staff account", {not_found}));
   add_route(
       router, Method::kPatch, "/api/admin/staff/{id}/permissions",
-      meta("staff.permissions", "Replace a staff member's permissions (and role)", {not_found}),
+      meta("staff.permissions",
+           "Replace a staff member's permissions (and role); refused when nobody active would "
+           "keep Staff_MANAGE",
+           {not_found, last}),
       permissions_contract(), [&api](RequestContext& ctx, PermissionsBody body) {
         return change_permissions(api, ctx, std::move(body));
       });
   add_route(router, Method::kPost, "/api/admin/staff/{id}/deactivate",
             meta("staff.deactivate", "Deactivate a staff account: its tokens stop working",
-                 {not_found, state}),
+                 {not_found, state, last}),
             no_body(), [&api](RequestContext& ctx, NoBody) { return set_active(api, ctx, false); });
   add_route(router, Method::kPost, "/api/admin/staff/{id}/reactivate",
             meta("staff.reactivate", "Reactivate a deactivated staff account", {not_found, state}),

@@ -40,6 +40,22 @@ Result<AccountRow> AccountQuery::find(std::int64_t id) {
   return read_row(**select);
 }
 
+Result<std::vector<std::int64_t>> AccountQuery::active_staff_holding(auth::Permission permission) {
+  Result<CachedStatement> select =
+      db_.cached("SELECT " + std::string(kColumns) +
+                 " FROM accounts.accounts WHERE role != 'customer' AND active = 1 ORDER BY id");
+  if (!select.ok()) return select.status();
+  std::vector<std::int64_t> ids;
+  for (;;) {
+    Result<bool> row = (*select)->step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    AccountRow account = read_row(**select);
+    if (account.permissions.has(permission)) ids.push_back(account.id);
+  }
+  return ids;
+}
+
 Result<StaffPage> AccountQuery::list_staff(const StaffListRequest& request) {
   if (request.page == 0) return Status::InvalidArgument("page starts at 1");
   if (request.pageSize == 0 || request.pageSize > kMaxAccountPageSize) {

@@ -56,6 +56,8 @@ class AccountQuery {
   Result<AccountRow> find(std::int64_t id);
   // Staff accounts (agents and admins) matching the filters, one page and the total.
   Result<StaffPage> list_staff(const StaffListRequest& request);
+  // The ids of the active staff accounts holding `permission`, in id order.
+  Result<std::vector<std::int64_t>> active_staff_holding(auth::Permission permission);
 
  private:
   Database& db_;

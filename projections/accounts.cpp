@@ -67,6 +67,14 @@ Status AccountsProjection::apply(Database& db, const events::EventRecord& event)
           },
           [&](const domain::AccountDeactivated& e) { return set_active(e.accountId, false); },
           [&](const domain::AccountReactivated& e) { return set_active(e.accountId, true); },
+          [&](const domain::AccountPasswordReset& e) -> Status {
+            // The read model holds no password; the account changed all the same.
+            Result<CachedStatement> st =
+                db.cached("UPDATE accounts SET updated_at = ?2, version = ?3 WHERE id = ?1");
+            if (!st.ok()) return st.status();
+            Status s = (*st)->bind_all(e.accountId, at, event.streamVersion);
+            return s.ok() ? (*st)->run() : s;
+          },
       },
       *decoded);
 }

@@ -113,6 +113,57 @@ TEST_SUITE("domain") {
     CHECK(load_account(*store, 2)->version == 4);
   }
 
+  TEST_CASE("nobody takes Staff_MANAGE from its last active holder; reset-admin restores it") {
+    testing::TempDir dir;
+    auto store = open_log(dir.sub("log"));
+    REQUIRE(run(*store, staff("root@example.com", "admin")).ok());   // 1
+    REQUIRE(run(*store, staff("boss@example.com", "admin")).ok());   // 2
+    REQUIRE(run(*store, staff("agent@example.com", "agent")).ok());  // 3
+    const auth::PermissionSet agent_only = *auth::role_preset("agent");
+    REQUIRE_FALSE(agent_only.has(auth::Permission::kStaffManage));
+    auto change = [&](std::int64_t id, auth::PermissionSet p, StaffManagers managers) {
+      return store->execute([&](const events::StagedView& v) {
+        return decide(v, ChangeStaffPermissions{id, std::nullopt, p, managers}, CommandMeta{});
+      });
+    };
+    auto deactivate = [&](std::int64_t id, std::int64_t by, StaffManagers managers) {
+      return store->execute([&](const events::StagedView& v) {
+        return decide(v, SetStaffActive{id, false, by, managers}, CommandMeta{});
+      });
+    };
+    // Two holders: one may give it up; then the other may not, nor be deactivated.
+    REQUIRE(change(2, agent_only, {1, 2}).ok());
+    CHECK(refusal_of(change(1, agent_only, {1, 2}).status()) == Refusal::kLastStaffManager);
+    CHECK(refusal_of(deactivate(1, 3, {1}).status()) == Refusal::kLastStaffManager);
+    // A stale list naming a holder who lost it (2) does not count: the log decides.
+    CHECK(refusal_of(change(1, agent_only, {1, 2}).status()) == Refusal::kLastStaffManager);
+    // Changes that keep Staff_MANAGE, or to someone who never held it, are fine.
+    REQUIRE(change(1, auth::PermissionSet::all(), {1}).ok());
+    REQUIRE(change(3, agent_only, {1}).ok());
+    REQUIRE(deactivate(3, 1, {1}).ok());
+    // A deactivated holder does not count either.
+    REQUIRE(change(2, auth::PermissionSet::all(), {1}).ok());
+    REQUIRE(deactivate(2, 1, {1, 2}).ok());
+    CHECK(refusal_of(change(1, agent_only, {1, 2}).status()) == Refusal::kLastStaffManager);
+
+    // reset-admin: a deactivated agent becomes an active admin with every permission and
+    // a new password hash; doing it again without a password changes nothing (refused).
+    auto reset = [&](std::int64_t id, std::optional<std::string> hash) {
+      return store->execute([&](const events::StagedView& v) {
+        return decide(v, ResetAdmin{id, hash}, CommandMeta{});
+      });
+    };
+    REQUIRE(reset(3, std::string("$argon2id$new")).ok());
+    auto restored = load_account(*store, 3);
+    REQUIRE(restored.ok());
+    CHECK(restored->active);
+    CHECK(restored->role == "admin");
+    CHECK(restored->permissions == auth::PermissionSet::all());
+    CHECK(restored->passwordHash == "$argon2id$new");
+    CHECK(refusal_of(reset(3, std::nullopt).status()) == Refusal::kAccountStateConflict);
+    CHECK(refusal_of(reset(99, std::nullopt).status()) == Refusal::kStaffNotFound);
+  }
+
   TEST_CASE("the permission catalogue is recorded once per catalogue") {
     testing::TempDir dir;
     auto store = open_log(dir.sub("log"));
