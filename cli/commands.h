@@ -35,6 +35,8 @@ int accounts_reset_admin_command(int argc, char** argv, int first);
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
+// docket serve: stopped because the log needs reopening after a failed disk write.
+inline constexpr int kExitRestart = 75;
 int usage_error(const std::string& command, const std::string& message);
 int failure(const std::string& command, const Status& status);
 

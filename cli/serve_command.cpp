@@ -1,6 +1,7 @@
 // docket serve: runs the server until SIGINT or SIGTERM.
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 
@@ -18,6 +19,9 @@ constexpr const char* kServeHelp = R"(Usage: docket serve [--data-dir DIR] [--po
 Runs the server: opens the event log in DIR/log (creating it on first start), brings
 every read model in DIR/projections up to date, and serves until SIGINT or SIGTERM,
 when it stops accepting, finishes what is in flight, flushes the log and exits 0.
+When the log's disk failed a write, writes answer 503 STORAGE_UNAVAILABLE while reads go
+on; once the disk has 64 MiB free again the server stops the same way and exits 75, for
+its supervisor to start it again (docs/reliability.md).
 Options override DOCKET_DATA_DIR, DOCKET_PORT and DOCKET_BIND; every setting and its
 default is listed in docs/configuration.md.
 )";
@@ -51,6 +55,8 @@ int serve_command(int argc, char** argv, int first) {
 
   ServerRuntime::Options options;
   options.config = *config;
+  // The log's disk failed a write and has room again: stop as for SIGTERM, exit 75.
+  options.on_storage_restart = [] { ::kill(::getpid(), SIGTERM); };
   auto runtime = ServerRuntime::start(options);
   if (!runtime.ok()) {
     log_error("server.start_failed",
@@ -72,7 +78,8 @@ int serve_command(int argc, char** argv, int first) {
   log_info("server.stopping", [&](JsonWriter& w) { w.field("signal", sig); });
   rt.stop();
   log_info("server.stopped", [&](JsonWriter& w) { w.field("head", rt.store().head()); });
-  return kExitOk;
+  // EX_TEMPFAIL: the log needs reopening (storage_watch.h); a supervisor restarts us.
+  return rt.storage_restart_requested() ? kExitRestart : kExitOk;
 }
 
 }  // namespace docket::cli

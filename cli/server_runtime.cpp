@@ -191,6 +191,8 @@ Result<std::unique_ptr<ServerRuntime>> ServerRuntime::start(Options options) {
     rt->server_->add_upgrade_handler(rt->options_.config.ws_path, rt->ws_);
     if (Status s = rt->server_->start(); !s.ok()) return s;
   }
+  rt->storage_watch_ = std::make_unique<StorageWatch>(
+      *rt->store_, dir.root, StorageWatch::kMinFreeBytes, rt->options_.on_storage_restart);
   rt->startup_ms_ =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
           .count();
@@ -525,6 +527,8 @@ std::uint16_t ServerRuntime::http_port() const {
 void ServerRuntime::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (storage_watch_) storage_restarted_ = storage_watch_->restart_requested();
+  storage_watch_.reset();
   if (ws_) ws_->stop();            // closes the websockets while the IO threads still run
   if (polling_) polling_->stop();  // answers the waiting long-polling GETs likewise
   if (server_) server_->stop();    // finishes requests in flight; their commands complete

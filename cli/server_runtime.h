@@ -9,11 +9,13 @@
 // thread while the runtime lives.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cli/storage_watch.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/result.h"
@@ -79,6 +81,9 @@ class ServerRuntime {
     const Clock* clock = nullptr;  // SystemClock when null; must outlive the runtime
     bool control_socket = true;
     bool http = true;  // false: no HTTP server (benchmarks of the write path)
+    // Called once when the log stopped taking writes and its disk has room again
+    // (cli/storage_watch.h); `docket serve` stops and exits 75 for its supervisor.
+    std::function<void()> on_storage_restart;
   };
 
   // Fails when the log cannot be opened (e.g. another server holds it) or the
@@ -110,6 +115,11 @@ class ServerRuntime {
   const http::Router& router() const { return *router_; }
   // The HTTP port bound (the ephemeral one when configured as 0); 0 without HTTP.
   std::uint16_t http_port() const;
+
+  // The log stopped taking writes and the disk has room again: a restart resumes them.
+  bool storage_restart_requested() const {
+    return storage_restarted_ || (storage_watch_ && storage_watch_->restart_requested());
+  }
 
   // Serves one control-socket request (see control_socket.h); public for tests.
   std::string handle_control(std::string_view request);
@@ -165,6 +175,8 @@ class ServerRuntime {
   std::unique_ptr<BlobStore> blobs_;
   std::unique_ptr<scheduler::QueueService> queue_;      // stopped before the store
   std::unique_ptr<scheduler::SlaMonitor> sla_monitor_;  // stopped before the store
+  std::unique_ptr<StorageWatch> storage_watch_;         // stopped first
+  bool storage_restarted_ = false;                      // what it said when it stopped
   std::int64_t startup_ms_ = 0;
   bool stopped_ = false;
 };

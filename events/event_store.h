@@ -294,6 +294,10 @@ class EventStore {
   virtual Status scan_raw(LogColumn column, std::string_view start, const RawEntryFn& fn) const = 0;
 
   virtual StoreStats stats() const = 0;
+  // OK while the log takes writes; after a group write failed (a full or failing disk),
+  // that failure: every later command fails until the log is reopened (a restart), since
+  // only recovery can tell what the failed write left in the WAL.
+  virtual Status write_failure() const { return Status::Ok(); }
   // Approximate bytes of the log on disk.
   virtual std::uint64_t disk_bytes() const = 0;
 

@@ -3,16 +3,21 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 
 #include <fmt/format.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include "core/json_writer.h"
+#include "core/log.h"
 #include "events/log_format.h"
 
 namespace docket::events {
@@ -68,6 +73,29 @@ rocksdb::ColumnFamilyOptions column_options(std::string_view name,
   return cf;
 }
 
+// RocksDB's own diagnostics, as Docket log lines ("rocksdb" with the text) instead of a
+// LOG file in the log directory: a LOG file that once failed to grow (a full disk)
+// asserts on its next line, taking the process down with it.
+class DocketRocksLogger final : public rocksdb::Logger {
+ public:
+  DocketRocksLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char text[1024];
+    std::vsnprintf(text, sizeof text, format, ap);
+    const auto fields = [&](JsonWriter& w) { w.field("text", std::string_view(text)); };
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {
+      log_error("rocksdb", fields);
+    } else {
+      log_warn("rocksdb", fields);
+    }
+  }
+};
+
 rocksdb::DBOptions db_options(bool read_only) {
   rocksdb::DBOptions o;
   o.create_if_missing = !read_only;
@@ -79,6 +107,10 @@ rocksdb::DBOptions db_options(bool read_only) {
   o.keep_log_file_num = 4;
   o.max_total_wal_size = 256u << 20;
   o.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  o.info_log = std::make_shared<DocketRocksLogger>();
+  // After a failed write the log takes no more until it is reopened (log_writer.h); an
+  // automatic resume would touch the failed WAL file again, which RocksDB asserts against.
+  o.max_bgerror_resume_count = 0;
   return o;
 }
 

@@ -143,6 +143,11 @@ void LogWriter::remove_observer(CommitObserver* observer) {
   observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
 }
 
+Status LogWriter::write_failure() const {
+  std::lock_guard lock(stats_mu_);
+  return write_failure_;
+}
+
 StoreStats LogWriter::stats() const {
   std::lock_guard lock(stats_mu_);
   StoreStats out = stats_;
@@ -246,6 +251,10 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
     }
     if (!st.ok()) {
       failed_ = st;
+      {
+        std::lock_guard lock(stats_mu_);
+        write_failure_ = st;
+      }
       log_error("events.group_write_failed", [&](JsonWriter& w) {
         w.field("commands", static_cast<std::uint64_t>(group.size()));
         w.field("firstEventId", records.front().eventId);

@@ -106,6 +106,8 @@ class LogWriter {
   void when_applied(std::uint64_t event_id, std::function<void()> then);
 
   StoreStats stats() const;
+  // EventStore::write_failure(). Any thread.
+  Status write_failure() const;
 
  private:
   // Stages one command; returns its outcome (an error means nothing was staged).
@@ -145,7 +147,8 @@ class LogWriter {
   std::vector<CommitObserver*> observers_;  // guarded by observers_mu_
 
   mutable std::mutex stats_mu_;
-  StoreStats stats_;  // guarded by stats_mu_; head is filled in by stats()
+  StoreStats stats_;      // guarded by stats_mu_; head is filled in by stats()
+  Status write_failure_;  // guarded by stats_mu_: failed_, for other threads
 
   // The last eventId the observers have seen, and who waits for it to move.
   std::atomic<std::uint64_t> applied_;

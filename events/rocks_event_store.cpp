@@ -229,6 +229,10 @@ Status RocksEventStore::scan_raw(LogColumn column, std::string_view start,
   return reader_->scan_raw(column, start, fn);
 }
 
+Status RocksEventStore::write_failure() const {
+  return writer_ ? writer_->write_failure() : Status::Ok();
+}
+
 StoreStats RocksEventStore::stats() const {
   if (writer_) return writer_->stats();
   StoreStats out;

@@ -68,6 +68,7 @@ class RocksEventStore final : public EventStore {
   Status backup(const std::string& dir) const override;
   Status scan_raw(LogColumn column, std::string_view start, const RawEntryFn& fn) const override;
   StoreStats stats() const override;
+  Status write_failure() const override;
   std::uint64_t disk_bytes() const override;
   void close() override;
 

@@ -36,6 +36,9 @@ ApiError refusal_error(domain::Refusal refusal, std::string_view message = {});
 // The ApiError for a failed command: its refusal's, or unexpected() for the rest.
 ApiError command_error(const Status& status, std::string_view command);
 
+// 503 STORAGE_UNAVAILABLE: the log stopped taking writes (EventStore::write_failure).
+ApiError storage_unavailable();
+
 namespace command_detail {
 
 // Awaits one command inside a coroutine handler (http/reply.h): queues it for the
@@ -79,6 +82,9 @@ class Awaiter {
       return std::move(executed).value();
     }
     if (tolerated_ && domain::refusal_of(executed.status()) == tolerated_) return std::nullopt;
+    if (!domain::refusal_of(executed.status()) && !store_.write_failure().ok()) {
+      throw storage_unavailable();
+    }
     throw command_error(executed.status(), Command::kName);
   }
 

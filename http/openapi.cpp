@@ -322,6 +322,10 @@ void write_responses(JsonWriter& w, const Route& route) {
   for (const ErrorResponse* e : generic)
     by_status[std::string(e->status)].first = e;
   std::vector<RouteError> errors = route.meta.errors;
+  if (!route.mount && route.method != Method::kGet && route.method != Method::kHead &&
+      route.method != Method::kOptions) {
+    errors.push_back({503, error_code::kStorageUnavailable});
+  }
   if (takes_idempotency_key(route)) {
     errors.push_back({409, error_code::kIdempotencyKeyInUse});
     if (!route.meta.rerun_on_replay) errors.push_back({409, error_code::kIdempotencyResponseLost});

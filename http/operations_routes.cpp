@@ -1,6 +1,7 @@
 #include "http/operations_routes.h"
 
 #include "core/api_error.h"
+#include "core/error_codes.h"
 #include "core/json_writer.h"
 #include "core/metrics.h"
 #include "events/event_store.h"
@@ -104,14 +105,20 @@ void add_operations_routes(Router& router, const events::EventStore& store,
       std::move(live));
 
   RouteMeta ready = route_meta("ops.readyz", kTag,
-                               "Readiness probe: log open and read models caught up (503 while "
-                               "they catch up)",
+                               "Readiness probe: log open and taking writes, read models caught "
+                               "up (503 while they catch up, or STORAGE_UNAVAILABLE)",
                                Access::kPublic);
   ready.response = schema_of(readiness_shape());
   ready.fenced = false;
+  ready.errors = {{503, error_code::kStorageUnavailable}};
   router.get(
       "/readyz",
       [&store, &engine](RequestContext&) -> Response {
+        if (!store.write_failure().ok()) {
+          return ApiError(503, error_code::kStorageUnavailable,
+                          "The event log cannot take writes; the server restarts once its disk "
+                          "has room");
+        }
         if (!all_caught_up(engine.status())) {
           return ApiError::service_unavailable("Read models are catching up with the log");
         }
