@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startServer } from './lib/docket.js';
+import { waitFor } from './lib/inquiries.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -96,14 +97,12 @@ for (const suite of SUITES) {
       assert.ok(report.stats.tests >= 20, `the whole suite ran (${report.stats.tests} cases)`);
       assert.equal(report.stats.passes, report.stats.tests);
       // What the cases left open ends by the heartbeat: nothing is held afterwards.
-      const deadline = Date.now() + 5000;
       let open;
-      do {
+      await waitFor(async () => {
         open = await gauge(server.baseUrl, 'docket_ws_connections') +
           await gauge(server.baseUrl, 'docket_ws_polling_sessions');
-        if (open > 0) await new Promise((r) => setTimeout(r, 100));
-      } while (open > 0 && Date.now() < deadline);
-      assert.equal(open, 0, 'websockets and polling sessions left open');
+        return open === 0;
+      }, { timeoutMs: 10000, intervalMs: 100, message: () => `no websocket or polling session left open (${open} open)` });
       // The test configuration announces itself.
       assert.ok(server.logs.some((l) => l.msg === 'realtime.echo_handlers' && l.handlers === suite.echo));
     } finally {

@@ -5,34 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from './lib/docket.js';
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
+import { freePort, waitFor, waitForPort } from './lib/inquiries.js';
 
 async function call(base, method, p, { body, token } = {}) {
   const headers = {};
@@ -47,21 +23,34 @@ function startSmtp(port, maildir) {
     '-c', 'aiosmtpd.handlers.Mailbox', path.join(maildir, 'box')], { stdio: 'ignore' });
 }
 
-// The first message to arrive in the Maildir the Mailbox handler keeps; '' after 10 s.
-async function firstMail(maildir) {
-  for (let i = 0; i < 100; i++) {
-    const inbox = path.join(maildir, 'box', 'new');
+// The first message to arrive in the Maildir the Mailbox handler keeps (bounded).
+async function firstMail(maildir, what) {
+  const inbox = path.join(maildir, 'box', 'new');
+  return waitFor(async () => {
     const files = await readdir(inbox).catch(() => []);
-    if (files.length) return readFile(path.join(inbox, files[0]), 'utf8');
-    await sleep(100);
-  }
-  return '';
+    return files.length ? readFile(path.join(inbox, files[0]), 'utf8') : null;
+  }, { timeoutMs: 15000, intervalMs: 100, message: `${what} (a message in ${inbox})` });
 }
 
-async function metric(base, name) {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
+// GET /metrics: the outbox's series as {name: number}.
+async function outbox(base) {
+  const res = await fetch(`${base}/metrics`);
+  assert.equal(res.status, 200);
+  const out = {};
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^(docket_outbox_[a-z_]+) (\S+)$/.exec(line);
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+// Polls the outbox's metrics until `pred` holds (bounded); answers that snapshot.
+async function waitForOutbox(base, pred, what) {
+  let m;
+  return waitFor(async () => {
+    m = await outbox(base);
+    return pred(m) && m;
+  }, { timeoutMs: 15000, message: () => `${what}: ${JSON.stringify(m)}` });
 }
 
 // A customer with a support request, and the admin's reply to it.
@@ -101,8 +90,7 @@ test('an admin reply is delivered over SMTP to the customer', async () => {
   const server = await startServer({ env: serverEnv(port) });
   try {
     const request = await adminReply(server.baseUrl);
-    const text = await firstMail(maildir);
-    assert.ok(text, 'a message arrived in the mailbox');
+    const text = await firstMail(maildir, 'a message arrived in the mailbox');
     assert.match(text, /^To: mia@example\.com/m);
     assert.match(text, /^From: Support <support@example\.com>/m);
     assert.match(text, new RegExp(request.ticketNumber));
@@ -122,19 +110,22 @@ test('a refused SMTP connection is retried after the backoff and then delivered'
   try {
     const base = server.baseUrl;
     const request = await adminReply(base);
-    for (let i = 0; i < 100 && !(await metric(base, 'docket_outbox_failed_total') >= 1); i++) await sleep(50);
-    assert.equal(await metric(base, 'docket_outbox_failed_total'), 1, 'the first attempt failed');
-    assert.equal(await metric(base, 'docket_outbox_queued'), 1, 'and the message waits for a retry');
-    assert.equal(await metric(base, 'docket_outbox_sent_total'), 0);
+    // One snapshot, taken as soon as the attempt has failed: the retry is a second away.
+    const failed = await waitForOutbox(base, (m) => m.docket_outbox_failed_total >= 1, 'the first attempt failed');
+    assert.equal(failed.docket_outbox_failed_total, 1, 'the first attempt failed');
+    assert.equal(failed.docket_outbox_queued, 1, 'and the message waits for a retry');
+    assert.equal(failed.docket_outbox_sent_total, 0);
 
     smtp = startSmtp(port, maildir);
     await waitForPort(port);
-    const text = await firstMail(maildir);
-    assert.ok(text, 'the retry delivered the message');
+    const text = await firstMail(maildir, 'the retry delivered the message');
     assert.match(text, new RegExp(request.ticketNumber));
-    assert.equal(await metric(base, 'docket_outbox_sent_total'), 1);
-    assert.equal(await metric(base, 'docket_outbox_queued'), 0);
-    assert.equal(await metric(base, 'docket_outbox_dead_total'), 0);
+    // The SMTP server has the message before the worker marks it sent (mark_sent, then
+    // the counter): wait for the counter, then read the rest from the same snapshot.
+    const sent = await waitForOutbox(base, (m) => m.docket_outbox_sent_total >= 1, 'the outbox marked the mail sent');
+    assert.equal(sent.docket_outbox_sent_total, 1);
+    assert.equal(sent.docket_outbox_queued, 0);
+    assert.equal(sent.docket_outbox_dead_total, 0);
   } finally {
     await server.cleanup();
     smtp?.kill();

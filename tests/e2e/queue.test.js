@@ -9,8 +9,11 @@
 // `finally` (withServer).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, createStaff, loginAdmin, registerCustomer, sleep } from './lib/inquiries.js';
-import { QUIET_MS, ack, assertRefused, record, withServer } from './lib/realtime.js';
+import { call, createStaff, loginAdmin, registerCustomer } from './lib/inquiries.js';
+import {
+  ack, assertJoined, assertRefused, joinRequest, metrics, record, replyRequest, requestRoom, waitForMetrics,
+  withServer,
+} from './lib/realtime.js';
 
 const ENV = { DOCKET_QUEUE_INTERVAL_SECONDS: '1' };
 // socket.io-client's default transports (long-polling, then the websocket upgrade).
@@ -98,8 +101,15 @@ test('an agent going available receives ticket-assigned for the oldest highest-p
       [[high2.id, 'high'], [low.id, 'low']], 'the other two wait, high first');
     assert.equal((await agentProfile(base, agent.token)).openItems, 1);
 
-    // At capacity: the sweeps that follow assign nothing more.
-    await sleep(1500);
+    // At capacity: the sweeps that follow assign nothing more. Wait for a whole queue
+    // run that started after this point (runs are counted as they start, one at a
+    // time), then for a marker: a message in high1's room, later in the log than
+    // anything that run assigned, so an assignment would have arrived before it.
+    const runs = (await metrics(base)).docket_queue_runs_total;
+    await waitForMetrics(base, (m) => m.docket_queue_runs_total >= runs + 2, 'a queue run after the assignment', 10000);
+    assertJoined(await joinRequest(socket, high1.id), requestRoom(high1.id));
+    const marker = await replyRequest(base, kim.token, high1.id, 'Marker');
+    await rec.next('support.request_message.created', (d) => d.eventId === marker.message.eventId, 'the marker');
     assert.deepEqual(rec.of('ticket-assigned').map((e) => e.item.id), [high1.id], 'one assignment only');
     assert.equal((await queueItems(base, admin.token)).length, 2);
   });
@@ -145,8 +155,13 @@ test('admins see agent-status-changed; the agent-status client event acks', asyn
     const customer = await clients.connect({ token: kim.token });
     assertRefused(await ack(customer, 'agent-status', { status: 'available' }), 'FORBIDDEN', 'a customer');
 
-    await sleep(QUIET_MS);
-    assert.equal(adminRec.of('agent-status-changed').length, 1, 'only the accepted change was announced');
+    // A marker instead of a quiet time: a change accepted after the refused ones is
+    // announced after anything they would have announced.
+    const marker = await ack(agentSocket, 'agent-status', { status: 'away' });
+    assert.equal(marker.ok, true, JSON.stringify(marker));
+    await adminRec.next('agent-status-changed', (e) => e.accountId === agent.id && e.to === 'away', 'the marker');
+    assert.deepEqual(adminRec.of('agent-status-changed').map((e) => e.to), ['busy', 'away'],
+      'only the accepted changes were announced');
   });
 });
 
@@ -199,11 +214,27 @@ test('agents see new-ticket and queue-updated; the customer sees ticket-updated 
     assert.equal(updated.customerId, kim.id);
     assert.ok('assignedAdminId' in updated, JSON.stringify(updated));
 
-    // The other customer gets nothing about it; customers get no staff feed.
-    await sleep(QUIET_MS);
-    assert.deepEqual(leeRec.events, [], `lee received ${JSON.stringify(leeRec.events)}`);
+    // The other customer gets nothing about it; customers get no staff feed. Checked
+    // against markers, not a quiet time: the queue run after the resolution has reported
+    // the new depth to the agent (a copy to a customer would have gone out with it), and
+    // then each customer gets a ticket-updated of their own, later in the log than
+    // anything above.
+    const snapshots = () => agentRec.of('queue-updated');
+    await agentRec.next('queue-updated', (e) => e.depth === 0 && snapshots().indexOf(e) > snapshots().indexOf(depth),
+      'queue-updated with depth 0 after the resolution');
+    const markers = {};
+    for (const [name, who, rec] of [['kim', kim, kimRec], ['lee', lee, leeRec]]) {
+      const ticket = await openTicket(base, who.token, 'general', `Marker for ${name}`);
+      const changed = await call(base, 'PATCH', `/api/admin/support-requests/${ticket.id}/status`, {
+        token: admin.token, body: { status: 'in_progress' },
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      markers[name] = await rec.next('ticket-updated', (e) => e.item?.id === ticket.id, `${name}: the marker`);
+    }
+    const upTo = (rec, marker) => rec.events.slice(0, rec.events.findIndex((e) => e.arg === marker));
+    assert.deepEqual(upTo(leeRec, markers.lee), [], `lee received ${JSON.stringify(leeRec.events)}`);
     for (const name of ['new-ticket', 'queue-updated', 'agent-status-changed', 'ticket-assigned']) {
-      assert.deepEqual(kimRec.of(name), [], `the customer received ${name}`);
+      assert.deepEqual(upTo(kimRec, markers.kim).filter((e) => e.name === name), [], `the customer received ${name}`);
     }
   });
 });

@@ -50,6 +50,17 @@ async function receivedAll(rec, messages, name = DELTA_REQUEST) {
   }
 }
 
+// Asserts that after the first `count` deltas only a marker arrives: "nothing (more)
+// arrived" is checked against a marker, not a quiet time. `post()` adds a message to a
+// room the socket is in; once its delta is here so is everything the server sent the
+// socket before it (replayed events follow the CONNECT reply at once, live ones come
+// in log order).
+async function onlyMarkerAfter(rec, count, post, what) {
+  const marker = await post();
+  await receivedAll(rec, [marker]);
+  assert.deepEqual(eventIds(rec).slice(count), [marker.eventId], what);
+}
+
 // A customer with a request, connected and joined, who has seen one delta live.
 async function joinedCustomer({ base, clients }, email = 'kim@example.com') {
   const admin = await loginAdmin(base);
@@ -99,8 +110,8 @@ test('recovery: after a dropped connection the client gets its rooms and the mis
     // Recovering again with nothing missed: recovered, nothing replayed.
     await dropTransport(base, socket);
     assert.equal(await reconnect(socket), true, 'recovered again');
-    await sleep(300);
-    assert.equal(rec.of(DELTA_REQUEST).length, 5, 'nothing sent twice');
+    const marker = async () => (await replyRequest(base, admin.token, request.id, 'Marker', { staff: true })).message;
+    await onlyMarkerAfter(rec, 5, marker, 'nothing sent twice');
   });
 });
 
@@ -184,13 +195,14 @@ test('no recovery: client disconnect, another principal, an expired session, too
     const post = async (text) =>
       (await replyRequest(base, admin.token, request.id, text, { staff: true })).message;
 
-    // 1. The client said DISCONNECT: the session is over.
+    // 1. The client said DISCONNECT: the session is over. The marker is posted once the
+    // room is joined again.
+    const marker = (text) => () => post(text);
     socket.disconnect();
     await post('After a client disconnect');
     assert.equal(await reconnect(socket), false, 'client disconnect');
-    await sleep(300);
-    assert.equal(rec.of(DELTA_REQUEST).length, 1, 'no room, no replay');
     assertJoined(await joinRequest(socket, request.id), requestRoom(request.id));
+    await onlyMarkerAfter(rec, 1, marker('Marker 1'), 'no room, no replay');
 
     // 2. Another principal's credential with this pid: a new session.
     const lee = await registerCustomer(base, 'lee@example.com', 'Lee');
@@ -201,8 +213,9 @@ test('no recovery: client disconnect, another principal, an expired session, too
     assert.equal(await reconnect(socket), false, 'another principal');
     await post('Not for Lee');
     assertJoined(await joinRequest(socket, leeRequest.id), requestRoom(leeRequest.id));
-    await sleep(300);
-    assert.equal(rec.of(DELTA_REQUEST).length, 1, 'Kim\'s room was not restored for Lee');
+    // Lee's marker, in Lee's room, comes after 'Not for Lee' in the log.
+    const leeMarker = async () => (await replyRequest(base, lee.token, leeRequest.id, 'Marker 2')).message;
+    await onlyMarkerAfter(rec, eventIds(rec).length, leeMarker, 'Kim\'s room was not restored for Lee');
     socket.auth = kimAuth;
     socket.disconnect();
     assert.equal(await reconnect(socket), false);
@@ -210,7 +223,7 @@ test('no recovery: client disconnect, another principal, an expired session, too
 
     // 3. Away longer than DOCKET_WS_RECOVERY_SECONDS.
     await dropTransport(base, socket);
-    await sleep(2500);
+    await sleep(2500);  // not synchronization: the expiry is wall-clock time that has to pass
     assert.equal(await reconnect(socket), false, 'expired');
     assertJoined(await joinRequest(socket, request.id), requestRoom(request.id));
 
@@ -221,8 +234,8 @@ test('no recovery: client disconnect, another principal, an expired session, too
     await dropTransport(base, socket);
     for (let i = 1; i <= 4; i++) await post(`Over the bound ${i}`);
     assert.equal(await reconnect(socket), false, 'more than the bound');
-    await sleep(300);
-    assert.equal(rec.of(DELTA_REQUEST).length, count, 'nothing replayed');
+    assertJoined(await joinRequest(socket, request.id), requestRoom(request.id));
+    await onlyMarkerAfter(rec, count, marker('Marker 4'), 'nothing replayed');
 
     // 5. A guest whose token was revoked while away: refused at CONNECT.
     const inquiry = await createInquiry(base, { subject: 'Guest', message: 'Hi' });
@@ -252,7 +265,8 @@ test('no recovery: client disconnect, another principal, an expired session, too
     await dropTransport(base, socket);
     await replyRequest(base, admin.token, request.id, 'Missed', { staff: true });
     assert.ok(!(await reconnect(socket)), 'recovery off (no pid: recovered is not true)');
-    await sleep(300);
-    assert.equal(rec.of(DELTA_REQUEST).length, 1);
+    assertJoined(await joinRequest(socket, request.id), requestRoom(request.id));
+    const marker = async () => (await replyRequest(base, admin.token, request.id, 'Marker', { staff: true })).message;
+    await onlyMarkerAfter(rec, 1, marker, 'nothing replayed');
   });
 });

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, createStaff, loginAdmin, registerCustomer, sleep } from './lib/inquiries.js';
-import { QUIET_MS, record, withServer } from './lib/realtime.js';
+import { assertJoined, joinRequest, record, replyRequest, requestRoom, withServer } from './lib/realtime.js';
 
 const ENV = {
   DOCKET_SLA_RESPONSE_HOURS: '0.0166667', // one minute
@@ -33,6 +33,8 @@ test('sla-breach reaches the admins and the assignee within 5 s of the deadline'
     const toAdmin = record(adminSocket);
     const toAgent = record(agentSocket);
     const toCustomer = record(customerSocket);
+    let firstBreachAt = null;
+    adminSocket.on('sla-breach', () => { firstBreachAt ??= Date.now(); });
 
     const created = await call(base, 'POST', '/api/mobile/support-requests', {
       token: kim.token, body: { subject: 'Card declined', category: 'technical', message: 'Help' },
@@ -53,13 +55,16 @@ test('sla-breach reaches the admins and the assignee within 5 s of the deadline'
     assert.ok(due - Date.now() > 30_000 && due - Date.now() <= 60_000, sla.firstResponseDueAt);
 
     // Up to a second before the deadline nothing is sent; from then on, 5 s at most.
+    // Not synchronization: the deadline is wall-clock time that has to pass. Whether a
+    // breach came early is judged by when it arrived, not by looking after the sleep (a
+    // loaded machine may oversleep).
     await sleep(Math.max(0, due - Date.now() - 1000));
-    assert.equal(toAdmin.of('sla-breach').length, 0, 'no breach before the deadline');
     const [atAdmin, atAgent] = await Promise.all([
       toAdmin.next('sla-breach', (b) => b.item.type === 'support_request' && b.item.id === id, 'sla-breach to the admins'),
       toAgent.next('sla-breach', (b) => b.item.type === 'support_request' && b.item.id === id, 'sla-breach to the assignee'),
     ]);
     const late = Date.now() - due;
+    assert.ok(firstBreachAt >= due - 1000, `no breach before the deadline (one ${due - firstBreachAt} ms before it)`);
     assert.ok(late <= 5000, `sla-breach ${late} ms after the deadline`);
     assert.equal(atAdmin.target, 'firstResponse');
     assert.equal(atAdmin.dueAt, sla.firstResponseDueAt);
@@ -69,8 +74,6 @@ test('sla-breach reaches the admins and the assignee within 5 s of the deadline'
     assert.match(atAdmin.note, /First response target of 1 business minutes missed/);
     assert.ok(Number.isInteger(atAdmin.eventId));
     assert.deepEqual(atAgent, atAdmin, 'the same event to every room');
-    await sleep(QUIET_MS);
-    assert.equal(toCustomer.of('sla-breach').length, 0, 'the customer hears nothing of it');
 
     const detail = await call(base, 'GET', `/api/admin/support-requests/${id}`, { token: admin.token });
     assert.equal(detail.status, 200);
@@ -86,11 +89,22 @@ test('sla-breach reaches the admins and the assignee within 5 s of the deadline'
     assert.deepEqual(breached.body.data.map((r) => r.id), [id]);
 
     // Exactly one breach in the log for that target, however many sweeps ran since.
+    // Not synchronization: after a run the monitor looks again at a deadline its read
+    // model still lists a second later (a server timer); 1.5 s gives such a look time to
+    // run. Nothing observable says that none is due.
     await sleep(1500);
     const log = await call(base, 'GET', '/api/admin/events?type=support.request.sla_breached', {
       token: admin.token,
     });
     assert.equal(log.status, 200, JSON.stringify(log.body));
     assert.equal(log.body.data.events.length, 1);
+
+    // The customer hears nothing of it, checked against a marker, not a quiet time: a
+    // reply in the request's room comes later in the log than the breach, so a breach
+    // sent to the customer would have arrived before it.
+    assertJoined(await joinRequest(customerSocket, id), requestRoom(id), 'customer');
+    const marker = await replyRequest(base, admin.token, id, 'Marker', { staff: true });
+    await toCustomer.next('support.request_message.created', (d) => d.eventId === marker.message.eventId, 'the marker');
+    assert.equal(toCustomer.of('sla-breach').length, 0, 'the customer hears nothing of it');
   });
 });

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { docket } from './lib/docket.js';
 import {
   GUEST_TOKEN, INQUIRY_FIELDS, MESSAGE_FIELDS, TRACKING_CODE,
-  adminDetail, adminList, adminReply, assertError, call, containsCode, createInquiry,
+  adminDetail, adminList, adminReply, assertError, call, clockPast, containsCode, createInquiry,
   createStaff, fileMailbox, freePort, loginAdmin, otherCode, otpFromMail, parseMail,
-  registerCustomer, setStatus, sleep, startDocket, startSmtp, waitForPort, without,
+  registerCustomer, setStatus, sleep, startDocket, startSmtp, waitFor, waitForPort, without,
 } from './lib/inquiries.js';
 
 const P = '/api/support-inquiries';
@@ -224,16 +224,18 @@ test('a customer lists only their own inquiries, one linked through OTP verifica
     const admin = await loginAdmin(base);
     const kim = await registerCustomer(base, 'kim@example.com', 'Kim');
     const lee = await registerCustomer(base, 'lee@example.com', 'Lee');
+    // Each step waits until the clock has passed the timestamp of the one before, so
+    // that the sorts below see distinct times.
     const k1 = await createInquiry(base, { subject: 'First', category: 'billing', message: 'one' }, kim.token);
-    await sleep(10);
+    await clockPast(k1.createdAt);
     const k2 = await createInquiry(base, { subject: 'Second', category: 'shipping', message: 'two' }, kim.token);
-    await sleep(10);
+    await clockPast(k2.createdAt);
     const g = await createInquiry(base, { subject: 'As a guest', category: 'billing', message: 'three' });
     const l1 = await createInquiry(base, { subject: 'Lee only', category: 'billing', message: 'four' }, lee.token);
-    await sleep(10);
+    await clockPast(l1.createdAt);
     const { confirmed } = await verifyGuestEmail(base, g, 'kim@example.com', fileMailbox(server.dataDir));
     assert.equal(confirmed.customerId, kim.id);
-    await sleep(10);
+    await clockPast(confirmed.updatedAt);
     await adminReply(base, admin.token, k2.id, 'We are on it');  // k2: waiting, updated last
 
     const list = async (token, query = '') => {
@@ -801,7 +803,8 @@ test('the inactive-close job closes stale inquiries and keeps their messages', a
     const base = server.baseUrl;
     const admin = await loginAdmin(base);
     const kim = await registerCustomer(base, 'kim@example.com', 'Kim');
-    // Set up away from a minute boundary so no run falls in the middle.
+    // Set up away from a minute boundary so no run falls in the middle. Not
+    // synchronization: the cron's minute boundaries are wall-clock time.
     const s = new Date().getUTCSeconds();
     if (s < 2 || s > 40) await sleep(((62 - s) % 60) * 1000);
 
@@ -828,13 +831,10 @@ test('the inactive-close job closes stale inquiries and keeps their messages', a
     assert.equal(before.get(active.id).status, 'active');
     assert.equal(before.get(open.id).status, 'open');
 
-    let closedAll = false;
-    for (let i = 0; i < 75 && !closedAll; i++) {
-      await sleep(1000);
+    await waitFor(async () => {
       const now = await Promise.all(stale.map((x) => adminDetail(base, admin.token, x.id)));
-      closedAll = now.every((d) => d.status === 'closed');
-    }
-    assert.ok(closedAll, 'the open, waiting, active and resolved inquiries were closed within 75 s');
+      return now.every((d) => d.status === 'closed');
+    }, { timeoutMs: 75000, intervalMs: 1000, message: 'the open, waiting, active and resolved inquiries closed (75 s)' });
     for (const x of stale) {
       const d = await adminDetail(base, admin.token, x.id);
       assert.equal(d.status, 'closed');

@@ -10,6 +10,30 @@ import { startServer } from './docket.js';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Re-checks `condition` (sync or async) every `intervalMs` until it answers a truthy
+// value, and answers that value; fails the test when it still does not hold at the
+// deadline. `message` names the condition (a function is called for it at the failure,
+// so it can show the state last seen).
+export async function waitFor(condition, { timeoutMs = 10000, intervalMs = 50, message = 'a condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() >= deadline) {
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${typeof message === 'function' ? message() : message}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+// Waits until the wall clock has passed `isoTime` (a timestamp the server answered), so
+// that whatever the server stamps next is later.
+export async function clockPast(isoTime) {
+  const at = Date.parse(isoTime);
+  assert.ok(!Number.isNaN(at), `not a timestamp: ${isoTime}`);
+  await waitFor(() => Date.now() > at, { intervalMs: 1, message: `the clock to pass ${isoTime}` });
+}
+
 export const ADMIN_EMAIL = 'lead@example.com';
 export const ADMIN_PASSWORD = 'lead-password-1';
 
@@ -216,9 +240,8 @@ export class Mailbox {
   }
 
   async next(to, timeoutMs = 15000) {
-    const deadline = Date.now() + timeoutMs;
     const want = to.toLowerCase();
-    while (Date.now() < deadline) {
+    return waitFor(async () => {
       for (const { file, text } of await this.all()) {
         if (this.seen.has(file)) continue;
         const { headers } = parseMail(text);
@@ -227,9 +250,8 @@ export class Mailbox {
           return text;
         }
       }
-      await sleep(100);
-    }
-    assert.fail(`no mail to ${to} arrived in ${this.dir} within ${timeoutMs} ms`);
+      return null;
+    }, { timeoutMs, intervalMs: 100, message: `a mail to ${to} in ${this.dir}` });
   }
 }
 
@@ -249,17 +271,12 @@ export async function freePort() {
   });
 }
 
-export async function waitForPort(port) {
-  for (let i = 0; i < 100; i++) {
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await sleep(100);
-  }
-  throw new Error(`nothing listens on ${port}`);
+export async function waitForPort(port, timeoutMs = 10000) {
+  await waitFor(() => new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  }), { timeoutMs, intervalMs: 100, message: `a listener on port ${port}` });
 }
 
 // Starts aiosmtpd with the Mailbox handler on <maildir>/box; returns the process and a

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
 import { startServer } from './docket.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, sleep } from './inquiries.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, waitFor } from './inquiries.js';
 
 export const WAIT_MS = 5000;
-// How long a client must stay silent to count as "received nothing".
-export const QUIET_MS = 400;
+// There is no quiet time: a test shows that a client received nothing by causing a later
+// event the client must receive (a marker) and checking what came before it.
 export const NSP = '/support';
 
 export const requestRoom = (id) => `support:request:${id}:messages`;
@@ -192,17 +192,17 @@ export async function metrics(base) {
   return out;
 }
 
-// Polls /metrics until `pred(metrics)` holds (bounded); answers the last metrics.
+// Polls /metrics until `pred(metrics)` holds (bounded); answers those metrics.
 export async function waitForMetrics(base, pred, what, ms = WAIT_MS) {
-  const deadline = Date.now() + ms;
   let m;
-  while (Date.now() < deadline) {
+  return waitFor(async () => {
     m = await metrics(base);
-    if (pred(m)) return m;
-    await sleep(50);
-  }
-  assert.fail(`metrics never satisfied ${what} within ${ms} ms: ${JSON.stringify(
-    Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => k.startsWith('docket_ws'))))}`);
+    return pred(m) && m;
+  }, {
+    timeoutMs: ms,
+    message: () => `metrics to satisfy ${what}: ${JSON.stringify(
+      Object.fromEntries(Object.entries(m ?? {}).filter(([k]) => !k.startsWith('docket_log_'))))}`,
+  });
 }
 
 // ---- Support requests over REST
