@@ -40,7 +40,7 @@ std::string trim_newlines(std::string text) {
 
 Result<std::string> load_or_create_jwt_secret(const Config& config) {
   if (!config.jwt_secret.empty()) return config.jwt_secret;
-  const std::string path = DataDir{config.data_dir}.root + "/jwt-secret";
+  const std::string path = DataDir{config.data_dir}.jwt_secret();
   if (auto existing = read_file(path); existing.ok()) {
     std::string secret = trim_newlines(std::move(existing).value());
     if (secret.size() < auth::kMinHs256SecretBytes) {

@@ -26,13 +26,16 @@ namespace {
 constexpr const char* kBackupHelp = R"(Usage: docket backup DIR [--data-dir DATA]
 
 Writes a consistent copy of the event log and the attachment files to DIR (which must
-not exist): DIR/log, a RocksDB checkpoint, and DIR/attachments, the files by SHA-256;
-both hard-linked where DIR is on the same file system. Works while the server runs (it
-makes the copy through its control socket) and while it is stopped. The files are
-copied after the log, so every file the copied log references is in the copy unless
-its attachment was deleted (and the file removed) in between.
-Restore: stop the server, copy DIR's log/ and attachments/ into an empty data
-directory, start the server; every read model is rebuilt from the restored log.
+not exist): DIR/log, a RocksDB checkpoint, DIR/jwt-secret, the generated token signing
+key (when the data directory has one), and DIR/attachments, the files by SHA-256; the
+log and files hard-linked where DIR is on the same file system. Works while the server
+runs (it makes the copy through its control socket) and while it is stopped. The files
+are copied after the log, so every file the copied log references is in the copy
+unless its attachment was deleted (and the file removed) in between. The copied log
+gets a logEpoch of its own, so realtime clients of the original resynchronise after a
+restore. Queued mail (outbox.sqlite) is not copied (docs/mail.md).
+Restore: stop the server, copy DIR's log/, jwt-secret and attachments/ into an empty
+data directory, start the server; every read model is rebuilt from the restored log.
 )";
 
 constexpr const char* kStatusHelp = R"(Usage: docket projections status [--data-dir DIR]
@@ -74,13 +77,23 @@ Status reply_status(const std::string& reply) {
   return Status::FailedPrecondition(std::string("server: ") + std::string(error));
 }
 
-// The log into target/log, then the attachment files into target/attachments.
+// The log into target/log, the JWT signing key (when the data directory has one) into
+// target/jwt-secret, then the attachment files into target/attachments.
 Result<std::uint64_t> backup_data(const events::EventStore& store, const Config& config,
                                   const std::string& target) {
   std::error_code ec;
   std::filesystem::create_directories(target, ec);
   if (ec) return Status::IOError("cannot create " + target + ": " + ec.message());
   if (Status s = store.backup(target + "/log"); !s.ok()) return s;
+  const DataDir data{config.data_dir};
+  if (std::filesystem::exists(data.jwt_secret())) {
+    // Without it every issued token stops working after a restore.
+    std::filesystem::copy_file(data.jwt_secret(), target + "/jwt-secret", ec);
+    if (ec) return Status::IOError("cannot copy the JWT signing key: " + ec.message());
+    std::filesystem::permissions(
+        target + "/jwt-secret",
+        std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  }
   if (!std::filesystem::exists(DataDir{config.data_dir}.attachments())) {
     std::filesystem::create_directories(target + "/attachments", ec);
     return std::uint64_t{0};

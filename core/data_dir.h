@@ -25,6 +25,8 @@ struct DataDir {
   std::string ws_sessions() const { return root + "/ws-sessions.sqlite"; }
   std::string control_socket() const { return root + "/control.sock"; }
   std::string attachments() const { return root + "/attachments"; }
+  // The generated JWT signing key (when DOCKET_JWT_SECRET is not set).
+  std::string jwt_secret() const { return root + "/jwt-secret"; }
 };
 
 }  // namespace docket

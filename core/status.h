@@ -41,6 +41,8 @@ class Status {
   static Status AlreadyExists(std::string_view msg) { return Status(Code::kAlreadyExists, msg); }
   static Status Corruption(std::string_view msg) { return Status(Code::kCorruption, msg); }
   static Status IOError(std::string_view msg) { return Status(Code::kIOError, msg); }
+  // An IOError because the storage is full (ENOSPC, SQLITE_FULL).
+  static Status NoSpace(std::string_view msg) { return Status(Code::kIOError, msg, kNoSpace); }
   static Status Unavailable(std::string_view msg) { return Status(Code::kUnavailable, msg); }
   static Status FailedPrecondition(std::string_view msg) {
     return Status(Code::kFailedPrecondition, msg);
@@ -58,11 +60,12 @@ class Status {
   bool IsAlreadyExists() const { return code_ == Code::kAlreadyExists; }
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsIOError() const { return code_ == Code::kIOError; }
+  bool IsNoSpace() const { return code_ == Code::kIOError && reason_ == kNoSpace; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   bool IsFailedPrecondition() const { return code_ == Code::kFailedPrecondition; }
   bool IsRefused() const { return code_ == Code::kRefused; }
-  // The refusal's reason for kRefused; 0 for every other code.
+  // The refusal's reason for kRefused; kNoSpace for NoSpace(); 0 otherwise.
   std::uint16_t reason() const { return reason_; }
 
   // The message without the code name; empty for OK.
@@ -72,6 +75,8 @@ class Status {
   static std::string_view CodeName(Code code);
 
  private:
+  static constexpr std::uint16_t kNoSpace = 1;  // the reason of NoSpace()
+
   Status(Code code, std::string_view msg, std::uint16_t reason = 0)
       : code_(code), reason_(reason), msg_(std::make_shared<const std::string>(msg)) {}
 

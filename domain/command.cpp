@@ -18,9 +18,12 @@ namespace detail {
 void record_decision(const events::AppendRequest& request, Executed& executed) {
   executed.ids = request.ids;
   executed.types.clear();
-  for (const events::StreamAppend& stream : request.streams)
+  executed.streams.clear();
+  for (const events::StreamAppend& stream : request.streams) {
+    executed.streams.push_back(stream.stream);
     for (const events::NewEvent& event : stream.events)
       executed.types.push_back(event.type);
+  }
 }
 
 Status check_idempotency(const events::StagedView& view, const CommandMeta& meta,
@@ -37,6 +40,7 @@ Status check_idempotency(const events::StagedView& view, const CommandMeta& meta
   executed.appended = outcome.result;
   executed.ids = outcome.ids;
   executed.types = outcome.types;
+  executed.streams = outcome.streams;
   executed.replayed = true;
   return refuse(Refusal::kIdempotentReplay);
 }

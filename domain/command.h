@@ -44,6 +44,7 @@ struct Executed {
   events::AppendResult appended;     // event ids, stream versions, occurredAt
   std::vector<events::IdClaim> ids;  // the ids the decision took
   std::vector<std::string> types;    // the event types appended, in order
+  std::vector<std::string> streams;  // the streams appended to, in order
   // The outcome of an earlier command with the same idempotency key: nothing was
   // appended now.
   bool replayed = false;

@@ -102,8 +102,9 @@ struct AppendResult {
 struct IdempotentOutcome {
   std::string fingerprint;
   AppendResult result;
-  std::vector<IdClaim> ids;        // the command's id claims
-  std::vector<std::string> types;  // the event types it appended, in order
+  std::vector<IdClaim> ids;          // the command's id claims
+  std::vector<std::string> streams;  // the streams it appended to, in order
+  std::vector<std::string> types;    // the event types it appended, in order
   UnixMillis expiresAt = 0;
   // False while the command is staged in the group being decided (not durable yet).
   bool durable = true;
@@ -298,6 +299,10 @@ class EventStore {
   // that failure: every later command fails until the log is reopened (a restart), since
   // only recovery can tell what the failed write left in the WAL.
   virtual Status write_failure() const { return Status::Ok(); }
+  // Stops the log taking writes, as a failed write does (write_failure() becomes `why`):
+  // for a commit observer whose own storage failed (a read model on a full disk), so
+  // that nothing more is acknowledged that the read models cannot show. Any thread.
+  virtual void halt_writes(const Status& /*why*/) {}
   // Approximate bytes of the log on disk.
   virtual std::uint64_t disk_bytes() const = 0;
 

@@ -62,6 +62,10 @@ std::string encode_outcome(const IdempotentOutcome& o) {
     w.end_object();
   }
   w.end_array();
+  w.key("streams").begin_array();
+  for (const std::string& stream : o.streams)
+    w.value(stream);
+  w.end_array();
   w.key("types").begin_array();
   for (const std::string& type : o.types)
     w.value(type);
@@ -109,6 +113,13 @@ Result<IdempotentOutcome> decode_outcome(std::string_view json) {
       o.ids.push_back({std::string(*sequence_text), *id, *count});
     }
   }
+  if (auto streams = root->member("streams")) {
+    for (const JsonView& v : streams->elements()) {
+      auto stream = v.string();
+      if (!stream) return corrupt("a stream name is not a string");
+      o.streams.emplace_back(*stream);
+    }
+  }
   if (auto types = root->member("types")) {
     for (const JsonView& v : types->elements()) {
       auto type = v.string();
@@ -126,6 +137,7 @@ IdempotentOutcome outcome_of(const AppendRequest& request, const AppendResult& r
   o.result = result;
   o.ids = request.ids;
   for (const StreamAppend& stream : request.streams) {
+    o.streams.push_back(stream.stream);
     for (const NewEvent& event : stream.events)
       o.types.push_back(event.type);
   }

@@ -1,7 +1,8 @@
 // The "idempotency" column family: outcomes of commands that carried an idempotency key
 // (AppendRequest::idempotency), written in the same WriteBatch as the command's events.
 //
-//   "k" key                  -> outcome JSON (encode_outcome)
+//   "k" key                  -> outcome JSON (encode_outcome): fingerprint, event ids,
+//                               stream versions, id claims, streams, event types
 //   "x" BE64(expiresAt) key  -> "" (the expiry index: oldest first)
 //
 // An outcome is kept until expiresAt (StoreOptions::idempotency_ttl after the command);

@@ -120,6 +120,7 @@ Status from_rocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::Ok();
   const std::string msg = fmt::format("{}: {}", context, s.ToString());
   if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsNoSpace()) return Status::NoSpace(msg);
   if (s.IsNotFound()) return Status::NotFound(msg);
   if (s.IsInvalidArgument()) return Status::InvalidArgument(msg);
   if (s.IsBusy() || s.IsTryAgain() || s.IsShutdownInProgress()) return Status::Unavailable(msg);

@@ -13,10 +13,14 @@
 namespace docket::events {
 namespace {
 
+std::string new_log_epoch() {
+  return to_hex(
+      reinterpret_cast<const std::uint8_t*>(random_bytes(log_format::kLogEpochBytes).data()),
+      log_format::kLogEpochBytes);
+}
+
 Status create_meta(LogDb& db, RecoveredLog& out) {
-  out.logEpoch =
-      to_hex(reinterpret_cast<const std::uint8_t*>(random_bytes(log_format::kLogEpochBytes).data()),
-             log_format::kLogEpochBytes);
+  out.logEpoch = new_log_epoch();
   rocksdb::WriteBatch batch;
   batch.Put(db.meta(), log_format::kMetaFormatVersion, log_format::kFormatVersion);
   batch.Put(db.meta(), log_format::kMetaLogEpoch, out.logEpoch);
@@ -27,6 +31,16 @@ Status create_meta(LogDb& db, RecoveredLog& out) {
 }
 
 }  // namespace
+
+Result<std::string> renew_log_epoch(LogDb& db) {
+  std::string epoch = new_log_epoch();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  Status st = from_rocks(db.db()->Put(wo, db.meta(), log_format::kMetaLogEpoch, epoch),
+                         "giving the copy a logEpoch");
+  if (!st.ok()) return st;
+  return epoch;
+}
 
 Result<RecoveredLog> recover_log(LogDb& db, bool create) {
   const LogReader reader(db);

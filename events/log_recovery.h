@@ -31,4 +31,10 @@ struct RecoveredLog {
 // NotFound for a database that is not a log (create == false).
 Result<RecoveredLog> recover_log(LogDb& db, bool create);
 
+// Gives a copy of a log (a backup) a logEpoch of its own, with one synced write, and
+// returns it. A restored backup continues from its head while the original went on
+// past it: the same eventIds come to mean other events, so a client's position in one
+// (realtime sync, connection recovery) must not be taken for a position in the other.
+Result<std::string> renew_log_epoch(LogDb& db);
+
 }  // namespace docket::events

@@ -143,6 +143,14 @@ void LogWriter::remove_observer(CommitObserver* observer) {
   observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
 }
 
+void LogWriter::halt(const Status& why) {
+  {
+    std::lock_guard lock(stats_mu_);
+    if (write_failure_.ok()) write_failure_ = why;
+  }
+  halted_.store(true, std::memory_order_release);
+}
+
 Status LogWriter::write_failure() const {
   std::lock_guard lock(stats_mu_);
   return write_failure_;
@@ -198,6 +206,11 @@ void LogWriter::fail_group(std::vector<PendingCommand>& group, const Status& sta
 void LogWriter::commit_group(std::vector<PendingCommand>& group) {
   if (!failed_.ok()) {
     fail_group(group, Status::IOError("log write failed; restart required"));
+    return;
+  }
+  if (halted_.load(std::memory_order_acquire)) {
+    fail_group(group, Status::IOError("log writes stopped (a read model cannot write); restart "
+                                      "required"));
     return;
   }
 

@@ -106,8 +106,9 @@ class LogWriter {
   void when_applied(std::uint64_t event_id, std::function<void()> then);
 
   StoreStats stats() const;
-  // EventStore::write_failure(). Any thread.
+  // EventStore::write_failure() and halt_writes(). Any thread.
   Status write_failure() const;
+  void halt(const Status& why);
 
  private:
   // Stages one command; returns its outcome (an error means nothing was staged).
@@ -148,7 +149,8 @@ class LogWriter {
 
   mutable std::mutex stats_mu_;
   StoreStats stats_;      // guarded by stats_mu_; head is filled in by stats()
-  Status write_failure_;  // guarded by stats_mu_: failed_, for other threads
+  Status write_failure_;  // guarded by stats_mu_: failed_ or the halt, for other threads
+  std::atomic<bool> halted_{false};
 
   // The last eventId the observers have seen, and who waits for it to move.
   std::atomic<std::uint64_t> applied_;

@@ -220,8 +220,15 @@ Status RocksEventStore::backup(const std::string& dir) const {
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   // Read-only databases cannot flush; copying the WAL instead keeps their backup whole.
   const std::uint64_t log_size_for_flush = db_->read_only() ? UINT64_MAX : 0;
-  return from_rocks(checkpoint->CreateCheckpoint(dir, log_size_for_flush),
-                    fmt::format("writing a backup to {}", dir));
+  st = from_rocks(checkpoint->CreateCheckpoint(dir, log_size_for_flush),
+                  fmt::format("writing a backup to {}", dir));
+  if (!st.ok()) return st;
+  // The copy is a log of its own from here on (log_recovery.h, renew_log_epoch).
+  auto copy = LogDb::open(dir, 1u << 20);
+  if (!copy.ok()) return copy.status();
+  auto epoch = renew_log_epoch(**copy);
+  if (!epoch.ok()) return epoch.status();
+  return (*copy)->flush();
 }
 
 Status RocksEventStore::scan_raw(LogColumn column, std::string_view start,
@@ -231,6 +238,10 @@ Status RocksEventStore::scan_raw(LogColumn column, std::string_view start,
 
 Status RocksEventStore::write_failure() const {
   return writer_ ? writer_->write_failure() : Status::Ok();
+}
+
+void RocksEventStore::halt_writes(const Status& why) {
+  if (writer_) writer_->halt(why);
 }
 
 StoreStats RocksEventStore::stats() const {

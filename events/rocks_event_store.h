@@ -69,6 +69,7 @@ class RocksEventStore final : public EventStore {
   Status scan_raw(LogColumn column, std::string_view start, const RawEntryFn& fn) const override;
   StoreStats stats() const override;
   Status write_failure() const override;
+  void halt_writes(const Status& why) override;
   std::uint64_t disk_bytes() const override;
   void close() override;
 

@@ -210,6 +210,8 @@ FileInput file_of(const RequestContext& ctx) {
   return in;
 }
 
+AttachmentRow find_row(ApiContext& api, std::string_view id);
+
 Reply upload(ApiContext& api, const AttachmentOptions& options, RequestContext& ctx) {
   FileInput in = file_of(ctx);
   if (in.bytes.empty()) throw ApiError::validation("The file is empty");
@@ -243,7 +245,19 @@ Reply upload(ApiContext& api, const AttachmentOptions& options, RequestContext& 
                     clean_file_name(in.fileName, type),
                     who.kind,
                     who.id};
-  co_await commit(api, ctx, command);
+  const auto executed = co_await commit(api, ctx, command);
+  if (executed.replayed) {
+    // A retry (Idempotency-Key) of an upload recorded before: answer with that one, not
+    // the id made for this attempt.
+    const std::string_view prefix = "attachment-";
+    const std::string& stream = executed.streams.at(0);
+    const AttachmentRow first =
+        find_row(api, std::string_view(stream).substr(std::min(prefix.size(), stream.size())));
+    co_return answer(uploaded_shape(),
+                     Uploaded{first.id, first.fileName, first.contentType, first.size, first.sha256,
+                              "/api/attachments/" + first.id},
+                     201);
+  }
   const domain::AttachmentUploaded& u = command.upload;
   co_return answer(uploaded_shape(),
                    Uploaded{u.attachmentId, u.fileName, u.contentType, u.size, u.sha256,

@@ -69,6 +69,10 @@ class Awaiter {
   // The committed command; nullopt for the tolerated refusal.
   std::optional<domain::Executed> await_resume() {
     Result<domain::Executed>& executed = *outcome_;
+    // Storage failed while this command completed (a read model could not write it): it
+    // is in the log but may not show, so it is not acknowledged (a retry with its
+    // Idempotency-Key meets it after the restart).
+    if (!store_.write_failure().ok()) throw storage_unavailable();
     if (executed.ok() && executed->replayed && !ctx_.route().meta.rerun_on_replay) {
       throw ApiError(409, error_code::kIdempotencyResponseLost,
                      "The request with this Idempotency-Key was carried out; its answer is no "
@@ -82,9 +86,6 @@ class Awaiter {
       return std::move(executed).value();
     }
     if (tolerated_ && domain::refusal_of(executed.status()) == tolerated_) return std::nullopt;
-    if (!domain::refusal_of(executed.status()) && !store_.write_failure().ok()) {
-      throw storage_unavailable();
-    }
     throw command_error(executed.status(), Command::kName);
   }
 

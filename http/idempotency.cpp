@@ -4,6 +4,7 @@
 
 #include "core/crypto.h"
 #include "http/method.h"
+#include "http/multipart.h"
 #include "http/request_context.h"
 #include "http/text.h"
 
@@ -127,7 +128,20 @@ std::string request_fingerprint(const RequestContext& ctx) {
   what.push_back(' ');
   what.append(request.target);
   what.push_back('\n');
-  what.append(request.body);
+  // A form's boundary is chosen afresh for every send (a browser's FormData does): the
+  // same upload sent again is the same request, so the boundary is left out.
+  const std::optional<std::string> boundary = multipart_boundary(request.header("Content-Type"));
+  if (!boundary || boundary->empty()) {
+    what.append(request.body);
+    return sha256_hex(what);
+  }
+  std::string_view body = request.body;
+  for (std::size_t at; (at = body.find(*boundary)) != std::string_view::npos;) {
+    what.append(body.substr(0, at));
+    what.push_back('\0');
+    body.remove_prefix(at + boundary->size());
+  }
+  what.append(body);
   return sha256_hex(what);
 }
 

@@ -87,7 +87,8 @@ class IdempotencyCache {
 
 // The key scoped to the caller: a hash of who is asking and the client's key.
 std::string scoped_idempotency_key(const RequestContext& ctx, std::string_view key);
-// What is being asked: a hash of method, path, query and body.
+// What is being asked: a hash of method, path, query and body (a multipart body without
+// its boundary, which senders choose afresh each time).
 std::string request_fingerprint(const RequestContext& ctx);
 
 }  // namespace docket::http

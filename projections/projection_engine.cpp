@@ -47,7 +47,7 @@ Status with_context(const Status& s, const std::string& context) {
     case Status::Code::kCorruption:
       return Status::Corruption(msg);
     case Status::Code::kIOError:
-      return Status::IOError(msg);
+      return s.IsNoSpace() ? Status::NoSpace(msg) : Status::IOError(msg);
     case Status::Code::kUnavailable:
       return Status::Unavailable(msg);
     case Status::Code::kFailedPrecondition:
@@ -431,6 +431,10 @@ void ProjectionEngine::on_commit(std::span<const events::EventRecord> events) {
         w.field("error", status.ToString());
       });
       set_state(*slot, ProjectionState::kFailed, status.ToString());
+      // A read model that cannot write for a full disk cannot show what the log takes
+      // next: the log stops taking writes until a restart (decision 0033). Other
+      // failures recover on a later commit.
+      if (status.IsNoSpace()) store_.halt_writes(status);
       continue;
     }
     if (before == ProjectionState::kFailed) {

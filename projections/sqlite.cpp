@@ -72,6 +72,8 @@ Status sqlite_status(int rc, std::string_view message) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return Status::Corruption(message);
+    case SQLITE_FULL:
+      return Status::NoSpace(message);
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return Status::AlreadyExists(message);

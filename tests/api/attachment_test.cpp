@@ -10,6 +10,7 @@
 
 #include "core/blob_store.h"
 #include "core/config.h"
+#include "events/event_store.h"
 #include "http/testing/raw_client.h"
 #include "scheduler/attachment_cleanup.h"
 #include "tests/api/api_fixture.h"
@@ -39,9 +40,10 @@ std::string png_with_secret() {
 }
 
 ApiResponse send(ApiServer& s, std::string_view method, std::string_view path,
-                 std::string_view content_type, std::string_view body, std::string_view token) {
-  std::string headers;
-  if (!token.empty()) headers = "Authorization: Bearer " + std::string(token) + "\r\n";
+                 std::string_view content_type, std::string_view body, std::string_view token,
+                 std::string_view extra_headers = {}) {
+  std::string headers(extra_headers);
+  if (!token.empty()) headers += "Authorization: Bearer " + std::string(token) + "\r\n";
   auto raw = http::testing::fetch(
       s.port(), http::testing::body_request(method, path, content_type, body, headers));
   REQUIRE_MESSAGE(raw.has_value(), "no answer to ", method, " ", path);
@@ -54,14 +56,14 @@ ApiResponse send(ApiServer& s, std::string_view method, std::string_view path,
 }
 
 ApiResponse upload_form(ApiServer& s, std::string_view bytes, std::string_view file_name,
-                        std::string_view token) {
-  const std::string boundary = "----docketBoundary7MA4YWxk";
+                        std::string_view token, std::string_view extra_headers = {},
+                        const std::string& boundary = "----docketBoundary7MA4YWxk") {
   std::string body = "--" + boundary +
                      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
                      std::string(file_name) + "\"\r\nContent-Type: image/png\r\n\r\n" +
                      std::string(bytes) + "\r\n--" + boundary + "--\r\n";
   return send(s, "POST", "/api/attachments", "multipart/form-data; boundary=" + boundary, body,
-              token);
+              token, extra_headers);
 }
 
 ApiResponse get_file(ApiServer& s, const std::string& id, std::string_view token) {
@@ -232,6 +234,35 @@ TEST_SUITE("api.integration") {
     CHECK(get_file(server, id, kim).status == 404);
     CHECK(server.call("DELETE", "/api/admin/attachments/" + id, {}, kim).status == 403);
     CHECK(blob_count(server.data_dir()) == 1);
+  }
+
+  TEST_CASE("attachments: an upload retried with its Idempotency-Key after a restart is the same") {
+    testing::TempDir dir;
+    const std::string key = "Idempotency-Key: upload-retry-key-0001\r\n";
+    std::string kim;
+    std::string first_id;
+    {
+      ApiServer server(dir.path());
+      kim = server.register_customer("kim-retry@example.com");
+      auto first = upload_form(server, png_with_secret(), "box.png", kim, key, "----first");
+      REQUIRE_MESSAGE(first.status == 201, first.raw.body);
+      first_id = first.data_string("id");
+      // A browser's FormData picks a new boundary for the retry: still the same request.
+      auto again = upload_form(server, png_with_secret(), "box.png", kim, key, "----second");
+      CHECK(again.status == 201);
+      CHECK(again.data_string("id") == first_id);
+      CHECK(again.raw.header("Idempotent-Replayed") == "true");
+      server.stop();
+    }
+    ApiServer server(dir.path());
+    const std::uint64_t head = server.runtime().store().head();
+    auto retry = upload_form(server, png_with_secret(), "box.png", kim, key, "----third");
+    REQUIRE_MESSAGE(retry.status == 201, retry.raw.body);
+    // Answered from the upload in the log, not from the id made for this attempt.
+    CHECK(retry.data_string("id") == first_id);
+    CHECK(server.runtime().store().head() == head);
+    auto other = upload_form(server, "another file", "x.png", kim, key, "----fourth");
+    CHECK(other.status == 422);
   }
 
   TEST_CASE("attachments: the sweep deletes unattached uploads and their files") {

@@ -17,7 +17,8 @@ Status RecordingProjection::create_schema(Database& db) {
 
 Status RecordingProjection::apply(Database& db, const events::EventRecord& event) {
   if (faults_ && faults_->fail_at.load() == event.eventId) {
-    return Status::IOError("injected failure at eventId " + std::to_string(event.eventId));
+    const std::string what = "injected failure at eventId " + std::to_string(event.eventId);
+    return faults_->no_space.load() ? Status::NoSpace(what) : Status::IOError(what);
   }
   Result<CachedStatement> insert = db.cached(
       "INSERT INTO applied(event_id, seq, stream, stream_version, type, data) "

@@ -18,6 +18,7 @@ namespace docket::projections::testing {
 struct Faults {
   std::atomic<std::uint64_t> fail_at{0};  // apply fails for this eventId (0: never)
   std::atomic<std::uint64_t> applied{0};  // successful apply calls
+  std::atomic<bool> no_space{false};      // the failure is a full disk (Status::NoSpace)
 };
 
 // Records every event as a row of

@@ -108,6 +108,26 @@ TEST_SUITE("projections.integration") {
     CHECK(page->total == 3);
   }
 
+  TEST_CASE("a projection out of disk space stops the log taking writes until a restart") {
+    docket::testing::TempDir dir;
+    auto store = open_store(dir.sub("events"));
+    auto faults = std::make_shared<Faults>();
+    ProjectionEngine engine(
+        dir.sub("projections"), *store,
+        make_projections(std::make_unique<RecordingProjection>("recording", 1, faults)));
+    REQUIRE(engine.start().ok());
+    faults->no_space = true;
+    faults->fail_at = 2;
+    REQUIRE(store->append(request_of(1, "inquiry", 2, 0)).ok());
+    CHECK(store->write_failure().ok());
+    // Event 2 is in the log, but its read model could not take it: nothing more is.
+    REQUIRE(store->append(request_of(1, "inquiry", 2, 1)).ok());
+    CHECK(store->write_failure().IsNoSpace());
+    auto refused = store->append(request_of(1, "inquiry", 2, 2));
+    CHECK(refused.status().IsIOError());
+    CHECK(store->head() == 2);
+  }
+
   TEST_CASE("a failing projection does not fail appends and recovers on a later commit") {
     docket::testing::TempDir dir;
     auto store = open_store(dir.sub("events"));
