@@ -88,8 +88,8 @@ Result<std::string> GroupStage::unique_owner(std::string_view key) const {
 
 Result<std::optional<IdempotentOutcome>> GroupStage::idempotent_outcome(
     std::string_view key) const {
-  for (const auto& [staged_key, outcome] : idempotency_marks_) {
-    if (staged_key == key) return std::optional<IdempotentOutcome>(outcome);
+  if (const std::size_t* at = find_in(marked_, key)) {
+    return std::optional<IdempotentOutcome>(idempotency_marks_[*at].second);
   }
   return reader_.idempotent_outcome(key, now_);
 }
@@ -220,6 +220,7 @@ Result<AppendResult> GroupStage::stage(const AppendRequest& request) {
     IdempotentOutcome outcome =
         idempotency::outcome_of(request, result, now_ + idempotency_ttl_.count());
     outcome.durable = false;
+    marked_.emplace(request.idempotency.key, idempotency_marks_.size());
     idempotency_marks_.emplace_back(request.idempotency.key, std::move(outcome));
   }
   // Invariant: eventIds stay consecutive from the durable head.

@@ -123,6 +123,8 @@ class GroupStage final : public StagedView {
   std::unordered_map<std::string, std::uint64_t> staged_ids_;
   const std::chrono::milliseconds idempotency_ttl_;
   std::vector<std::pair<std::string, IdempotentOutcome>> idempotency_marks_;
+  // Index into idempotency_marks_ by key.
+  std::unordered_map<std::string, std::size_t> marked_;
 };
 
 }  // namespace docket::events

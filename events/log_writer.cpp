@@ -149,9 +149,12 @@ void LogWriter::halt(const Status& why) {
     if (write_failure_.ok()) write_failure_ = why;
   }
   halted_.store(true, std::memory_order_release);
+  stopped_.store(true, std::memory_order_release);
 }
 
 Status LogWriter::write_failure() const {
+  // Asked on every command's completion: no lock while the log is writable.
+  if (!stopped_.load(std::memory_order_acquire)) return Status::Ok();
   std::lock_guard lock(stats_mu_);
   return write_failure_;
 }
@@ -268,6 +271,7 @@ void LogWriter::commit_group(std::vector<PendingCommand>& group) {
         std::lock_guard lock(stats_mu_);
         write_failure_ = st;
       }
+      stopped_.store(true, std::memory_order_release);
       log_error("events.group_write_failed", [&](JsonWriter& w) {
         w.field("commands", static_cast<std::uint64_t>(group.size()));
         w.field("firstEventId", records.front().eventId);

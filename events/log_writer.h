@@ -148,9 +148,10 @@ class LogWriter {
   std::vector<CommitObserver*> observers_;  // guarded by observers_mu_
 
   mutable std::mutex stats_mu_;
-  StoreStats stats_;      // guarded by stats_mu_; head is filled in by stats()
-  Status write_failure_;  // guarded by stats_mu_: failed_ or the halt, for other threads
-  std::atomic<bool> halted_{false};
+  StoreStats stats_;                 // guarded by stats_mu_; head is filled in by stats()
+  Status write_failure_;             // guarded by stats_mu_: failed_ or the halt, for other threads
+  std::atomic<bool> halted_{false};  // halt() was called
+  std::atomic<bool> stopped_{false};  // write_failure_ is set (set after it)
 
   // The last eventId the observers have seen, and who waits for it to move.
   std::atomic<std::uint64_t> applied_;
