@@ -67,6 +67,7 @@ void CronJob::loop() {
       lock.lock();
       continue;
     }
+    idle_looks_.fetch_add(1);
     auto wait = poll_interval_;
     if (next != 0) wait = std::min(wait, std::chrono::milliseconds(next - now));
     wake_.wait_for(lock, wait, [&] { return stopping_ || poked_; });

@@ -13,7 +13,8 @@
 // which is what scheduled maintenance is. A job that throws is logged
 // (cron.job_failed) and the schedule goes on.
 //
-// Thread safety: start/stop from one owning thread; notify() and runs() from any.
+// Thread safety: start/stop from one owning thread; notify(), runs() and idle_looks()
+// from any.
 #pragma once
 
 #include <atomic>
@@ -51,6 +52,9 @@ class CronJob {
 
   // Runs completed so far; the time the next is due (0 before start).
   std::uint64_t runs() const { return runs_.load(); }
+  // Times the thread looked at the clock, found nothing due and went back to sleep: a
+  // caller can tell that a notify() was seen and ran nothing.
+  std::uint64_t idle_looks() const { return idle_looks_.load(); }
   UnixMillis next_due() const { return next_.load(); }
   const std::string& name() const { return name_; }
 
@@ -68,6 +72,7 @@ class CronJob {
   bool stopping_ = false;  // guarded by mu_
   bool poked_ = false;     // guarded by mu_
   std::atomic<std::uint64_t> runs_{0};
+  std::atomic<std::uint64_t> idle_looks_{0};
   std::atomic<UnixMillis> next_{0};
   std::thread thread_;
 };

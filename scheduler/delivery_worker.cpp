@@ -45,7 +45,7 @@ void DeliveryWorker::stop() {
 
 DeliveryCounters DeliveryWorker::counters() const {
   return {sent_.load(std::memory_order_relaxed), failed_.load(std::memory_order_relaxed),
-          dead_.load(std::memory_order_relaxed)};
+          dead_.load(std::memory_order_relaxed), passes_.load(std::memory_order_relaxed)};
 }
 
 Result<std::size_t> DeliveryWorker::pass(bool& claimed_any) {
@@ -95,6 +95,7 @@ Result<std::size_t> DeliveryWorker::run_once() {
   for (;;) {
     bool claimed_any = false;
     auto sent = pass(claimed_any);
+    passes_.fetch_add(1, std::memory_order_relaxed);
     if (!sent.ok()) return sent.status();
     total += *sent;
     if (!claimed_any) return total;
@@ -110,6 +111,7 @@ void DeliveryWorker::loop() {
     }
     bool claimed_any = false;
     auto sent = pass(claimed_any);
+    passes_.fetch_add(1, std::memory_order_relaxed);
     if (!sent.ok()) {
       log_error("outbox.error", [&](JsonWriter& w) { w.field("error", sent.status().ToString()); });
       claimed_any = false;  // back off for a poll interval rather than spin on an error

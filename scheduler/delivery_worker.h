@@ -45,6 +45,7 @@ struct DeliveryCounters {
   std::uint64_t sent = 0;    // messages delivered
   std::uint64_t failed = 0;  // attempts that failed (each retry counts)
   std::uint64_t dead = 0;    // messages given up
+  std::uint64_t passes = 0;  // passes over the outbox, whether or not anything was due
 };
 
 class DeliveryWorker {
@@ -91,6 +92,7 @@ class DeliveryWorker {
   std::atomic<std::uint64_t> sent_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> dead_{0};
+  std::atomic<std::uint64_t> passes_{0};
 };
 
 }  // namespace docket::scheduler

@@ -316,13 +316,7 @@ TEST_SUITE("analytics") {
       before.push_back(s.report(p).raw.body);
     REQUIRE(s.server.call("POST", "/api/admin/projections/analytics/rebuild", {}, s.admin).status ==
             202);
-    bool rebuilt = false;
-    for (int i = 0; i < 500 && !rebuilt; ++i) {
-      auto st = s.server.call("GET", "/api/admin/projections", {}, s.admin);
-      rebuilt = st.raw.body.find(R"("rebuilding":true)") == std::string::npos;
-      if (!rebuilt) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    REQUIRE(rebuilt);
+    REQUIRE(s.server.wait_rebuilt(s.admin));
     for (std::size_t i = 0; i < paths.size(); ++i) {
       CAPTURE(paths[i]);
       CHECK(s.report(paths[i]).raw.body == before[i]);

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 namespace docket::api_testing {
 
 std::string ApiResponse::error_code() const {
@@ -90,6 +94,26 @@ std::string ApiServer::register_customer(std::string_view email, std::string_vie
                     R"(","name":"Customer"})");
   REQUIRE_MESSAGE(r.status == 201, r.raw.body);
   return r.data_string("token");
+}
+
+std::map<std::string, std::string> ApiServer::mails() const {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir_ + "/mail", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(".tmp-") || !name.ends_with(".eml")) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    out.emplace(name, std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  return out;
+}
+
+bool ApiServer::wait_rebuilt(std::string_view admin) {
+  return testing::eventually([&] {
+    const auto status = call("GET", "/api/admin/projections", {}, admin);
+    return status.status == 200 &&
+           status.raw.body.find(R"("rebuilding":true)") == std::string::npos;
+  });
 }
 
 }  // namespace docket::api_testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,11 @@ class ApiServer {
   // POST /api/auth/login; the token, or "" when refused.
   std::string login(std::string_view email, std::string_view password);
   std::string admin_token() { return login(kAdminEmail, kAdminPassword); }
+  // The mails the file sink has finished writing under <data>/mail (name → text); a mail
+  // still being written is a .tmp- file and not among them.
+  std::map<std::string, std::string> mails() const;
+  // Waits until GET /api/admin/projections (as `admin`) reports no rebuild running.
+  bool wait_rebuilt(std::string_view admin);
   // Registers a customer and returns its token.
   std::string register_customer(std::string_view email, std::string_view password = "password-123");
 

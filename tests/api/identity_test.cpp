@@ -282,11 +282,7 @@ TEST_SUITE("api.integration") {
 
     auto started = server.call("POST", "/api/admin/projections/accounts/rebuild", "{}", admin);
     CHECK(started.status == 202);
-    for (int i = 0; i < 200; ++i) {
-      auto s = server.call("GET", "/api/admin/projections", {}, admin);
-      if (s.raw.body.find(R"("rebuilding":true)") == std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    REQUIRE(server.wait_rebuilt(admin));
     CHECK(server.call("GET", "/api/auth/me", {}, customer).data_string("email") == "p@example.com");
     auto unknown = server.call("POST", "/api/admin/projections/nope/rebuild", "{}", admin);
     CHECK(unknown.status == 404);

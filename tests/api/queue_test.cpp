@@ -12,6 +12,7 @@
 #include "events/event_store.h"
 #include "http/testing/raw_client.h"
 #include "tests/api/api_fixture.h"
+#include "tests/support/test_support.h"
 
 namespace docket::api_testing {
 namespace {
@@ -62,10 +63,7 @@ std::optional<std::int64_t> assignee(ApiServer& s, const std::string& admin, std
 // The assignee once the queue has assigned the request (nullopt after 10 s).
 std::optional<std::int64_t> eventual_assignee(ApiServer& s, const std::string& admin,
                                               std::int64_t id) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!assignee(s, admin, id) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  docket::testing::eventually([&] { return assignee(s, admin, id).has_value(); });
   return assignee(s, admin, id);
 }
 

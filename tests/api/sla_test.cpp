@@ -166,15 +166,13 @@ TEST_SUITE("api.integration") {
     const std::string later = server.admin_token();  // the first token has expired
     const std::string other_path = "/api/admin/support-requests/" + std::to_string(other);
     ApiResponse escalated;
-    for (int i = 0; i < 250; ++i) {
+    docket::testing::eventually([&] {
       escalated = server.call("GET", other_path, {}, later);
-      REQUIRE_MESSAGE(escalated.status == 200, escalated.raw.body);
       simdjson::dom::array breaches;
-      REQUIRE_MESSAGE(escalated.json["data"]["sla"]["breaches"].get(breaches) == simdjson::SUCCESS,
-                      escalated.raw.body);
-      if (breaches.size() > 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+      return escalated.json["data"]["sla"]["breaches"].get(breaches) == simdjson::SUCCESS &&
+             breaches.size() > 0;
+    });
+    REQUIRE_MESSAGE(escalated.status == 200, escalated.raw.body);
     auto escalated_sla = escalated.json["data"]["sla"];
     REQUIRE(escalated_sla["breaches"].get_array().size() == 1);
     auto breach = escalated_sla["breaches"].at(0);

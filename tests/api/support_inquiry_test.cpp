@@ -166,37 +166,41 @@ struct CodeMail {
   std::string text;
 };
 
+// The one-time code in a verification mail: on its own line, indented by four spaces.
+std::string code_in(const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.size() == 10 && line.starts_with("    ") &&
+        line.find_first_not_of("0123456789", 4) == std::string::npos) {
+      return line.substr(4);
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
 // The one-time code of the next verification mail to `address` not in `seen` (.eml
-// files under <data>/mail, written by the background delivery worker); waits up to 5 s.
+// files under <data>/mail, written by the background delivery worker).
 CodeMail code_mail(ApiServer& s, std::string_view address, std::set<std::string>& seen) {
   const std::string to = "To: " + std::string(address);
-  for (int i = 0; i < 500; ++i) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(s.data_dir() + "/mail", ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.starts_with(".tmp-") || !name.ends_with(".eml") || seen.count(name) != 0) continue;
-      const std::string text = read_file(entry.path());
+  CodeMail found;
+  const bool arrived = docket::testing::eventually([&] {
+    for (const auto& [name, text] : s.mails()) {
+      if (seen.count(name) != 0) continue;
       if (!contains(text, to) || !contains(text, "Subject: Your verification code")) continue;
       seen.insert(name);
-      // The code is on its own line, indented by four spaces.
-      std::size_t start = 0;
-      while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.size() == 10 && line.starts_with("    ") &&
-            line.find_first_not_of("0123456789", 4) == std::string::npos) {
-          return {line.substr(4), text};
-        }
-        start = end + 1;
-      }
-      FAIL("no code in the mail: ", text);
+      found = {code_in(text), text};
+      return true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  FAIL("no verification mail to ", address);
-  return {};
+    return false;
+  });
+  REQUIRE_MESSAGE(arrived, "no verification mail to ", address);
+  REQUIRE_MESSAGE(!found.code.empty(), "no code in the mail: ", found.text);
+  return found;
 }
 
 // A well-formed code that is not `code`.

@@ -198,20 +198,10 @@ TEST_SUITE("api.integration") {
     server.call("POST", path(a, "/messages"), R"({"message":"Again"})", agent_token);
     // The customer is told by e-mail, once per admin reply: the default sink writes
     // .eml files under data/mail.
+    REQUIRE(docket::testing::eventually([&] { return server.mails().size() >= 2; }));
     std::vector<std::string> mails;
-    for (int i = 0; i < 300 && mails.size() < 2; ++i) {
-      mails.clear();
-      std::error_code ec;
-      for (const auto& entry :
-           std::filesystem::directory_iterator(server.data_dir() + "/mail", ec)) {
-        // A mail being written is a .tmp- file until it is renamed whole.
-        const std::string name = entry.path().filename().string();
-        if (name.starts_with(".tmp-") || !name.ends_with(".eml")) continue;
-        std::ifstream in(entry.path());
-        mails.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      }
-      if (mails.size() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    for (auto& [name, text] : server.mails())
+      mails.push_back(std::move(text));
     REQUIRE(mails.size() == 2);
     std::sort(mails.begin(), mails.end(), [](const std::string& x, const std::string& y) {
       return x.find("Looking") != std::string::npos && y.find("Looking") == std::string::npos;

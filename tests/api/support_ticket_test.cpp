@@ -297,13 +297,7 @@ TEST_SUITE("seed 001 ticket api") {
     // A rating survives a rebuild of the read model from the log.
     REQUIRE(server.call("POST", "/api/admin/projections/support_requests/rebuild", {}, admin_later)
                 .status == 202);
-    bool rebuilt = false;
-    for (int i = 0; i < 500 && !rebuilt; ++i) {
-      auto s = server.call("GET", "/api/admin/projections", {}, admin_later);
-      rebuilt = s.raw.body.find(R"("rebuilding":true)") == std::string::npos;
-      if (!rebuilt) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    REQUIRE(rebuilt);
+    REQUIRE(server.wait_rebuilt(admin_later));
     auto again = server.call("GET", staff, {}, admin_later);
     CHECK(num(again.json["data"]["satisfaction"]["rating"]) == 4);
     CHECK(str(again.json["data"]["satisfaction"]["comment"]) == "Quick, thanks");

@@ -482,6 +482,8 @@ TEST_SUITE("events.integration") {
 
     std::uint64_t seen = 0;
     std::thread tailer([&] { seen = store->wait_for_head(0, std::chrono::seconds(10)); });
+    // Not synchronization: whichever runs first, the tailer sees head 1. The pause only
+    // makes the waiting-then-woken path the usual one.
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     REQUIRE(store->append(single("a", kNoStream)).ok());
     tailer.join();

@@ -55,7 +55,7 @@ struct ManualQueue {
       if (next) {
         next();
       } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // nothing queued yet
       }
     }
   }

@@ -10,6 +10,7 @@
 #include "http/request_context.h"
 #include "http/testing/raw_client.h"
 #include "tests/http/test_server.h"
+#include "tests/support/test_support.h"
 
 namespace docket::http {
 namespace {
@@ -83,10 +84,7 @@ TEST_SUITE("http.integration") {
       CHECK(handler->tls_calls == 0);
     }
     // The handed-over connection no longer counts against the server.
-    for (int i = 0; i < 200 && ts.server->connection_count() != 0; ++i) {
-      std::this_thread::sleep_for(5ms);
-    }
-    CHECK(ts.server->connection_count() == 0);
+    CHECK(docket::testing::eventually([&] { return ts.server->connection_count() == 0; }));
   }
 
   TEST_CASE("upgrade requests elsewhere and plain requests are routed as HTTP") {

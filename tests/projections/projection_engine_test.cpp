@@ -353,7 +353,7 @@ TEST_SUITE("projections") {
             ++reads;
           }
         }  // the lease ends before the pause: a swap waits only for running queries
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        std::this_thread::sleep_for(std::chrono::microseconds(200));  // pacing, not a wait
       }
     });
     const std::uint64_t generation = engine.generation();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/realtime/realtime_doubles.h"
+#include "tests/support/test_support.h"
 
 namespace docket::realtime {
 namespace {
@@ -21,11 +22,11 @@ using testing::FakeConnection;
 // follows a CONNECT answer a little later); fails after a few seconds.
 std::vector<std::string> take_n(FakeConnection& c, std::size_t count) {
   std::vector<std::string> all;
-  for (int i = 0; i < 500 && all.size() < count; ++i) {
+  docket::testing::eventually([&] {
     for (std::string& p : c.take())
       all.push_back(std::move(p));
-    if (all.size() < count) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+    return all.size() >= count;
+  });
   return all;
 }
 

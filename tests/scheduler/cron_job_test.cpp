@@ -1,6 +1,7 @@
 // CronJob: runs at the schedule's times as judged by an injected clock, once per due
 // occurrence however many were missed, and keeps going after a failing run.
 #include "scheduler/cron_job.h"
+#include "tests/scheduler/cron_wait.h"
 
 #include <doctest/doctest.h>
 
@@ -11,6 +12,9 @@
 #include <vector>
 
 namespace docket::scheduler {
+using docket::testing::poke_idle;
+using docket::testing::wait_runs;
+
 namespace {
 
 constexpr UnixMillis kHour = 3'600'000;
@@ -22,13 +26,6 @@ CronSchedule hourly() {
   auto s = CronSchedule::parse("0 * * * *");
   REQUIRE(s.ok());
   return *s;
-}
-
-// Waits (real time) until `job` has run `n` times.
-bool wait_runs(const CronJob& job, std::uint64_t n) {
-  for (int i = 0; i < 500 && job.runs() < n; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  return job.runs() >= n;
 }
 
 }  // namespace
@@ -44,8 +41,7 @@ TEST_SUITE("scheduler") {
     });
     job.start();
     CHECK(job.next_due() == kElevenOClock);
-    job.notify();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(poke_idle(job));
     CHECK(job.runs() == 0);  // 10:17 is not 11:00
 
     clock.set(kElevenOClock);
@@ -57,7 +53,7 @@ TEST_SUITE("scheduler") {
     clock.set(kElevenOClock + 3 * kHour + 5'000);
     job.notify();
     REQUIRE(wait_runs(job, 2));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(poke_idle(job));
     CHECK(job.runs() == 2);
     CHECK(job.next_due() == kElevenOClock + 4 * kHour);
     job.stop();

@@ -114,7 +114,7 @@ TEST_SUITE("scheduler.integration") {
                            .dedupe_key = "event-1"})
                 .ok());
     worker.notify();
-    CHECK(docket::testing::wait_until([&] { return worker.counters().sent == 1; }));
+    CHECK(docket::testing::eventually([&] { return worker.counters().sent == 1; }));
     worker.stop();
     CHECK(eml_files(dir.sub("mail")).size() == 1);
     CHECK((*outbox)->stats()->sent == 1);

@@ -26,9 +26,13 @@
 #include "projections/support_requests.h"
 #include "scheduler/cron.h"
 #include "scheduler/cron_job.h"
+#include "tests/scheduler/cron_wait.h"
 #include "tests/support/test_support.h"
 
 namespace docket::scheduler {
+using docket::testing::poke_idle;
+using docket::testing::wait_runs;
+
 namespace {
 
 // 2026-11-22T10:17:30Z
@@ -158,13 +162,6 @@ struct Fixture {
     return *outcome;
   }
 };
-
-// Waits (real time) until `job` has run `n` times.
-bool wait_runs(const CronJob& job, std::uint64_t n) {
-  for (int i = 0; i < 1000 && job.runs() < n; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  return job.runs() >= n;
-}
 
 }  // namespace
 
@@ -328,8 +325,7 @@ TEST_SUITE("scheduler.integration") {
     job.start();
     // 10:17:30 → the first run is due at 10:18:00.
     CHECK(job.next_due() == kStart + 30'000);
-    job.notify();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(poke_idle(job));
     CHECK(job.runs() == 0);
 
     // A minute later the job runs; the inquiry is a minute old and stays open.

@@ -98,7 +98,7 @@ SmtpServer::~SmtpServer() {
 }
 
 bool SmtpServer::wait_ready(std::chrono::milliseconds timeout) {
-  return wait_until(
+  return eventually(
              [&] {
                int status = 0;
                if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -160,15 +160,6 @@ print(json.dumps({'headers': headers, 'body': body, 'defects': defects}))
   parsed.defects = static_cast<int>(root["defects"].get_int64().value());
   parsed.ok = true;
   return parsed;
-}
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
 }
 
 std::string read_file(const std::string& path) {

@@ -70,10 +70,6 @@ struct ParsedMail {
 };
 ParsedMail parse_mail_file(const std::string& path);
 
-// Polls `done` every 10 ms until it is true or `timeout` passes.
-bool wait_until(const std::function<bool()>& done,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10));
-
 std::string read_file(const std::string& path);
 
 }  // namespace docket::testing

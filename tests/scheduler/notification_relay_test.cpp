@@ -256,8 +256,7 @@ TEST_SUITE("scheduler") {
     auto outbox = open_outbox(path, clock);
     NotificationRelay relay(*log.store, *outbox, nullptr);
     REQUIRE(relay.start().ok());
-    for (int i = 0; i < 200 && relay.cursor() < log.store->head(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    docket::testing::eventually([&] { return relay.cursor() >= log.store->head(); });
     relay.stop();
     CHECK(relay.cursor() == log.store->head());
     CHECK(outbox->stats()->queued == 2);

@@ -180,20 +180,15 @@ TEST_SUITE("scheduler") {
     });
     service.start();
     const auto item = f.request();
-    auto wait_for = [&](auto done) {
-      for (int i = 0; i < 500 && !done(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-      return done();
-    };
-    CHECK(wait_for([&] {
+    using docket::testing::eventually;
+    CHECK(eventually([&] {
       std::lock_guard lock(mu);
       return !depths.empty() && depths.back() == 1;
     }));
     const auto a = f.agent(1);  // going available is an event: the item goes at once
-    CHECK(wait_for([&] { return f.assignee(item).has_value(); }));
+    CHECK(eventually([&] { return f.assignee(item).has_value(); }));
     CHECK(f.assignee(item) == a);
-    CHECK(wait_for([&] {
+    CHECK(eventually([&] {
       std::lock_guard lock(mu);
       return depths.back() == 0;
     }));

@@ -163,10 +163,7 @@ TEST_SUITE("scheduler") {
     // and notify() makes it look.
     f.clock.set(kStart + kMinute);
     monitor.notify();
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (f.breaches(a) == 0 && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    docket::testing::eventually([&] { return f.breaches(a) != 0; });
     CHECK(f.breaches(a) == 1);
     monitor.stop();
     f.store->remove_commit_observer(&monitor);

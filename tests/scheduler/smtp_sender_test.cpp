@@ -55,7 +55,7 @@ TEST_SUITE("scheduler.integration") {
                         .message_id = "<outbox.9.1@docket>",
                         .date_ms = 1'795'327'043'000})
                 .ok());
-    REQUIRE(docket::testing::wait_until([&] { return server.messages().size() == 1; }));
+    REQUIRE(docket::testing::eventually([&] { return server.messages().size() == 1; }));
     auto parsed = docket::testing::parse_mail_file(server.messages().front());
     REQUIRE_MESSAGE(parsed.ok, parsed.error);
     CHECK(parsed.defects == 0);
@@ -70,7 +70,7 @@ TEST_SUITE("scheduler.integration") {
 
     // A 7bit message with dot lines as well.
     REQUIRE(sender->send({.to = "bob@example.com", .subject = "plain", .body = ".\n..\nend"}).ok());
-    REQUIRE(docket::testing::wait_until([&] { return server.messages().size() == 2; }));
+    REQUIRE(docket::testing::eventually([&] { return server.messages().size() == 2; }));
     int plain = 0;
     for (const std::string& path : server.messages()) {
       auto mail = docket::testing::parse_mail_file(path);
@@ -103,7 +103,7 @@ TEST_SUITE("scheduler.integration") {
                 .ok());
     worker.start();
     worker.notify();
-    REQUIRE(docket::testing::wait_until([&] { return worker.counters().failed == 1; }));
+    REQUIRE(docket::testing::eventually([&] { return worker.counters().failed == 1; }));
     auto record = (*outbox)->find_by_dedupe_key("event-3");
     REQUIRE(record.ok());
     REQUIRE(record->has_value());
@@ -114,17 +114,18 @@ TEST_SUITE("scheduler.integration") {
 
     SmtpServer server(port, dir.sub("maildir"));
     REQUIRE(server.wait_ready());
+    const std::uint64_t passes = worker.counters().passes;
     worker.notify();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(docket::testing::eventually([&] { return worker.counters().passes > passes; }));
     CHECK(worker.counters().sent == 0);  // not due yet: the clock has not moved
     CHECK(server.messages().empty());
 
     clock.advance(30'000);
     worker.notify();
-    REQUIRE(docket::testing::wait_until([&] { return worker.counters().sent == 1; }));
+    REQUIRE(docket::testing::eventually([&] { return worker.counters().sent == 1; }));
     worker.stop();
     CHECK(worker.counters().failed == 1);
-    REQUIRE(docket::testing::wait_until([&] { return server.messages().size() == 1; }));
+    REQUIRE(docket::testing::eventually([&] { return server.messages().size() == 1; }));
     auto parsed = docket::testing::parse_mail_file(server.messages().front());
     REQUIRE_MESSAGE(parsed.ok, parsed.error);
     CHECK(parsed.headers["subject"] == "Re: SR-3");

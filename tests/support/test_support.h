@@ -1,9 +1,18 @@
 // Helpers shared by the doctest suites.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 
 namespace docket::testing {
+
+// Waits for an observable condition: polls `done` (every 2 ms) until it holds or
+// `timeout` passes, and answers whether it held. Tests wait on a state they can see (a
+// counter, a row, a file, a message) with this, never on a fixed sleep; the timeout is
+// only the point at which the test gives up.
+bool eventually(const std::function<bool()>& done,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it when the
 // TempDir goes out of scope. Not thread-safe; one owner.
