@@ -14,7 +14,8 @@
 namespace docket::cli {
 namespace {
 
-constexpr const char* kServeHelp = R"(Usage: docket serve [--data-dir DIR] [--port N] [--bind ADDR]
+constexpr const char* kServeHelp =
+    R"(Usage: docket serve [--data-dir DIR] [--port N] [--bind ADDR] [--no-console]
 
 Runs the server: opens the event log in DIR/log (creating it on first start), brings
 every read model in DIR/projections up to date, and serves until SIGINT or SIGTERM,
@@ -22,6 +23,9 @@ when it stops accepting, finishes what is in flight, flushes the log and exits 0
 When the log's disk failed a write, writes answer 503 STORAGE_UNAVAILABLE while reads go
 on; once the disk has 64 MiB free again the server stops the same way and exits 75, for
 its supervisor to start it again (docs/reliability.md).
+The web console's files (DOCKET_CONSOLE_DIR, console/dist by default) are served on the
+paths no API route takes; --no-console leaves them out. A missing console is logged and
+the server starts without it.
 Options override DOCKET_DATA_DIR, DOCKET_PORT and DOCKET_BIND; every setting and its
 default is listed in docs/configuration.md.
 )";
@@ -30,7 +34,8 @@ default is listed in docs/configuration.md.
 
 int serve_command(int argc, char** argv, int first) {
   const std::string name = "serve";
-  auto args = Args::parse(argc, argv, first, {"data-dir", "port", "bind"});
+  auto args =
+      Args::parse(argc, argv, first, {"data-dir", "port", "bind", "no-console"}, {"no-console"});
   if (!args.ok()) return usage_error(name, args.status().message());
   if (args->help()) return std::fputs(kServeHelp, stdout), kExitOk;
   if (!args->positional().empty()) return usage_error(name, "unexpected argument");
@@ -40,6 +45,7 @@ int serve_command(int argc, char** argv, int first) {
     return usage_error(name, "--port needs a number from 0 to 65535");
   }
   if (auto bind = args->get("bind")) config->bind = *bind;
+  if (args->has("no-console")) config->console_dir.clear();
   LogLevel level = LogLevel::kInfo;
   parse_log_level(config->log_level, level);
   set_log_level(level);

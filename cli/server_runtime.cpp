@@ -49,6 +49,7 @@
 #include "http/service.h"
 #include "http/sla_routes.h"
 #include "http/staff_routes.h"
+#include "http/static_site.h"
 #include "http/support_inquiry_routes.h"
 #include "http/support_request_routes.h"
 #include "http/support_ticket_routes.h"
@@ -277,6 +278,7 @@ Status ServerRuntime::start_api() {
                   .tag = "Realtime",
                   .summary = "Engine.IO long-polling transport (docs/realtime.md)",
                   .fenced = false});
+  add_console();
   // Last: the document lists every route registered before it, and itself.
   http::add_openapi_route(*router_, {.title = "Docket",
                                      .version = "0.1.0",
@@ -300,6 +302,33 @@ Status ServerRuntime::start_api() {
   start_queue(clock);
   if (Status s = start_sla(clock); !s.ok()) return s;
   return start_inactive_close(clock);
+}
+
+void ServerRuntime::add_console() {
+  const std::string& dir = options_.config.console_dir;
+  if (dir.empty()) return;  // DOCKET_CONSOLE_DIR="" or --no-console
+  std::error_code ec;
+  const std::string resolved = std::filesystem::absolute(dir, ec).string();
+  auto site = http::StaticSite::load(dir);
+  if (!site.ok()) {
+    // The API serves without its console (a checkout that has not built it, a server
+    // run from another directory); the line says where the console was looked for.
+    log_warn(site.status().IsNotFound() ? "console.missing" : "console.failed", [&](JsonWriter& w) {
+      w.field("path", dir).field("resolved", resolved);
+      w.field("error", site.status().message());
+    });
+    return;
+  }
+  for (const http::StaticSite::Skipped& skipped : site->skipped()) {
+    log_warn("console.skipped",
+             [&](JsonWriter& w) { w.field("file", skipped.path).field("reason", skipped.reason); });
+  }
+  log_info("console.loaded", [&](JsonWriter& w) {
+    w.field("path", dir).field("resolved", resolved);
+    w.field("files", static_cast<std::uint64_t>(site->file_count())).field("bytes", site->bytes());
+  });
+  http::add_console_fallback(*router_,
+                             std::make_shared<const http::StaticSite>(std::move(site).value()));
 }
 
 void ServerRuntime::start_queue(const Clock& clock) {

@@ -141,6 +141,9 @@ class ServerRuntime {
   void start_queue(const Clock& clock);
   // Seeds the default SLA policy (first start) and starts the SLA monitor.
   Status start_sla(const Clock& clock);
+  // Loads the web console's files (DOCKET_CONSOLE_DIR) and serves them as the router's
+  // fallback; a console that is missing is logged and left out, never a failed start.
+  void add_console();
 
   Options options_;
   std::unique_ptr<events::EventStore> store_;

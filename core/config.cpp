@@ -251,6 +251,14 @@ const std::vector<ConfigVariable>& config_variables() {
        [](Config& c, std::string_view v) {
          return parse_uint_in(v, 0, 3'600'000, c.shutdown_grace_ms);
        }},
+      {"DOCKET_CONSOLE_DIR", "console/dist",
+       "Directory of the web console's built files, loaded at start and served for the "
+       "paths no API route takes (relative to the working directory). Empty: no console. "
+       "A directory that is missing or has no index.html is logged and left out.",
+       [](Config& c, std::string_view v) {
+         c.console_dir = std::string(v);
+         return true;
+       }},
       // Identity
       {"DOCKET_JWT_SECRET", "",
        "HS256 key that signs and verifies the tokens Docket issues at login (at least 32 "

@@ -42,6 +42,7 @@ struct Config {
   std::string tls_cert_file;                         // DOCKET_TLS_CERT_FILE
   std::string tls_key_file;                          // DOCKET_TLS_KEY_FILE
   std::uint64_t shutdown_grace_ms = 10'000;          // DOCKET_SHUTDOWN_GRACE_MS
+  std::string console_dir = "console/dist";          // DOCKET_CONSOLE_DIR; "" = no console
   // Identity (docs/security.md)
   std::string jwt_secret;                          // DOCKET_JWT_SECRET; "" = generated key file
   std::string jwt_issuer = "docket";               // DOCKET_JWT_ISSUER

@@ -103,25 +103,6 @@ std::string clean_file_name(std::string_view sent, MediaType type) {
   return out;
 }
 
-// Whether an If-None-Match value (a list of tags, weak or strong, or *) names `etag`.
-bool etag_matches(std::string_view header, std::string_view etag) {
-  if (header.empty()) return false;
-  std::size_t i = 0;
-  while (i < header.size()) {
-    std::size_t end = header.find(',', i);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view tag = header.substr(i, end - i);
-    while (!tag.empty() && tag.front() == ' ')
-      tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ')
-      tag.remove_suffix(1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == "*" || tag == etag) return true;
-    i = end + 1;
-  }
-  return false;
-}
-
 // `disposition; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC
 // 6266): a name with non-ASCII characters survives, and the header stays ASCII.
 std::string content_disposition(std::string_view disposition, std::string_view name) {

@@ -37,7 +37,8 @@ class CorsPolicy {
 
   // Adds the headers for a normal (non-preflight) response to a request from `origin`
   // (empty when the request had no Origin): Vary: Origin whenever the policy is
-  // enabled, Access-Control-Allow-Origin and -Expose-Headers when allowed.
+  // enabled, Access-Control-Allow-Origin and -Expose-Headers when allowed. A response
+  // that carries Access-Control-Allow-Origin already is left as it is.
   void apply(std::string_view origin, Response& response) const;
 
   // Adds the preflight answer headers for an allowed `origin`: Allow-Origin,

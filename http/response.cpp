@@ -96,6 +96,19 @@ std::string_view reason_phrase(int status) {
   }
 }
 
+bool etag_matches(std::string_view header, std::string_view etag) {
+  std::size_t i = 0;
+  while (i < header.size()) {
+    std::size_t end = header.find(',', i);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view tag = trim(header.substr(i, end - i));
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    i = end + 1;
+  }
+  return false;
+}
+
 std::int64_t Pagination::pages() const {
   if (total <= 0 || page_size <= 0) return 0;
   return (total + page_size - 1) / page_size;

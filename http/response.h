@@ -35,6 +35,10 @@ inline constexpr std::string_view kJsonContentType = "application/json; charset=
 // The reason phrase for `status` ("OK", "Not Found", …); "Unknown" for others.
 std::string_view reason_phrase(int status);
 
+// Whether an If-None-Match value (a list of tags, weak or strong, or *) names `etag`:
+// the weak comparison RFC 9110 §13.1.3 asks of it, so the answer is 304.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
 struct Pagination {
   std::int64_t page = 1;
   std::int64_t page_size = 20;

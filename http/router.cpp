@@ -186,6 +186,27 @@ void Router::mount(std::string_view prefix, Handler handler, RouteMeta meta) {
   mounts_.push_back(route.index);
 }
 
+void Router::fallback(std::string_view label, std::function<bool(std::string_view path)> claims,
+                      Handler handler, RouteMeta meta) {
+  const std::string where = "fallback " + std::string(label);
+  auto fail = [&](std::string_view why) {
+    if (status_.ok()) status_ = Status::InvalidArgument("route " + where + ": " + std::string(why));
+  };
+  if (!handler || !claims) return fail("handler or claims is empty");
+  if (label.empty()) return fail("label is empty");
+  if (fallback_) return fail("a router has one fallback");
+  Route& route = routes_.emplace_back();
+  route.method = Method::kGet;
+  route.pattern = std::string(label);
+  route.handler = std::move(handler);
+  route.meta = std::move(meta);
+  route.mount = true;
+  if (route.meta.name.empty()) route.meta.name = where;
+  route.index = routes_.size() - 1;
+  fallback_ = route.index;
+  fallback_claims_ = std::move(claims);
+}
+
 namespace {
 
 // Depth-first over the trie, literals before the parameter. Visits every node that
@@ -245,7 +266,14 @@ void Router::match(Method method, std::string_view path, RouteMatch& out) const 
   visit(root_.get(), 0, 0, s);
   out.allowed = s.allowed;
   if (s.route < 0) {
-    if (s.allowed != 0) out.outcome = RouteMatch::Outcome::kMethodNotAllowed;
+    if (s.allowed != 0) {
+      out.outcome = RouteMatch::Outcome::kMethodNotAllowed;
+    } else if (fallback_ && (method == Method::kGet || method == Method::kHead) &&
+               fallback_claims_(path)) {
+      out.allowed = method_bit(Method::kGet) | method_bit(Method::kHead);
+      out.route = &routes_[*fallback_];
+      out.outcome = RouteMatch::Outcome::kFound;
+    }
     return;
   }
   const Route& route = routes_[static_cast<std::size_t>(s.route)];

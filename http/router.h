@@ -7,7 +7,8 @@
 // with a bad escape, invalid UTF-8 or a control character is a bad request.
 //
 // HEAD is served by the GET route when no HEAD route exists. OPTIONS is answered by the
-// service (Allow / CORS preflight) unless a route registers it.
+// service (Allow / CORS preflight) unless a route registers it. Mounts are tried first,
+// then the routes, then the fallback for the GET and HEAD requests left over.
 //
 // Threading: add() during start-up from one thread; after that the router is immutable
 // and match() may be called from any number of threads.
@@ -119,9 +120,10 @@ struct Route {
   Handler handler;
   RouteMeta meta;
   std::size_t index = 0;  // position in Router::routes()
-  // A mount (Router::mount): `pattern` is a path prefix served whole by `handler`; not
-  // a REST operation (the OpenAPI document leaves it out, the service passes its body
-  // through as it came).
+  // A mount (Router::mount): `pattern` is a path prefix served whole by `handler`; or
+  // the fallback (Router::fallback): `pattern` is its label. Either is not a REST
+  // operation (the OpenAPI document leaves it out, the service passes its body through
+  // as it came).
   bool mount = false;
 };
 
@@ -194,6 +196,15 @@ class Router {
   // errors are recorded as add() does.
   void mount(std::string_view prefix, Handler handler, RouteMeta meta = {});
 
+  // Hands a GET or HEAD request that no route and no mount takes to `handler` when
+  // `claims(path)` (the path as sent, percent-encoded) says it is the handler's — the
+  // console's files (http/static_site.h). Any other request, and a path it does not
+  // claim, keeps the router's own answer (404, 405), so a site never hides a route or
+  // turns an unknown API path into a page. `label` stands for the path in logs and
+  // metrics. One fallback per router; registration errors are recorded as add() does.
+  void fallback(std::string_view label, std::function<bool(std::string_view path)> claims,
+                Handler handler, RouteMeta meta = {});
+
   // OK, or the first registration error.
   const Status& status() const { return status_; }
 
@@ -213,7 +224,9 @@ class Router {
   struct Node;
   std::unique_ptr<Node> root_;
   std::deque<Route> routes_;
-  std::vector<std::size_t> mounts_;  // indexes into routes_
+  std::vector<std::size_t> mounts_;      // indexes into routes_
+  std::optional<std::size_t> fallback_;  // index into routes_
+  std::function<bool(std::string_view)> fallback_claims_;
   Status status_;
 };
 

@@ -40,6 +40,9 @@ ApiServer::ApiServer(std::string dir, const Clock* clock, void (*tweak)(Config&)
   options.config.bootstrap_admin_email = std::string(kAdminEmail);
   options.config.bootstrap_admin_password = std::string(kAdminPassword);
   options.config.rate_limit_enabled = false;
+  // No console unless a test gives one: console/dist relative to the test's directory
+  // would only add a warning to each server's log.
+  options.config.console_dir.clear();
   if (tweak) tweak(options.config);
   options.clock = clock;
   options.control_socket = false;

@@ -38,7 +38,7 @@ struct ApiResponse {
 class ApiServer {
  public:
   // Starts a server on `dir` (a fresh TempDir when empty) with cheap password hashing,
-  // the bootstrap admin above, no control socket and rate limits off.
+  // the bootstrap admin above, no control socket, no web console and rate limits off.
   explicit ApiServer(std::string dir = {}, const Clock* clock = nullptr,
                      void (*tweak)(Config&) = nullptr);
   ~ApiServer();

@@ -191,6 +191,51 @@ TEST_SUITE("http") {
     CHECK(twice.routes().size() == 1);
   }
 
+  TEST_CASE("the fallback takes only GET and HEAD requests it claims that nothing else took") {
+    Router r;
+    r.get("/api/items", named("items"));
+    r.post("/form", named("form"));
+    r.mount("/socket.io/", named("engine"));
+    std::vector<std::string> asked;
+    r.fallback(
+        "console",
+        [&asked](std::string_view path) {
+          asked.emplace_back(path);
+          return path != "/unclaimed";
+        },
+        named("site"));
+    REQUIRE(r.status().ok());
+    for (Method m : {Method::kGet, Method::kHead}) {
+      const RouteMatch match = r.match(m, "/agent/x");
+      REQUIRE(match.outcome == RouteMatch::Outcome::kFound);
+      CHECK(match.route->pattern == "console");
+      CHECK(match.route->mount);  // not an operation: the OpenAPI document leaves it out
+      CHECK(match.allowed == (method_bit(Method::kGet) | method_bit(Method::kHead)));
+    }
+    CHECK(asked == std::vector<std::string>{"/agent/x", "/agent/x"});
+    CHECK(r.match(Method::kGet, "/unclaimed").outcome == RouteMatch::Outcome::kNotFound);
+    // Routes, mounts and 405 come first; other methods are never offered.
+    asked.clear();
+    CHECK(matched_pattern(r, Method::kGet, "/api/items") == "/api/items");
+    CHECK(matched_pattern(r, Method::kGet, "/socket.io/x") == "/socket.io/");
+    CHECK(r.match(Method::kGet, "/form").outcome == RouteMatch::Outcome::kMethodNotAllowed);
+    for (Method m : {Method::kPost, Method::kPut, Method::kDelete, Method::kOptions})
+      CHECK(r.match(m, "/agent/x").outcome == RouteMatch::Outcome::kNotFound);
+    CHECK(asked.empty());
+    CHECK(r.routes().back().meta.name == "fallback console");
+
+    Router twice;
+    twice.fallback(
+        "a", [](std::string_view) { return true; }, named("a"));
+    twice.fallback(
+        "b", [](std::string_view) { return true; }, named("b"));
+    CHECK_FALSE(twice.status().ok());
+    CHECK(twice.routes().size() == 1);
+    Router empty;
+    empty.fallback("a", nullptr, named("a"));
+    CHECK_FALSE(empty.status().ok());
+  }
+
   TEST_CASE("router bounds path depth") {
     Router r;
     r.get("/{a}", named("one"));
