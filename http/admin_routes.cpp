@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "events/event_store.h"
+#include "events/log_verifier.h"
 #include "http/api_context.h"
 #include "http/endpoint.h"
 #include "http/operations_routes.h"
@@ -44,6 +45,44 @@ const Shape<EventsPage>& events_shape() {
     return s;
   }();
   return shape;
+}
+
+// The result of checking the whole log's hash chain (events/log_verifier.h).
+struct ChainCheck {
+  bool ok = false;
+  std::uint64_t head = 0;
+  std::uint64_t eventsChecked = 0;
+  std::uint64_t badEventId = 0;
+  std::string reason;
+};
+
+const Shape<ChainCheck>& chain_check_shape() {
+  static const Shape<ChainCheck> shape = [] {
+    Shape<ChainCheck> s;
+    s.field("ok", &ChainCheck::ok, {.description = "Every record up to head checked out"})
+        .field("head", &ChainCheck::head, {.description = "The head the check read up to"})
+        .field("eventsChecked", &ChainCheck::eventsChecked)
+        .field("badEventId", &ChainCheck::badEventId,
+               {.description = "The first damaged event; 0 when ok"})
+        .field("reason", &ChainCheck::reason,
+               {.description = "What is wrong with it; empty when ok"});
+    return s;
+  }();
+  return shape;
+}
+
+// Reads every record (the same check as `docket events verify`). A damaged log is an
+// answer, not an error; a log that cannot be read is.
+Response verify_chain(ApiContext& api) {
+  const events::VerifyReport report = events::verify_log(api.store);
+  if (!report.ok() && !report.status.IsCorruption()) {
+    throw unexpected(report.status, "verifying the log");
+  }
+  return answer(chain_check_shape(), ChainCheck{.ok = report.ok(),
+                                                .head = report.head,
+                                                .eventsChecked = report.events_checked,
+                                                .badEventId = report.bad_event_id,
+                                                .reason = report.reason});
 }
 
 struct ProjectionView {
@@ -182,6 +221,15 @@ void add_admin_routes(Router& router, ApiContext& api, projections::RebuildJobs&
   events.response = schema_of(events_shape());
   add_route(router, Method::kGet, "/api/admin/events", std::move(events), events_contract(),
             [&api](RequestContext&, EventsQuery q) { return list_events(api, q); });
+  RouteMeta verify = staff_route_meta(
+      "audit.verify", kTag,
+      "Check the log's hash chain from the first event to the head (as docket events verify)",
+      auth::Permission::kAuditRead);
+  verify.response = schema_of(chain_check_shape());
+  verify.blocking = true;  // reads the whole log
+  router.get(
+      "/api/admin/events/verify", [&api](RequestContext&) { return verify_chain(api); },
+      std::move(verify));
   RouteMeta status = staff_route_meta("projections.status", kTag, "Status of every read model",
                                       auth::Permission::kOperationsManage);
   status.response = std::make_shared<ListShape<ProjectionView>>(projection_view_shape());

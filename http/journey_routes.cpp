@@ -295,6 +295,8 @@ struct Evaluation {
   std::int64_t version = 0;
   bool complete = false;
   RawJson next;  // the node to ask, as the definition has it
+  // Its id: in the object form of `nodes` the node itself carries none.
+  std::optional<std::string> nextNodeId;
   std::optional<EndView> end;
   std::vector<std::string> path;
 };
@@ -322,6 +324,9 @@ const Shape<Evaluation>& evaluation_shape() {
         .field("next", &Evaluation::next,
                {.schema = R"({"type":["object","null"],"description":"The next question, as )"
                           R"(the definition has it; null when complete"})"})
+        .field("nextNodeId", &Evaluation::nextNodeId,
+               {.description = "The id of `next`: the key its answer goes under; null when "
+                               "complete"})
         .object("end", &Evaluation::end, end_shape())
         .field("path", &Evaluation::path,
                {.description = "The node ids walked, start first (conditions included)"});
@@ -652,6 +657,7 @@ Response evaluate(ApiContext& api, GraphCache& cache, RequestContext& ctx, Answe
   for (const domain::JourneyNode* n : w.walk.path)
     e.path.push_back(n->id);
   if (w.walk.next) {
+    e.nextNodeId = w.walk.next->id;
     auto it = w.parsed->nodeJson.find(w.walk.next->id);
     if (it != w.parsed->nodeJson.end()) e.next.text = it->second;
   }

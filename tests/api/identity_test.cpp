@@ -269,6 +269,17 @@ TEST_SUITE("api.integration") {
     CHECK(all.raw.body.find("first-secret-pw") == std::string::npos);
     CHECK(all.raw.body.find("second-secret-pw") == std::string::npos);
     CHECK(all.raw.body.find(std::string(kAdminPassword)) == std::string::npos);
+
+    // The hash chain, checked from the first event to the head.
+    auto chain = server.call("GET", "/api/admin/events/verify", {}, admin);
+    REQUIRE_MESSAGE(chain.status == 200, chain.raw.body);
+    const std::int64_t head = all.json["data"]["head"].get_int64().value();
+    CHECK(chain.json["data"]["ok"].get_bool().value());
+    CHECK(chain.json["data"]["head"].get_int64().value() >= head);
+    CHECK(chain.json["data"]["eventsChecked"].get_int64().value() ==
+          chain.json["data"]["head"].get_int64().value());
+    CHECK(chain.json["data"]["badEventId"].get_int64().value() == 0);
+    CHECK(server.call("GET", "/api/admin/events/verify").status == 401);
   }
 
   TEST_CASE("projections: status and an online rebuild over the API") {

@@ -129,6 +129,7 @@ TEST_SUITE("api.integration") {
     REQUIRE_MESSAGE(next.status == 200, next.raw.body);
     CHECK_FALSE(next.json["data"]["complete"].get_bool().value());
     CHECK(str(next.json["data"]["next"]["id"]) == "details");
+    CHECK(str(next.json["data"]["nextNodeId"]) == "details");
     CHECK(str(next.json["data"]["next"]["question"]) == "What happened?");
     auto done = server.call(
         "POST", eval, R"({"answers":{"topic":"damaged","details":"Box was broken","photo":null}})",
@@ -136,6 +137,7 @@ TEST_SUITE("api.integration") {
     REQUIRE_MESSAGE(done.status == 200, done.raw.body);
     CHECK(done.json["data"]["complete"].get_bool().value());
     CHECK(done.json["data"]["next"].is_null());
+    CHECK(done.json["data"]["nextNodeId"].is_null());
     CHECK(str(done.json["data"]["end"]["category"]) == "technical");
     CHECK(str(done.json["data"]["end"]["subject"]) == "Damaged: Box was broken");
     auto wrong = server.call("POST", eval, R"({"answers":{"topic":"shipping"}})", customer);
