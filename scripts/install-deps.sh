@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Docket builds, tests and benchmarks with.
+# Installs the Debian 12 packages Docket builds, tests and benchmarks with (and the
+# browser the console's tests drive).
 # Idempotent: installs only what is missing; does nothing when all is present.
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git zlib1g-dev
   libboost1.81-dev librocksdb-dev libsimdjson-dev libfmt-dev libssl-dev
   doctest-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
   libhowardhinnant-date-dev tzdata
   python3 python3-jwt python3-croniter python3-aiosmtpd wrk
   clang libclang-rt-14-dev
+  chromium fonts-dejavu-core
 )
 # Node.js 20+ may come from another source that bundles npm; add Debian's only
 # when no node is on the PATH at all.

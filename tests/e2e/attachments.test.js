@@ -11,24 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, createInquiry, loginAdmin, registerCustomer } from './lib/inquiries.js';
 import { assertJoined, inquiryRoom, joinInquiry, record, withServer } from './lib/realtime.js';
-
-// A tiny baseline JPEG with an APP1 EXIF segment holding a GPS marker text.
-function jpegWithExif() {
-  const seg = (marker, payload) => {
-    const len = payload.length + 2;
-    return Buffer.concat([Buffer.from([0xff, marker, len >> 8, len & 0xff]), payload]);
-  };
-  const exif = Buffer.concat([Buffer.from('Exif\0\0'), Buffer.from('GPS 52.5200N 13.4050E home')]);
-  const jfif = Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
-  const dqt = Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]);
-  const sof = Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
-  const dht = Buffer.concat([Buffer.from([0]), Buffer.from([1]), Buffer.alloc(15, 0), Buffer.from([0])]);
-  const sos = Buffer.from([1, 1, 0, 0, 0x3f, 0]);
-  return Buffer.concat([
-    Buffer.from([0xff, 0xd8]), seg(0xe0, jfif), seg(0xe1, exif), seg(0xdb, dqt), seg(0xc0, sof),
-    seg(0xc4, dht), seg(0xda, sos), Buffer.from([0x12, 0x34, 0xff, 0x00, 0x56]), Buffer.from([0xff, 0xd9]),
-  ]);
-}
+import { jpegWithExif } from './lib/images.js';
 
 async function upload(base, bytes, fileName, token) {
   const form = new FormData();

@@ -14,11 +14,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startServer } from './lib/docket.js';
 import { waitFor } from './lib/inquiries.js';
+import { fileURLToPath } from 'node:url';
+
+// import.meta.dirname needs Node 20.11; this works from 18.
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const execFileAsync = promisify(execFile);
 
 const CONFORMANCE = process.env.DOCKET_CONFORMANCE_DIR ??
-  path.resolve(import.meta.dirname, '../../../shared/conformance');
+  path.resolve(here, '../../../shared/conformance');
 // The suites target this address; it cannot be changed without editing them.
 const PORT = 3000;
 

@@ -8,11 +8,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+// import.meta.dirname needs Node 20.11; this works from 18.
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const execFileAsync = promisify(execFile);
 
 export const binary = process.env.DOCKET_BINARY ??
-  path.resolve(import.meta.dirname, '../../../build/cli/docket');
+  path.resolve(here, '../../../build/cli/docket');
 
 export async function makeDataDir() {
   return mkdtemp(path.join(tmpdir(), 'docket-e2e-'));

@@ -1,0 +1,288 @@
+// The console in a real browser (Debian's chromium via playwright-core) against the
+// built binary serving console/dist: the guest widget on the demo page, the agent
+// workspace, the API reference. Screenshots go to tests/e2e/artifacts/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { assertAccessible, CONSOLE_DIR, launchBrowser, screenshot, startProxy } from './lib/browser.js';
+import { pngWithText } from './lib/images.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAdmin, startDocket, TRACKING_CODE } from './lib/inquiries.js';
+
+// How long a message may take to show on the other side.
+const LIVE_MS = 1000;
+
+describe('console', () => {
+  let server;
+  let base;
+  let proxy;
+  let browser;
+  let guest; // the demo page with the widget, straight to the server
+  let agent; // the workspace, through the proxy the tests can cut
+  let subject;
+
+  before(async () => {
+    assert.ok(existsSync(path.join(CONSOLE_DIR, 'index.html')), `console not built: ${CONSOLE_DIR}`);
+    server = await startDocket({ DOCKET_CONSOLE_DIR: CONSOLE_DIR });
+    base = server.baseUrl;
+    proxy = await startProxy(server.ready.port);
+    browser = await launchBrowser();
+    guest = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
+    agent = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await server?.stop();
+    await server?.cleanup();
+  });
+
+  const agentBase = () => `http://127.0.0.1:${proxy.port}`;
+  const newPage = async (width = 1280) => (await browser.newContext({ viewport: { width, height: 800 } })).newPage();
+
+  const journeyDefinition = (photoNext = 'done') => ({
+    startNode: 'kind',
+    nodes: {
+      kind: {
+        type: 'question',
+        questionType: 'single_choice',
+        question: 'What happened to your delivery?',
+        options: [
+          { label: 'It arrived broken', value: 'broken' },
+          { label: 'It never arrived', value: 'missing' },
+        ],
+        nextNodeMap: { broken: 'photo', missing: 'done' },
+      },
+      photo: { type: 'question', questionType: 'image_upload', question: 'A photo of the damage?', next: photoNext },
+      done: { type: 'end', create: 'support_request', category: 'technical', priority: 'high', subject: 'Damaged: {{photo}}' },
+    },
+  });
+  const widget = () => guest.locator('docket-chat');
+  const thread = () => agent.getByTestId('thread');
+
+  test('the landing page links the workspace, the demo and the API reference', async () => {
+    await guest.goto(`${base}/`);
+    for (const name of ['Agent workspace', 'Widget demo', 'API reference']) {
+      assert.ok(await guest.getByRole('link', { name: new RegExp(name) }).isVisible(), name);
+    }
+    await screenshot(guest, 'landing');
+    await assertAccessible(guest, 'the landing page');
+  });
+
+  test('a guest chats through the widget while an agent answers in the workspace, each side live', async () => {
+    subject = `Wheel question ${Date.now()}`;
+    await guest.goto(`${base}/demo`);
+    const bubble = widget().getByRole('button', { name: 'Open the support chat' });
+    await bubble.click();
+    await widget().getByLabel('Subject').fill(subject);
+    await widget().getByLabel('Your name').fill('Ana');
+    await widget().getByLabel('How can we help?').fill('Does the Trail 29 fit a 2.6" tyre?');
+    await screenshot(guest, 'widget-start');
+    await assertAccessible(guest, 'the demo page with the start form');
+    await widget().getByRole('button', { name: 'Start chat' }).click();
+    const code = await widget().getByTestId('tracking-code').textContent();
+    assert.match(code, TRACKING_CODE);
+
+    // The host page's styles stay outside, and the widget's inside.
+    const fonts = await guest.evaluate(() => {
+      const host = document.querySelector('docket-chat');
+      const inner = host.shadowRoot.querySelector('.bubble');
+      return {
+        widgetFont: getComputedStyle(inner).fontFamily,
+        widgetBubble: getComputedStyle(inner).fontSize,
+        pageButton: getComputedStyle(document.querySelector('button.shop')).fontSize,
+      };
+    });
+    assert.doesNotMatch(fonts.widgetFont, /Georgia/);
+    assert.notEqual(fonts.widgetBubble, '40px');
+    assert.equal(fonts.pageButton, '40px');
+
+    await agent.goto(`${agentBase()}/agent`);
+    await screenshot(agent, 'agent-login');
+    await assertAccessible(agent, 'the workspace login');
+    await agent.getByLabel('E-mail').fill(ADMIN_EMAIL);
+    await agent.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    const row = agent.getByRole('button', { name: new RegExp(subject) });
+    await row.waitFor();
+    await row.click();
+    await thread().getByText('Does the Trail 29 fit').waitFor();
+
+    // Agent → guest.
+    const reply = 'Yes, up to 2.6" with the stock fork.';
+    await agent.getByLabel('Reply').fill(reply);
+    let sent = Date.now();
+    await agent.getByLabel('Reply').press('Enter');
+    await widget().getByText(reply).waitFor({ timeout: 5000 });
+    const toGuest = Date.now() - sent;
+
+    // Guest → agent.
+    const thanks = 'Great, thanks!';
+    await widget().getByLabel('Your message').fill(thanks);
+    sent = Date.now();
+    await widget().getByLabel('Your message').press('Enter');
+    await thread().getByText(thanks).waitFor({ timeout: 5000 });
+    const toAgent = Date.now() - sent;
+
+    assert.ok(toGuest <= LIVE_MS, `agent → guest took ${toGuest} ms`);
+    assert.ok(toAgent <= LIVE_MS, `guest → agent took ${toAgent} ms`);
+    await screenshot(guest, 'widget-chat');
+    await screenshot(agent, 'agent-conversation');
+    await assertAccessible(guest, 'the demo page with the chat');
+    await assertAccessible(agent, 'the workspace with a conversation');
+  });
+
+  test('the agent loses the network, three messages arrive meanwhile, and exactly those three appear once', async () => {
+    const before = await thread().locator('li.msg').count();
+    proxy.cut();
+    await agent.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
+    const texts = ['one while you were away', 'two while you were away', 'three while you were away'];
+    for (const text of texts) {
+      await widget().getByLabel('Your message').fill(text);
+      await widget().getByLabel('Your message').press('Enter');
+      await widget().getByText(text).waitFor();
+    }
+    proxy.restore();
+    await agent.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 15000 });
+    for (const text of texts) await thread().getByText(text).waitFor();
+    for (const text of texts) assert.equal(await thread().getByText(text).count(), 1, text);
+    assert.equal(await thread().locator('li.msg').count(), before + 3);
+    // The same as the server has, in the same order.
+    const { token } = await loginAdmin(base);
+    const id = Number((await agent.locator('[aria-current="true"]').getAttribute('data-item')).split(':')[1]);
+    const rest = await call(base, 'GET', `/api/admin/support-inquiries/${id}`, { token });
+    const shown = await thread().locator('li.msg').evaluateAll((els) => els.map((e) => Number(e.dataset.eventId)));
+    assert.deepEqual(shown, rest.body.data.messages.map((m) => m.eventId));
+  });
+
+  test('the inbox works from the keyboard alone: j/k, Enter, r to reply, e to resolve', async () => {
+    const { token } = await loginAdmin(base);
+    for (const s of ['Keyboard one', 'Keyboard two']) {
+      const res = await call(base, 'POST', '/api/support-inquiries', { body: { subject: `${s} ${Date.now()}`, message: 'Hi' } });
+      assert.equal(res.status, 201);
+    }
+    await agent.getByRole('button', { name: /Keyboard two/ }).waitFor();
+    await agent.locator('body').click({ position: { x: 5, y: 5 } });
+    // To the top with k, open with Enter; then j down to the other one and open it.
+    const cursorRow = agent.locator('.inbox-row.cursor');
+    for (let i = 0; i < 5; i++) await agent.keyboard.press('k');
+    await agent.keyboard.press('Enter');
+    const opened = agent.locator('[aria-current="true"]');
+    await agent.locator('[aria-current="true"][data-row="0"]').waitFor();
+    for (let i = 0; i < 10 && !(await cursorRow.textContent()).includes('Keyboard one'); i++) await agent.keyboard.press('j');
+    assert.match(await cursorRow.textContent(), /Keyboard one/);
+    await agent.keyboard.press('Enter');
+    await opened.filter({ hasText: 'Keyboard one' }).waitFor();
+    await agent.keyboard.press('r');
+    await agent.keyboard.type('Answered from the keyboard');
+    await agent.keyboard.press('Enter');
+    await thread().getByText('Answered from the keyboard').waitFor();
+    await agent.keyboard.press('Escape');
+    await agent.keyboard.press('e');
+    const id = Number((await opened.getAttribute('data-item')).split(':')[1]);
+    let status;
+    for (let i = 0; i < 100 && status !== 'resolved'; i++) {
+      status = (await call(base, 'GET', `/api/admin/support-inquiries/${id}`, { token })).body.data.status;
+      if (status !== 'resolved') await agent.waitForTimeout(50);
+    }
+    assert.equal(status, 'resolved');
+    await screenshot(agent, 'agent-keyboard');
+  });
+
+  test('a customer runs a journey with an image answer; the request it creates appears live in the inbox', async () => {
+    const { token: admin } = await loginAdmin(base);
+    const created = await call(base, 'POST', '/api/admin/journeys', { token: admin, body: { name: 'Damaged delivery', channel: 'portal' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const journeyId = created.body.data.id;
+    const version = await call(base, 'POST', `/api/admin/journeys/${journeyId}/versions`, {
+      token: admin,
+      body: { definition: journeyDefinition(), publish: true },
+    });
+    assert.equal(version.status, 201, JSON.stringify(version.body));
+
+    const customer = await newPage(1000);
+    await customer.goto(`${base}/portal`);
+    await screenshot(customer, 'portal-login');
+    await assertAccessible(customer, 'the portal sign-in');
+    await customer.getByRole('button', { name: 'Create an account' }).click();
+    await customer.getByLabel('Name').fill('Kim');
+    await customer.getByLabel('E-mail').fill(`kim-${Date.now()}@example.com`);
+    await customer.getByLabel('Password').fill('kim-password-1');
+    await customer.getByRole('button', { name: 'Create account' }).click();
+    await customer.getByRole('link', { name: 'New request' }).click();
+    await customer.getByRole('button', { name: /Damaged delivery/ }).click();
+    await customer.getByRole('button', { name: 'It arrived broken' }).click();
+    await customer.getByLabel('Choose images').setInputFiles({ name: 'box.png', mimeType: 'image/png', buffer: pngWithText(7) });
+    await customer.getByText('This will open a support request').waitFor();
+    await screenshot(customer, 'portal-journey');
+    await assertAccessible(customer, 'the journey in the portal');
+    await customer.getByRole('button', { name: 'Submit' }).click();
+    await customer.getByTestId('thread').getByText('A photo of the damage?: 1 image attached').waitFor();
+    await screenshot(customer, 'portal-request');
+    await assertAccessible(customer, 'a request in the portal');
+
+    // Live in the agent's inbox, with the file on its first message and the journey on it.
+    await agent.getByRole('button', { name: /Damaged: 1 image attached/ }).waitFor({ timeout: 5000 });
+    const list = await call(base, 'GET', '/api/admin/support-requests?search=Damaged', { token: admin });
+    const id = list.body.data[0].id;
+    const detail = (await call(base, 'GET', `/api/admin/support-requests/${id}`, { token: admin })).body.data;
+    assert.equal(detail.priority, 'high');
+    assert.equal(detail.journey.id, journeyId);
+    assert.equal(detail.journey.answers.kind, 'broken');
+    assert.equal(detail.messages[0].attachments.length, 1);
+    assert.equal(detail.messages[0].attachments[0].contentType, 'image/png');
+    await customer.context().close();
+  });
+
+  test('the admin edits a journey and sees the validation error at its node; the preview walks the draft', async () => {
+    const admin = await newPage(1400);
+    await admin.goto(`${base}/admin`);
+    await admin.getByLabel('E-mail').fill(ADMIN_EMAIL);
+    await admin.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByTestId('overview').waitFor();
+    await screenshot(admin, 'admin-analytics');
+    await assertAccessible(admin, 'the analytics page');
+
+    await admin.getByRole('link', { name: 'Journeys' }).click();
+    await admin.getByRole('button', { name: /Damaged delivery/ }).click();
+    const photo = admin.locator('[data-node="photo"]');
+    const json = photo.getByLabel('JSON of node photo');
+    await json.fill(JSON.stringify({ ...journeyDefinition('nowhere').nodes.photo }, null, 2));
+    await photo.locator('.problems li').filter({ hasText: 'target_missing' }).waitFor();
+    assert.equal(await admin.locator('[data-node="kind"] .problems li').count(), 0);
+    assert.equal(await json.getAttribute('aria-invalid'), 'true');
+    assert.ok(await admin.getByRole('button', { name: 'Publish' }).isDisabled());
+    await photo.scrollIntoViewIfNeeded();
+    await screenshot(admin, 'admin-journey-error');
+    await assertAccessible(admin, 'the journey editor');
+
+    await json.fill(JSON.stringify({ ...journeyDefinition().nodes.photo }, null, 2));
+    await admin.locator('.node.bad').waitFor({ state: 'detached' });
+    const preview = admin.getByRole('region', { name: 'Damaged delivery' });
+    await preview.getByRole('button', { name: 'It never arrived' }).click();
+    await preview.getByText('This will open a support request').waitFor();
+    assert.ok(await preview.getByText('Preview: nothing is created.').isVisible());
+
+    await admin.getByRole('link', { name: 'Audit log' }).click();
+    await admin.getByRole('button', { name: 'Check the hash chain' }).click();
+    await admin.getByTestId('chain-check').filter({ hasText: 'The chain holds' }).waitFor();
+    await screenshot(admin, 'admin-audit');
+    await assertAccessible(admin, 'the audit log');
+    for (const [section, name] of [['Read models', 'admin-read-models'], ['Staff', 'admin-staff'], ['Agents', 'admin-agents'], ['SLA', 'admin-sla']]) {
+      await admin.getByRole('link', { name: section, exact: true }).click();
+      await admin.getByRole('heading', { level: 2 }).first().waitFor();
+      await screenshot(admin, name);
+      await assertAccessible(admin, `the ${section} page`);
+    }
+    await admin.context().close();
+  });
+
+  test('the API reference renders the served OpenAPI document at /api/docs', async () => {
+    await guest.goto(`${base}/api/docs`);
+    await guest.locator('.swagger-ui .info .title').filter({ hasText: 'Docket' }).waitFor();
+    assert.ok((await guest.locator('.opblock').count()) > 50);
+    await screenshot(guest, 'api-docs');
+  });
+});
