@@ -100,10 +100,10 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
       setItems(merged);
     };
     const generation = ++loadGeneration.current;
-    const perList = Math.ceil(MAX_ITEMS / lists.length);
+    const total = () => loaded.reduce((n, l) => n + l.length, 0);
     await Promise.all(
       lists.map(async ([type, path], k) => {
-        for (let page = 1; loaded[k]!.length < perList; page++) {
+        for (let page = 1; total() < MAX_ITEMS; page++) {
           const { data, pagination } = await api.page<any>(`${path}&page=${page}`).catch(() => ({ data: [] as any[], pagination: { pages: 0 } as any }));
           if (generation !== loadGeneration.current) return;
           loaded[k]!.push(...data.map((r) => toItem(type, r)));
