@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { assertAccessible, CONSOLE_DIR, launchBrowser, screenshot, startProxy } from './lib/browser.js';
 import { pngWithText } from './lib/images.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, loginAdmin, startDocket, TRACKING_CODE } from './lib/inquiries.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, fileMailbox, loginAdmin, otpFromMail, startDocket, TRACKING_CODE } from './lib/inquiries.js';
 
 // How long a message may take to show on the other side.
 const LIVE_MS = 1000;
@@ -188,6 +188,41 @@ describe('console', () => {
     }
     assert.equal(status, 'resolved');
     await screenshot(agent, 'agent-keyboard');
+  });
+
+  test('the widget keeps its chat across a reload, sends an image, verifies the e-mail with its code, and shows the end', async () => {
+    const code = await widget().getByTestId('tracking-code').textContent();
+    await guest.reload();
+    await widget().getByRole('button', { name: 'Open the support chat' }).click();
+    assert.equal(await widget().getByTestId('tracking-code').textContent(), code);
+    await widget().getByText('Great, thanks!').waitFor();
+    assert.equal(await widget().getByText('three while you were away').count(), 1);
+
+    await widget().getByLabel('Attach an image').setInputFiles({ name: 'wheel.png', mimeType: 'image/png', buffer: pngWithText(3) });
+    await widget().getByLabel('Your message').fill('Here is a photo');
+    await widget().getByLabel('Your message').press('Enter');
+    await widget().getByRole('img', { name: 'wheel.png' }).waitFor();
+    await agent.getByRole('button', { name: new RegExp(subject) }).click();
+    await thread().getByText('Attachment: wheel.png').waitFor();
+
+    await widget().getByRole('button', { name: 'Leave your e-mail' }).click();
+    const email = `ana-${Date.now()}@example.com`;
+    await widget().getByLabel('E-mail', { exact: true }).fill(email);
+    await widget().getByRole('button', { name: 'Send me a code' }).click();
+    const otp = otpFromMail(await fileMailbox(server.dataDir).next(email));
+    await widget().getByLabel(/The code we sent/).fill(otp);
+    await widget().getByRole('button', { name: 'Verify' }).click();
+    await widget().getByText(`E-mail verified: ${email}`).waitFor();
+    await screenshot(guest, 'widget-verified');
+
+    const { token } = await loginAdmin(base);
+    const found = await call(base, 'GET', `/api/admin/support-inquiries?search=${code}`, { token });
+    const id = found.body.data[0].id;
+    assert.equal((await call(base, 'PATCH', `/api/admin/support-inquiries/${id}/status`, { token, body: { status: 'closed' } })).status, 200);
+    // No message tells the guest; the widget looks at the inquiry every 10 s.
+    await widget().getByText('This conversation is closed.').waitFor({ timeout: 15000 });
+    await screenshot(guest, 'widget-closed');
+    await assertAccessible(guest, 'the closed chat');
   });
 
   test('a customer runs a journey with an image answer; the request it creates appears live in the inbox', async () => {

@@ -29,6 +29,7 @@ interface Inquiry {
 }
 
 const ENDED = new Set(['closed', 'spam', 'linked']);
+const STATUS_POLL_MS = 10_000;
 
 function storageKey(baseUrl: string) {
   return `docket.widget:${baseUrl || location.origin}`;
@@ -178,7 +179,9 @@ function Chat({ api, session, baseUrl, onForget }: { api: Api; session: Session;
     try {
       setInquiry(await api.get<Inquiry>(`/api/support-inquiries/${session.id}`));
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 403 || e.status === 404)) onForget();
+      // A token that no longer opens the chat (revoked, expired): the chat has ended.
+      if (e instanceof ApiError && e.status === 403) setInquiry((i) => ({ ...(i ?? { id: session.id, trackingCode: session.trackingCode, guestEmail: null, emailVerified: false }), status: 'closed' }));
+      if (e instanceof ApiError && e.status === 404) onForget();
     }
   };
 
@@ -205,7 +208,11 @@ function Chat({ api, session, baseUrl, onForget }: { api: Api; session: Session;
     socket.on('connect_error', () => setConnection('offline'));
     void refreshInquiry();
     void live.start();
+    // A status change sends the guest no message: look at the inquiry now and then, so a
+    // closed chat shows as closed without a reload.
+    const poll = setInterval(() => void refreshInquiry(), STATUS_POLL_MS);
     return () => {
+      clearInterval(poll);
       live.stop();
       socket.close();
     };
