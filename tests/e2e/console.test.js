@@ -204,6 +204,11 @@ describe('console', () => {
     await widget().getByRole('img', { name: 'wheel.png' }).waitFor();
     await agent.getByRole('button', { name: new RegExp(subject) }).click();
     await thread().getByText('Attachment: wheel.png').waitFor();
+    // And back: the agent answers with an image, which the guest sees.
+    await agent.getByLabel('Attach images').setInputFiles({ name: 'spokes.png', mimeType: 'image/png', buffer: pngWithText(4) });
+    await agent.getByLabel('Reply').fill('Like this one?');
+    await agent.getByLabel('Reply').press('Enter');
+    await widget().getByRole('img', { name: 'spokes.png' }).waitFor();
 
     await widget().getByRole('button', { name: 'Leave your e-mail' }).click();
     const email = `ana-${Date.now()}@example.com`;

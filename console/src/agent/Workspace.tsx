@@ -9,6 +9,7 @@ import { Api, ApiError } from '../lib/api';
 import { LiveConversation, type Message } from '../lib/conversation';
 import { dateTimeOf } from '../lib/format';
 import { openSupportSocket } from '../lib/socket';
+import { IMAGE_TYPES, uploadFiles } from '../lib/upload';
 import { useVirtualList } from '../lib/virtual';
 import type { Auth } from '../console/auth';
 import { MessageLog } from '../console/MessageLog';
@@ -334,6 +335,8 @@ function Conversation({
   const [detail, setDetail] = useState<any>(null);
   const [messages, setMessages] = useState<readonly Message[]>([]);
   const [reply, setReply] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const fileRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const liveRef = useRef<LiveConversation | null>(null);
   const path = `${base(item.type)}/${item.id}`;
@@ -377,13 +380,26 @@ function Conversation({
   const send = async (e: Event) => {
     e.preventDefault();
     const text = reply.trim();
-    if (!text) return;
+    if (!text && files.length === 0) return;
     await act(async () => {
-      const sent = await api.post<Message>(`${path}/messages`, { message: text });
+      const attachmentIds = await uploadFiles(api, files);
+      const sent = await api.post<Message>(`${path}/messages`, {
+        message: text || files.map((f) => f.name).join(', '),
+        ...(attachmentIds.length ? { attachmentIds } : {}),
+      });
       liveRef.current?.add(sent);
       setReply('');
+      setFiles([]);
+      if (fileRef.current) fileRef.current.value = '';
     });
   };
+
+  // Who else the item can go to: the agents list needs Agents_MANAGE; without it the
+  // agent assigns to themselves only.
+  const [agents, setAgents] = useState<Array<{ accountId: number; name: string; status: string }>>([]);
+  useEffect(() => {
+    api.get<any[]>('/api/admin/agents').then(setAgents).catch(() => setAgents([]));
+  }, [api]);
 
   const statuses = item.type === 'inquiry' ? INQUIRY_STATUSES : REQUEST_STATUSES;
   const d = detail;
@@ -419,6 +435,25 @@ function Conversation({
               >
                 {['low', 'medium', 'high', 'urgent'].map((p) => (
                   <option value={p}>{p}</option>
+                ))}
+              </select>
+            </label>
+          )}
+          {agents.length > 0 && (
+            <label class="inline">
+              Assignee
+              <select
+                value={String(d?.assignedAdminId ?? item.assignedAdminId ?? '')}
+                onChange={(e) => {
+                  const v = (e.currentTarget as HTMLSelectElement).value;
+                  void act(() => api.patch(`${path}/assign`, { assignedAdminId: v ? Number(v) : null, force: true }));
+                }}
+              >
+                <option value="">nobody</option>
+                {agents.map((a) => (
+                  <option value={String(a.accountId)}>
+                    {a.name} ({a.status})
+                  </option>
                 ))}
               </select>
             </label>
@@ -466,6 +501,10 @@ function Conversation({
             }
           }}
         />
+        <label class="inline">
+          <span class="sr-only">Attach images</span>
+          <input ref={fileRef} type="file" multiple accept={IMAGE_TYPES} onChange={(e) => setFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))} />
+        </label>
         <button type="submit" class="primary">
           Send
         </button>

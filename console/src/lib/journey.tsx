@@ -3,6 +3,7 @@
 // shows is exactly what submit will accept; the end reached decides what is created.
 import { useEffect, useState } from 'preact/hooks';
 import { Api, ApiError } from './api';
+import { IMAGE_TYPES, uploadFiles } from './upload';
 
 export interface JourneyOption {
   label: string;
@@ -176,13 +177,7 @@ function QuestionView({ api, node, busy, onAnswer }: { api: Api; node: QuestionN
     setUploading(true);
     setError(null);
     try {
-      const ids: string[] = [];
-      for (const f of Array.from(files)) {
-        const form = new FormData();
-        form.append('file', f, f.name);
-        ids.push((await api.upload<{ id: string }>('/api/attachments', form)).id);
-      }
-      onAnswer(ids);
+      onAnswer(await uploadFiles(api, Array.from(files)));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'Upload failed');
     } finally {
@@ -228,7 +223,7 @@ function QuestionView({ api, node, busy, onAnswer }: { api: Api; node: QuestionN
         {node.questionType === 'image_upload' && (
           <label>
             Choose images
-            <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" multiple disabled={uploading} onChange={(e) => void upload((e.currentTarget as HTMLInputElement).files)} />
+            <input type="file" accept={IMAGE_TYPES} multiple disabled={uploading} onChange={(e) => void upload((e.currentTarget as HTMLInputElement).files)} />
           </label>
         )}
       </fieldset>

@@ -7,6 +7,7 @@ import { LiveConversation, type ConversationKind, type Message } from '../lib/co
 import { dateTimeOf } from '../lib/format';
 import { JourneyRunner, serverWalk, type Journey } from '../lib/journey';
 import { openSupportSocket } from '../lib/socket';
+import { IMAGE_TYPES, uploadFiles } from '../lib/upload';
 import type { Auth } from '../console/auth';
 import { MessageLog } from '../console/MessageLog';
 
@@ -174,12 +175,7 @@ function PlainRequest({ api }: { api: Api }) {
       // Files go with a second message: the request's first message is its description.
       const files = (form.getAll('files') as File[]).filter((f) => f.size > 0);
       if (files.length > 0) {
-        const ids: string[] = [];
-        for (const f of files) {
-          const body = new FormData();
-          body.append('file', f, f.name);
-          ids.push((await api.upload<{ id: string }>('/api/attachments', body)).id);
-        }
+        const ids = await uploadFiles(api, files);
         await api.post(`/api/mobile/support-requests/${created.id}/messages`, { message: files.map((f) => f.name).join(', '), attachmentIds: ids });
       }
       go(`#/requests/${created.id}`);
@@ -209,7 +205,7 @@ function PlainRequest({ api }: { api: Api }) {
       </label>
       <label>
         Images <span class="muted">(optional)</span>
-        <input name="files" type="file" multiple accept="image/png,image/jpeg,image/gif,image/webp" />
+        <input name="files" type="file" multiple accept={IMAGE_TYPES} />
       </label>
       {error && (
         <p class="error" role="alert">

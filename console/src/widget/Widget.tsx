@@ -6,6 +6,7 @@ import { Api, ApiError } from '../lib/api';
 import { LiveConversation, type Message } from '../lib/conversation';
 import { bytes, timeOf } from '../lib/format';
 import { openSupportSocket } from '../lib/socket';
+import { IMAGE_TYPES, uploadFiles } from '../lib/upload';
 
 export interface WidgetConfig {
   baseUrl: string;
@@ -340,13 +341,7 @@ function Composer({
     setBusy(true);
     setError(null);
     try {
-      const attachmentIds: string[] = [];
-      for (const f of files) {
-        const form = new FormData();
-        form.append('file', f, f.name);
-        const uploaded = await api.upload<{ id: string }>('/api/attachments', form);
-        attachmentIds.push(uploaded.id);
-      }
+      const attachmentIds = await uploadFiles(api, files);
       const sent = await api.post<Message>(`/api/support-inquiries/${inquiryId}/messages`, {
         message: message || files.map((f) => f.name).join(', '),
         ...(attachmentIds.length ? { attachmentIds } : {}),
@@ -377,7 +372,7 @@ function Composer({
           <input
             ref={fileRef}
             type="file"
-            accept="image/png,image/jpeg,image/gif,image/webp"
+            accept={IMAGE_TYPES}
             multiple
             onChange={(e) => setFiles(Array.from((e.currentTarget as HTMLInputElement).files ?? []))}
           />
