@@ -272,6 +272,22 @@ describe('console', () => {
     assert.equal(detail.journey.answers.kind, 'broken');
     assert.equal(detail.messages[0].attachments.length, 1);
     assert.equal(detail.messages[0].attachments[0].contentType, 'image/png');
+
+    // A staff reply shows live in the portal; once resolved, the customer rates it.
+    const reply = await call(base, 'POST', `/api/admin/support-requests/${id}/messages`, { token: admin, body: { message: 'A new wheel is on its way.' } });
+    assert.equal(reply.status, 201);
+    await customer.getByTestId('thread').getByText('A new wheel is on its way.').waitFor({ timeout: 5000 });
+    const resolved = await call(base, 'PATCH', `/api/admin/support-requests/${id}/status`, { token: admin, body: { status: 'resolved' } });
+    assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+    await customer.getByRole('group', { name: 'How did we do?' }).waitFor({ timeout: 5000 });
+    await customer.getByLabel('5').check();
+    await customer.getByLabel('Comment').fill('Quick and kind');
+    await customer.getByRole('button', { name: 'Rate' }).click();
+    await customer.getByText('You rated this 5 of 5: “Quick and kind”.').waitFor();
+    await screenshot(customer, 'portal-rated');
+    await assertAccessible(customer, 'a rated request in the portal');
+    const rated = (await call(base, 'GET', `/api/admin/support-requests/${id}`, { token: admin })).body.data;
+    assert.equal(rated.satisfaction.rating, 5);
     await customer.context().close();
   });
 
