@@ -163,6 +163,13 @@ describe('console', () => {
       assert.equal(res.status, 201);
     }
     await agent.getByRole('button', { name: /Keyboard two/ }).waitFor();
+    // Both wait in the queue too (nobody is available to take them).
+    await agent.getByRole('tab', { name: 'Queue' }).click();
+    await agent.getByRole('button', { name: /Keyboard one/ }).waitFor();
+    await agent.getByRole('button', { name: /Keyboard two/ }).waitFor();
+    await screenshot(agent, 'agent-queue');
+    await agent.getByRole('tab', { name: 'Open' }).click();
+    await agent.getByRole('button', { name: /Wheel question/ }).waitFor();
     await agent.locator('body').click({ position: { x: 5, y: 5 } });
     // To the top with k, open with Enter; then j down to the other one and open it.
     const cursorRow = agent.locator('.inbox-row.cursor');

@@ -57,7 +57,27 @@ function toItem(type: ItemType, raw: any): InboxItem {
   };
 }
 
-type View = 'mine' | 'open' | 'all';
+type View = 'queue' | 'mine' | 'open' | 'all';
+
+// A queue entry (GET /api/admin/queue) as an inbox row.
+function fromQueue(raw: any): InboxItem {
+  return {
+    type: raw.type === 'support_inquiry' ? 'inquiry' : 'request',
+    id: raw.id,
+    label: raw.reference,
+    subject: raw.subject,
+    status: raw.status,
+    priority: raw.priority,
+    assignedAdminId: null,
+    updatedAt: raw.createdAt,
+    sla: null,
+    who: raw.category ?? '',
+  };
+}
+
+function rowOf(type: ItemType | 'queue', raw: any): InboxItem {
+  return type === 'queue' ? fromQueue(raw) : toItem(type, raw);
+}
 
 export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLogout: () => void }) {
   const [view, setView] = useState<View>('open');
@@ -75,8 +95,10 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
   const replyRef = useRef<HTMLTextAreaElement>(null);
 
   // One list query per kind and status (the API filters on one status at a time).
-  const queries = useCallback((): Array<[ItemType, string]> => {
-    const out: Array<[ItemType, string]> = [];
+  const queries = useCallback((): Array<[ItemType | 'queue', string]> => {
+    // The queue: what waits for an agent, oldest first within priority.
+    if (view === 'queue') return [['queue', '/api/admin/queue?pageSize=100']];
+    const out: Array<[ItemType | 'queue', string]> = [];
     for (const type of ['inquiry', 'request'] as ItemType[]) {
       const statuses = view === 'all' ? [null] : (type === 'inquiry' ? OPEN_INQUIRY : OPEN_REQUEST).split(',');
       for (const status of statuses) {
@@ -97,7 +119,7 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
     const loaded: InboxItem[][] = lists.map(() => []);
     const publish = () => {
       const merged = loaded.flat();
-      merged.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+      if (view !== 'queue') merged.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
       setItems(merged);
     };
     const generation = ++loadGeneration.current;
@@ -107,24 +129,26 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
         for (let page = 1; total() < MAX_ITEMS; page++) {
           const { data, pagination } = await api.page<any>(`${path}&page=${page}`).catch(() => ({ data: [] as any[], pagination: { pages: 0 } as any }));
           if (generation !== loadGeneration.current) return;
-          loaded[k]!.push(...data.map((r) => toItem(type, r)));
+          loaded[k]!.push(...data.map((r) => rowOf(type, r)));
           publish();
           if (page >= pagination.pages) break;
         }
       }),
     );
-  }, [api, queries]);
+  }, [api, queries, view]);
 
   // The newest page of each kind, merged into the list: what changed since comes first
   // in updatedAt order. Items that left the view's statuses drop out.
   const refreshHead = useCallback(async () => {
-    const pages = await Promise.all(queries().map(([type, path]) => api.get<any[]>(path).then((rows) => rows.map((r) => toItem(type, r))).catch(() => [])));
+    const pages = await Promise.all(queries().map(([type, path]) => api.get<any[]>(path).then((rows) => rows.map((r) => rowOf(type, r))).catch(() => [])));
     const fresh = pages.flat();
     const stillIn = (i: InboxItem) =>
-      view === 'all' || ((i.type === 'inquiry' ? OPEN_INQUIRY : OPEN_REQUEST).split(',').includes(i.status) && (view !== 'mine' || i.assignedAdminId === auth.account.id));
+      view === 'all' ||
+      (view === 'queue' && i.assignedAdminId === null && fresh.some((f) => f.type === i.type && f.id === i.id)) || ((i.type === 'inquiry' ? OPEN_INQUIRY : OPEN_REQUEST).split(',').includes(i.status) && (view !== 'mine' || i.assignedAdminId === auth.account.id));
     setItems((old) => {
       const byKey = new Map(old.map((i) => [`${i.type}:${i.id}`, i]));
       for (const i of fresh) byKey.set(`${i.type}:${i.id}`, i);
+      if (view === 'queue') return fresh; // the queue's own order, as it is now
       const merged = [...byKey.values()].filter(stillIn);
       merged.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
       return merged;
@@ -169,6 +193,20 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
       socket.close();
     };
   }, [socket, api]);
+
+  // The next item this agent may take from the queue, opened at once.
+  const takeNext = async () => {
+    try {
+      const taken = await api.post<{ item: any }>('/api/admin/queue/take', {});
+      const row = fromQueue(taken.item);
+      setItems((old) => [row, ...old.filter((i) => !(i.type === row.type && i.id === row.id))]);
+      setCursor(0);
+      setOpenKey(`${row.type}:${row.id}`);
+      setNotice(`${row.label} is yours`);
+    } catch (e) {
+      setNotice(e instanceof ApiError ? e.message : 'Nothing taken');
+    }
+  };
 
   const changeStatus = async (status: string) => {
     try {
@@ -239,6 +277,9 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
             ))}
           </select>
         </label>
+        <button type="button" onClick={() => void takeNext()}>
+          Take next
+        </button>
         <span class="me">{auth.account.name}</span>
         <button type="button" onClick={onLogout}>
           Sign out
@@ -255,9 +296,9 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
       <div class="panes">
         <nav class="inbox" aria-label="Inbox">
           <div class="filters" role="tablist" aria-label="Which items">
-            {(['open', 'mine', 'all'] as View[]).map((v) => (
+            {(['queue', 'open', 'mine', 'all'] as View[]).map((v) => (
               <button type="button" role="tab" aria-selected={view === v} class={view === v ? 'tab on' : 'tab'} onClick={() => setView(v)}>
-                {v === 'open' ? 'Open' : v === 'mine' ? 'Mine' : 'All'}
+                {v === 'queue' ? 'Queue' : v === 'open' ? 'Open' : v === 'mine' ? 'Mine' : 'All'}
               </button>
             ))}
           </div>
@@ -403,6 +444,8 @@ function Conversation({
 
   const statuses = item.type === 'inquiry' ? INQUIRY_STATUSES : REQUEST_STATUSES;
   const d = detail;
+  // Who wrote in, from the item itself (a queue row does not carry it).
+  const who = d ? (item.type === 'inquiry' ? d.guestName ?? d.guestEmail ?? 'Guest' : d.customer?.name ?? 'Customer') : item.who;
   return (
     <div class="thread">
       <header>
@@ -410,7 +453,7 @@ function Conversation({
           <span class="label">{item.label}</span> {d?.subject ?? item.subject}
         </h2>
         <p class="meta">
-          {item.type === 'inquiry' ? 'Inquiry' : 'Request'} from {item.who}
+          {item.type === 'inquiry' ? 'Inquiry' : 'Request'} from {who}
           {d?.createdAt && <> · opened {dateTimeOf(d.createdAt)}</>}
           {d?.sla && <SlaTimer sla={d.sla} />}
         </p>
@@ -477,7 +520,7 @@ function Conversation({
       <MessageLog
         api={api}
         messages={messages}
-        whoOf={(m) => (m.senderType === 'admin' ? 'Support' : m.senderType === 'system' ? 'System' : item.who)}
+        whoOf={(m) => (m.senderType === 'admin' ? 'Support' : m.senderType === 'system' ? 'System' : who)}
         mine={(m) => m.senderType === 'admin'}
       />
       {error && (
