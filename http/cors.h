@@ -21,11 +21,11 @@ class CorsPolicy {
   // Request headers a browser may send cross-origin, listed in preflight answers.
   static constexpr std::string_view kAllowHeaders =
       "Authorization, Content-Type, Accept, Accept-Language, X-Request-Id, "
-      "X-Docket-Min-Event-Id";
+      "X-Docket-Min-Event-Id, Idempotency-Key";
   // Response headers scripts may read.
   static constexpr std::string_view kExposeHeaders =
       "X-Request-Id, X-Docket-Event-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, "
-      "RateLimit-Reset, RateLimit-Policy";
+      "RateLimit-Reset, RateLimit-Policy, Idempotent-Replayed";
   // How long a browser may cache a preflight answer, in seconds.
   static constexpr int kMaxAgeSeconds = 600;
 

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { assertAccessible, CONSOLE_DIR, launchBrowser, screenshot, startProxy } from './lib/browser.js';
 import { pngWithText } from './lib/images.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, fileMailbox, loginAdmin, otpFromMail, startDocket, TRACKING_CODE } from './lib/inquiries.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, fileMailbox, freePort, loginAdmin, otpFromMail, startDocket, TRACKING_CODE } from './lib/inquiries.js';
+import http from 'node:http';
 
 // How long a message may take to show on the other side.
 const LIVE_MS = 1000;
@@ -20,10 +21,13 @@ describe('console', () => {
   let guest; // the demo page with the widget, straight to the server
   let agent; // the workspace, through the proxy the tests can cut
   let subject;
+  let hostPort;
 
   before(async () => {
     assert.ok(existsSync(path.join(CONSOLE_DIR, 'index.html')), `console not built: ${CONSOLE_DIR}`);
-    server = await startDocket({ DOCKET_CONSOLE_DIR: CONSOLE_DIR });
+    // Another origin, as a customer's website: allowed by DOCKET_CORS_ORIGINS.
+    hostPort = await freePort();
+    server = await startDocket({ DOCKET_CONSOLE_DIR: CONSOLE_DIR, DOCKET_CORS_ORIGINS: `http://127.0.0.1:${hostPort}` });
     base = server.baseUrl;
     proxy = await startProxy(server.ready.port);
     browser = await launchBrowser();
@@ -340,6 +344,37 @@ describe('console', () => {
       await assertAccessible(admin, `the ${section} page`);
     }
     await admin.context().close();
+  });
+
+  test('the widget embedded on another origin chats through CORS and a cross-origin websocket', async () => {
+    const site = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><title>Elsewhere</title></head><body><h1>Another shop</h1>
+<script src="${base}/widget.js" data-title="Elsewhere support" defer></script></body></html>`);
+    });
+    await new Promise((resolve) => site.listen(hostPort, '127.0.0.1', resolve));
+    const page = await newPage(1000);
+    try {
+      await page.goto(`http://127.0.0.1:${hostPort}/`);
+      const chat = page.locator('docket-chat');
+      await chat.getByRole('button', { name: 'Open the support chat' }).click();
+      await chat.getByLabel('Subject').fill('From another origin');
+      await chat.getByRole('button', { name: 'Start chat' }).click();
+      const code = await chat.getByTestId('tracking-code').textContent();
+      assert.match(code, TRACKING_CODE);
+      await chat.getByLabel('Your message').fill('Sent across origins');
+      await chat.getByLabel('Your message').press('Enter');
+      await chat.getByText('Sent across origins').waitFor();
+      // Staff answer; the reply arrives over the socket.
+      const { token } = await loginAdmin(base);
+      const id = (await call(base, 'GET', `/api/admin/support-inquiries?search=${code}`, { token })).body.data[0].id;
+      await call(base, 'POST', `/api/admin/support-inquiries/${id}/messages`, { token, body: { message: 'Answered from the console' } });
+      await chat.getByText('Answered from the console').waitFor({ timeout: 5000 });
+      await chat.getByRole('status', { name: 'Connected' }).waitFor();
+    } finally {
+      await page.context().close();
+      await new Promise((resolve) => site.close(resolve));
+    }
   });
 
   test('the API reference renders the served OpenAPI document at /api/docs', async () => {

@@ -53,6 +53,9 @@ TEST_SUITE("http") {
     CHECK(preflight.find_header("Access-Control-Allow-Methods") == "GET, POST, OPTIONS");
     CHECK(preflight.find_header("Access-Control-Allow-Headers")->find("Authorization") !=
           std::string_view::npos);
+    // A browser client's retries carry Idempotency-Key (docs/http.md, "Idempotent retries").
+    CHECK(preflight.find_header("Access-Control-Allow-Headers")->find("Idempotency-Key") !=
+          std::string_view::npos);
     CHECK(preflight.find_header("Access-Control-Max-Age") == "600");
   }
 
