@@ -156,8 +156,10 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
   }, [api, queries, view, auth.account.id]);
 
   // Load the inbox now; follow the queue feed's events with the newest page.
+  // A search loads the lists again: wait until typing pauses.
   useEffect(() => {
-    void load();
+    const t = setTimeout(() => void load(), search ? 250 : 0);
+    return () => clearTimeout(t);
   }, [load]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,6 +1,6 @@
 // The signed-in staff member or customer of a console page: the JWT from
 // POST /api/auth/login, kept in localStorage until it expires or the user signs out.
-import { Api, ApiError } from '../lib/api';
+import { Api } from '../lib/api';
 
 export interface Account {
   id: number;
@@ -44,15 +44,5 @@ export async function login(email: string, password: string): Promise<Auth> {
 
 // An Api for `auth` that signs the user out when the server says the token is over.
 export function authedApi(auth: Auth, onExpired: () => void): Api {
-  const api = new Api({ baseUrl: '', token: () => auth.token });
-  const request = api.request.bind(api);
-  api.request = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
-    try {
-      return await request<T>(method, path, body);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) onExpired();
-      throw e;
-    }
-  };
-  return api;
+  return new Api({ baseUrl: '', token: () => auth.token, onUnauthorized: onExpired });
 }

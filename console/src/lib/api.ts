@@ -18,6 +18,8 @@ export interface ApiOptions {
   baseUrl: string;
   // The bearer token to send (a JWT or an si_… guest token), or null.
   token: () => string | null;
+  // Called when the server answers 401: the token is over (a console signs out).
+  onUnauthorized?: () => void;
 }
 
 // randomUUID exists only in secure contexts (https, localhost); getRandomValues always.
@@ -69,8 +71,13 @@ export class Api {
   // The raw response (CSV downloads, blobs), with the token; throws ApiError on >= 400.
   async raw(path: string): Promise<Response> {
     const response = await fetch(this.options.baseUrl + path, { headers: this.headers() });
-    if (!response.ok) throw await errorOf(response);
+    if (!response.ok) throw this.refused(await errorOf(response));
     return response;
+  }
+
+  private refused(error: ApiError): ApiError {
+    if (error.status === 401) this.options.onUnauthorized?.();
+    return error;
   }
 
   private headers(): Record<string, string> {
@@ -107,7 +114,7 @@ export class Api {
           await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
           continue;
         }
-        throw error;
+        throw this.refused(error);
       }
       return response.json();
     }
