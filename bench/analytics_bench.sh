@@ -8,8 +8,8 @@
 #    1,000,000 messages over a year through the write path and rebuilds the analytics
 #    projection from event 1 (events/s).
 # 2. The server serves that data directory; for each report (overview, volume by day,
-#    volume by category, agents, queue) 4 concurrent connections (wrk -t2 -c4) ask for
-#    random 90-day ranges in America/New_York (bench/wrk/analytics.lua). Printed:
+#    volume by category, trend by day, agents, queue) 4 concurrent connections
+#    (wrk -t2 -c4) ask for random 90-day ranges in America/New_York (bench/wrk/analytics.lua). Printed:
 #    requests/s and p50/p99 latency per report.
 # 3. Streamed exports with curl: the items CSV and the conversations CSV (one row per
 #    message, about 1.1 million rows) over the whole year and over one month. Printed:
@@ -69,6 +69,7 @@ echo "== reports: wrk -t2 -c4 -d$duration, random 90-day ranges in America/New_Y
 run_report "overview" overview
 run_report "volume by day" volume
 run_report "volume by category" volume "&groupBy=category"
+run_report "trend by day" trend
 run_report "agents" agents
 run_report "queue" queue
 

@@ -40,10 +40,12 @@ struct RangeQuery {
   std::optional<std::string> to;
   std::optional<std::string> tz;
   std::optional<std::string> format;
-  std::optional<std::string> groupBy;  // volume only
+  std::optional<std::string> groupBy;  // volume and trend only
 };
 
-std::shared_ptr<const QueryContract<RangeQuery>> range_contract(bool volume) {
+enum class Grouping { kNone, kVolume, kTime };
+
+std::shared_ptr<const QueryContract<RangeQuery>> range_contract(Grouping grouping) {
   auto q = std::make_shared<QueryContract<RangeQuery>>();
   add_range_params(*q);
   q->param(OneOf("format", {"json", "csv"})
@@ -51,10 +53,12 @@ std::shared_ptr<const QueryContract<RangeQuery>> range_contract(bool volume) {
                .describe("csv: RFC 4180, UTF-8, a header row; formula-like text cells are prefixed "
                          "with an apostrophe"),
            &RangeQuery::format);
-  if (volume) {
+  if (grouping == Grouping::kVolume) {
     q->param(OneOf("groupBy", {"day", "week", "category", "priority", "channel", "journey"})
                  .defaults_to("day"),
              &RangeQuery::groupBy);
+  } else if (grouping == Grouping::kTime) {
+    q->param(OneOf("groupBy", {"day", "week"}).defaults_to("day"), &RangeQuery::groupBy);
   }
   return q;
 }
@@ -315,22 +319,33 @@ struct VolumeRow {
   std::int64_t resolved = 0;
 };
 
+// The range cut into local days or weeks (a week starts on Monday; the first one at the
+// range's start): each bucket's label and the instants bounding them (one more edge).
+struct TimeBuckets {
+  std::vector<std::string> labels;
+  std::vector<std::int64_t> edges;
+};
+
+TimeBuckets time_buckets(const Range& r, std::string_view by) {
+  TimeBuckets b;
+  for (std::size_t i = 0; i + 1 < r.days.size(); ++i) {
+    const bool starts = by == "day" || i == 0 || date::weekday(r.days[i]) == date::Monday;
+    if (!starts) continue;
+    b.edges.push_back(r.edges[i]);
+    b.labels.push_back(format_day(r.days[i]));
+  }
+  b.edges.push_back(r.end());
+  return b;
+}
+
 std::vector<VolumeRow> volume_rows(AnalyticsQuery& q, const Range& r, const std::string& by) {
   std::vector<VolumeRow> rows;
   if (by == "day" || by == "week") {
-    std::vector<std::int64_t> edges;
-    std::vector<std::string> labels;
-    for (std::size_t i = 0; i + 1 < r.days.size(); ++i) {
-      const bool starts = by == "day" || i == 0 || date::weekday(r.days[i]) == date::Monday;
-      if (!starts) continue;
-      edges.push_back(r.edges[i]);
-      labels.push_back(format_day(r.days[i]));
-    }
-    edges.push_back(r.end());
-    auto created = need(q.series("created", edges), "reading analytics");
-    auto resolved = need(q.series("resolved", edges), "reading analytics");
-    for (std::size_t i = 0; i < labels.size(); ++i)
-      rows.push_back({labels[i], created[i].n, resolved[i].n});
+    const TimeBuckets b = time_buckets(r, by);
+    auto created = need(q.series("created", b.edges), "reading analytics");
+    auto resolved = need(q.series("resolved", b.edges), "reading analytics");
+    for (std::size_t i = 0; i < b.labels.size(); ++i)
+      rows.push_back({b.labels[i], created[i].n, resolved[i].n});
     return rows;
   }
   auto created = need(q.sums("created", by, r.start(), r.end()), "reading analytics");
@@ -384,6 +399,140 @@ std::string volume_schema() {
       R"(category, priority, channel or journey id, '' for inquiries without a category"}},)"
       R"("created":{{"type":"integer"}},"resolved":{{"type":"integer"}}}}}}}}}}}})",
       range_schema_fields());
+}
+
+// ---- trend ------------------------------------------------------------------------------
+
+// Per local day or week: volume, mean business-time response and resolution, SLA
+// compliance (all targets together) and CSAT.
+struct TrendRow {
+  std::string bucket;
+  std::int64_t created = 0, resolved = 0;
+  AnalyticsSum frt, res;
+  std::int64_t slaMet = 0, slaBreached = 0;
+  AnalyticsSum csat;
+  std::int64_t csatPositive = 0;
+};
+
+std::vector<TrendRow> trend_rows(AnalyticsQuery& q, const Range& r, std::string_view by) {
+  const TimeBuckets b = time_buckets(r, by);
+  auto series = [&](std::string_view metric) {
+    return need(q.series(metric, b.edges), "reading analytics");
+  };
+  const auto created = series("created"), resolved = series("resolved");
+  const auto frt = series("frt_business"), res = series("res_business");
+  const auto csat = series("csat"), positive = series("csat_positive");
+  std::vector<TrendRow> rows(b.labels.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i] = {b.labels[i], created[i].n, resolved[i].n, frt[i], res[i], 0,
+               0,           csat[i],      positive[i].n};
+  }
+  for (std::string_view target : kTargets) {
+    const auto met = series(fmt::format("sla_met_{}", target));
+    const auto breached = series(fmt::format("sla_breached_{}", target));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      rows[i].slaMet += met[i].n;
+      rows[i].slaBreached += breached[i].n;
+    }
+  }
+  return rows;
+}
+
+std::optional<double> average_rating(const AnalyticsSum& csat) {
+  return csat.n ? rounded(csat.total / static_cast<double>(csat.n), 0.01) : std::optional<double>();
+}
+
+Response trend(ApiContext& api, RangeQuery query) {
+  const Range r = range_of(api, query);
+  const std::string by = query.groupBy.value_or("day");
+  auto lease = read_lease(api);
+  AnalyticsQuery q(lease.db());
+  const std::vector<TrendRow> rows = trend_rows(q, r, by);
+  if (query.format == "csv") {
+    CsvWriter csv;
+    for (std::string_view h :
+         {std::string_view(by), std::string_view("created"), std::string_view("resolved"),
+          std::string_view("firstResponseAvgSeconds"), std::string_view("resolutionAvgSeconds"),
+          std::string_view("slaMet"), std::string_view("slaBreached"),
+          std::string_view("slaCompliancePercent"), std::string_view("csatCount"),
+          std::string_view("csatAverageRating"), std::string_view("csatPercent")}) {
+      csv.text(h);
+    }
+    csv.end_row();
+    auto opt = [&](std::optional<double> v) {
+      if (v) {
+        csv.number(*v);
+      } else {
+        csv.empty();
+      }
+    };
+    for (const TrendRow& row : rows) {
+      csv.text(row.bucket).number(row.created).number(row.resolved);
+      opt(mean(row.frt));
+      opt(mean(row.res));
+      csv.number(row.slaMet).number(row.slaBreached);
+      opt(percent(row.slaMet, row.slaMet + row.slaBreached));
+      csv.number(row.csat.n);
+      opt(average_rating(row.csat));
+      opt(percent(row.csatPositive, row.csat.n));
+      csv.end_row();
+    }
+    return csv_response(csv, "trend", r);
+  }
+  return Response::ok([&](JsonWriter& w) {
+    w.begin_object();
+    write_range(w, r);
+    w.field("groupBy", by).key("buckets").begin_array();
+    for (const TrendRow& row : rows) {
+      w.begin_object()
+          .field("bucket", row.bucket)
+          .field("created", row.created)
+          .field("resolved", row.resolved);
+      w.key("firstResponse")
+          .begin_object()
+          .field("count", row.frt.n)
+          .field("avgSeconds", mean(row.frt))
+          .end_object();
+      w.key("resolution")
+          .begin_object()
+          .field("count", row.res.n)
+          .field("avgSeconds", mean(row.res))
+          .end_object();
+      w.key("sla")
+          .begin_object()
+          .field("met", row.slaMet)
+          .field("breached", row.slaBreached)
+          .field("compliancePercent", percent(row.slaMet, row.slaMet + row.slaBreached))
+          .end_object();
+      w.key("csat")
+          .begin_object()
+          .field("count", row.csat.n)
+          .field("averageRating", average_rating(row.csat))
+          .field("csatPercent", percent(row.csatPositive, row.csat.n))
+          .end_object();
+      w.end_object();
+    }
+    w.end_array().end_object();
+  });
+}
+
+std::string trend_schema() {
+  return fmt::format(
+      R"({{"type":"object","properties":{{{0},"groupBy":{{"type":"string"}},)"
+      R"("buckets":{{"type":"array","items":{{"type":"object","properties":{{)"
+      R"("bucket":{{"type":"string","description":"A local date; for week the first day of )"
+      R"(the week in the range; weeks start on Monday"}},)"
+      R"("created":{{"type":"integer"}},"resolved":{{"type":"integer"}},)"
+      R"("firstResponse":{{"type":"object","description":"First responses made in the )"
+      R"(bucket; business time","properties":{{"count":{{"type":"integer"}},"avgSeconds":{1}}}}},)"
+      R"("resolution":{{"type":"object","description":"Resolutions in the bucket; business )"
+      R"(time","properties":{{"count":{{"type":"integer"}},"avgSeconds":{1}}}}},)"
+      R"("sla":{{"type":"object","description":"Targets met or breached in the bucket, all )"
+      R"(targets together","properties":{{"met":{{"type":"integer"}},"breached":)"
+      R"({{"type":"integer"}},"compliancePercent":{1}}}}},)"
+      R"("csat":{{"type":"object","properties":{{"count":{{"type":"integer"}},)"
+      R"("averageRating":{1},"csatPercent":{1}}}}}}}}}}}}}}})",
+      range_schema_fields(), kNumber);
 }
 
 // ---- agents -----------------------------------------------------------------------------
@@ -620,28 +769,35 @@ void add_analytics_routes(Router& router, ApiContext& api) {
                         "Created, resolved, reopened, backlog, response and resolution times, "
                         "SLA compliance, CSAT and channels over local days",
                         overview_schema()),
-            range_contract(false),
+            range_contract(Grouping::kNone),
             [&api](RequestContext&, RangeQuery q) { return overview(api, std::move(q)); });
   add_route(router, Method::kGet, base + "/volume",
             report_meta("admin.analytics.volume",
                         "Created and resolved per day, week, category, priority, channel or "
                         "journey",
                         volume_schema()),
-            range_contract(true),
+            range_contract(Grouping::kVolume),
             [&api](RequestContext&, RangeQuery q) { return volume(api, std::move(q)); });
+  add_route(router, Method::kGet, base + "/trend",
+            report_meta("admin.analytics.trend",
+                        "Per day or week: created, resolved, mean business-time response and "
+                        "resolution, SLA compliance and CSAT",
+                        trend_schema()),
+            range_contract(Grouping::kTime),
+            [&api](RequestContext&, RangeQuery q) { return trend(api, std::move(q)); });
   add_route(router, Method::kGet, base + "/agents",
             report_meta("admin.analytics.agents",
                         "Per agent: assignments, resolutions, response and resolution times, "
                         "SLA compliance, CSAT and open items now",
                         agents_schema()),
-            range_contract(false),
+            range_contract(Grouping::kNone),
             [&api](RequestContext&, RangeQuery q) { return agents(api, std::move(q)); });
   add_route(router, Method::kGet, base + "/queue",
             report_meta("admin.analytics.queue",
                         "Waiting times until the first assignment, and the queue's depth over "
                         "time",
                         queue_schema()),
-            range_contract(false),
+            range_contract(Grouping::kNone),
             [&api](RequestContext&, RangeQuery q) { return queue(api, std::move(q)); });
 }
 

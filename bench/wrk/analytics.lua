@@ -1,4 +1,4 @@
--- One analytics report (DOCKET_BENCH_REPORT: overview, volume, agents or queue; with
+-- One analytics report (DOCKET_BENCH_REPORT: overview, volume, trend, agents or queue; with
 -- DOCKET_BENCH_QUERY appended, e.g. "&groupBy=category") for a random 90-day range in
 -- America/New_York within the benchmark's year, as staff (DOCKET_BENCH_TOKEN).
 local token, report, extra

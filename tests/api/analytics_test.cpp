@@ -233,6 +233,54 @@ TEST_SUITE("analytics") {
     CHECK(num(empty.json["data"]["backlog"]) == 4);  // now, whatever the range
   }
 
+  TEST_CASE("analytics: the trend per local day and week") {
+    DataSet s;
+    const std::string range = "?from=2026-03-28&to=2026-03-30&tz=Europe/Berlin";
+    auto trend = s.report("/api/admin/analytics/trend" + range);
+    std::map<std::string, simdjson::dom::element> day;
+    for (simdjson::dom::element b : trend.json["data"]["buckets"].get_array())
+      day[str(b["bucket"])] = b;
+    REQUIRE(day.size() == 3);
+    // The 28th: E, F and A created; nothing answered, resolved, rated or judged.
+    CHECK(num(day["2026-03-28"]["created"]) == 3);
+    CHECK(num(day["2026-03-28"]["firstResponse"]["count"]) == 0);
+    CHECK(day["2026-03-28"]["firstResponse"]["avgSeconds"].is_null());
+    CHECK(day["2026-03-28"]["sla"]["compliancePercent"].is_null());
+    CHECK(day["2026-03-28"]["csat"]["averageRating"].is_null());
+    // The 29th: B answered after 1 h and closed after 1.5 h (24x7), rated 3.
+    CHECK(num(day["2026-03-29"]["firstResponse"]["count"]) == 1);
+    CHECK(real(day["2026-03-29"]["firstResponse"]["avgSeconds"]) == doctest::Approx(3'600));
+    CHECK(real(day["2026-03-29"]["resolution"]["avgSeconds"]) == doctest::Approx(5'400));
+    CHECK(num(day["2026-03-29"]["csat"]["count"]) == 1);
+    CHECK(real(day["2026-03-29"]["csat"]["averageRating"]) == doctest::Approx(3.0));
+    // The 30th: A answered after 30 business minutes; D (30 min) and A (1 business hour)
+    // resolved; A rated 5. No target breached anywhere.
+    CHECK(real(day["2026-03-30"]["firstResponse"]["avgSeconds"]) == doctest::Approx(1'800));
+    CHECK(num(day["2026-03-30"]["resolution"]["count"]) == 2);
+    CHECK(real(day["2026-03-30"]["resolution"]["avgSeconds"]) == doctest::Approx(2'700));
+    CHECK(real(day["2026-03-30"]["csat"]["averageRating"]) == doctest::Approx(5.0));
+    CHECK(real(day["2026-03-30"]["csat"]["csatPercent"]) == doctest::Approx(100.0));
+    for (const auto& [label, b] : day)
+      CHECK(num(b["sla"]["breached"]) == 0);
+    CHECK(num(day["2026-03-30"]["sla"]["met"]) >= 1);
+    CHECK(real(day["2026-03-30"]["sla"]["compliancePercent"]) == doctest::Approx(100.0));
+    // Weeks start on Monday: the 28th and 29th together, then the 30th.
+    auto weeks = s.report("/api/admin/analytics/trend" + range + "&groupBy=week");
+    auto week = weeks.json["data"]["buckets"].at(0);
+    CHECK(str(week["bucket"]) == "2026-03-28");
+    CHECK(num(week["created"]) == 5);
+    CHECK(num(week["firstResponse"]["count"]) == 1);
+    auto csv =
+        s.server.call("GET", "/api/admin/analytics/trend" + range + "&format=csv", {}, s.admin);
+    CHECK(csv.raw.body.starts_with(
+        "day,created,resolved,firstResponseAvgSeconds,resolutionAvgSeconds,slaMet,slaBreached,"
+        "slaCompliancePercent,csatCount,csatAverageRating,csatPercent\r\n2026-03-28,3,0,,,0,0,,0,,"
+        "\r\n"));
+    auto refused = s.server.call("GET", "/api/admin/analytics/trend" + range + "&groupBy=category",
+                                 {}, s.admin);
+    CHECK(refused.status == 400);
+  }
+
   TEST_CASE("analytics: agents and the queue") {
     DataSet s;
     const std::string range = "?from=2026-03-28&to=2026-03-30&tz=Europe/Berlin";
@@ -308,9 +356,12 @@ TEST_SUITE("analytics") {
     DataSet s;
     const std::string range = "?from=2026-03-28&to=2026-03-30&tz=Asia/Kolkata";
     const std::vector<std::string> paths = {
-        "/api/admin/analytics/overview" + range, "/api/admin/analytics/volume" + range,
+        "/api/admin/analytics/overview" + range,
+        "/api/admin/analytics/volume" + range,
         "/api/admin/analytics/volume" + range + "&groupBy=priority",
-        "/api/admin/analytics/agents" + range, "/api/admin/analytics/queue" + range};
+        "/api/admin/analytics/agents" + range,
+        "/api/admin/analytics/queue" + range,
+        "/api/admin/analytics/trend" + range};
     std::vector<std::string> before;
     for (const auto& p : paths)
       before.push_back(s.report(p).raw.body);
