@@ -188,4 +188,26 @@ Result<std::int64_t> business_time_between(const BusinessCalendar& c, std::int64
   return total;
 }
 
+Result<std::vector<BusinessInterval>> business_intervals(const BusinessCalendar& c,
+                                                         std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<BusinessInterval> out;
+  if (to_ms <= from_ms) return out;
+  if (c.always) {
+    out.push_back({from_ms, to_ms});
+    return out;
+  }
+  Status s = walk(c, from_ms, [&](Ms begin, Ms end) {
+    if (begin >= to_ms) return false;
+    end = std::min(end, to_ms);
+    if (!out.empty() && out.back().end == begin) {
+      out.back().end = end;
+    } else {
+      out.push_back({begin, end});
+    }
+    return end < to_ms;
+  });
+  if (!s.ok() && !s.IsFailedPrecondition()) return s;
+  return out;
+}
+
 }  // namespace docket::domain

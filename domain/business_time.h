@@ -59,4 +59,15 @@ Result<std::int64_t> add_business_time(const BusinessCalendar& calendar, std::in
 Result<std::int64_t> business_time_between(const BusinessCalendar& calendar, std::int64_t from_ms,
                                            std::int64_t to_ms);
 
+// The business time in [from_ms, to_ms) as disjoint intervals [begin, end) in time
+// order, touching ones joined (empty when to_ms <= from_ms). What a client needs to
+// count a deadline down in business time itself.
+struct BusinessInterval {
+  std::int64_t begin = 0;
+  std::int64_t end = 0;
+  bool operator==(const BusinessInterval&) const = default;
+};
+Result<std::vector<BusinessInterval>> business_intervals(const BusinessCalendar& calendar,
+                                                         std::int64_t from_ms, std::int64_t to_ms);
+
 }  // namespace docket::domain

@@ -120,16 +120,6 @@ std::int64_t count(AnalyticsQuery& q, std::string_view metric, const Range& r) {
   return need(q.total(metric, r.start(), r.end()), "reading analytics").n;
 }
 
-// A JSON Schema written out, as a route's documented `data`.
-class SchemaText final : public ShapeSchema {
- public:
-  explicit SchemaText(std::string json) : json_(std::move(json)) {}
-  void write_schema(JsonWriter& w) const override { w.raw(json_); }
-
- private:
-  std::string json_;
-};
-
 constexpr std::string_view kNumber = R"({"type":["number","null"]})";
 constexpr std::string_view kTimesSchema =
     R"({"type":"object","properties":{"avgSeconds":{"type":["number","null"]},)"

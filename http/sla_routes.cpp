@@ -1,6 +1,8 @@
 #include "http/sla_routes.h"
 
 #include "core/json_view.h"
+#include "core/time_format.h"
+#include "domain/business_time.h"
 #include "domain/sla.h"
 #include "http/api_context.h"
 #include "http/command.h"
@@ -458,6 +460,87 @@ Response list_all(ApiContext& api, const Shape<View>& shape, Read&& read, Conver
                      views.size());
 }
 
+// ---- business time -----------------------------------------------------------------------
+
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kMaxBusinessSpanDays = 62;
+
+struct BusinessTimeQuery {
+  std::optional<std::int64_t> calendarId;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+
+std::shared_ptr<const QueryContract<BusinessTimeQuery>> business_time_contract() {
+  auto q = std::make_shared<QueryContract<BusinessTimeQuery>>();
+  q->param(Id("calendarId").describe("The calendar; absent: the built-in 24x7"),
+           &BusinessTimeQuery::calendarId)
+      .param(Date("from").describe("From (inclusive): YYYY-MM-DD (midnight UTC) or an ISO-8601 "
+                                   "UTC time; default now"),
+             &BusinessTimeQuery::from)
+      .param(Date("to").describe("Until (exclusive); default 7 days after from; at most 62 days "
+                                 "after it"),
+             &BusinessTimeQuery::to);
+  return q;
+}
+
+std::int64_t instant_of(const std::optional<std::string>& text, std::int64_t fallback) {
+  if (!text) return fallback;
+  return parse_iso8601(text->size() == 10 ? *text + "T00:00:00.000Z" : *text).value_or(fallback);
+}
+
+Response business_time(ApiContext& api, const BusinessTimeQuery& q) {
+  const std::int64_t from = instant_of(q.from, api.clock.now_ms());
+  const std::int64_t to = instant_of(q.to, from + 7 * kDayMs);
+  if (to <= from || to - from > kMaxBusinessSpanDays * kDayMs) {
+    ValidationErrors errors;
+    errors.add("to", "range",
+               fmt::format("to must be after from, by at most {} days", kMaxBusinessSpanDays));
+    throw errors.to_api_error();
+  }
+  domain::BusinessCalendar calendar{"UTC", {}, {}, true};
+  if (q.calendarId) {
+    auto lease = read_lease(api);
+    auto found = projections::SlaQuery(lease.db()).business_calendar(*q.calendarId);
+    if (!found.ok()) throw unexpected(found.status(), "reading an SLA calendar");
+    if (!*found) throw refusal_error(Refusal::kSlaCalendarNotFound);
+    calendar = std::move(**found);
+  }
+  auto intervals = domain::business_intervals(calendar, from, to);
+  if (!intervals.ok()) throw unexpected(intervals.status(), "counting business time");
+  std::int64_t total = 0;
+  for (const domain::BusinessInterval& i : *intervals)
+    total += i.end - i.begin;
+  return Response::ok([&](JsonWriter& w) {
+    w.begin_object();
+    if (q.calendarId) {
+      w.field("calendarId", *q.calendarId);
+    } else {
+      w.key("calendarId").null();
+    }
+    w.field("timezone", calendar.timezone)
+        .field("from", format_iso8601(from))
+        .field("to", format_iso8601(to))
+        .field("businessSeconds", total / 1000);
+    w.key("intervals").begin_array();
+    for (const domain::BusinessInterval& i : *intervals) {
+      w.begin_object()
+          .field("start", format_iso8601(i.begin))
+          .field("end", format_iso8601(i.end))
+          .end_object();
+    }
+    w.end_array().end_object();
+  });
+}
+
+constexpr std::string_view kBusinessTimeSchema =
+    R"({"type":"object","properties":{"calendarId":{"type":["integer","null"]},)"
+    R"("timezone":{"type":"string"},"from":{"type":"string","format":"date-time"},)"
+    R"("to":{"type":"string","format":"date-time"},"businessSeconds":{"type":"integer"},)"
+    R"("intervals":{"type":"array","description":"The business time in [from, to), in time )"
+    R"(order, touching periods joined","items":{"type":"object","properties":{"start":)"
+    R"({"type":"string","format":"date-time"},"end":{"type":"string","format":"date-time"}}}}}})";
+
 }  // namespace
 
 const Shape<SlaView>& sla_shape() {
@@ -475,6 +558,19 @@ const Shape<SlaView>& sla_shape() {
         .field("firstResponseStatus", &V::firstResponseStatus, {.values = kStatusValues})
         .field("resolutionStatus", &V::resolutionStatus, {.values = kStatusValues})
         .field("nextResponseStatus", &V::nextResponseStatus, {.values = kStatusValues})
+        .field("firstResponseWarningAt", &V::firstResponseWarningAt,
+               {.format = "date-time",
+                .description = "When half the target's business time is used up (yellow)"})
+        .field("firstResponseCriticalAt", &V::firstResponseCriticalAt,
+               {.format = "date-time",
+                .description = "When a fifth of the target's business time is left (red)"})
+        .field("resolutionWarningAt", &V::resolutionWarningAt, {.format = "date-time"})
+        .field("resolutionCriticalAt", &V::resolutionCriticalAt, {.format = "date-time"})
+        .field("nextResponseWarningAt", &V::nextResponseWarningAt, {.format = "date-time"})
+        .field("nextResponseCriticalAt", &V::nextResponseCriticalAt, {.format = "date-time"})
+        .field("calendarId", &V::calendarId,
+               {.description = "The business calendar the clock counts by (its policy's); "
+                               "null: 24x7. GET /api/admin/sla/business-time gives its hours"})
         .field("paused", &V::paused)
         .array("breaches", &V::breaches, breach_shape());
     return s;
@@ -489,6 +585,17 @@ void add_sla_routes(Router& router, ApiContext& api) {
   };
   const RouteError calendar_missing{404, error_code::kSlaCalendarNotFound};
   const RouteError policy_missing{404, error_code::kSlaPolicyNotFound};
+
+  RouteMeta hours = route_meta("admin.sla.businessTime", kTag,
+                               "The business hours of a calendar over a span, for counting SLA "
+                               "clocks down (any staff who reads requests or inquiries)",
+                               Access::kStaff, {calendar_missing});
+  hours.any_permission = {Permission::kSupportRequestsRead, Permission::kSupportInquiriesRead,
+                          Permission::kOperationsManage};
+  hours.response = std::make_shared<SchemaText>(std::string(kBusinessTimeSchema));
+  add_route(router, Method::kGet, "/api/admin/sla/business-time", std::move(hours),
+            business_time_contract(),
+            [&api](RequestContext&, BusinessTimeQuery q) { return business_time(api, q); });
 
   RouteMeta list_calendars = meta("admin.sla.calendars.list",
                                   "Business-hours calendars (calendarId null is the built-in "

@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "core/json_view.h"
 #include "core/json_writer.h"
 #include "core/time_format.h"
+#include "events/payload.h"
 #include "projections/sql_run.h"
 #include "projections/sqlite.h"
 
@@ -17,6 +19,8 @@ constexpr std::string_view kItemColumns =
     "fr_due, fr_warn, fr_crit, fr_met, fr_breached, fr_stopped, "
     "res_due, res_warn, res_crit, res_met, res_breached, res_stopped, "
     "nr_due, nr_warn, nr_crit, nr_met, nr_breached, nr_stopped";
+
+constexpr int kItemColumnCount = 23;
 
 domain::TargetClock read_target(const Statement& st, int first) {
   domain::TargetClock t;
@@ -116,6 +120,15 @@ SlaView sla_view(const SlaItemRow& row, std::int64_t now_ms) {
     v.nextResponseStatus = std::string(
         domain::sla_status_name(domain::target_status(*row.nextResponse, paused, now_ms)));
   }
+  v.firstResponseWarningAt = format_iso8601(row.firstResponse.warningAt);
+  v.firstResponseCriticalAt = format_iso8601(row.firstResponse.criticalAt);
+  v.resolutionWarningAt = format_iso8601(row.resolution.warningAt);
+  v.resolutionCriticalAt = format_iso8601(row.resolution.criticalAt);
+  if (row.nextResponse) {
+    v.nextResponseWarningAt = format_iso8601(row.nextResponse->warningAt);
+    v.nextResponseCriticalAt = format_iso8601(row.nextResponse->criticalAt);
+  }
+  v.calendarId = row.calendarId;
   v.paused = paused;
   v.breaches = row.breaches;
   return v;
@@ -159,11 +172,15 @@ Result<std::map<std::int64_t, SlaItemRow>> SlaQuery::items(std::string_view kind
   {
     Result<CachedStatement> st =
         db_.cached("SELECT " + std::string(kItemColumns) +
-                   " FROM sla.items WHERE kind = ?1 AND item_id IN (SELECT value FROM "
-                   "json_each(?2))");
+                   ", (SELECT p.calendar_id FROM sla.policies p WHERE p.id = policy_id) FROM "
+                   "sla.items WHERE kind = ?1 AND item_id IN (SELECT value FROM json_each(?2))");
     if (!st.ok()) return st.status();
     if (Status s = (*st)->bind_all(kind, list); !s.ok()) return s;
-    auto rows = read_rows<SlaItemRow>(**st, read_item);
+    auto rows = read_rows<SlaItemRow>(**st, [](const Statement& row) {
+      SlaItemRow item = read_item(row);
+      item.calendarId = row.column_optional_int64(kItemColumnCount);
+      return item;
+    });
     if (!rows.ok()) return rows.status();
     for (SlaItemRow& row : *rows)
       out.emplace(row.itemId, std::move(row));
@@ -251,6 +268,34 @@ Result<std::optional<SlaCalendarRow>> SlaQuery::calendar(std::int64_t id) {
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<SlaCalendarRow>{};
   return std::optional<SlaCalendarRow>(std::move(rows->front()));
+}
+
+Result<std::optional<domain::BusinessCalendar>> SlaQuery::business_calendar(std::int64_t id) {
+  Result<CachedStatement> st =
+      db_.cached("SELECT name, timezone, weekly, holidays FROM sla.calendars WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  if (Status s = (*st)->bind(1, id); !s.ok()) return s;
+  Result<bool> found = (*st)->step();
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<domain::BusinessCalendar>{};
+  domain::SlaCalendarRecord record;
+  record.name = std::string((*st)->column_text(0));
+  record.timezone = std::string((*st)->column_text(1));
+  JsonDocument doc;
+  events::payload_detail::ReadFailure failure;
+  auto weekly = doc.parse((*st)->column_text(2));
+  if (!weekly.ok() || !events::payload_detail::read(*weekly, record.weekly, "weekly", failure)) {
+    return Status::Corruption(fmt::format("calendar {}: weekly is not readable", id));
+  }
+  auto holidays = doc.parse((*st)->column_text(3));
+  if (!holidays.ok() ||
+      !events::payload_detail::read(*holidays, record.holidays, "holidays", failure)) {
+    return Status::Corruption(fmt::format("calendar {}: holidays are not readable", id));
+  }
+  (*st)->reset();
+  auto calendar = domain::business_calendar_of(record);
+  if (!calendar.ok()) return calendar.status();
+  return std::optional(std::move(calendar).value());
 }
 
 Result<std::vector<SlaPolicyRow>> SlaQuery::policies() {

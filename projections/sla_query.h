@@ -33,6 +33,7 @@ struct SlaItemRow {
   std::int64_t policyVersion = 0;
   std::string priority;
   std::optional<std::int64_t> pausedMs;
+  std::optional<std::int64_t> calendarId;  // the policy's calendar now; none: 24x7
   domain::TargetClock firstResponse;
   domain::TargetClock resolution;
   std::optional<domain::TargetClock> nextResponse;
@@ -93,6 +94,11 @@ struct SlaView {
   std::string firstResponseStatus;
   std::string resolutionStatus;
   std::optional<std::string> nextResponseStatus;
+  // When each running target turns warning and critical (business time, like the due).
+  std::string firstResponseWarningAt, firstResponseCriticalAt;
+  std::string resolutionWarningAt, resolutionCriticalAt;
+  std::optional<std::string> nextResponseWarningAt, nextResponseCriticalAt;
+  std::optional<std::int64_t> calendarId;  // the calendar the clock counts by; none: 24x7
   bool paused = false;
   std::vector<SlaBreachRow> breaches;
 };
@@ -132,6 +138,9 @@ class SlaQuery {
 
   Result<std::vector<SlaCalendarRow>> calendars();
   Result<std::optional<SlaCalendarRow>> calendar(std::int64_t id);
+  // Calendar `id` as business time counts by it, also after it was deleted (items that
+  // started under it keep counting by it); nullopt when no calendar had that id.
+  Result<std::optional<domain::BusinessCalendar>> business_calendar(std::int64_t id);
   Result<std::vector<SlaPolicyRow>> policies();
   Result<std::optional<SlaPolicyRow>> policy(std::int64_t id);
 

@@ -40,6 +40,88 @@ constexpr std::string_view kOneMinute =
 }  // namespace
 
 TEST_SUITE("api.integration") {
+  TEST_CASE("sla: a clock's calendar, colour instants and business hours to count it down") {
+    ManualClock clock(kStart);  // Sunday
+    ApiServer server({}, &clock);
+    const std::string admin = server.admin_token();
+    const std::string customer = server.register_customer("hours@example.com");
+    // Mondays 09:00-12:30 and 13:30-18:00 in Berlin (UTC+1 in November).
+    auto calendar = server.call(
+        "POST", "/api/admin/sla/calendars",
+        R"({"name":"Mondays","timezone":"Europe/Berlin","weekly":[{"day":"mon","start":"09:00",)"
+        R"("end":"12:30"},{"day":"mon","start":"13:30","end":"18:00"}]})",
+        admin);
+    REQUIRE_MESSAGE(calendar.status == 201, calendar.raw.body);
+    const std::string calendar_id = std::to_string(calendar.data_int("id"));
+    constexpr std::string_view kTargets = R"({"firstResponseMinutes":60,"resolutionMinutes":600})";
+    auto policy = server.call(
+        "POST", "/api/admin/sla/policies",
+        R"({"name":"Mondays","calendarId":)" + calendar_id +
+            R"(,"appliesTo":["support_request"],"categories":["technical"],"targets":{"low":)" +
+            std::string(kTargets) + R"(,"medium":)" + std::string(kTargets) + R"(,"high":)" +
+            std::string(kTargets) + R"(,"urgent":)" + std::string(kTargets) + "}}",
+        admin);
+    REQUIRE_MESSAGE(policy.status == 201, policy.raw.body);
+    const std::int64_t id = request(server, customer, "technical");
+    auto detail =
+        server.call("GET", "/api/admin/support-requests/" + std::to_string(id), {}, admin);
+    REQUIRE(detail.status == 200);
+    auto sla = detail.json["data"]["sla"];
+    CHECK(std::to_string(sla["calendarId"].get_int64().value()) == calendar_id);
+    // An hour from Monday 09:00 local; half of it used at 09:30, four fifths at 09:48.
+    CHECK(str(sla["firstResponseDueAt"]) == "2026-11-23T09:00:00.000Z");
+    CHECK(str(sla["firstResponseWarningAt"]) == "2026-11-23T08:30:00.000Z");
+    CHECK(str(sla["firstResponseCriticalAt"]) == "2026-11-23T08:48:00.000Z");
+    // Ten hours: the whole of this Monday (8 h), then 2 h of the next one.
+    CHECK(str(sla["resolutionDueAt"]) == "2026-11-30T10:00:00.000Z");
+    auto list = server.call("GET", "/api/admin/support-requests", {}, admin);
+    REQUIRE(list.status == 200);
+    CHECK(std::to_string(list.json["data"].at(0)["sla"]["calendarId"].get_int64().value()) ==
+          calendar_id);
+
+    const std::string hours = "/api/admin/sla/business-time?calendarId=" + calendar_id;
+    auto monday = server.call("GET", hours + "&from=2026-11-23&to=2026-11-24", {}, admin);
+    REQUIRE_MESSAGE(monday.status == 200, monday.raw.body);
+    CHECK(str(monday.json["data"]["timezone"]) == "Europe/Berlin");
+    CHECK(monday.json["data"]["businessSeconds"].get_int64().value() == 8 * 3600);
+    auto intervals = monday.json["data"]["intervals"];
+    REQUIRE(intervals.get_array().size() == 2);
+    CHECK(str(intervals.at(0)["start"]) == "2026-11-23T08:00:00.000Z");
+    CHECK(str(intervals.at(0)["end"]) == "2026-11-23T11:30:00.000Z");
+    CHECK(str(intervals.at(1)["start"]) == "2026-11-23T12:30:00.000Z");
+    CHECK(str(intervals.at(1)["end"]) == "2026-11-23T17:00:00.000Z");
+    // Default span: a week from now (Sunday), which holds this Monday only.
+    auto week = server.call("GET", hours, {}, admin);
+    REQUIRE(week.status == 200);
+    CHECK(str(week.json["data"]["from"]) == "2026-11-22T10:17:30.000Z");
+    CHECK(str(week.json["data"]["to"]) == "2026-11-29T10:17:30.000Z");
+    CHECK(week.json["data"]["intervals"].get_array().size() == 2);
+    // 24x7 without a calendar: the whole span.
+    auto always =
+        server.call("GET", "/api/admin/sla/business-time?from=2026-11-23&to=2026-11-24", {}, admin);
+    REQUIRE(always.status == 200);
+    CHECK(always.json["data"]["calendarId"].is_null());
+    CHECK(always.json["data"]["businessSeconds"].get_int64().value() == 86400);
+    // An agent reads it; a customer does not.
+    REQUIRE(server
+                .call("POST", "/api/admin/staff",
+                      R"({"email":"a@example.com","password":"agent-pass-1","name":"A",)"
+                      R"("role":"agent"})",
+                      admin)
+                .status == 201);
+    CHECK(server.call("GET", hours, {}, server.login("a@example.com", "agent-pass-1")).status ==
+          200);
+    CHECK(server.call("GET", hours, {}, customer).status == 403);
+    auto too_long = server.call("GET", hours + "&from=2026-01-01&to=2026-03-05", {}, admin);
+    CHECK(too_long.status == 400);
+    CHECK(str(too_long.json["details"].at(0)["field"]) == "to");
+    auto backwards = server.call("GET", hours + "&from=2026-02-01&to=2026-01-05", {}, admin);
+    CHECK(backwards.status == 400);
+    CHECK(
+        server.call("GET", "/api/admin/sla/business-time?calendarId=999", {}, admin).error_code() ==
+        "SLA_CALENDAR_NOT_FOUND");
+  }
+
   TEST_CASE("sla: calendars and policies through the admin routes") {
     ManualClock clock(kStart);
     ApiServer server({}, &clock);

@@ -134,6 +134,18 @@ TEST_SUITE("domain") {
           expected += inside[m];
         CHECK(business_time_between(c, from_ms, start + to * kMinute).value() ==
               expected * kMinute);
+        // The same span as intervals: the runs of business minutes, joined.
+        std::vector<BusinessInterval> runs;
+        for (int r = from; r < to; ++r) {
+          if (!inside[r]) continue;
+          const std::int64_t begin = start + r * kMinute;
+          if (!runs.empty() && runs.back().end == begin) {
+            runs.back().end = begin + kMinute;
+          } else {
+            runs.push_back({begin, begin + kMinute});
+          }
+        }
+        CHECK(business_intervals(c, from_ms, start + to * kMinute).value() == runs);
         ++intervals;
         // Deadlines: the end of the k-th business minute after `from`.
         const int k = static_cast<int>(rng() % 3000);
@@ -175,6 +187,10 @@ TEST_SUITE("domain") {
     BusinessCalendar none{"UTC", {}, {}, false};
     CHECK(add_business_time(none, 0, kMinute).status().IsFailedPrecondition());
     CHECK(business_time_between(none, 0, 1'000'000'000).value() == 0);
+    CHECK(business_intervals(always, 1000, 6000).value() ==
+          std::vector<BusinessInterval>{{1000, 6000}});
+    CHECK(business_intervals(always, 6000, 1000).value().empty());
+    CHECK(business_intervals(none, 0, 1'000'000'000).value().empty());
     CHECK_FALSE(validate_calendar({"Nowhere/Town", {}, {}, false}).ok());
     CHECK_FALSE(validate_calendar({"UTC", {{Weekday::kMon, 0, 1440}}, {}, false}).ok());
     CHECK_FALSE(validate_calendar({"UTC", {}, {{2026, 2, 30, false}}, false}).ok());
