@@ -1,9 +1,28 @@
 // Analytics: volume, response times, SLA compliance, CSAT and the agent table over a
-// date range in a time zone, each report also as CSV.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// date range in a time zone, the trends as charts, each report also as CSV.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { Api, ApiError } from '../lib/api';
+import {
+  csatData,
+  csatSummary,
+  hoursText,
+  isolated,
+  percentText,
+  ratingText,
+  responseTimesData,
+  responseTimesSummary,
+  slaData,
+  slaSummary,
+  trendGroupBy,
+  volumeData,
+  volumeSummary,
+  type ChartData,
+  type GroupBy,
+  type TrendReport,
+  type VolumeBucket,
+} from './trend';
 
 const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -32,28 +51,41 @@ export function Analytics({ api }: { api: Api }) {
   const [to, setTo] = useState(isoDay(today));
   const [tz, setTz] = useState(localZone);
   const [overview, setOverview] = useState<any>(null);
-  const [volume, setVolume] = useState<any>(null);
+  const [volume, setVolume] = useState<{ from: string; to: string; buckets: VolumeBucket[] } | null>(null);
+  const [trend, setTrend] = useState<TrendReport | null>(null);
   const [agents, setAgents] = useState<any[]>([]);
   const [error, setError] = useState<string | null>(null);
   const q = `from=${from}&to=${to}&tz=${encodeURIComponent(tz)}`;
+  // Each report's own parameters, for JSON and CSV alike.
+  const extra: Record<string, string> = { volume: '&groupBy=day', trend: `&groupBy=${trendGroupBy(from, to)}` };
 
   useEffect(() => {
     setError(null);
+    // A reply for a range no longer asked for is dropped.
+    let current = true;
     Promise.all([
       api.get<any>(`/api/admin/analytics/overview?${q}`),
-      api.get<any>(`/api/admin/analytics/volume?${q}&groupBy=day`),
+      api.get<any>(`/api/admin/analytics/volume?${q}${extra.volume}`),
+      api.get<TrendReport>(`/api/admin/analytics/trend?${q}${extra.trend}`),
       api.get<any>(`/api/admin/analytics/agents?${q}`),
     ])
-      .then(([o, v, a]) => {
+      .then(([o, v, t, a]) => {
+        if (!current) return;
         setOverview(o);
-        setVolume(v);
+        setVolume({ ...v, buckets: v.buckets ?? [] });
+        setTrend({ ...t, groupBy: t.groupBy ?? trendGroupBy(from, to), buckets: t.buckets ?? [] });
         setAgents(a.agents ?? []);
       })
-      .catch((e) => setError(e instanceof ApiError ? e.message : 'Reports could not be loaded'));
+      .catch((e) => {
+        if (current) setError(e instanceof ApiError ? e.message : 'Reports could not be loaded');
+      });
+    return () => {
+      current = false;
+    };
   }, [q]);
 
   const csv = async (report: string) => {
-    const response = await api.raw(`/api/admin/analytics/${report}?${q}&format=csv${report === 'volume' ? '&groupBy=day' : ''}`);
+    const response = await api.raw(`/api/admin/analytics/${report}?${q}&format=csv${extra[report] ?? ''}`);
     const url = URL.createObjectURL(await response.blob());
     const a = document.createElement('a');
     a.href = url;
@@ -80,7 +112,7 @@ export function Analytics({ api }: { api: Api }) {
             ))}
           </select>
         </label>
-        {['overview', 'volume', 'agents'].map((r) => (
+        {['overview', 'volume', 'trend', 'agents'].map((r) => (
           <button type="button" onClick={() => void csv(r)}>
             {r} CSV
           </button>
@@ -103,7 +135,14 @@ export function Analytics({ api }: { api: Api }) {
           <Tile label="CSAT" value={percent(overview.csat?.csatPercent)} />
         </dl>
       )}
-      {volume && <VolumeChart buckets={volume.buckets ?? []} />}
+      {(volume || trend) && (
+        <div class="charts">
+          {volume && <VolumeChart report={volume} />}
+          {trend && <ResponseTimesChart report={trend} />}
+          {trend && <SlaChart report={trend} />}
+          {trend && <CsatChart report={trend} />}
+        </div>
+      )}
       <table class="table" aria-label="Agents">
         <thead>
           <tr>
@@ -143,51 +182,216 @@ function Tile({ label, value }: { label: string; value: string | number }) {
   );
 }
 
-// Created and resolved per local day. The table under the chart carries the same
-// numbers for screen readers.
-function VolumeChart({ buckets }: { buckets: Array<{ bucket: string; created: number; resolved: number }> }) {
+// Series colours: each at least 4.5:1 against the white chart, and the second line of a
+// chart dashed, so that the two tell apart without colour too.
+const BLUE = '#1f5fbf';
+const GREEN = '#14803a';
+const ORANGE = '#b34700';
+const PURPLE = '#6b3fa0';
+const DASH = [6, 4];
+const HEIGHT = 220;
+
+// What a chart draws besides time: its series, their y axes and scales.
+interface ChartSpec {
+  series: uPlot.Series[];
+  axes: uPlot.Axis[];
+  scales?: uPlot.Scales;
+}
+
+// A y scale from zero to a little above the highest value (0 to 1 with no data).
+const fromZero: uPlot.Range.Function = (_u, _min, max) => (max > 0 ? uPlot.rangeNum(0, max, 0.1, true) : [0, 1]);
+
+// The legend's value of a series at the cursor, — where there is none.
+const valueOf = (format: (v: number) => string) => (_u: uPlot, v: number | null) => (v === null || v === undefined ? '—' : format(v));
+const dateOf = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+
+// One bucket alone gets a day either side (uPlot's own pad for it assumes milliseconds).
+const xRange: uPlot.Range.Function = (u, min, max) => {
+  const xs = u.data[0];
+  return xs.length === 1 ? [xs[0] - 86_400, xs[0] + 86_400] : [min, max];
+};
+
+// Where a chart is too dense for points, a value between gaps still gets one.
+const pointsBetweenGaps: uPlot.Series.Points = {
+  filter: (u, i, show) => (show ? null : isolated(u.data[i])),
+};
+
+const VOLUME: ChartSpec = {
+  series: [
+    { label: 'Created', stroke: BLUE, width: 2, value: valueOf(String) },
+    { label: 'Resolved', stroke: GREEN, width: 2, dash: DASH, value: valueOf(String) },
+  ],
+  axes: [{ label: 'items' }],
+  scales: { y: { range: fromZero } },
+};
+
+const RESPONSE_TIMES: ChartSpec = {
+  series: [
+    { label: 'First response (avg)', stroke: BLUE, width: 2, value: valueOf(hoursText) },
+    { label: 'Resolution (avg)', stroke: ORANGE, width: 2, dash: DASH, value: valueOf(hoursText) },
+  ],
+  axes: [{ label: 'hours' }],
+  scales: { y: { range: fromZero } },
+};
+
+const SLA: ChartSpec = {
+  series: [{ label: 'Targets met', stroke: GREEN, width: 2, value: valueOf(percentText) }],
+  axes: [{ label: '%' }],
+  scales: { y: { range: [0, 100] } },
+};
+
+// Ratings 1–5 on the left, CSAT 0–100 % on the right: the ticks of the two line up
+// (1 ↔ 0 %, 5 ↔ 100 %), so one grid serves both.
+const CSAT: ChartSpec = {
+  series: [
+    { label: 'Average rating', stroke: PURPLE, width: 2, scale: 'rating', value: valueOf(ratingText) },
+    { label: 'CSAT', stroke: GREEN, width: 2, dash: DASH, scale: '%', value: valueOf(percentText) },
+  ],
+  axes: [
+    { scale: 'rating', label: 'rating', splits: [1, 2, 3, 4, 5] },
+    { scale: '%', side: 1, label: 'CSAT %', splits: [0, 25, 50, 75, 100], grid: { show: false } },
+  ],
+  scales: { rating: { range: [1, 5] }, '%': { range: [0, 100] } },
+};
+
+// One uPlot chart over dates in a <figure>: x is a bucket's date at UTC midnight, shown
+// in UTC so that each point carries its own date. The plot is a picture for assistive
+// technology (role="img", `label` says what it shows) with nothing focusable inside; the
+// numbers follow in a table under a disclosure. It follows its container's width and is
+// destroyed on unmount or when its data changes.
+function Chart(props: {
+  caption: string;
+  label: string;
+  groupBy: GroupBy;
+  spec: ChartSpec;
+  data: ChartData;
+  columns: string[];
+  rows: Array<Array<string | number>>;
+}) {
+  const { caption, label, groupBy, spec, data } = props;
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!ref.current) return;
-    const xs = buckets.map((b) => Date.parse(`${b.bucket}T12:00:00Z`) / 1000);
+    const el = ref.current;
+    if (!el) return;
     const plot = new uPlot(
       {
-        width: Math.min(900, ref.current.clientWidth || 900),
-        height: 240,
-        series: [{}, { label: 'Created', stroke: '#1f5fbf', width: 2 }, { label: 'Resolved', stroke: '#14803a', width: 2 }],
-        axes: [{}, { label: 'items' }],
-        scales: { x: { time: true } },
+        width: el.clientWidth || 600,
+        height: HEIGHT,
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        series: [
+          { label: groupBy === 'week' ? 'Week of' : 'Day', value: valueOf(dateOf) },
+          ...spec.series.map((s) => ({ ...s, points: pointsBetweenGaps })),
+        ],
+        axes: [{}, ...spec.axes],
+        scales: { x: { time: true, range: xRange }, ...spec.scales },
+        legend: { markers: { dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
       },
-      [xs, buckets.map((b) => b.created), buckets.map((b) => b.resolved)],
-      ref.current,
+      data,
+      el,
     );
-    return () => plot.destroy();
-  }, [buckets]);
+    const observer = new ResizeObserver(() => {
+      if (el.clientWidth > 0 && el.clientWidth !== plot.width) plot.setSize({ width: el.clientWidth, height: HEIGHT });
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+    };
+  }, [spec, data, groupBy]);
   return (
     <figure class="chart">
-      <figcaption>Volume per day</figcaption>
-      <div ref={ref} aria-hidden="true" />
+      <figcaption>{caption}</figcaption>
+      <div ref={ref} role="img" aria-label={label} />
       <details>
         <summary>The numbers</summary>
         <table class="table">
           <thead>
             <tr>
-              <th scope="col">Day</th>
-              <th scope="col">Created</th>
-              <th scope="col">Resolved</th>
+              {props.columns.map((c) => (
+                <th scope="col">{c}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {buckets.map((b) => (
+            {props.rows.map(([head, ...cells]) => (
               <tr>
-                <th scope="row">{b.bucket}</th>
-                <td>{b.created}</td>
-                <td>{b.resolved}</td>
+                <th scope="row">{head}</th>
+                {cells.map((c) => (
+                  <td>{c}</td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
       </details>
     </figure>
+  );
+}
+
+const orDash = (v: number | null, format: (v: number) => string) => (v === null ? '—' : format(v));
+
+// Created and resolved per local day.
+function VolumeChart({ report }: { report: { from: string; to: string; buckets: VolumeBucket[] } }) {
+  const data = useMemo(() => volumeData(report.buckets), [report]);
+  return (
+    <Chart
+      caption="Volume per day"
+      label={volumeSummary(report)}
+      groupBy="day"
+      spec={VOLUME}
+      data={data}
+      columns={['Day', 'Created', 'Resolved']}
+      rows={report.buckets.map((b) => [b.bucket, b.created, b.resolved])}
+    />
+  );
+}
+
+const bucketColumn = (groupBy: GroupBy) => (groupBy === 'week' ? 'Week of' : 'Day');
+
+function ResponseTimesChart({ report }: { report: TrendReport }) {
+  const data = useMemo(() => responseTimesData(report.buckets), [report]);
+  const [, first, resolution] = data;
+  return (
+    <Chart
+      caption="Response times (business hours)"
+      label={responseTimesSummary(report)}
+      groupBy={report.groupBy}
+      spec={RESPONSE_TIMES}
+      data={data}
+      columns={[bucketColumn(report.groupBy), 'First response (avg)', 'Resolution (avg)']}
+      rows={report.buckets.map((b, i) => [b.bucket, orDash(first[i], hoursText), orDash(resolution[i], hoursText)])}
+    />
+  );
+}
+
+function SlaChart({ report }: { report: TrendReport }) {
+  const data = useMemo(() => slaData(report.buckets), [report]);
+  const [, compliance] = data;
+  return (
+    <Chart
+      caption="SLA compliance"
+      label={slaSummary(report)}
+      groupBy={report.groupBy}
+      spec={SLA}
+      data={data}
+      columns={[bucketColumn(report.groupBy), 'Met', 'Breached', 'Compliance']}
+      rows={report.buckets.map((b, i) => [b.bucket, b.sla?.met ?? 0, b.sla?.breached ?? 0, orDash(compliance[i], percentText)])}
+    />
+  );
+}
+
+function CsatChart({ report }: { report: TrendReport }) {
+  const data = useMemo(() => csatData(report.buckets), [report]);
+  const [, rating, csat] = data;
+  return (
+    <Chart
+      caption="Customer satisfaction"
+      label={csatSummary(report)}
+      groupBy={report.groupBy}
+      spec={CSAT}
+      data={data}
+      columns={[bucketColumn(report.groupBy), 'Ratings', 'Average rating', 'CSAT']}
+      rows={report.buckets.map((b, i) => [b.bucket, b.csat?.count ?? 0, orDash(rating[i], ratingText), orDash(csat[i], percentText)])}
+    />
   );
 }
