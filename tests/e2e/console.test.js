@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { assertAccessible, CONSOLE_DIR, launchBrowser, screenshot, startProxy } from './lib/browser.js';
 import { pngWithText } from './lib/images.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, fileMailbox, freePort, loginAdmin, otpFromMail, startDocket, TRACKING_CODE } from './lib/inquiries.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, fileMailbox, freePort, loginAdmin, otpFromMail, registerCustomer, startDocket, TRACKING_CODE } from './lib/inquiries.js';
 import http from 'node:http';
 
 // How long a message may take to show on the other side.
@@ -199,6 +199,56 @@ describe('console', () => {
     }
     assert.equal(status, 'resolved');
     await screenshot(agent, 'agent-keyboard');
+  });
+
+  test('the SLA timer counts business hours, standing still outside them; Take next assigns the queue head to the agent', async () => {
+    const { token: admin, id: adminId } = await loginAdmin(base);
+    // One business hour a day, starting two hours from now (UTC): the first reply is due
+    // 2.5 hours from now on the wall clock, but only 30 business minutes away.
+    const hour = (new Date().getUTCHours() + 2) % 24;
+    const hh = (h) => `${String(h % 24).padStart(2, '0')}:00`;
+    const weekly = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({ day, start: hh(hour), end: hh(hour + 1) }));
+    const calendar = await call(base, 'POST', '/api/admin/sla/calendars', { token: admin, body: { name: 'Late hour', timezone: 'UTC', weekly } });
+    assert.equal(calendar.status, 201, JSON.stringify(calendar.body));
+    const minutes = { firstResponseMinutes: 30, resolutionMinutes: 600 };
+    const policy = await call(base, 'POST', '/api/admin/sla/policies', {
+      token: admin,
+      body: {
+        name: 'Late hour billing',
+        calendarId: calendar.body.data.id,
+        appliesTo: ['support_request'],
+        categories: ['billing'],
+        targets: { low: minutes, medium: minutes, high: minutes, urgent: minutes },
+      },
+    });
+    assert.equal(policy.status, 201, JSON.stringify(policy.body));
+    const customer = await registerCustomer(base, `sla-${Date.now()}@example.com`, 'Sam');
+    const subject = `Invoice twice ${Date.now()}`;
+    const created = await call(base, 'POST', '/api/mobile/support-requests', {
+      token: customer.token,
+      body: { subject, category: 'billing', message: 'I was charged twice' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const row = agent.getByRole('button', { name: new RegExp(subject) });
+    await row.waitFor({ timeout: 5000 });
+    const timer = row.locator('.sla');
+    await timer.filter({ hasText: /^30m left · off hours$/ }).waitFor({ timeout: 5000 });
+    assert.equal(await timer.getAttribute('data-sla'), 'ok');
+    await row.click();
+    const headerTimer = agent.locator('.thread header .sla');
+    await headerTimer.filter({ hasText: 'First reply: 30m left · off hours' }).waitFor();
+    assert.match(await headerTimer.getAttribute('title'), /counting business hours \(UTC\)/);
+    await screenshot(agent, 'agent-sla-business-hours');
+
+    // Take next: the head of the queue becomes the agent's and opens.
+    const waiting = await call(base, 'POST', '/api/support-inquiries', { body: { subject: `Take me ${Date.now()}`, message: 'Anyone?' } });
+    assert.equal(waiting.status, 201);
+    await agent.getByRole('button', { name: 'Take next' }).click();
+    await agent.getByRole('status').filter({ hasText: /is yours/ }).waitFor({ timeout: 5000 });
+    const [type, id] = (await agent.locator('[aria-current="true"]').getAttribute('data-item')).split(':');
+    const taken = await call(base, 'GET', `/api/admin/support-${type === 'inquiry' ? 'inquiries' : 'requests'}/${id}`, { token: admin });
+    assert.equal(taken.body.data.assignedAdminId, adminId);
+    await thread().waitFor();
   });
 
   test('the widget keeps its chat across a reload, sends an image, verifies the e-mail with its code, and shows the end', async () => {

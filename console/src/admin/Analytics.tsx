@@ -7,7 +7,6 @@ import { Api, ApiError } from '../lib/api';
 import {
   csatData,
   csatSummary,
-  hoursText,
   isolated,
   percentText,
   ratingText,
@@ -18,8 +17,10 @@ import {
   trendGroupBy,
   volumeData,
   volumeSummary,
+  timeUnit,
   type ChartData,
   type GroupBy,
+  type TimeUnit,
   type TrendReport,
   type VolumeBucket,
 } from './trend';
@@ -225,14 +226,15 @@ const VOLUME: ChartSpec = {
   scales: { y: { range: fromZero } },
 };
 
-const RESPONSE_TIMES: ChartSpec = {
+// In the unit that suits the figures (hours, or minutes or seconds when they are short).
+const responseTimesSpec = (unit: TimeUnit): ChartSpec => ({
   series: [
-    { label: 'First response (avg)', stroke: BLUE, width: 2, value: valueOf(hoursText) },
-    { label: 'Resolution (avg)', stroke: ORANGE, width: 2, dash: DASH, value: valueOf(hoursText) },
+    { label: 'First response (avg)', stroke: BLUE, width: 2, value: valueOf(unit.text) },
+    { label: 'Resolution (avg)', stroke: ORANGE, width: 2, dash: DASH, value: valueOf(unit.text) },
   ],
-  axes: [{ label: 'hours' }],
+  axes: [{ label: unit.name }],
   scales: { y: { range: fromZero } },
-};
+});
 
 const SLA: ChartSpec = {
   series: [{ label: 'Targets met', stroke: GREEN, width: 2, value: valueOf(percentText) }],
@@ -349,17 +351,19 @@ function VolumeChart({ report }: { report: { from: string; to: string; buckets: 
 const bucketColumn = (groupBy: GroupBy) => (groupBy === 'week' ? 'Week of' : 'Day');
 
 function ResponseTimesChart({ report }: { report: TrendReport }) {
-  const data = useMemo(() => responseTimesData(report.buckets), [report]);
+  const unit = useMemo(() => timeUnit(report.buckets), [report]);
+  const spec = useMemo(() => responseTimesSpec(unit), [unit]);
+  const data = useMemo(() => responseTimesData(report.buckets, unit), [report, unit]);
   const [, first, resolution] = data;
   return (
     <Chart
       caption="Response times (business hours)"
-      label={responseTimesSummary(report)}
+      label={responseTimesSummary(report, unit)}
       groupBy={report.groupBy}
-      spec={RESPONSE_TIMES}
+      spec={spec}
       data={data}
       columns={[bucketColumn(report.groupBy), 'First response (avg)', 'Resolution (avg)']}
-      rows={report.buckets.map((b, i) => [b.bucket, orDash(first[i], hoursText), orDash(resolution[i], hoursText)])}
+      rows={report.buckets.map((b, i) => [b.bucket, orDash(first[i], unit.text), orDash(resolution[i], unit.text)])}
     />
   );
 }

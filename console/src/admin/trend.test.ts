@@ -10,6 +10,7 @@ import {
   slaData,
   slaSummary,
   spread,
+  timeUnit,
   trendGroupBy,
   volumeData,
   volumeSummary,
@@ -94,6 +95,19 @@ describe('responseTimesData', () => {
       [null, null],
       [null, null],
     ]);
+  });
+});
+
+describe('timeUnit', () => {
+  it('draws in hours unless the longest average is short, so the ticks do not all read 0', () => {
+    const at = (avg: number) => [bucket('2026-12-01', { resolution: { count: 1, avgSeconds: avg } })];
+    expect(timeUnit(at(7200)).name).toBe('hours');
+    expect(timeUnit(at(7199)).name).toBe('minutes');
+    expect(timeUnit(at(119)).name).toBe('seconds');
+    expect(timeUnit([]).name).toBe('seconds');
+    const [, , minutes] = responseTimesData(at(900), timeUnit(at(900)));
+    expect(minutes).toEqual([15]);
+    expect(timeUnit(at(900)).text(15)).toBe('15.0 min');
   });
 });
 

@@ -58,18 +58,34 @@ function figure(count: number | null | undefined, value: number | null | undefin
   return count === 0 || typeof value !== 'number' || !Number.isFinite(value) ? null : value;
 }
 
-const hours = (seconds: number | null) => (seconds === null ? null : seconds / 3600);
+// The unit a chart of durations is drawn in: hours, unless the longest average is short
+// enough that hours would round every tick to 0.
+export interface TimeUnit {
+  name: 'seconds' | 'minutes' | 'hours';
+  seconds: number;
+  text: (v: number) => string; // a value in this unit, with its symbol
+}
+export const HOURS: TimeUnit = { name: 'hours', seconds: 3600, text: (h) => `${h.toFixed(1)} h` };
+const MINUTES: TimeUnit = { name: 'minutes', seconds: 60, text: (m) => `${m.toFixed(1)} min` };
+const SECONDS: TimeUnit = { name: 'seconds', seconds: 1, text: (s) => `${Math.round(s)} s` };
+
+export function timeUnit(buckets: TrendBucket[]): TimeUnit {
+  let longest = 0;
+  for (const b of buckets) longest = Math.max(longest, b.firstResponse?.avgSeconds ?? 0, b.resolution?.avgSeconds ?? 0);
+  return longest >= 2 * 3600 ? HOURS : longest >= 120 ? MINUTES : SECONDS;
+}
 
 export function volumeData(buckets: VolumeBucket[]): ChartData {
   return [buckets.map((b) => dayTime(b.bucket)), buckets.map((b) => b.created), buckets.map((b) => b.resolved)];
 }
 
-// Average first response and average resolution, in business hours.
-export function responseTimesData(buckets: TrendBucket[]): ChartData {
+// Average first response and average resolution in business time, in `unit`.
+export function responseTimesData(buckets: TrendBucket[], unit: TimeUnit = HOURS): ChartData {
+  const inUnit = (seconds: number | null) => (seconds === null ? null : seconds / unit.seconds);
   return [
     buckets.map((b) => dayTime(b.bucket)),
-    buckets.map((b) => hours(figure(b.firstResponse?.count, b.firstResponse?.avgSeconds))),
-    buckets.map((b) => hours(figure(b.resolution?.count, b.resolution?.avgSeconds))),
+    buckets.map((b) => inUnit(figure(b.firstResponse?.count, b.firstResponse?.avgSeconds))),
+    buckets.map((b) => inUnit(figure(b.resolution?.count, b.resolution?.avgSeconds))),
   ];
 }
 
@@ -99,7 +115,7 @@ export function isolated(values: ArrayLike<number | null | undefined>): number[]
   return out;
 }
 
-export const hoursText = (h: number) => `${h.toFixed(1)} h`;
+export const hoursText = HOURS.text;
 export const percentText = (p: number) => `${p.toFixed(1)} %`;
 export const ratingText = (r: number) => r.toFixed(1);
 
@@ -124,11 +140,11 @@ export function volumeSummary(report: { from: string; to: string; buckets: Volum
   return `Items created and resolved ${period(report, 'day')}: ${created} created, ${resolved} resolved.`;
 }
 
-export function responseTimesSummary(report: TrendReport): string {
-  const [, first, resolution] = responseTimesData(report.buckets);
+export function responseTimesSummary(report: TrendReport, unit: TimeUnit = HOURS): string {
+  const [, first, resolution] = responseTimesData(report.buckets, unit);
   return (
     `Average response times in business hours ${period(report, report.groupBy)}: ` +
-    `first response ${spread(first, hoursText)}; resolution ${spread(resolution, hoursText)}.`
+    `first response ${spread(first, unit.text)}; resolution ${spread(resolution, unit.text)}.`
   );
 }
 

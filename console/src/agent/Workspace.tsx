@@ -13,7 +13,8 @@ import { IMAGE_TYPES, uploadFiles } from '../lib/upload';
 import { useVirtualList } from '../lib/virtual';
 import type { Auth } from '../console/auth';
 import { MessageLog } from '../console/MessageLog';
-import { SlaTimer, type Sla } from './SlaTimer';
+import { BusinessHours, fetchHours } from './businessHours';
+import { BusinessHoursContext, SlaTimer, type Sla } from './SlaTimer';
 
 export type ItemType = 'inquiry' | 'request';
 
@@ -93,6 +94,8 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
   const loadGeneration = useRef(0);
   const list = useVirtualList(items.length, ROW_HEIGHT);
   const replyRef = useRef<HTMLTextAreaElement>(null);
+  // The SLA timers' business hours, fetched once per calendar for the whole page.
+  const businessHours = useMemo(() => new BusinessHours(fetchHours(<T,>(path: string) => api.get<T>(path))), [api]);
 
   // One list query per kind and status (the API filters on one status at a time).
   const queries = useCallback((): Array<[ItemType | 'queue', string]> => {
@@ -265,98 +268,100 @@ export function Workspace({ auth, api, onLogout }: { auth: Auth; api: Api; onLog
   }, [cursor]);
 
   return (
-    <div class="workspace">
-      <header class="topbar">
-        <h1>Docket · Inbox</h1>
-        <span class={`live ${live ? 'on' : 'off'}`} role="status">
-          {live ? 'Live' : 'Reconnecting…'}
-        </span>
-        <label class="inline">
-          My status
-          <select value={agentStatus} onChange={(e) => void changeStatus((e.currentTarget as HTMLSelectElement).value)}>
-            {AGENT_STATUSES.map((s) => (
-              <option value={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <button type="button" onClick={() => void takeNext()}>
-          Take next
-        </button>
-        <span class="me">{auth.account.name}</span>
-        <button type="button" onClick={onLogout}>
-          Sign out
-        </button>
-      </header>
-      {notice && (
-        <p class="notice" role="status">
-          {notice}{' '}
-          <button type="button" class="link" onClick={() => setNotice(null)}>
-            Dismiss
+    <BusinessHoursContext.Provider value={businessHours}>
+      <div class="workspace">
+        <header class="topbar">
+          <h1>Docket · Inbox</h1>
+          <span class={`live ${live ? 'on' : 'off'}`} role="status">
+            {live ? 'Live' : 'Reconnecting…'}
+          </span>
+          <label class="inline">
+            My status
+            <select value={agentStatus} onChange={(e) => void changeStatus((e.currentTarget as HTMLSelectElement).value)}>
+              {AGENT_STATUSES.map((s) => (
+                <option value={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <button type="button" onClick={() => void takeNext()}>
+            Take next
           </button>
-        </p>
-      )}
-      <div class="panes">
-        <nav class="inbox" aria-label="Inbox">
-          <div class="filters" role="tablist" aria-label="Which items">
-            {(['queue', 'open', 'mine', 'all'] as View[]).map((v) => (
-              <button type="button" role="tab" aria-selected={view === v} class={view === v ? 'tab on' : 'tab'} onClick={() => setView(v)}>
-                {v === 'queue' ? 'Queue' : v === 'open' ? 'Open' : v === 'mine' ? 'Mine' : 'All'}
-              </button>
-            ))}
-          </div>
-          <input
-            ref={searchRef}
-            type="search"
-            placeholder="Search (/)"
-            aria-label="Search the inbox"
-            value={search}
-            onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
-          />
-          <div class="items" ref={(el) => {
-              list.scrollRef.current = el;
-            }}>
-            {items.length === 0 && <p class="empty">Nothing here.</p>}
-            <ul aria-label={`Items (${items.length})`} data-testid="inbox" style={{ height: `${list.totalSize}px` }}>
-              {list.items.map((v) => {
-                const item = items[v.index]!;
-                const key = `${item.type}:${item.id}`;
-                return (
-                  <li key={key} style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px` }}>
-                    <button
-                      type="button"
-                      data-row={v.index}
-                      data-item={key}
-                      class={`inbox-row ${v.index === cursor ? 'cursor' : ''} ${openKey === key ? 'open' : ''}`}
-                      aria-current={openKey === key ? 'true' : undefined}
-                      onClick={() => {
-                        setCursor(v.index);
-                        setOpenKey(key);
-                      }}
-                    >
-                      <span class="label">{item.label}</span>
-                      <span class="subject">{item.subject}</span>
-                      <span class="meta">
-                        <span class={`pill ${item.status}`}>{item.status}</span>
-                        <span class={`pill prio-${item.priority}`}>{item.priority}</span>
-                        {item.sla && <SlaTimer sla={item.sla} compact />}
-                        <span class="who">{item.who}</span>
-                      </span>
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
-          </div>
-        </nav>
-        <section class="conversation" aria-label="Conversation">
-          {opened ? (
-            <Conversation key={openKey} item={opened} api={api} socket={socket} auth={auth} replyRef={replyRef} onChanged={refreshHead} />
-          ) : (
-            <p class="empty">Pick an item (j / k, then Enter).</p>
-          )}
-        </section>
+          <span class="me">{auth.account.name}</span>
+          <button type="button" onClick={onLogout}>
+            Sign out
+          </button>
+        </header>
+        {notice && (
+          <p class="notice" role="status">
+            {notice}{' '}
+            <button type="button" class="link" onClick={() => setNotice(null)}>
+              Dismiss
+            </button>
+          </p>
+        )}
+        <div class="panes">
+          <nav class="inbox" aria-label="Inbox">
+            <div class="filters" role="tablist" aria-label="Which items">
+              {(['queue', 'open', 'mine', 'all'] as View[]).map((v) => (
+                <button type="button" role="tab" aria-selected={view === v} class={view === v ? 'tab on' : 'tab'} onClick={() => setView(v)}>
+                  {v === 'queue' ? 'Queue' : v === 'open' ? 'Open' : v === 'mine' ? 'Mine' : 'All'}
+                </button>
+              ))}
+            </div>
+            <input
+              ref={searchRef}
+              type="search"
+              placeholder="Search (/)"
+              aria-label="Search the inbox"
+              value={search}
+              onInput={(e) => setSearch((e.currentTarget as HTMLInputElement).value)}
+            />
+            <div class="items" ref={(el) => {
+                list.scrollRef.current = el;
+              }}>
+              {items.length === 0 && <p class="empty">Nothing here.</p>}
+              <ul aria-label={`Items (${items.length})`} data-testid="inbox" style={{ height: `${list.totalSize}px` }}>
+                {list.items.map((v) => {
+                  const item = items[v.index]!;
+                  const key = `${item.type}:${item.id}`;
+                  return (
+                    <li key={key} style={{ transform: `translateY(${v.start}px)`, height: `${ROW_HEIGHT}px` }}>
+                      <button
+                        type="button"
+                        data-row={v.index}
+                        data-item={key}
+                        class={`inbox-row ${v.index === cursor ? 'cursor' : ''} ${openKey === key ? 'open' : ''}`}
+                        aria-current={openKey === key ? 'true' : undefined}
+                        onClick={() => {
+                          setCursor(v.index);
+                          setOpenKey(key);
+                        }}
+                      >
+                        <span class="label">{item.label}</span>
+                        <span class="subject">{item.subject}</span>
+                        <span class="meta">
+                          <span class={`pill ${item.status}`}>{item.status}</span>
+                          <span class={`pill prio-${item.priority}`}>{item.priority}</span>
+                          {item.sla && <SlaTimer sla={item.sla} compact />}
+                          <span class="who">{item.who}</span>
+                        </span>
+                      </button>
+                    </li>
+                  );
+                })}
+              </ul>
+            </div>
+          </nav>
+          <section class="conversation" aria-label="Conversation">
+            {opened ? (
+              <Conversation key={openKey} item={opened} api={api} socket={socket} auth={auth} replyRef={replyRef} onChanged={refreshHead} />
+            ) : (
+              <p class="empty">Pick an item (j / k, then Enter).</p>
+            )}
+          </section>
+        </div>
       </div>
-    </div>
+    </BusinessHoursContext.Provider>
   );
 }
 
