@@ -55,10 +55,16 @@ std::string customer_room(std::int64_t account_id) {
   return "customer:" + std::to_string(account_id);
 }
 
+std::string guest_room(std::int64_t inquiry_id) {
+  return "guest:" + std::to_string(inquiry_id);
+}
+
 std::vector<std::string> queue_feed_rooms(const auth::Identity& who) {
   std::vector<std::string> rooms;
   if (who.is_customer()) {
     rooms.push_back(customer_room(who.accountId));
+  } else if (who.is_guest()) {
+    rooms.push_back(guest_room(who.inquiryId));
   } else if (who.is_staff()) {
     rooms.push_back(agent_room(who.accountId));
     // The team rooms carry every new and updated item: only for staff who may read some.
@@ -72,7 +78,7 @@ std::vector<std::string> queue_feed_rooms(const auth::Identity& who) {
 
 bool is_queue_feed_room(std::string_view room) {
   return room == kAgentsRoom || room == kAdminsRoom || room.starts_with("agent:") ||
-         room.starts_with("customer:");
+         room.starts_with("customer:") || room.starts_with("guest:");
 }
 
 std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
@@ -123,6 +129,14 @@ std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
         .field("customerId", customer);
     out.push_back(
         {"ticket-updated", updated_rooms(assignee, std::nullopt, customer), w.end_object().take()});
+    // The guest of an inquiry sees its chat close live; who works on it stays internal.
+    if (type == inquiry) {
+      JsonWriter g;
+      begin(g, e, epoch);
+      item(g, type, id);
+      g.field("change", "status").field("from", from).field("to", to);
+      out.push_back({"ticket-updated", {guest_room(id)}, g.end_object().take()});
+    }
   };
 
   // Staff only: a breach is the team's business, not the customer's.

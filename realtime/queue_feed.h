@@ -10,6 +10,8 @@
 //   support.request.assigned / support.inquiry.assigned, *.status_changed
 //       -> ticket-updated        admins, agent:{assignee} (and the previous one on a
 //                                reassignment), customer:{customerId}
+//   support.inquiry.status_changed
+//       -> ticket-updated        guest:{supportInquiryId}, without staff or customer ids
 //   agent.status_changed
 //       -> agent-status-changed  admins, agent:{accountId}
 //   support.request.sla_breached / support.inquiry.sla_breached
@@ -21,9 +23,9 @@
 //
 // Rooms: staff are put in agent:{accountId} and, by role, agents (role agent) or admins
 // (role admin) when they hold SupportRequests_READ or SupportInquiries_READ; customers
-// in customer:{accountId}. Clients cannot join or leave them. Payloads name items by
-// type and id (no subject or message text).
-// Pure; thread-safe.
+// in customer:{accountId}; a guest in guest:{inquiryId}, the inquiry its token opens. Clients
+// cannot join or leave them. Payloads name items by type and id (no subject or message text). Pure;
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +43,7 @@ inline constexpr std::string_view kAgentsRoom = "agents";
 inline constexpr std::string_view kAdminsRoom = "admins";
 std::string agent_room(std::int64_t account_id);     // "agent:12"
 std::string customer_room(std::int64_t account_id);  // "customer:12"
+std::string guest_room(std::int64_t inquiry_id);     // "guest:12"
 
 // The queue-feed rooms of an identity (empty for guests and anonymous sessions).
 std::vector<std::string> queue_feed_rooms(const auth::Identity& who);

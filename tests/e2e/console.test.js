@@ -285,8 +285,8 @@ describe('console', () => {
     const found = await call(base, 'GET', `/api/admin/support-inquiries?search=${code}`, { token });
     const id = found.body.data[0].id;
     assert.equal((await call(base, 'PATCH', `/api/admin/support-inquiries/${id}/status`, { token, body: { status: 'closed' } })).status, 200);
-    // No message tells the guest; the widget looks at the inquiry every 10 s.
-    await widget().getByText('This conversation is closed.').waitFor({ timeout: 15000 });
+    // Live: the guest's room gets the status change (ticket-updated), no polling.
+    await widget().getByText('This conversation is closed.').waitFor({ timeout: LIVE_MS });
     await screenshot(guest, 'widget-closed');
     await assertAccessible(guest, 'the closed chat');
   });

@@ -116,6 +116,21 @@ TEST_SUITE("realtime") {
     CHECK(resolved[0].json.find(R"("change":"status","from":"open","to":"resolved")") !=
           std::string::npos);
 
+    // An inquiry's status change also reaches its guest, without anyone's ids.
+    auto closed = queue_feed_events(
+        record(8, "support.inquiry.status_changed", "support_inquiry-4",
+               R"({"supportInquiryId":4,"from":"active","to":"closed","reason":"staff",)"
+               R"("assignedAdminId":100,"customerId":7})"),
+        kEpoch);
+    REQUIRE(names(closed) == std::vector<std::string>{"ticket-updated", "ticket-updated"});
+    CHECK(closed[0].rooms == std::vector<std::string>{"admins", "agent:100", "customer:7"});
+    CHECK(closed[1].rooms == std::vector<std::string>{"guest:4"});
+    CHECK(closed[1].json ==
+          R"({"eventId":8,"logEpoch":"0123456789abcdef0123456789abcdef",)"
+          R"("type":"support.inquiry.status_changed","occurredAt":"2026-11-22T10:17:30.000Z",)"
+          R"("item":{"type":"support_inquiry","id":4},"change":"status","from":"active",)"
+          R"("to":"closed"})");
+
     auto away = queue_feed_events(kAway, kEpoch);
     REQUIRE(names(away) == std::vector<std::string>{"agent-status-changed"});
     CHECK(away[0].rooms == std::vector<std::string>{"admins", "agent:100"});
@@ -171,6 +186,7 @@ TEST_SUITE("realtime") {
           std::vector<std::string>{"agent:4", "admins"});
     CHECK(queue_feed_rooms(Identity::staff(5, "agent", {Permission::kFeedbackRead})) ==
           std::vector<std::string>{"agent:5"});
+    CHECK(queue_feed_rooms(Identity::guest(4)) == std::vector<std::string>{"guest:4"});
     CHECK(queue_feed_rooms(Identity::anonymous()).empty());
   }
 

@@ -345,14 +345,20 @@ TEST_SUITE("realtime.integration") {
                                    delta->json + "]"});
     CHECK(bob->take().empty());
 
-    // A message on the guest's inquiry carries its tracking code (from the read model).
+    // A message on the guest's inquiry carries its tracking code (from the read model);
+    // the status it moves the inquiry to reaches the guest's own room (guest:{id}).
     f.run([&](const events::StagedView& v, const domain::CommandMeta& m) {
       return domain::decide(v, domain::PostInquiryMessage{inquiry, "admin", 100, "Hi there"}, m);
     });
     auto to_guest = guest->take();
-    REQUIRE(to_guest.size() == 1);
+    REQUIRE(to_guest.size() == 2);
+    CHECK(to_guest[0].starts_with(R"(2/support,["support.inquiry_message.created",)"));
     CHECK(to_guest[0].find(R"("trackingCode":")" + f.tracking_code(inquiry) + "\"") !=
           std::string::npos);
+    CHECK(to_guest[1].starts_with(R"(2/support,["ticket-updated",)"));
+    CHECK(to_guest[1].find(R"("change":"status","from":"open","to":"waiting"})") !=
+          std::string::npos);
+    CHECK(to_guest[1].find("assignedAdminId") == std::string::npos);
 
     // Revoking the token ends the guest's session at once.
     f.revoke(inquiry);

@@ -30,7 +30,6 @@ interface Inquiry {
 }
 
 const ENDED = new Set(['closed', 'spam', 'linked']);
-const STATUS_POLL_MS = 10_000;
 
 function storageKey(baseUrl: string) {
   return `docket.widget:${baseUrl || location.origin}`;
@@ -200,7 +199,18 @@ function Chat({ api, session, baseUrl, onForget }: { api: Api; session: Session;
       onError: () => setError('Some messages could not be loaded; retrying on the next connection.'),
     });
     liveRef.current = live;
-    socket.on('connect', () => setConnection('online'));
+    socket.on('connect', () => {
+      setConnection('online');
+      // A status change while offline is not replayed, not even by a recovery: read the
+      // inquiry again.
+      void refreshInquiry();
+    });
+    // The inquiry's status changes (docs/realtime.md "The queue feed": the guest's room).
+    socket.on('ticket-updated', (update: { item?: { type: string; id: number }; change?: string; to?: string }) => {
+      if (update.item?.type !== 'support_inquiry' || update.item.id !== session.id || update.change !== 'status') return;
+      setInquiry((i) => (i ? { ...i, status: update.to ?? i.status } : i));
+      void refreshInquiry();
+    });
     socket.on('disconnect', (reason) => {
       setConnection('offline');
       // The server ended the session (a revoked token): the chat is over.
@@ -209,11 +219,7 @@ function Chat({ api, session, baseUrl, onForget }: { api: Api; session: Session;
     socket.on('connect_error', () => setConnection('offline'));
     void refreshInquiry();
     void live.start();
-    // A status change sends the guest no message: look at the inquiry now and then, so a
-    // closed chat shows as closed without a reload.
-    const poll = setInterval(() => void refreshInquiry(), STATUS_POLL_MS);
     return () => {
-      clearInterval(poll);
       live.stop();
       socket.close();
     };
