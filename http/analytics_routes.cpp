@@ -86,6 +86,30 @@ std::optional<double> percent(std::int64_t part, std::int64_t whole) {
   return rounded(100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
+std::optional<double> average_rating(const AnalyticsSum& csat) {
+  return csat.n ? rounded(csat.total / static_cast<double>(csat.n), 0.01) : std::optional<double>();
+}
+
+// "sla": {met, breached, compliancePercent}, of the trend's buckets and the agents.
+void write_sla_block(JsonWriter& w, std::int64_t met, std::int64_t breached) {
+  w.key("sla")
+      .begin_object()
+      .field("met", met)
+      .field("breached", breached)
+      .field("compliancePercent", percent(met, met + breached))
+      .end_object();
+}
+
+// "csat": {count, averageRating, csatPercent}, likewise.
+void write_csat_block(JsonWriter& w, const AnalyticsSum& csat, std::int64_t positive) {
+  w.key("csat")
+      .begin_object()
+      .field("count", csat.n)
+      .field("averageRating", average_rating(csat))
+      .field("csatPercent", percent(positive, csat.n))
+      .end_object();
+}
+
 template <typename T>
 T need(Result<T> r, std::string_view what) {
   if (!r.ok()) throw unexpected(r.status(), what);
@@ -185,8 +209,7 @@ Response overview(ApiContext& api, RangeQuery query) {
   auto lease = read_lease(api);
   AnalyticsQuery q(lease.db());
   const Overview o = overview_of(q, r);
-  const std::optional<double> csat_avg =
-      o.csat.n ? rounded(o.csat.total / o.csat.n, 0.01) : std::optional<double>();
+  const std::optional<double> csat_avg = average_rating(o.csat);
   if (query.format == "csv") {
     CsvWriter csv;
     csv.text("metric").text("value").end_row();
@@ -428,10 +451,6 @@ std::vector<TrendRow> trend_rows(AnalyticsQuery& q, const Range& r, std::string_
   return rows;
 }
 
-std::optional<double> average_rating(const AnalyticsSum& csat) {
-  return csat.n ? rounded(csat.total / static_cast<double>(csat.n), 0.01) : std::optional<double>();
-}
-
 Response trend(ApiContext& api, RangeQuery query) {
   const Range r = range_of(api, query);
   const std::string by = query.groupBy.value_or("day");
@@ -488,18 +507,8 @@ Response trend(ApiContext& api, RangeQuery query) {
           .field("count", row.res.n)
           .field("avgSeconds", mean(row.res))
           .end_object();
-      w.key("sla")
-          .begin_object()
-          .field("met", row.slaMet)
-          .field("breached", row.slaBreached)
-          .field("compliancePercent", percent(row.slaMet, row.slaMet + row.slaBreached))
-          .end_object();
-      w.key("csat")
-          .begin_object()
-          .field("count", row.csat.n)
-          .field("averageRating", average_rating(row.csat))
-          .field("csatPercent", percent(row.csatPositive, row.csat.n))
-          .end_object();
+      write_sla_block(w, row.slaMet, row.slaBreached);
+      write_csat_block(w, row.csat, row.csatPositive);
       w.end_object();
     }
     w.end_array().end_object();
@@ -614,7 +623,7 @@ Response agents(ApiContext& api, RangeQuery query) {
       csv.number(a.slaMet).number(a.slaBreached);
       opt(percent(a.slaMet, a.slaMet + a.slaBreached));
       csv.number(a.csat.n);
-      opt(a.csat.n ? rounded(a.csat.total / a.csat.n, 0.01) : std::nullopt);
+      opt(average_rating(a.csat));
       opt(percent(a.csatPositive, a.csat.n));
       csv.number(a.openNow).end_row();
     }
@@ -647,19 +656,8 @@ Response agents(ApiContext& api, RangeQuery query) {
           .field("count", a.resWall.n)
           .field("avgSeconds", mean(a.resWall))
           .end_object();
-      w.key("sla")
-          .begin_object()
-          .field("met", a.slaMet)
-          .field("breached", a.slaBreached)
-          .field("compliancePercent", percent(a.slaMet, a.slaMet + a.slaBreached))
-          .end_object();
-      w.key("csat")
-          .begin_object()
-          .field("count", a.csat.n)
-          .field("averageRating",
-                 a.csat.n ? rounded(a.csat.total / a.csat.n, 0.01) : std::optional<double>())
-          .field("csatPercent", percent(a.csatPositive, a.csat.n))
-          .end_object();
+      write_sla_block(w, a.slaMet, a.slaBreached);
+      write_csat_block(w, a.csat, a.csatPositive);
       w.field("openNow", a.openNow).end_object();
     }
     w.end_array().end_object();
