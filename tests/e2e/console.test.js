@@ -352,6 +352,51 @@ describe('console', () => {
     await customer.context().close();
   });
 
+  test('a customer writes a request in their own words with two images; it shows in the portal and live in the inbox', async () => {
+    const { token: admin } = await loginAdmin(base);
+    const customer = await newPage(1000);
+    await customer.goto(`${base}/portal`);
+    await customer.getByRole('button', { name: 'Create an account' }).click();
+    await customer.getByLabel('Name').fill('Lee');
+    await customer.getByLabel('E-mail').fill(`lee-${Date.now()}@example.com`);
+    await customer.getByLabel('Password').fill('lee-password-1');
+    await customer.getByRole('button', { name: 'Create account' }).click();
+    await customer.getByRole('link', { name: 'New request' }).click();
+    await customer.getByRole('button', { name: /Something else/ }).click();
+    const subject = `Scratched screen ${Date.now()}`;
+    await customer.getByLabel('Subject').fill(subject);
+    await customer.getByLabel('Category').selectOption('technical');
+    await customer.getByLabel('Description').fill('The screen came scratched.');
+    await customer.getByLabel(/Images/).setInputFiles([
+      { name: 'front.png', mimeType: 'image/png', buffer: pngWithText(3) },
+      { name: 'back.png', mimeType: 'image/png', buffer: pngWithText(4) },
+    ]);
+    await assertAccessible(customer, 'the plain request form');
+    await screenshot(customer, 'portal-plain-form');
+    await customer.getByRole('button', { name: 'Send' }).click();
+    const log = customer.getByTestId('thread');
+    await log.getByText('The screen came scratched.').waitFor();
+    await log.getByText('front.png, back.png').waitFor();
+    await agent.getByRole('button', { name: new RegExp(subject) }).waitFor({ timeout: 5000 });
+
+    const list = await call(base, 'GET', `/api/admin/support-requests?search=${encodeURIComponent(subject)}`, { token: admin });
+    assert.equal(list.body.data.length, 1);
+    const detail = (await call(base, 'GET', `/api/admin/support-requests/${list.body.data[0].id}`, { token: admin })).body.data;
+    assert.equal(detail.category, 'technical');
+    assert.equal(detail.messages.length, 2);
+    assert.deepEqual(
+      detail.messages[1].attachments.map((a) => [a.fileName, a.contentType]),
+      [
+        ['front.png', 'image/png'],
+        ['back.png', 'image/png'],
+      ],
+    );
+    const image = await fetch(`${base}/api/attachments/${detail.messages[1].attachments[1].id}`, { headers: { Authorization: `Bearer ${admin}` } });
+    assert.equal(image.status, 200);
+    assert.equal(image.headers.get('content-type'), 'image/png');
+    await customer.context().close();
+  });
+
   test('the admin edits a journey and sees the validation error at its node; the preview walks the draft', async () => {
     const admin = await newPage(1400);
     await admin.goto(`${base}/admin`);

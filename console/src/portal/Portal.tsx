@@ -167,15 +167,16 @@ function PlainRequest({ api }: { api: Api }) {
     setBusy(true);
     setError(null);
     try {
+      // The files first: a refused image stops the form before any request exists.
+      const files = (form.getAll('files') as File[]).filter((f) => f.size > 0);
+      const ids = files.length > 0 ? await uploadFiles(api, files) : [];
       const created = await api.post<{ id: number }>('/api/mobile/support-requests', {
         subject: String(form.get('subject')),
         category: String(form.get('category')),
         message: String(form.get('message')),
       });
-      // Files go with a second message: the request's first message is its description.
-      const files = (form.getAll('files') as File[]).filter((f) => f.size > 0);
-      if (files.length > 0) {
-        const ids = await uploadFiles(api, files);
+      // They go with a second message: the request's first message is its description.
+      if (ids.length > 0) {
         await api.post(`/api/mobile/support-requests/${created.id}/messages`, { message: files.map((f) => f.name).join(', '), attachmentIds: ids });
       }
       go(`#/requests/${created.id}`);
