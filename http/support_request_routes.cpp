@@ -1,6 +1,7 @@
 #include "http/support_request_routes.h"
 
 #include <cmath>
+#include <map>
 
 #include "core/time_format.h"
 
@@ -55,6 +56,10 @@ const Shape<SupportRequestRow>& request_shape() {
     s.field("id", &R::id)
         .field("ticketNumber", &R::ticketNumber, {.pattern = "^SUP-[0-9]{4}-[0-9]{6,}$"})
         .field("customerId", &R::customerId)
+        .field("customerName", &R::customerName,
+               {.description = "The customer's name, in staff lists (an inbox row names who "
+                               "asked without a lookup per row)",
+                .omit_empty = true})
         .field("subject", &R::subject)
         .field("category", &R::category)
         .field("priority", &R::priority,
@@ -279,8 +284,18 @@ Response list(ApiContext& api, RequestContext& ctx, ListQuery request, bool admi
   auto result = projections::SupportRequestQuery(lease.db()).list(request);
   if (!result.ok()) throw unexpected(result.status(), "listing support requests");
   if (admin) {
-    for (SupportRequestRow& row : result->items)
+    projections::AccountQuery accounts(lease.db());
+    std::map<std::int64_t, std::optional<std::string>> names;
+    for (SupportRequestRow& row : result->items) {
       stamp_sla(row, request.nowMs);
+      auto [name, fresh] = names.try_emplace(row.customerId);
+      if (fresh) {
+        if (auto account = accounts.find(row.customerId); account.ok()) {
+          name->second = account->name;
+        }
+      }
+      row.customerName = name->second;
+    }
   }
   return answer_page(request_shape(), result->items, request.page, request.pageSize, result->total);
 }

@@ -23,6 +23,7 @@ struct SupportRequestRow {
   std::int64_t id = 0;
   std::string ticketNumber;
   std::int64_t customerId = 0;
+  std::optional<std::string> customerName;  // staff lists only (the routes fill it)
   std::string subject;
   std::string category;
   std::string priority;

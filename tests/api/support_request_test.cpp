@@ -231,6 +231,12 @@ TEST_SUITE("api.integration") {
         "GET", "/api/admin/support-requests?assignedAdminId=" + std::to_string(agent_id), {},
         admin);
     CHECK(total(by_agent) == 1);
+    // Staff lists name the customer; the customer's own list does not repeat it.
+    CHECK(by_agent.json["data"].at(0)["customerName"].get_string().value() ==
+          detail.json["data"]["customer"]["name"].get_string().value());
+    auto own_list = server.call("GET", "/api/mobile/support-requests", {}, ann);
+    REQUIRE(own_list.status == 200);
+    CHECK(own_list.json["data"].at(0)["customerName"].error() == simdjson::NO_SUCH_FIELD);
     CHECK(total(server.call("GET", "/api/admin/support-requests?assignedAdminId=unassigned", {},
                             admin)) == 2);
     auto unassign = server.call("PATCH", path(a, "/assign"), R"({"assignedAdminId":null})", admin);

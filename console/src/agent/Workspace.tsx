@@ -54,7 +54,7 @@ function toItem(type: ItemType, raw: any): InboxItem {
     assignedAdminId: raw.assignedAdminId ?? null,
     updatedAt: raw.updatedAt,
     sla: raw.sla ?? null,
-    who: type === 'inquiry' ? raw.guestName ?? raw.guestEmail ?? 'Guest' : raw.customer?.name ?? `Customer ${raw.customerId}`,
+    who: type === 'inquiry' ? raw.guestName ?? raw.guestEmail ?? 'Guest' : raw.customerName ?? raw.customer?.name ?? `Customer ${raw.customerId}`,
   };
 }
 
