@@ -9,10 +9,12 @@
 namespace docket::realtime {
 namespace {
 
-using QueueEvent = events::EventSet<
-    domain::SupportRequestCreated, domain::InquiryCreated, domain::SupportRequestAssigned,
-    domain::InquiryAssigned, domain::SupportRequestStatusChanged, domain::InquiryStatusChanged,
-    domain::AgentStatusChanged, domain::SupportRequestSlaBreached, domain::InquirySlaBreached>;
+using QueueEvent =
+    events::EventSet<domain::SupportRequestCreated, domain::InquiryCreated,
+                     domain::SupportRequestAssigned, domain::InquiryAssigned,
+                     domain::SupportRequestStatusChanged, domain::InquiryStatusChanged,
+                     domain::AgentStatusChanged, domain::SupportRequestSlaBreached,
+                     domain::InquirySlaBreached, domain::InquiryLinked>;
 
 // The common head of every payload.
 JsonWriter& begin(JsonWriter& w, const events::EventRecord& e, std::string_view epoch) {
@@ -116,6 +118,15 @@ std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
     if (to) out.push_back({"ticket-assigned", {agent_room(*to)}, json});
     out.push_back({"ticket-updated", updated_rooms(to, from, customer), std::move(json)});
   };
+  // The guest of an inquiry sees its chat close (or become a request) live; who works
+  // on it stays internal.
+  auto to_guest = [&](std::int64_t id, std::string_view from, std::string_view to) {
+    JsonWriter w;
+    begin(w, e, epoch);
+    item(w, inquiry, id);
+    w.field("change", "status").field("from", from).field("to", to);
+    out.push_back({"ticket-updated", {guest_room(id)}, w.end_object().take()});
+  };
   auto status = [&](std::string_view type, std::int64_t id, const std::string& from,
                     const std::string& to, std::optional<std::int64_t> assignee,
                     std::optional<std::int64_t> customer) {
@@ -129,14 +140,7 @@ std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
         .field("customerId", customer);
     out.push_back(
         {"ticket-updated", updated_rooms(assignee, std::nullopt, customer), w.end_object().take()});
-    // The guest of an inquiry sees its chat close live; who works on it stays internal.
-    if (type == inquiry) {
-      JsonWriter g;
-      begin(g, e, epoch);
-      item(g, type, id);
-      g.field("change", "status").field("from", from).field("to", to);
-      out.push_back({"ticket-updated", {guest_room(id)}, g.end_object().take()});
-    }
+    if (type == inquiry) to_guest(id, from, to);
   };
 
   // Staff only: a breach is the team's business, not the customer's.
@@ -189,6 +193,7 @@ std::vector<QueueFeedEvent> queue_feed_events(const events::EventRecord& e,
             breached(inquiry, b.supportInquiryId, b.target, b.dueAt, b.escalatedFrom, b.escalatedTo,
                      b.note, b.assignedAdminId);
           },
+          [&](const domain::InquiryLinked& l) { to_guest(l.supportInquiryId, l.from, "linked"); },
           [&](const domain::AgentStatusChanged& s) {
             JsonWriter w;
             begin(w, e, epoch);

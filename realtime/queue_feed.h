@@ -10,7 +10,7 @@
 //   support.request.assigned / support.inquiry.assigned, *.status_changed
 //       -> ticket-updated        admins, agent:{assignee} (and the previous one on a
 //                                reassignment), customer:{customerId}
-//   support.inquiry.status_changed
+//   support.inquiry.status_changed, support.inquiry.linked (to: "linked")
 //       -> ticket-updated        guest:{supportInquiryId}, without staff or customer ids
 //   agent.status_changed
 //       -> agent-status-changed  admins, agent:{accountId}

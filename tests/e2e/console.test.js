@@ -251,6 +251,33 @@ describe('console', () => {
     await thread().waitFor();
   });
 
+  test('an agent links a customer\'s chat into one of their open requests from the conversation header', async () => {
+    const { token: admin } = await loginAdmin(base);
+    const customer = await registerCustomer(base, `link-${Date.now()}@example.com`, 'Robin');
+    const request = await call(base, 'POST', '/api/mobile/support-requests', {
+      token: customer.token,
+      body: { subject: `Order 1234 ${Date.now()}`, category: 'billing', message: 'Where is my refund?' },
+    });
+    assert.equal(request.status, 201, JSON.stringify(request.body));
+    const subject = `Refund again ${Date.now()}`;
+    const inquiry = await call(base, 'POST', '/api/support-inquiries', { token: customer.token, body: { subject, message: 'Still no refund' } });
+    assert.equal(inquiry.status, 201, JSON.stringify(inquiry.body));
+    await agent.getByRole('tab', { name: 'Open' }).click();
+    await agent.getByRole('button', { name: new RegExp(subject) }).click();
+    const header = agent.locator('.thread header');
+    await header.getByLabel('Into').selectOption({ label: `${request.body.data.ticketNumber} · ${request.body.data.subject}` });
+    await header.getByRole('button', { name: 'Link to request' }).click();
+    let linked;
+    for (let i = 0; i < 100 && linked?.status !== 'linked'; i++) {
+      linked = (await call(base, 'GET', `/api/admin/support-inquiries/${inquiry.body.data.id}`, { token: admin })).body.data;
+      if (linked.status !== 'linked') await agent.waitForTimeout(50);
+    }
+    assert.equal(linked.status, 'linked');
+    assert.equal(linked.supportRequestId, request.body.data.id);
+    // Linked once: the header offers it no more.
+    await header.getByRole('button', { name: /Link to request|Convert to request/ }).waitFor({ state: 'detached' });
+  });
+
   test('the widget keeps its chat across a reload, sends an image, verifies the e-mail with its code, and shows the end', async () => {
     const code = await widget().getByTestId('tracking-code').textContent();
     await guest.reload();

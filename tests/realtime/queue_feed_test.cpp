@@ -131,6 +131,16 @@ TEST_SUITE("realtime") {
           R"("item":{"type":"support_inquiry","id":4},"change":"status","from":"active",)"
           R"("to":"closed"})");
 
+    // Linked to a request: the guest hears it as the status it is.
+    auto linked = queue_feed_events(
+        record(9, "support.inquiry.linked", "support_inquiry-4",
+               R"({"supportInquiryId":4,"supportRequestId":3,"created":false,"from":"waiting"})"),
+        kEpoch);
+    REQUIRE(names(linked) == std::vector<std::string>{"ticket-updated"});
+    CHECK(linked[0].rooms == std::vector<std::string>{"guest:4"});
+    CHECK(linked[0].json.find(R"("change":"status","from":"waiting","to":"linked"})") !=
+          std::string::npos);
+
     auto away = queue_feed_events(kAway, kEpoch);
     REQUIRE(names(away) == std::vector<std::string>{"agent-status-changed"});
     CHECK(away[0].rooms == std::vector<std::string>{"admins", "agent:100"});

@@ -518,9 +518,7 @@ function Conversation({
             </button>
           )}
           {item.type === 'inquiry' && d?.customerId && !d?.supportRequestId && (
-            <button type="button" onClick={() => void act(() => api.post(`${path}/link-support-request`, {}))}>
-              Convert to request
-            </button>
+            <LinkInquiry api={api} customerId={d.customerId} onLink={(body) => void act(() => api.post(`${path}/link-support-request`, body))} />
           )}
         </div>
       </header>
@@ -560,5 +558,40 @@ function Conversation({
         </button>
       </form>
     </div>
+  );
+}
+
+// An inquiry of a known customer becomes a support request: a new one made of its
+// messages, or one of the customer's open requests it then belongs to. The customer's
+// requests need SupportRequests_READ; without it only a new request is offered.
+function LinkInquiry({ api, customerId, onLink }: { api: Api; customerId: number; onLink: (body: { supportRequestId?: number }) => void }) {
+  const [requests, setRequests] = useState<Array<{ id: number; ticketNumber: string; subject: string; status: string }>>([]);
+  const [target, setTarget] = useState('');
+  useEffect(() => {
+    const q = new URLSearchParams({ customerId: String(customerId), pageSize: '50', sortBy: 'updatedAt', sortOrder: 'desc' });
+    api
+      .get<any[]>(`/api/admin/support-requests?${q}`)
+      .then((rows) => setRequests(rows.filter((r) => r.status !== 'closed')))
+      .catch(() => setRequests([]));
+  }, [api, customerId]);
+  return (
+    <>
+      {requests.length > 0 && (
+        <label class="inline">
+          Into
+          <select value={target} onChange={(e) => setTarget((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">a new request</option>
+            {requests.map((r) => (
+              <option value={String(r.id)}>
+                {r.ticketNumber} · {r.subject}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="button" onClick={() => onLink(target ? { supportRequestId: Number(target) } : {})}>
+        {target ? 'Link to request' : 'Convert to request'}
+      </button>
+    </>
   );
 }
